@@ -1,0 +1,64 @@
+# Cổng Dân: every set-up step is here, so a fresh Debian machine needs only `make run` or `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+DEMO_DIR := target/demo
+DEMO_DB := $(DEMO_DIR)/server.db
+DEMO_ADDR ?= 127.0.0.1:8787
+
+.PHONY: run test deps ui build seed lint fmt bindings bench clean-demo
+
+## run: the desktop app against a local demo server seeded with the real data in data/demo
+run: deps ui
+	$(CARGO) build -p congdan-server -p congdan-app
+	@mkdir -p $(DEMO_DIR)
+	@[ -f $(DEMO_DB) ] || target/debug/congdan-server seed --db $(DEMO_DB) data/demo
+	@target/debug/congdan-server serve --db $(DEMO_DB) --listen $(DEMO_ADDR) & server=$$!; \
+	  trap 'kill $$server 2>/dev/null' EXIT; \
+	  CONGDAN_SERVER=http://$(DEMO_ADDR) target/debug/congdan-app
+
+## test: every test (unit, integration against the real server, UI in Chromium, the real window under Xvfb)
+test: deps ui lint
+	$(CARGO) build --workspace --bins
+	$(TEST_RUNNER)
+	cd ui && npm test --silent && npm run e2e --silent
+
+ifeq ($(shell command -v cargo-nextest >/dev/null 2>&1 && echo yes),yes)
+TEST_RUNNER = xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) nextest run --workspace --no-fail-fast
+else
+TEST_RUNNER = xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) test --workspace --no-fail-fast
+endif
+
+## deps: Debian packages and npm packages (idempotent)
+deps:
+	@bash scripts/install-deps.sh
+	@cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+
+## ui: the web UI into ui/dist (the app embeds it at compile time)
+ui:
+	cd ui && npm run build --silent
+
+## lint: formatting, clippy with -D warnings, docs, and generated TS bindings up to date
+lint: bindings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
+
+## bindings: regenerate ui/src/bindings from the Rust types and fail if they changed
+bindings:
+	$(CARGO) test -p congdan-protocol -p congdan-core --lib --quiet export_bindings >/dev/null
+	@git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings is stale: commit the regenerated files"; exit 1; }
+
+fmt:
+	$(CARGO) fmt --all
+
+## bench: speed and size figures written up in docs/BENCHMARKS.md
+bench: deps ui
+	$(CARGO) bench -p congdan-core --bench search
+	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-sync
+	target/release/congdan-bench-sync
+	$(CARGO) build --profile release-app -p congdan-app
+	@ls -l target/release-app/congdan-app | awk '{printf "app binary: %.1f MB\n", $$5/1048576}'
+
+clean-demo:
+	rm -rf $(DEMO_DIR)

@@ -1,0 +1,21 @@
+//! Wire types of the Cổng Dân content API (`/api/v1`).
+//!
+//! Every JSON body that crosses the network is defined here once, as plain serde
+//! structs with no I/O, so that the server and the client core cannot drift apart.
+//! The same types are exported to TypeScript (ts-rs) for the UI.
+//!
+//! This crate deliberately knows nothing about storage, HTTP clients or parsing
+//! of outside formats.
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod news;
+pub mod procedures;
+pub mod sync;
+pub mod units;
+
+pub use error::ErrorBody;
+pub use news::NewsItem;
+pub use procedures::{Channel, LegalDoc, Procedure, RequiredDocument};
+pub use sync::{Health, Page};
+pub use units::{Unit, UnitLevel};

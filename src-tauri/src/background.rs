@@ -1,0 +1,57 @@
+//! Background sync: once at start-up, then again on a timer, telling the UI by events.
+//!
+//! The schedule is the only thing decided here; what a sync does is core's business.
+
+use congdan_core::{Core, SyncProgress, SyncReport};
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Runtime};
+
+/// Event carrying a [`SyncProgress`] per stored page.
+pub const SYNC_PROGRESS: &str = "sync-progress";
+/// Event carrying the [`congdan_core::SyncStatus`] after every sync attempt.
+pub const SYNC_FINISHED: &str = "sync-finished";
+
+/// Pause between syncs while the server answers.
+const ONLINE_INTERVAL: Duration = Duration::from_secs(10 * 60);
+/// First pause after a failed sync; doubles up to [`ONLINE_INTERVAL`].
+const OFFLINE_RETRY: Duration = Duration::from_secs(20);
+
+/// Starts the periodic sync task on Tauri's async runtime.
+pub fn start<R: Runtime>(app: AppHandle<R>, core: Core) {
+    tauri::async_runtime::spawn(async move {
+        let mut retry = OFFLINE_RETRY;
+        loop {
+            let pause = match sync_and_notify(&app, &core).await {
+                Ok(_) => {
+                    retry = OFFLINE_RETRY;
+                    ONLINE_INTERVAL
+                }
+                Err(_) => {
+                    let pause = retry;
+                    retry = (retry * 2).min(ONLINE_INTERVAL);
+                    pause
+                }
+            };
+            tokio::time::sleep(pause).await;
+        }
+    });
+}
+
+/// Runs one sync, forwarding progress and the resulting status as events.
+pub async fn sync_and_notify<R: Runtime>(
+    app: &AppHandle<R>,
+    core: &Core,
+) -> Result<SyncReport, congdan_core::Error> {
+    let progress_app = app.clone();
+    let progress = move |p: SyncProgress| {
+        let _ = progress_app.emit(SYNC_PROGRESS, p);
+    };
+    let outcome = core.sync(&progress).await;
+    if let Err(err) = &outcome {
+        tracing::info!(code = ?err.code(), "background sync did not complete");
+    }
+    if let Ok(status) = core.status() {
+        let _ = app.emit(SYNC_FINISHED, status);
+    }
+    outcome
+}

@@ -1,0 +1,7 @@
+//! Tauri commands, one module per domain. Each command is one call into `congdan_core`.
+
+pub mod news;
+pub mod procedures;
+pub mod settings;
+pub mod sync;
+pub mod units;

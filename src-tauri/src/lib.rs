@@ -1,0 +1,74 @@
+//! congdan-app: the thin Tauri shell of Cổng Dân.
+//!
+//! It opens one [`congdan_core::Core`] per profile in `setup`, registers the
+//! commands (one module per domain, each a single call into `congdan_core`),
+//! and runs the background sync that tells the UI through events.
+//! It holds no business logic: rules live in congdan-core, where they are tested.
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used)]
+
+mod background;
+mod commands;
+mod error;
+mod state;
+
+#[cfg(desktop)]
+mod desktop;
+#[cfg(mobile)]
+mod mobile;
+
+#[cfg(desktop)]
+use desktop as platform;
+#[cfg(mobile)]
+use mobile as platform;
+
+use tauri::Manager;
+
+pub use error::UiError;
+pub use state::AppState;
+
+/// Builds and runs the app; the desktop `main` and the Android entry point both call it.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    platform::init_logging();
+    let result = builder()
+        .setup(|app| {
+            let config = platform::profile_config(app.handle())?;
+            let state = AppState::open(&config)?;
+            background::start(app.handle().clone(), state.core.clone());
+            app.manage(state);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
+        tracing::error!(error = %err, "app stopped with an error");
+        std::process::exit(1);
+    }
+}
+
+/// The builder with every command registered, shared by `run` and the mock-runtime tests.
+fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
+    tauri::Builder::default().invoke_handler(tauri::generate_handler![
+        // settings
+        commands::settings::get_home_unit,
+        commands::settings::set_home_unit,
+        // units
+        commands::units::list_provinces,
+        commands::units::list_communes,
+        // news
+        commands::news::list_news,
+        commands::news::get_news,
+        commands::news::get_media,
+        // procedures
+        commands::procedures::search_procedures,
+        commands::procedures::procedure_facets,
+        commands::procedures::get_procedure,
+        commands::procedures::set_document_checked,
+        // sync
+        commands::sync::sync_status,
+        commands::sync::sync_now,
+    ])
+}
+
+#[cfg(test)]
+mod tests;

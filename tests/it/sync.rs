@@ -1,0 +1,164 @@
+//! Real client core against the real server binary over loopback HTTP.
+
+use congdan_core::{Core, ErrorCode, SyncProgress};
+use congdan_tests::proxy::CountingProxy;
+use congdan_tests::server::TestServer;
+use std::sync::{Arc, Mutex};
+
+/// Number of procedures in the demo catalogue (data/demo/procedures.jsonl.gz).
+const CATALOGUE_SIZE: u32 = 2642;
+/// A real Hà Nội ward from the demo units, used as the home unit.
+const HOME_UNIT: &str = "00004";
+
+fn client(dir: &tempfile::TempDir, url: &str) -> Core {
+    let core = Core::open(&dir.path().join("client.db")).expect("client profile opens");
+    core.set_server_url(url).expect("server url is valid");
+    core
+}
+
+fn report_of<'a>(
+    report: &'a congdan_core::SyncReport,
+    resource: &str,
+) -> &'a congdan_core::ResourceReport {
+    report
+        .resources
+        .iter()
+        .find(|r| r.resource == resource)
+        .unwrap_or_else(|| panic!("no report for {resource}: {report:?}"))
+}
+
+async fn first_full_sync(core: &Core) -> congdan_core::SyncReport {
+    core.sync(&|_| {}).await.expect("units and procedures sync");
+    core.set_home_unit(HOME_UNIT).expect("home unit exists after units sync");
+    core.sync(&|_| {}).await.expect("news sync")
+}
+
+#[tokio::test]
+async fn first_sync_fills_the_cache_and_search_works_offline() {
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = client(&dir, &server.url());
+
+    let report = core.sync(&|_| {}).await.unwrap();
+    assert_eq!(report_of(&report, "procedures").items, CATALOGUE_SIZE);
+    assert_eq!(report_of(&report, "units").items, 34 + 3321);
+    let home = core.set_home_unit(HOME_UNIT).unwrap();
+    assert_eq!(home.province_code, "01");
+    let report = core.sync(&|_| {}).await.unwrap();
+    assert!(report_of(&report, "news").items >= 100, "{report:?}");
+
+    drop(server); // everything below must come from the cache
+    let hits = core
+        .search_procedures(&congdan_core::ProcedureQuery {
+            text: "dang ky khai sinh".into(),
+            level: None,
+            field: None,
+            limit: 10,
+        })
+        .unwrap();
+    assert!(
+        hits.hits.iter().any(|h| h.name.starts_with("Đăng ký khai sinh")),
+        "{:?}",
+        hits.hits.iter().map(|h| &h.name).collect::<Vec<_>>()
+    );
+    let news = core.news(50).unwrap();
+    assert_eq!(news.items.len(), 50);
+    assert!(news.freshness.synced_at.is_some());
+}
+
+#[tokio::test]
+async fn second_sync_is_all_not_modified_and_tiny_on_the_wire() {
+    let server = TestServer::seeded().await.unwrap();
+    let proxy = CountingProxy::start(server.addr()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = client(&dir, &proxy.url());
+    first_full_sync(&core).await;
+
+    proxy.counters().reset();
+    let report = core.sync(&|_| {}).await.unwrap();
+    for resource in ["units", "procedures", "news"] {
+        let r = report_of(&report, resource);
+        assert!(r.not_modified, "{resource} was not a 304: {r:?}");
+        assert_eq!((r.items, r.deleted), (0, 0));
+    }
+    let bytes = proxy.counters().total();
+    assert!(bytes < 2048, "second sync moved {bytes} bytes");
+}
+
+#[tokio::test]
+async fn deletions_on_the_server_reach_the_client() {
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = client(&dir, &server.url());
+    first_full_sync(&core).await;
+
+    let victim = core.news(1).unwrap().items[0].id.clone();
+    let out = server.admin(&["delete-news", &victim]).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = server.admin(&["delete-procedure", "1.001193"]).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let report = core.sync(&|_| {}).await.unwrap();
+    assert_eq!(report_of(&report, "news").deleted, 1);
+    assert_eq!(report_of(&report, "procedures").deleted, 1);
+    assert_eq!(
+        core.news_item(&victim).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        core.procedure("1.001193").unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_killed_mid_sync_leaves_a_consistent_store_and_the_next_sync_resumes() {
+    let server = Arc::new(tokio::sync::Mutex::new(TestServer::seeded().await.unwrap()));
+    let db = server.lock().await.db().to_path_buf();
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.lock().await.url();
+    let core = client(&dir, &url);
+
+    // Kill the server as soon as the third page of procedures is stored.
+    let killer = server.clone();
+    let pages_seen = Arc::new(Mutex::new(0u32));
+    let seen = pages_seen.clone();
+    let progress = move |p: SyncProgress| {
+        if p.resource == "procedures" && !p.done {
+            let mut n = seen.lock().unwrap();
+            *n += 1;
+            if *n == 3 {
+                let killer = killer.clone();
+                // The callback is synchronous; kill on the runtime and wait for it.
+                tokio::task::block_in_place(|| {
+                    tokio::runtime::Handle::current()
+                        .block_on(async move { killer.lock().await.kill().await.unwrap() })
+                });
+            }
+        }
+    };
+    let err = core.sync(&progress).await.unwrap_err();
+    assert!(
+        matches!(err.code(), ErrorCode::Offline | ErrorCode::ServerUnavailable),
+        "{err:?}"
+    );
+
+    let stored = core
+        .status()
+        .unwrap()
+        .resources
+        .into_iter()
+        .find(|r| r.resource == "procedures")
+        .unwrap()
+        .count;
+    assert!(stored > 0 && stored < CATALOGUE_SIZE, "stored {stored}");
+    assert!(core.status().unwrap().last_error.is_some());
+
+    // Restart on the same database; the client resumes after what it stored.
+    let restarted = TestServer::start_on(&db).await.unwrap();
+    core.set_server_url(&restarted.url()).unwrap();
+    let report = core.sync(&|_| {}).await.unwrap();
+    let resumed = report_of(&report, "procedures").items;
+    assert_eq!(resumed + stored, CATALOGUE_SIZE, "resumed {resumed} after {stored}");
+    assert!(core.status().unwrap().last_error.is_none());
+}

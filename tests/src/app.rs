@@ -1,0 +1,102 @@
+//! The real app window, driven through WebKitWebDriver (run the tests under `xvfb-run`).
+//!
+//! One driver process per app launch: the driver starts the app binary itself, with
+//! the environment given here (profile database, server URL, automation switch).
+
+use crate::bin_path;
+use crate::wait;
+use anyhow::Context;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+/// How long the driver may take to accept sessions, and the window to show its first element.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A running app under WebKitWebDriver; the driver (and with it the app) dies when dropped.
+pub struct AppSession {
+    /// The WebDriver client of the app's webview.
+    pub client: Client,
+    driver: Child,
+}
+
+/// True when this machine can run the window tests: an X display and the driver are present.
+pub fn available() -> bool {
+    std::env::var_os("DISPLAY").is_some() && which("WebKitWebDriver")
+}
+
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
+    })
+}
+
+impl AppSession {
+    /// Launches the app with profile `db` pointed at `server_url` (None keeps the stored one).
+    pub async fn launch(db: &Path, server_url: Option<&str>) -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let mut cmd = Command::new("WebKitWebDriver");
+        cmd.arg(format!("--port={port}"))
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env("CONGDAN_DB", db)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        match server_url {
+            Some(url) => cmd.env("CONGDAN_SERVER", url),
+            None => cmd.env_remove("CONGDAN_SERVER"),
+        };
+        let driver = cmd.spawn().context("starting WebKitWebDriver")?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "webkitgtk:browserOptions".into(),
+            serde_json::json!({ "binary": bin_path("congdan-app"), "args": [] }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let client = wait::until("WebKitWebDriver session", UI_TIMEOUT, async || {
+            ClientBuilder::rustls()
+                .ok()?
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+                .ok()
+        })
+        .await?;
+        Ok(Self { client, driver })
+    }
+
+    /// Waits for an element by CSS selector.
+    pub async fn find(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    /// Waits until the element matched by `css` contains `text`.
+    pub async fn wait_text(&self, css: &str, text: &str) -> anyhow::Result<String> {
+        wait::until(&format!("{css} to show {text:?}"), UI_TIMEOUT, async || {
+            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            let shown = el.text().await.ok()?;
+            shown.contains(text).then_some(shown)
+        })
+        .await
+    }
+
+    /// Ends the session and the app.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+        Ok(())
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}

@@ -1,0 +1,126 @@
+//! The real `congdan-server` binary on a loopback port with a temporary, seeded database.
+
+use crate::{bin_path, demo_dir};
+use anyhow::{Context, bail};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// How long the server may take to print its address.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A running server process; killed when dropped.
+pub struct TestServer {
+    child: Child,
+    addr: SocketAddr,
+    db: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Seeds the demo data once per test process into a template database and
+/// returns its path; every server copies it, so seeding cost is paid once.
+fn seeded_template() -> &'static Path {
+    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = TEMPLATE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir for the seeded template");
+        let db = dir.path().join("seed.db");
+        let out = std::process::Command::new(bin_path("congdan-server"))
+            .arg("seed")
+            .arg("--db")
+            .arg(&db)
+            .arg(demo_dir())
+            .output()
+            .expect("congdan-server seed runs");
+        assert!(
+            out.status.success(),
+            "seeding failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (dir, db)
+    });
+    path
+}
+
+impl TestServer {
+    /// Starts a server on a fresh copy of the seeded demo database.
+    pub async fn seeded() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let db = dir.path().join("server.db");
+        std::fs::copy(seeded_template(), &db).context("copying the seeded template")?;
+        let mut server = Self::start_on(&db).await?;
+        server._dir = Some(dir);
+        Ok(server)
+    }
+
+    /// Starts a server on an existing database file (used to restart after a kill).
+    pub async fn start_on(db: &Path) -> anyhow::Result<Self> {
+        let mut child = Command::new(bin_path("congdan-server"))
+            .arg("serve")
+            .arg("--db")
+            .arg(db)
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting congdan-server")?;
+        let stdout = child.stdout.take().context("server stdout is piped")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = tokio::time::timeout(START_TIMEOUT, async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(addr) = line.strip_prefix("listening on ") {
+                    return Ok::<_, anyhow::Error>(addr.trim().parse::<SocketAddr>()?);
+                }
+            }
+            bail!("server exited before it was listening")
+        })
+        .await
+        .context("server did not start in time")??;
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self {
+            child,
+            addr,
+            db: db.to_path_buf(),
+            _dir: None,
+        })
+    }
+
+    /// Base URL such as `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The socket address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The server's database file.
+    pub fn db(&self) -> &Path {
+        &self.db
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash or a pulled plug would.
+    pub async fn kill(&mut self) -> anyhow::Result<()> {
+        self.child.kill().await?;
+        Ok(())
+    }
+
+    /// Runs a `congdan-server` admin subcommand against this server's database.
+    pub fn admin(&self, args: &[&str]) -> anyhow::Result<std::process::Output> {
+        let (cmd, rest) = args.split_first().context("a subcommand is needed")?;
+        let out = std::process::Command::new(bin_path("congdan-server"))
+            .arg(cmd)
+            .arg("--db")
+            .arg(&self.db)
+            .args(rest)
+            .output()?;
+        Ok(out)
+    }
+}
