@@ -1,0 +1,172 @@
+//! The one error type of the HTTP layer, [`AppError`], and how it becomes a
+//! `{code, message}` JSON answer.
+//!
+//! The status and code of every error are chosen here, in [`AppError::status`]
+//! and [`AppError::code`]. Messages are Vietnamese and safe to show a user;
+//! internal causes are logged with `tracing` and never sent. This module does
+//! not decide when an error happens.
+
+use axum::extract::rejection::QueryRejection;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use congdan_protocol::ErrorBody;
+
+use crate::storage::StorageError;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// A query parameter is missing or malformed.
+    #[error("bad query parameter `{param}`")]
+    BadParam {
+        /// Name of the parameter.
+        param: &'static str,
+    },
+    /// The query string itself could not be read.
+    #[error("bad query string: {0}")]
+    BadQuery(#[from] QueryRejection),
+    /// `unit` names no known administrative unit.
+    #[error("unknown unit")]
+    UnknownUnit,
+    /// The requested item does not exist.
+    #[error("not found")]
+    NotFound,
+    /// No route matches the path.
+    #[error("no such route")]
+    NoRoute,
+    /// The storage failed; the cause is logged, not sent.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl AppError {
+    /// HTTP status of this error: the only place that decides it.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadParam { .. } | AppError::BadQuery(_) => StatusCode::BAD_REQUEST,
+            AppError::UnknownUnit | AppError::NotFound | AppError::NoRoute => StatusCode::NOT_FOUND,
+            AppError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine-readable code sent as `ErrorBody::code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadParam { .. } | AppError::BadQuery(_) => "bad_request",
+            AppError::UnknownUnit => "unknown_unit",
+            AppError::NotFound | AppError::NoRoute => "not_found",
+            AppError::Storage(_) => "internal",
+        }
+    }
+
+    /// Vietnamese message, safe to show to a user.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::BadParam { param: "since" } => {
+                "Tham số since không hợp lệ: phải là số nguyên không âm.".to_owned()
+            }
+            AppError::BadParam { param: "limit" } => {
+                "Tham số limit không hợp lệ: phải là số nguyên dương.".to_owned()
+            }
+            AppError::BadParam { param: "unit" } => {
+                "Thiếu hoặc sai tham số unit (mã đơn vị hành chính).".to_owned()
+            }
+            AppError::BadParam { param } => format!("Tham số {param} không hợp lệ."),
+            AppError::BadQuery(_) => "Chuỗi tham số của yêu cầu không hợp lệ.".to_owned(),
+            AppError::UnknownUnit => "Không tìm thấy đơn vị hành chính này.".to_owned(),
+            AppError::NotFound => "Không tìm thấy nội dung được yêu cầu.".to_owned(),
+            AppError::NoRoute => "Đường dẫn không tồn tại.".to_owned(),
+            AppError::Storage(_) => "Máy chủ gặp sự cố. Vui lòng thử lại sau.".to_owned(),
+        }
+    }
+
+    /// The JSON body of this error.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_owned(),
+            message: self.message(),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Storage(cause) = &self {
+            tracing::error!(error = %cause, "storage failure while serving a request");
+        }
+        error_response(self.status(), &self.body())
+    }
+}
+
+/// A JSON error answer with `status`; used by [`AppError`] and by the layer
+/// that gives bodies to errors produced by middleware (timeouts, 405, 413).
+pub fn error_response(status: StatusCode, body: &ErrorBody) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialize an error body");
+            status.into_response()
+        }
+    }
+}
+
+/// Body for an error answer made by middleware that has no JSON body of its own.
+pub fn middleware_error_body(status: StatusCode) -> ErrorBody {
+    let (code, message) = match status {
+        StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => {
+            ("unavailable", "Máy chủ đang bận, vui lòng thử lại sau.")
+        }
+        StatusCode::METHOD_NOT_ALLOWED => ("bad_request", "Phương thức không được hỗ trợ."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("bad_request", "Nội dung yêu cầu quá lớn."),
+        s if s.is_client_error() => ("bad_request", "Yêu cầu không hợp lệ."),
+        _ => ("internal", "Máy chủ gặp sự cố. Vui lòng thử lại sau."),
+    };
+    ErrorBody {
+        code: code.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_check::is_nfc_like;
+
+    mod unicode_check {
+        /// Precomposed Vietnamese letters contain no combining marks (U+0300–U+036F).
+        pub fn is_nfc_like(s: &str) -> bool {
+            !s.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c))
+        }
+    }
+
+    #[test]
+    fn every_error_has_status_code_and_vietnamese_message() {
+        let errors = [
+            AppError::BadParam { param: "since" },
+            AppError::BadParam { param: "limit" },
+            AppError::BadParam { param: "unit" },
+            AppError::UnknownUnit,
+            AppError::NotFound,
+            AppError::NoRoute,
+            AppError::Storage(StorageError::Worker("x".into())),
+        ];
+        for e in errors {
+            let body = e.body();
+            assert!(!body.message.is_empty());
+            assert!(is_nfc_like(&body.message), "{}", body.message);
+            assert!(e.status().is_client_error() || e.status().is_server_error());
+        }
+        let internal = AppError::Storage(StorageError::Worker("secret detail".into()));
+        assert!(!internal.message().contains("secret"));
+        assert_eq!(internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

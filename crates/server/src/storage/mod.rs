@@ -1,0 +1,170 @@
+//! Storage behind the content API: one trait, [`Storage`], and its SQLite
+//! implementation, [`SqliteStorage`].
+//!
+//! The trait speaks in change-feed terms (pages of changes after a sequence
+//! number, tombstones, heads) so that a PostgreSQL implementation can be added
+//! later without touching the HTTP layer. Rows are stored as the protocol JSON
+//! text they are served as, plus the key columns the queries need.
+//!
+//! This module does not know about HTTP, cursors as strings or ETags: see
+//! [`crate::feed`] for that.
+
+mod migrations;
+mod sqlite;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use congdan_protocol::{NewsItem, Procedure, Unit};
+
+pub use sqlite::SqliteStorage;
+
+/// The national scope: news published for the whole country, visible to every unit.
+pub const NATIONAL_UNIT: &str = "VN";
+
+/// A boxed future, so that [`Storage`] stays object safe (`Arc<dyn Storage>`).
+pub type StorageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StorageError>> + Send + 'a>>;
+
+/// Failures of the storage layer. Their text is for logs only, never for users.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StorageError {
+    /// The database reported an error.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database file was written by a newer server that this binary does not understand.
+    #[error("database schema version {found} is newer than the supported version {supported}")]
+    TooNew {
+        /// `user_version` found in the file.
+        found: i64,
+        /// Highest version this binary knows.
+        supported: i64,
+    },
+    /// A stored row could not be read back (corrupt JSON or an impossible value).
+    #[error("corrupt row in {table} (key {key}): {reason}")]
+    Corrupt {
+        /// Table the row lives in.
+        table: &'static str,
+        /// Key of the row.
+        key: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// An item could not be turned into JSON for storage.
+    #[error("cannot serialize {resource} {key}: {error}")]
+    Serialize {
+        /// Resource of the item.
+        resource: &'static str,
+        /// Key of the item.
+        key: String,
+        /// The serde error.
+        error: serde_json::Error,
+    },
+    /// The blocking worker running the query panicked or was cancelled.
+    #[error("storage worker failed: {0}")]
+    Worker(String),
+}
+
+/// The resources served as change feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// Administrative units (`/api/v1/units`).
+    Units,
+    /// Administrative procedures (`/api/v1/procedures`).
+    Procedures,
+    /// News items (`/api/v1/news`).
+    News,
+}
+
+impl Resource {
+    /// Name used in URLs, ETags and the tombstone table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resource::Units => "units",
+            Resource::Procedures => "procedures",
+            Resource::News => "news",
+        }
+    }
+}
+
+/// Which rows of a resource a reader sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every row (units, procedures).
+    All,
+    /// News of these unit codes only (a commune, its province and `VN`).
+    Units(Vec<String>),
+}
+
+/// One page of changes read in a single snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawPage {
+    /// Stored JSON text of changed items, oldest change first.
+    pub items: Vec<String>,
+    /// Keys deleted in this page (tombstones), oldest first.
+    pub deleted: Vec<String>,
+    /// Sequence number of the last change in the page; `None` when the page is empty.
+    pub last_seq: Option<u64>,
+    /// Whether changes remain after `last_seq`.
+    pub more: bool,
+    /// Highest sequence number of the resource in this scope, rows and tombstones (0 when empty).
+    pub head: u64,
+}
+
+/// What an upsert did, for ingest reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UpsertCounts {
+    /// Rows that did not exist before.
+    pub inserted: usize,
+    /// Rows whose content changed (they got a new sequence number).
+    pub updated: usize,
+    /// Rows identical to what was stored (their sequence number is kept).
+    pub unchanged: usize,
+}
+
+impl UpsertCounts {
+    /// Total rows looked at.
+    pub fn total(&self) -> usize {
+        self.inserted + self.updated + self.unchanged
+    }
+}
+
+/// Everything the server needs from a database.
+///
+/// Invariants every implementation keeps:
+/// - one server-wide counter gives each change (insert, update, delete) a new,
+///   strictly greater `seq`;
+/// - a key of a resource has either a live row or a tombstone, never both;
+/// - an upsert of an identical item changes nothing (its `seq` is kept).
+pub trait Storage: Send + Sync + 'static {
+    /// Highest `seq` of a resource's rows and tombstones visible in `scope` (0 when none).
+    fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64>;
+
+    /// The first `limit` changes with `seq > since`, items and tombstones merged by `seq`,
+    /// with the head, all from one snapshot.
+    fn changes(
+        &self,
+        resource: Resource,
+        scope: Scope,
+        since: u64,
+        limit: u32,
+    ) -> StorageFuture<'_, RawPage>;
+
+    /// One unit by code.
+    fn unit(&self, code: String) -> StorageFuture<'_, Option<Unit>>;
+
+    /// The stored JSON text of one procedure.
+    fn procedure_json(&self, code: String) -> StorageFuture<'_, Option<String>>;
+
+    /// Insert or update units by code.
+    fn upsert_units(&self, units: Vec<Unit>) -> StorageFuture<'_, UpsertCounts>;
+
+    /// Insert or update procedures by code.
+    fn upsert_procedures(&self, procedures: Vec<Procedure>) -> StorageFuture<'_, UpsertCounts>;
+
+    /// Insert or update news items by id.
+    fn upsert_news(&self, items: Vec<NewsItem>) -> StorageFuture<'_, UpsertCounts>;
+
+    /// Delete one row and write its tombstone. `false` when there was no such row.
+    fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool>;
+}

@@ -1,0 +1,570 @@
+//! [`Storage`] over one SQLite file: WAL, one writer connection behind a mutex,
+//! a few read-only connections for concurrent readers, and every query run on
+//! tokio's blocking pool so that the async runtime never waits on disk.
+//!
+//! It owns all SQL of the server tables (described in `migrations.rs`); it does
+//! not decide page sizes, cursors or ETags.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use congdan_protocol::{NewsItem, Procedure, Unit};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::{
+    RawPage, Resource, Scope, Storage, StorageError, StorageFuture, UpsertCounts, migrations,
+};
+
+/// How many read-only connections serve concurrent requests.
+const READERS: usize = 4;
+/// How long a connection waits on a lock held by another before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Tombstone scope of resources that are not scoped (units, procedures).
+const SCOPE_ALL: &str = "all";
+
+/// SQLite implementation of [`Storage`]. Cheap to clone.
+#[derive(Clone)]
+pub struct SqliteStorage {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+impl std::fmt::Debug for SqliteStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStorage")
+            .field("readers", &self.inner.readers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Table layout of one resource, so that the generic queries below stay in one place.
+struct Table {
+    name: &'static str,
+    key: &'static str,
+    /// Column that news scoping filters on (`unit`), when the resource is scoped.
+    scope_column: Option<&'static str>,
+    select_one: &'static str,
+    insert: &'static str,
+    update: &'static str,
+}
+
+fn table(resource: Resource) -> &'static Table {
+    const UNITS: Table = Table {
+        name: "units",
+        key: "code",
+        scope_column: None,
+        select_one: "SELECT body FROM units WHERE code = ?1",
+        insert: "INSERT INTO units (code, parent, seq, body) VALUES (?1, ?2, ?3, ?4)",
+        update: "UPDATE units SET parent = ?2, seq = ?3, body = ?4 WHERE code = ?1",
+    };
+    // ?2 is unused for procedures: it keeps one parameter shape for every table.
+    const PROCEDURES: Table = Table {
+        name: "procedures",
+        key: "code",
+        scope_column: None,
+        select_one: "SELECT body FROM procedures WHERE code = ?1",
+        insert: "INSERT INTO procedures (code, seq, body) VALUES (?1, ?3, ?4)",
+        update: "UPDATE procedures SET seq = ?3, body = ?4 WHERE code = ?1",
+    };
+    const NEWS: Table = Table {
+        name: "news",
+        key: "id",
+        scope_column: Some("unit"),
+        select_one: "SELECT body FROM news WHERE id = ?1",
+        insert: "INSERT INTO news (id, unit, seq, body) VALUES (?1, ?2, ?3, ?4)",
+        update: "UPDATE news SET unit = ?2, seq = ?3, body = ?4 WHERE id = ?1",
+    };
+    match resource {
+        Resource::Units => &UNITS,
+        Resource::Procedures => &PROCEDURES,
+        Resource::News => &NEWS,
+    }
+}
+
+/// One row ready to be written: key, the scoping/parent column, and the JSON body.
+struct Row {
+    key: String,
+    extra: Option<String>,
+    body: String,
+}
+
+impl SqliteStorage {
+    /// Open (creating if needed) and migrate the database at `path`.
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let mut writer = Connection::open(path)?;
+        writer.busy_timeout(BUSY_TIMEOUT)?;
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode = %mode, "database is not in WAL mode");
+        }
+        writer.pragma_update(None, "synchronous", "NORMAL")?;
+        writer.pragma_update(None, "foreign_keys", true)?;
+        migrations::run(&mut writer)?;
+
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let reader = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
+            )?;
+            reader.busy_timeout(BUSY_TIMEOUT)?;
+            readers.push(Mutex::new(reader));
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                readers,
+                next_reader: AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    /// Run `work` on a read-only connection on the blocking pool.
+    fn read<T, F>(&self, work: F) -> StorageFuture<'static, T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StorageError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut conn = inner.reader();
+                work(&mut conn)
+            })
+            .await
+            .map_err(|e| StorageError::Worker(e.to_string()))?
+        })
+    }
+
+    /// Run `work` inside an immediate transaction on the writer connection, committing on success.
+    fn write<T, F>(&self, work: F) -> StorageFuture<'static, T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, StorageError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut conn = lock(&inner.writer);
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = work(&tx)?;
+                tx.commit()?;
+                Ok(out)
+            })
+            .await
+            .map_err(|e| StorageError::Worker(e.to_string()))?
+        })
+    }
+}
+
+impl Inner {
+    /// A free reader if there is one, else wait for one in turn.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        for reader in &self.readers {
+            if let Ok(guard) = reader.try_lock() {
+                return guard;
+            }
+        }
+        let index = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        lock(&self.readers[index])
+    }
+}
+
+/// Lock a connection. A panic while it was held leaves nothing half-done that
+/// matters (an open transaction rolls back when dropped), so poisoning is ignored.
+fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn to_seq(table: &'static str, key: &str, raw: i64) -> Result<u64, StorageError> {
+    u64::try_from(raw).map_err(|_| StorageError::Corrupt {
+        table,
+        key: key.to_owned(),
+        reason: format!("negative seq {raw}"),
+    })
+}
+
+fn to_sql_seq(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+/// `WHERE` fragment and parameters restricting `column` to the scope, starting at `?first`.
+fn scope_filter(column: Option<&str>, scope: &Scope, first: usize) -> (String, Vec<String>) {
+    match (column, scope) {
+        (Some(column), Scope::Units(units)) => {
+            let marks: Vec<String> = (0..units.len())
+                .map(|i| format!("?{}", first + i))
+                .collect();
+            if marks.is_empty() {
+                (" AND 0".to_owned(), Vec::new())
+            } else {
+                (
+                    format!(" AND {column} IN ({})", marks.join(", ")),
+                    units.clone(),
+                )
+            }
+        }
+        _ => (String::new(), Vec::new()),
+    }
+}
+
+fn head_in(conn: &Connection, resource: Resource, scope: &Scope) -> Result<u64, StorageError> {
+    let t = table(resource);
+    let (filter, scope_params) = scope_filter(t.scope_column, scope, 1);
+    let sql = format!(
+        "SELECT COALESCE(MAX(seq), 0) FROM {} WHERE 1{filter}",
+        t.name
+    );
+    let rows: i64 = conn.query_row(&sql, rusqlite::params_from_iter(&scope_params), |row| {
+        row.get(0)
+    })?;
+    let (filter, scope_params) = scope_filter(t.scope_column.map(|_| "scope"), scope, 2);
+    let sql = format!("SELECT COALESCE(MAX(seq), 0) FROM tombstones WHERE resource = ?1{filter}");
+    let mut params = vec![resource.as_str().to_owned()];
+    params.extend(scope_params);
+    let tombs: i64 = conn.query_row(&sql, rusqlite::params_from_iter(&params), |row| row.get(0))?;
+    to_seq(t.name, "MAX(seq)", rows.max(tombs))
+}
+
+fn changes_in(
+    conn: &mut Connection,
+    resource: Resource,
+    scope: &Scope,
+    since: u64,
+    limit: u32,
+) -> Result<RawPage, StorageError> {
+    let t = table(resource);
+    let since = to_sql_seq(since);
+    let fetch = i64::from(limit) + 1;
+    let tx = conn.transaction()?;
+
+    // ?1 = since, ?2 = fetch, ?3.. = scope units.
+    let (filter, scope_params) = scope_filter(t.scope_column, scope, 3);
+    let sql = format!(
+        "SELECT seq, body FROM {} WHERE seq > ?1{filter} ORDER BY seq LIMIT ?2",
+        t.name
+    );
+    let mut items: Vec<(i64, String)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut params: Vec<rusqlite::types::Value> = vec![since.into(), fetch.into()];
+        params.extend(scope_params.into_iter().map(Into::into));
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            items.push((row.get(0)?, row.get(1)?));
+        }
+    }
+
+    // ?1 = resource, ?2 = since, ?3 = fetch, ?4.. = scope units.
+    let (filter, scope_params) = scope_filter(t.scope_column.map(|_| "scope"), scope, 4);
+    let sql = format!(
+        "SELECT seq, key FROM tombstones WHERE resource = ?1 AND seq > ?2{filter} \
+         ORDER BY seq LIMIT ?3"
+    );
+    let mut tombs: Vec<(i64, String)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut params: Vec<rusqlite::types::Value> = vec![
+            resource.as_str().to_owned().into(),
+            since.into(),
+            fetch.into(),
+        ];
+        params.extend(scope_params.into_iter().map(Into::into));
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            tombs.push((row.get(0)?, row.get(1)?));
+        }
+    }
+    let head = head_in(&tx, resource, scope)?;
+    tx.commit()?;
+
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = items.len() + tombs.len() > limit;
+    let mut page = RawPage {
+        more,
+        head,
+        ..RawPage::default()
+    };
+    let mut items = items.into_iter().peekable();
+    let mut tombs = tombs.into_iter().peekable();
+    for _ in 0..limit {
+        let take_item = match (items.peek(), tombs.peek()) {
+            (Some((a, _)), Some((b, _))) => a < b,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let seq = if take_item {
+            let (seq, body) = items.next().expect("peeked an item just above");
+            page.items.push(body);
+            seq
+        } else {
+            let (seq, key) = tombs.next().expect("peeked a tombstone just above");
+            page.deleted.push(key);
+            seq
+        };
+        page.last_seq = Some(to_seq(t.name, "seq", seq)?);
+    }
+    Ok(page)
+}
+
+fn upsert_rows(
+    tx: &Transaction<'_>,
+    resource: Resource,
+    rows: Vec<Row>,
+) -> Result<UpsertCounts, StorageError> {
+    let t = table(resource);
+    let mut counts = UpsertCounts::default();
+    let start: i64 = tx.query_row("SELECT value FROM counters WHERE name = 'seq'", [], |row| {
+        row.get(0)
+    })?;
+    let mut seq = start;
+    {
+        let mut select = tx.prepare_cached(t.select_one)?;
+        let mut insert = tx.prepare_cached(t.insert)?;
+        let mut update = tx.prepare_cached(t.update)?;
+        let mut untomb =
+            tx.prepare_cached("DELETE FROM tombstones WHERE resource = ?1 AND key = ?2")?;
+        for row in rows {
+            let stored: Option<String> = select.query_row([&row.key], |r| r.get(0)).optional()?;
+            match stored {
+                Some(body) if body == row.body => counts.unchanged += 1,
+                Some(_) => {
+                    seq += 1;
+                    update.execute(rusqlite::params![row.key, row.extra, seq, row.body])?;
+                    counts.updated += 1;
+                }
+                None => {
+                    seq += 1;
+                    insert.execute(rusqlite::params![row.key, row.extra, seq, row.body])?;
+                    untomb.execute(rusqlite::params![resource.as_str(), row.key])?;
+                    counts.inserted += 1;
+                }
+            }
+        }
+    }
+    if seq != start {
+        tx.execute(
+            "UPDATE counters SET value = ?1 WHERE name = 'seq'",
+            rusqlite::params![seq],
+        )?;
+    }
+    Ok(counts)
+}
+
+fn delete_row(tx: &Transaction<'_>, resource: Resource, key: &str) -> Result<bool, StorageError> {
+    let t = table(resource);
+    let returning = t.scope_column.unwrap_or("NULL");
+    let sql = format!(
+        "DELETE FROM {} WHERE {} = ?1 RETURNING {returning}",
+        t.name, t.key
+    );
+    let scope: Option<Option<String>> = tx.query_row(&sql, [key], |row| row.get(0)).optional()?;
+    let Some(scope) = scope else {
+        return Ok(false);
+    };
+    let scope = scope.unwrap_or_else(|| SCOPE_ALL.to_owned());
+    let seq: i64 = tx.query_row(
+        "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value",
+        [],
+        |row| row.get(0),
+    )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO tombstones (resource, key, scope, seq) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![resource.as_str(), key, scope, seq],
+    )?;
+    Ok(true)
+}
+
+fn serialize<T: serde::Serialize>(
+    resource: Resource,
+    key: &str,
+    value: &T,
+) -> Result<String, StorageError> {
+    serde_json::to_string(value).map_err(|error| StorageError::Serialize {
+        resource: resource.as_str(),
+        key: key.to_owned(),
+        error,
+    })
+}
+
+impl Storage for SqliteStorage {
+    fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64> {
+        self.read(move |conn| head_in(conn, resource, &scope))
+    }
+
+    fn changes(
+        &self,
+        resource: Resource,
+        scope: Scope,
+        since: u64,
+        limit: u32,
+    ) -> StorageFuture<'_, RawPage> {
+        self.read(move |conn| changes_in(conn, resource, &scope, since, limit))
+    }
+
+    fn unit(&self, code: String) -> StorageFuture<'_, Option<Unit>> {
+        self.read(move |conn| {
+            let body: Option<String> = conn
+                .prepare_cached(table(Resource::Units).select_one)?
+                .query_row([&code], |row| row.get(0))
+                .optional()?;
+            body.map(|body| {
+                serde_json::from_str(&body).map_err(|e| StorageError::Corrupt {
+                    table: "units",
+                    key: code.clone(),
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn procedure_json(&self, code: String) -> StorageFuture<'_, Option<String>> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(table(Resource::Procedures).select_one)?
+                .query_row([&code], |row| row.get(0))
+                .optional()?)
+        })
+    }
+
+    fn upsert_units(&self, units: Vec<Unit>) -> StorageFuture<'_, UpsertCounts> {
+        self.write(move |tx| {
+            let rows = units
+                .into_iter()
+                .map(|unit| {
+                    Ok(Row {
+                        body: serialize(Resource::Units, &unit.code, &unit)?,
+                        key: unit.code,
+                        extra: unit.parent,
+                    })
+                })
+                .collect::<Result<Vec<_>, StorageError>>()?;
+            upsert_rows(tx, Resource::Units, rows)
+        })
+    }
+
+    fn upsert_procedures(&self, procedures: Vec<Procedure>) -> StorageFuture<'_, UpsertCounts> {
+        self.write(move |tx| {
+            let rows = procedures
+                .into_iter()
+                .map(|procedure| {
+                    Ok(Row {
+                        body: serialize(Resource::Procedures, &procedure.code, &procedure)?,
+                        key: procedure.code,
+                        extra: None,
+                    })
+                })
+                .collect::<Result<Vec<_>, StorageError>>()?;
+            upsert_rows(tx, Resource::Procedures, rows)
+        })
+    }
+
+    fn upsert_news(&self, items: Vec<NewsItem>) -> StorageFuture<'_, UpsertCounts> {
+        self.write(move |tx| {
+            let rows = items
+                .into_iter()
+                .map(|item| {
+                    Ok(Row {
+                        body: serialize(Resource::News, &item.id, &item)?,
+                        key: item.id,
+                        extra: Some(item.unit),
+                    })
+                })
+                .collect::<Result<Vec<_>, StorageError>>()?;
+            upsert_rows(tx, Resource::News, rows)
+        })
+    }
+
+    fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool> {
+        self.write(move |tx| delete_row(tx, resource, &key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use congdan_protocol::UnitLevel;
+
+    fn storage() -> (tempfile::TempDir, SqliteStorage) {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = SqliteStorage::open(&dir.path().join("t.db")).unwrap();
+        (dir, storage)
+    }
+
+    fn unit(code: &str, parent: Option<&str>) -> Unit {
+        Unit {
+            code: code.into(),
+            name: format!("Xã {code}"),
+            level: if parent.is_some() {
+                UnitLevel::Commune
+            } else {
+                UnitLevel::Province
+            },
+            parent: parent.map(Into::into),
+            kind: "Xã".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn one_counter_orders_changes_across_resources() {
+        let (_dir, s) = storage();
+        s.upsert_units(vec![unit("01", None), unit("00004", Some("01"))])
+            .await
+            .unwrap();
+        assert_eq!(s.head(Resource::Units, Scope::All).await.unwrap(), 2);
+        assert!(s.delete(Resource::Units, "00004".into()).await.unwrap());
+        assert_eq!(s.head(Resource::Units, Scope::All).await.unwrap(), 3);
+        // Another resource continues the same counter.
+        assert_eq!(s.head(Resource::Procedures, Scope::All).await.unwrap(), 0);
+        let page = s.changes(Resource::Units, Scope::All, 0, 10).await.unwrap();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.deleted, ["00004"]);
+        assert_eq!(page.last_seq, Some(3));
+        assert!(!page.more);
+        assert_eq!(
+            s.unit("01".into()).await.unwrap().unwrap().level,
+            UnitLevel::Province
+        );
+        assert!(s.unit("00004".into()).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn corrupt_rows_are_errors_not_panics() {
+        let (_dir, s) = storage();
+        {
+            let conn = lock(&s.inner.writer);
+            conn.execute(
+                "INSERT INTO units (code, parent, seq, body) VALUES ('01', NULL, 1, 'not json')",
+                [],
+            )
+            .unwrap();
+        }
+        let err = s.unit("01".into()).await.unwrap_err();
+        assert!(matches!(err, StorageError::Corrupt { .. }), "{err}");
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_data_and_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let s = SqliteStorage::open(&path).unwrap();
+            s.upsert_units(vec![unit("01", None)]).await.unwrap();
+        }
+        let s = SqliteStorage::open(&path).unwrap();
+        assert_eq!(s.head(Resource::Units, Scope::All).await.unwrap(), 1);
+    }
+}

@@ -1,0 +1,12 @@
+//! Tests of the content API through the real router: handler tests with
+//! `tower::ServiceExt::oneshot`, one test over a real socket, and checks of the
+//! OpenAPI document against the router. One test binary, one module per area.
+
+mod commands;
+mod compression;
+mod errors;
+mod news;
+mod openapi;
+mod paging;
+mod socket;
+mod support;

@@ -1,0 +1,151 @@
+//! docs/openapi.json against the router: every served route is documented, every
+//! documented GET answers 200 with a body that has the schema's required fields.
+
+use std::collections::BTreeSet;
+
+use congdan_server::storage::Storage;
+use serde_json::Value;
+
+use crate::support::{news, procedure, test_app};
+
+fn document() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.strip_prefix('#').unwrap();
+            resolve(
+                doc,
+                doc.pointer(pointer)
+                    .unwrap_or_else(|| panic!("{reference}")),
+            )
+        }
+        None => schema,
+    }
+}
+
+fn type_matches(name: &str, value: &Value) -> bool {
+    match name {
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "boolean" => value.is_boolean(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "null" => value.is_null(),
+        other => panic!("unknown type {other}"),
+    }
+}
+
+/// A small subset of JSON Schema: $ref, type, required, properties, items, enum, const.
+fn validate(doc: &Value, schema: &Value, value: &Value, at: &str) {
+    let schema = resolve(doc, schema);
+    match schema.get("type") {
+        Some(Value::String(name)) => assert!(type_matches(name, value), "{at}: not {name}"),
+        Some(Value::Array(names)) => assert!(
+            names
+                .iter()
+                .any(|n| type_matches(n.as_str().unwrap(), value)),
+            "{at}: not any of {names:?}"
+        ),
+        _ => {}
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        assert!(allowed.contains(value), "{at}: {value} not in enum");
+    }
+    if let Some(constant) = schema.get("const") {
+        assert_eq!(constant, value, "{at}");
+    }
+    if let (Some(object), Some(required)) = (
+        value.as_object(),
+        schema.get("required").and_then(Value::as_array),
+    ) {
+        for key in required {
+            let key = key.as_str().unwrap();
+            assert!(object.contains_key(key), "{at}: missing required `{key}`");
+        }
+    }
+    if let (Some(object), Some(properties)) = (
+        value.as_object(),
+        schema.get("properties").and_then(Value::as_object),
+    ) {
+        for (key, property) in properties {
+            if let Some(field) = object.get(key) {
+                validate(doc, property, field, &format!("{at}.{key}"));
+            }
+        }
+    }
+    if let (Some(items), Some(item_schema)) = (value.as_array(), schema.get("items")) {
+        for (index, item) in items.iter().enumerate() {
+            validate(doc, item_schema, item, &format!("{at}[{index}]"));
+        }
+    }
+}
+
+#[test]
+fn every_route_is_documented_and_nothing_else() {
+    let doc = document();
+    let documented: BTreeSet<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    let served: BTreeSet<String> = congdan_server::routes().into_iter().collect();
+    assert_eq!(documented, served);
+}
+
+/// The request URI of a documented GET, filled from its parameters' examples.
+fn example_uri(path: &str, operation: &Value) -> String {
+    let mut uri = path.to_owned();
+    let mut query = Vec::new();
+    for parameter in operation["parameters"].as_array().into_iter().flatten() {
+        let name = parameter["name"].as_str().unwrap();
+        let example = parameter.get("example").and_then(Value::as_str);
+        match parameter["in"].as_str().unwrap() {
+            "path" => {
+                uri = uri.replace(&format!("{{{name}}}"), example.expect("path example"));
+            }
+            "query" if parameter["required"] == true => {
+                query.push(format!(
+                    "{name}={}",
+                    example.expect("required query example")
+                ));
+            }
+            _ => {}
+        }
+    }
+    if !query.is_empty() {
+        uri = format!("{uri}?{}", query.join("&"));
+    }
+    uri
+}
+
+#[tokio::test]
+async fn real_answers_match_the_documented_schemas() {
+    let t = test_app();
+    t.seed_units().await;
+    t.storage
+        .upsert_procedures(vec![procedure("1.000001", "Đăng ký khai sinh")])
+        .await
+        .unwrap();
+    t.storage.upsert_news(vec![news("n1", "VN")]).await.unwrap();
+
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let operation = &item["get"];
+        let uri = example_uri(path, operation);
+        let answer = t.get(&uri).await;
+        assert_eq!(answer.status, 200, "{uri}");
+        let body = answer.json();
+        let schema = &operation["responses"]["200"]["content"]["application/json"]["schema"];
+        validate(&doc, schema, &body, &uri);
+        if let Some(items) = body.get("items") {
+            assert!(!items.as_array().unwrap().is_empty(), "{uri}: example data");
+        }
+    }
+
+    let answer = t.get("/api/v1/procedures/9.999999").await;
+    let schema = &doc["paths"]["/api/v1/procedures/{code}"]["get"]["responses"]["404"]["content"]["application/json"]
+        ["schema"];
+    validate(&doc, schema, &answer.json(), "404");
+}

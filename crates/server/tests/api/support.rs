@@ -1,0 +1,150 @@
+//! Shared fixtures: a temp database behind the real app, hand-made protocol
+//! items, and a small GET helper.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes, to_bytes};
+use axum::http::{HeaderMap, Request, StatusCode};
+use chrono::{TimeZone, Utc};
+use congdan_protocol::{Channel, LegalDoc, NewsItem, Procedure, RequiredDocument, Unit, UnitLevel};
+use congdan_server::storage::SqliteStorage;
+use congdan_server::{AppState, app};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub storage: Arc<SqliteStorage>,
+    pub app: Router,
+    _dir: TempDir,
+}
+
+pub fn test_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Arc::new(SqliteStorage::open(&dir.path().join("server.db")).unwrap());
+    let app = app(AppState::new(storage.clone()));
+    TestApp {
+        storage,
+        app,
+        _dir: dir,
+    }
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, uri: &str) -> Answer {
+        self.get_with(uri, &[]).await
+    }
+
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = Request::get(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Seed three provinces' worth of units: province 01 with communes 00001/00002, province 79.
+    pub async fn seed_units(&self) {
+        use congdan_server::storage::Storage;
+        self.storage
+            .upsert_units(vec![
+                unit("01", None),
+                unit("79", None),
+                unit("00001", Some("01")),
+                unit("00002", Some("01")),
+                unit("26734", Some("79")),
+            ])
+            .await
+            .unwrap();
+    }
+}
+
+pub fn unit(code: &str, parent: Option<&str>) -> Unit {
+    Unit {
+        code: code.to_owned(),
+        name: format!("Đơn vị {code}"),
+        level: if parent.is_some() {
+            UnitLevel::Commune
+        } else {
+            UnitLevel::Province
+        },
+        parent: parent.map(str::to_owned),
+        kind: if parent.is_some() {
+            "Phường"
+        } else {
+            "Tỉnh"
+        }
+        .to_owned(),
+    }
+}
+
+pub fn procedure(code: &str, name: &str) -> Procedure {
+    Procedure {
+        code: code.to_owned(),
+        name: name.to_owned(),
+        decision: "361/QĐ-BTP".to_owned(),
+        levels: vec!["Cấp xã".to_owned()],
+        field: "Hộ tịch".to_owned(),
+        applicants: "Công dân Việt Nam".to_owned(),
+        authority: String::new(),
+        agency: "Ủy ban nhân dân cấp xã".to_owned(),
+        address: String::new(),
+        issuer: "Bộ Tư pháp".to_owned(),
+        steps: vec!["Nộp hồ sơ".to_owned(), "Nhận kết quả".to_owned()],
+        channels: vec![Channel {
+            mode: "Trực tiếp".to_owned(),
+            duration: "3 Ngày làm việc".to_owned(),
+            fee: "Miễn phí".to_owned(),
+            description: String::new(),
+        }],
+        documents: vec![RequiredDocument {
+            group: String::new(),
+            name: "Tờ khai".to_owned(),
+            copies: "1 bản chính".to_owned(),
+        }],
+        legal_basis: vec![LegalDoc {
+            title: "Luật Hộ tịch".to_owned(),
+            number: "60/2014/QH13".to_owned(),
+        }],
+        source_url: format!("https://dichvucong.gov.vn/p/{code}"),
+    }
+}
+
+pub fn news(id: &str, unit: &str) -> NewsItem {
+    NewsItem {
+        id: id.to_owned(),
+        unit: unit.to_owned(),
+        source: "Cổng thông tin".to_owned(),
+        title: format!("Tin {id}"),
+        summary: "Tóm tắt".to_owned(),
+        body_html: "<p>Nội dung</p>".to_owned(),
+        link: Some(format!("https://example.vn/{id}")),
+        image: None,
+        published_at: Utc.with_ymd_and_hms(2025, 7, 1, 8, 0, 0).unwrap(),
+    }
+}

@@ -1,0 +1,185 @@
+//! The national procedure catalogue: one JSON object per line (JSONL), crawled from
+//! dichvucong.gov.vn, plain or gzip. Maps each line into a [`Procedure`].
+//!
+//! It owns reading the lines and the record mapping; the un-flattening of the
+//! crawler's run-together tables lives in the private `tables` module. It does not fix mis-crawled
+//! records, does not drop duplicates, and does not fold text for search.
+
+mod tables;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use congdan_protocol::Procedure;
+use serde::Deserialize;
+
+use crate::text::clean;
+use crate::{Parsed, Rejected, SourceError};
+
+/// The value the portal shows in an empty cell; we store it as an empty string.
+const NO_INFO: &str = "Không có thông tin";
+
+/// One line of the catalogue as crawled. Fields we do not use are ignored.
+#[derive(Debug, Deserialize)]
+struct RawRecord {
+    ma_thu_tuc: Option<String>,
+    ten_thu_tuc: Option<String>,
+    #[serde(default)]
+    so_quyet_dinh: Option<String>,
+    #[serde(default)]
+    cap_thuc_hien: Option<String>,
+    #[serde(default)]
+    linh_vuc: Option<String>,
+    #[serde(default)]
+    doi_tuong_thuc_hien: Option<String>,
+    #[serde(default)]
+    co_quan_co_tham_quyen: Option<String>,
+    #[serde(default)]
+    co_quan_thuc_hien: Option<String>,
+    #[serde(default)]
+    dia_chi_tiep_nhan: Option<String>,
+    #[serde(default)]
+    trinh_tu_thuc_hien: Option<String>,
+    #[serde(default)]
+    cach_thuc_thuc_hien: Option<String>,
+    #[serde(default)]
+    thanh_phan_ho_so: Option<String>,
+    #[serde(default)]
+    can_cu_phap_ly: Option<String>,
+    #[serde(default)]
+    detail_url: Option<String>,
+    #[serde(default)]
+    co_quan_ban_hanh: Option<String>,
+}
+
+/// Parses a JSONL catalogue; a bad line becomes a rejection at "line N" (1-based).
+///
+/// Blank lines are skipped. Only a failure to read the input is an error.
+pub fn parse<R: BufRead>(reader: R) -> Result<Parsed<Procedure>, SourceError> {
+    parse_lines(reader, |source| SourceError::Io {
+        what: "input".to_owned(),
+        source,
+    })
+}
+
+/// Opens and parses a catalogue file, decompressing it when its name ends in `.gz`.
+pub fn open(path: &Path) -> Result<Parsed<Procedure>, SourceError> {
+    let file = File::open(path).map_err(|source| SourceError::Io {
+        what: path.display().to_string(),
+        source,
+    })?;
+    let gzipped = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("gz"));
+    if gzipped {
+        let decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
+        parse_lines(BufReader::new(decoder), |source| SourceError::NotGzip {
+            path: path.to_owned(),
+            source,
+        })
+    } else {
+        parse_lines(BufReader::new(file), |source| SourceError::Io {
+            what: path.display().to_string(),
+            source,
+        })
+    }
+}
+
+/// Reads line by line, mapping read failures with `io_error`.
+fn parse_lines<R: BufRead>(
+    mut reader: R,
+    io_error: impl Fn(std::io::Error) -> SourceError,
+) -> Result<Parsed<Procedure>, SourceError> {
+    let mut parsed = Parsed::default();
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    loop {
+        buf.clear();
+        let read = reader.read_until(b'\n', &mut buf).map_err(&io_error)?;
+        if read == 0 {
+            break;
+        }
+        line_no += 1;
+        match parse_line(&buf) {
+            Ok(Some(procedure)) => parsed.items.push(procedure),
+            Ok(None) => {}
+            Err(reason) => parsed
+                .rejected
+                .push(Rejected::new(format!("line {line_no}"), reason)),
+        }
+    }
+    Ok(parsed)
+}
+
+/// Parses one line: `Ok(None)` for a blank line, `Err(reason)` for a bad one.
+fn parse_line(bytes: &[u8]) -> Result<Option<Procedure>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "line is not valid UTF-8".to_owned())?;
+    let text = text.trim_start_matches('\u{feff}').trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let raw: RawRecord =
+        serde_json::from_str(text).map_err(|e| format!("not a JSON record: {e}"))?;
+    map_record(raw).map(Some)
+}
+
+/// True for a procedure code of the form `d.dddddd`.
+fn is_valid_code(code: &str) -> bool {
+    match code.split_once('.') {
+        Some((head, tail)) => {
+            !head.is_empty()
+                && head.bytes().all(|b| b.is_ascii_digit())
+                && tail.len() == 6
+                && tail.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Cleans a scalar field and maps the portal's "no information" placeholder to "".
+fn field(value: Option<String>) -> String {
+    let cleaned = clean(value.as_deref().unwrap_or_default());
+    if cleaned == NO_INFO {
+        String::new()
+    } else {
+        cleaned
+    }
+}
+
+/// Maps one crawled record into a [`Procedure`], or says why it cannot.
+fn map_record(raw: RawRecord) -> Result<Procedure, String> {
+    let code = clean(raw.ma_thu_tuc.as_deref().ok_or("missing ma_thu_tuc")?);
+    if !is_valid_code(&code) {
+        return Err("ma_thu_tuc is not of the form d.dddddd".to_owned());
+    }
+    let name = clean(raw.ten_thu_tuc.as_deref().ok_or("missing ten_thu_tuc")?);
+    if name.is_empty() {
+        return Err("ten_thu_tuc is empty".to_owned());
+    }
+    let levels = raw
+        .cap_thuc_hien
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(clean)
+        .filter(|l| !l.is_empty())
+        .collect();
+    Ok(Procedure {
+        code,
+        name,
+        decision: field(raw.so_quyet_dinh),
+        levels,
+        field: field(raw.linh_vuc),
+        applicants: field(raw.doi_tuong_thuc_hien),
+        authority: field(raw.co_quan_co_tham_quyen),
+        agency: field(raw.co_quan_thuc_hien),
+        address: field(raw.dia_chi_tiep_nhan),
+        issuer: field(raw.co_quan_ban_hanh),
+        steps: tables::steps(raw.trinh_tu_thuc_hien.as_deref().unwrap_or_default()),
+        channels: tables::channels(raw.cach_thuc_thuc_hien.as_deref().unwrap_or_default()),
+        documents: tables::documents(raw.thanh_phan_ho_so.as_deref().unwrap_or_default()),
+        legal_basis: tables::legal_basis(raw.can_cu_phap_ly.as_deref().unwrap_or_default()),
+        source_url: clean(raw.detail_url.as_deref().unwrap_or_default()),
+    })
+}

@@ -1,0 +1,88 @@
+//! The result shapes shared by every parser: partial success ([`Parsed`] with
+//! [`Rejected`] items) and whole-input failure ([`SourceError`]).
+
+use std::path::PathBuf;
+
+/// What a parser accepted, plus what it refused and why.
+///
+/// A source is rarely all good or all bad; ingest stores `items` and reports
+/// `rejected`, so one bad record never hides the good ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<T> {
+    /// Items that were mapped successfully, in input order.
+    pub items: Vec<T>,
+    /// Items that were refused, in input order.
+    pub rejected: Vec<Rejected>,
+}
+
+impl<T> Default for Parsed<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            rejected: Vec::new(),
+        }
+    }
+}
+
+/// One refused input item: where it was and why, so an operator can fix the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Position in the input, e.g. "line 12" or "entry 3" (1-based).
+    pub position: String,
+    /// Why it was refused (English, for operators; never contains the item's text).
+    pub reason: String,
+}
+
+impl Rejected {
+    /// Builds a rejection; a helper so call sites stay short.
+    pub fn new(position: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            position: position.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A failure of the whole input: nothing could be parsed from it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// The input is larger than the parser accepts; refused before parsing.
+    #[error("input too large: {size} bytes, limit {limit} bytes")]
+    TooLarge {
+        /// Size of the input in bytes (or at least this much, when read from a stream).
+        size: usize,
+        /// The limit that was exceeded.
+        limit: usize,
+    },
+    /// The input is not a feed feed-rs recognises (not XML/JSON, no feed root, broken XML).
+    #[error("not a feed: {reason}")]
+    NotAFeed {
+        /// What the feed parser reported.
+        reason: String,
+    },
+    /// The CSV input is unusable as a whole (e.g. wrong header).
+    #[error("bad CSV header: {reason}")]
+    BadHeader {
+        /// What was wrong with the header.
+        reason: String,
+    },
+    /// Reading the input failed.
+    #[error("cannot read {what}: {source}")]
+    Io {
+        /// What was being read (a path, or "input").
+        what: String,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A `.gz` file is not valid gzip (or is truncated).
+    #[error("{path} is not valid gzip: {source}")]
+    NotGzip {
+        /// The file that failed to decompress.
+        path: PathBuf,
+        /// The underlying decompression error.
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,104 @@
+//! The real app window (WebKitGTK under Xvfb, driven by WebKitWebDriver) against the real
+//! server: onboarding, search without diacritics, a ticked document, then the same
+//! profile restarted with the server gone.
+//!
+//! Skipped with a notice where there is no display or driver; `make test` runs it under
+//! `xvfb-run` with webkit2gtk-driver installed, so there it always runs.
+
+use congdan_tests::app::{AppSession, available};
+use congdan_tests::server::TestServer;
+use fantoccini::Locator;
+
+const SEARCH: &str = "dang ky khai sinh";
+
+async fn open_first_birth_registration(app: &AppSession) {
+    app.find("[data-testid=tab-procedures]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let input = app.find("[data-testid=procedure-search]").await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(SEARCH).await.unwrap();
+    app.wait_text("[data-testid=procedure-hit]", "Đăng ký khai sinh")
+        .await
+        .unwrap();
+    app.find("[data-testid=procedure-hit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=procedure-title]", "Đăng ký khai sinh")
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_onboards_searches_ticks_and_survives_the_server_going_away() {
+    if !available() {
+        eprintln!("skipped: needs DISPLAY and WebKitWebDriver (make test provides both)");
+        return;
+    }
+    let mut server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    let url = server.url();
+
+    // First launch: onboarding from the synced unit list, then news of the ward.
+    let app = AppSession::launch(&db, Some(&url)).await.unwrap();
+    app.find("[data-testid=province-option][data-code='01']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("[data-testid=commune-option][data-code='00004']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("[data-testid=news-item]").await.unwrap();
+
+    // Search without diacritics, open the procedure and tick its first document.
+    open_first_birth_registration(&app).await;
+    let title = app
+        .find("[data-testid=procedure-title]")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let first_doc = app.find("[data-testid=doc-check]").await.unwrap();
+    assert!(!first_doc.is_selected().await.unwrap());
+    first_doc.click().await.unwrap();
+    congdan_tests::wait::until("the tick to stick", congdan_tests::app::UI_TIMEOUT, async || {
+        let el = app.client.find(Locator::Css("[data-testid=doc-check]")).await.ok()?;
+        el.is_selected().await.ok()?.then_some(())
+    })
+    .await
+    .unwrap();
+    app.close().await.unwrap();
+
+    // Server gone, app restarted: cached news, an offline notice, the same ticked document.
+    server.kill().await.unwrap();
+    let app = AppSession::launch(&db, Some(&url)).await.unwrap();
+    app.find("[data-testid=news-item]").await.unwrap();
+    app.wait_text("[data-testid=status-bar]", "Ngoại tuyến")
+        .await
+        .unwrap();
+    open_first_birth_registration(&app).await;
+    let again = app
+        .find("[data-testid=procedure-title]")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(again, title);
+    let first_doc = app.find("[data-testid=doc-check]").await.unwrap();
+    assert!(first_doc.is_selected().await.unwrap(), "the tick was lost");
+    app.close().await.unwrap();
+}

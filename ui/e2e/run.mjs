@@ -1,0 +1,270 @@
+// Browser end-to-end tests of the built UI (ui/dist) against the in-memory fake backend,
+// in headless Chromium (Debian's /usr/bin/chromium) through playwright-core, with axe-core
+// checks on every screen. Run: npm run build && npm run e2e
+// Screenshots (360 px wide) go to ../docs/screenshots/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdtemp, mkdir, rm, access } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, extname, normalize, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "..", "dist");
+const shots = join(here, "..", "..", "docs", "screenshots");
+const require = createRequire(import.meta.url);
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src ipc: http://ipc.localhost";
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png" };
+const WAIT = 10_000;
+
+let server, base, context, profile;
+const problems = [];
+
+/** Polls until `fn` resolves truthy or the deadline passes (no fixed sleeps). */
+async function waitFor(fn, what, timeout = WAIT) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+async function waitForChromium() {
+  await waitFor(async () => {
+    await access(CHROMIUM);
+    return true;
+  }, `${CHROMIUM} to be installed`, 600_000);
+}
+
+async function axe(page, screen) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  assert.deepEqual(result, [], `axe violations on ${screen}`);
+}
+
+async function newPage() {
+  const page = await context.newPage();
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  page.on("request", (req) => {
+    const url = req.url();
+    if (!url.startsWith(base) && !url.startsWith("data:")) problems.push(`network: ${url}`);
+  });
+  return page;
+}
+
+const text = (page, testId) => page.getByTestId(testId).first().innerText();
+
+before(async () => {
+  await waitForChromium();
+  server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(dist, path === "/" ? "index.html" : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-security-policy": CSP });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}`;
+  profile = await mkdtemp(join(tmpdir(), "congdan-e2e-"));
+  await mkdir(shots, { recursive: true });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 1,
+    hasTouch: true,
+    isMobile: true,
+    locale: "vi-VN",
+  });
+  context.setDefaultTimeout(WAIT);
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+test("onboarding, then news list, then an article", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/`);
+  const provinces = page.getByTestId("province-picker");
+  await provinces.waitFor();
+  await axe(page, "onboarding (province)");
+  await page.getByTestId("province-picker-search").fill("ha noi");
+  await waitFor(async () => (await page.getByTestId("province-option").count()) === 1, "one province for 'ha noi'");
+  await page.getByTestId("province-option").first().click();
+  await page.getByTestId("commune-picker").waitFor();
+  await page.getByTestId("commune-picker-search").fill("ba dinh");
+  await waitFor(async () => (await page.getByTestId("commune-option").count()) === 1, "one commune for 'ba dinh'");
+  await axe(page, "onboarding (commune)");
+  await page.screenshot({ path: join(shots, "onboarding-360.png") });
+  await page.getByTestId("commune-option").first().click();
+
+  await waitFor(async () => (await page.getByTestId("news-item").count()) >= 3, "news items");
+  assert.match(await text(page, "status-bar"), /Cập nhật 3 giờ trước/);
+  assert.match(await page.getByTestId("news-item").first().innerText(), /2 giờ trước/);
+  await waitFor(async () => (await page.locator(".news-card img.thumb").count()) >= 1, "cached thumbnails");
+  assert.ok((await page.locator(".thumb-placeholder").count()) >= 1, "placeholder for an uncached image");
+  await axe(page, "news list");
+  await page.screenshot({ path: join(shots, "news-360.png") });
+
+  const title = (await page.locator(".news-title").first().innerText()).trim();
+  await page.getByTestId("news-item").first().click();
+  await waitFor(async () => (await text(page, "article-title")).trim() === title, "article title");
+  await waitFor(async () => (await page.locator("[data-testid=article-body] img:not([hidden])").count()) === 1, "article image from cache");
+  const src = await page.locator("[data-testid=article-body] img").first().getAttribute("src");
+  assert.ok(src?.startsWith("data:"), "article image comes from get_media");
+  await axe(page, "article");
+  await page.close();
+});
+
+test("search without diacritics finds the procedure; a ticked document survives reload", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/procedures`);
+  await page.getByTestId("procedure-search").fill("cap lai can cuoc");
+  await waitFor(async () => {
+    const names = await page.getByTestId("procedure-hit").allInnerTexts();
+    return names.some((n) => n.includes("Cấp lại thẻ căn cước")) && !names.some((n) => n.includes("khai sinh"));
+  }, "hits for 'cap lai can cuoc'");
+  assert.match(await text(page, "result-count"), /\d+ thủ tục/);
+  await axe(page, "procedure search");
+  await page.screenshot({ path: join(shots, "procedures-360.png") });
+
+  await page.getByTestId("level-filter").selectOption("Cấp tỉnh");
+  await waitFor(async () => (await page.getByTestId("procedure-hit").count()) === 0, "no 'cap lai' at Cấp tỉnh");
+  await page.getByTestId("level-filter").selectOption("");
+  await page.getByTestId("procedure-search").fill("dang ky khai sinh");
+  await waitFor(async () => (await page.getByTestId("procedure-hit").allInnerTexts()).some((n) => n.includes("Thủ tục đăng ký khai sinh")), "khai sinh found (đ folded)");
+  await page.getByTestId("procedure-search").fill("cap lai can cuoc");
+  await waitFor(async () => {
+    const names = await page.getByTestId("procedure-hit").allInnerTexts();
+    return names.some((n) => n.includes("Cấp lại thẻ căn cước")) && !names.some((n) => n.includes("khai sinh"));
+  }, "back to căn cước");
+
+  await page.locator('[data-testid=procedure-hit][data-code="1.014064"]').click();
+  await waitFor(async () => (await text(page, "procedure-title")).includes("Cấp lại thẻ căn cước"), "procedure detail");
+  const boxes = page.getByTestId("doc-check");
+  assert.ok((await boxes.count()) >= 2, "documents as a checklist");
+  assert.equal(await boxes.nth(1).isChecked(), false);
+  await boxes.nth(1).check();
+  await waitFor(async () => (await text(page, "doc-progress")).includes("1/"), "progress 1/n");
+  await axe(page, "procedure detail");
+  await page.screenshot({ path: join(shots, "procedure-360.png") });
+
+  await page.reload();
+  await waitFor(async () => (await page.getByTestId("doc-check").count()) >= 2, "checklist after reload");
+  assert.equal(await page.getByTestId("doc-check").nth(1).isChecked(), true, "tick survived reload");
+  assert.equal(await page.getByTestId("doc-check").nth(0).isChecked(), false);
+  await page.getByTestId("doc-check").nth(1).uncheck();
+  await waitFor(async () => (await text(page, "doc-progress")).includes("0/"), "progress back to 0/n");
+  await page.close();
+});
+
+test("refresh shows sync progress and then the new age", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/news`);
+  await page.getByTestId("news-item").first().waitFor();
+  await page.getByTestId("refresh").click();
+  await waitFor(async () => /Đang đồng bộ (đơn vị hành chính|thủ tục|tin tức)… trang \d/.test(await text(page, "status-bar")), "progress text");
+  await waitFor(async () => /Cập nhật vừa xong/.test(await text(page, "status-bar")), "fresh after sync");
+  await page.close();
+});
+
+test("pull-to-refresh on touch starts a sync", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/procedures`);
+  await page.getByTestId("procedure-search").waitFor();
+  await page.evaluate(() => {
+    const main = document.getElementById("main");
+    const touch = (y) => new Touch({ identifier: 1, target: main, clientX: 180, clientY: y });
+    main.dispatchEvent(new TouchEvent("touchstart", { bubbles: true, touches: [touch(150)] }));
+    main.dispatchEvent(new TouchEvent("touchmove", { bubbles: true, touches: [touch(260)] }));
+  });
+  await waitFor(async () => (await page.locator(".pull-indicator").innerText()).includes("Thả ra để làm mới"), "pull indicator");
+  await page.evaluate(() => document.getElementById("main").dispatchEvent(new TouchEvent("touchend", { bubbles: true })));
+  await waitFor(async () => /Đang đồng bộ/.test(await text(page, "status-bar")), "sync started by pull");
+  await waitFor(async () => /Cập nhật vừa xong/.test(await text(page, "status-bar")), "sync finished");
+  await page.close();
+});
+
+test("offline: the status bar says so and cached data still shows", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/?fake=offline#/news`);
+  await waitFor(async () => (await page.getByTestId("news-item").count()) >= 3, "cached news offline");
+  assert.match(await text(page, "status-bar"), /Ngoại tuyến — đang hiển thị dữ liệu đã lưu/);
+  await page.getByTestId("refresh").click();
+  await waitFor(async () => (await page.getByTestId("refresh").isEnabled()), "refresh finished");
+  assert.match(await text(page, "status-bar"), /Ngoại tuyến/);
+  await axe(page, "news offline");
+  await page.screenshot({ path: join(shots, "offline-360.png") });
+  await page.getByTestId("tab-procedures").click();
+  await page.getByTestId("procedure-search").fill("khai sinh");
+  await waitFor(async () => (await page.getByTestId("procedure-hit").count()) >= 3, "cached procedures offline");
+  await page.close();
+});
+
+test("settings and the English toggle", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/settings`);
+  await waitFor(async () => (await text(page, "current-unit")).includes("Phường Ba Đình"), "current unit");
+  await waitFor(async () => (await page.getByTestId("data-status").locator("li").count()) === 3, "data status rows");
+  await axe(page, "settings");
+  await page.screenshot({ path: join(shots, "settings-360.png") });
+  await page.getByTestId("lang-toggle").click();
+  await waitFor(async () => (await page.getByTestId("tab-news").innerText()).includes("News"), "English tabs");
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  await axe(page, "settings (English)");
+  await page.reload();
+  await waitFor(async () => (await page.getByTestId("tab-news").innerText()).includes("News"), "English kept after reload");
+  await page.getByTestId("lang-toggle").click();
+  await waitFor(async () => (await page.getByTestId("tab-news").innerText()).includes("Tin tức"), "back to Vietnamese");
+
+  // Change where you live: back through onboarding, then the news list names the new unit.
+  await page.getByTestId("change-unit").click();
+  await page.getByTestId("province-picker-search").fill("hue");
+  await waitFor(async () => (await page.getByTestId("province-option").count()) === 1, "one province for 'hue'");
+  await page.getByTestId("province-option").first().click();
+  await page.getByTestId("commune-option").first().click();
+  await waitFor(async () => (await page.locator("#news-title + p").innerText()).includes("Thành phố Huế"), "news for the new unit");
+  await page.close();
+});
+
+test("no console errors, CSP violations or network requests", () => {
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,227 @@
+// The app shell: routing, home unit gate (onboarding), sync state shared by the status
+// bar, pull-to-refresh, and the tab bar. Screens get the backend and a `version` that
+// bumps after every finished sync so they reload what they show.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { Backend } from "./backend";
+import { StatusBar } from "./components/StatusBar";
+import { TabBar } from "./components/TabBar";
+import { toBackendError } from "./errors";
+import { oldest } from "./format";
+import { getLang, setLang, t, type Lang } from "./i18n";
+import type { Freshness, HomeUnit, SyncProgress, SyncStatus } from "./models";
+import { parseRoute, tabOf, type Route } from "./route";
+import { NewsDetailScreen, NewsListScreen } from "./screens/News";
+import { Onboarding } from "./screens/Onboarding";
+import { ProcedureDetailScreen, ProceduresScreen } from "./screens/Procedures";
+import { Settings } from "./screens/Settings";
+
+const PULL_THRESHOLD = 70;
+
+/** Props every screen receives. */
+export type ScreenProps = {
+  backend: Backend;
+  /** Bumps after each finished sync: reload. */
+  version: number;
+  /** Current time, refreshed every minute for relative times. */
+  now: Date;
+  /** Screens report the freshness of what they show. */
+  onFreshness: (f: Freshness) => void;
+};
+
+function useNow(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const id = setInterval(() => setNow(new Date()), 60_000);
+    return () => clearInterval(id);
+  }, []);
+  return now;
+}
+
+function resourceOf(route: Route): string | null {
+  const tab = tabOf(route);
+  if (tab === "news") return "news";
+  if (tab === "procedures") return "procedures";
+  return null;
+}
+
+/** Root component. */
+export function App({ backend }: { backend: Backend }) {
+  const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
+  const [home, setHome] = useState<HomeUnit | null | undefined>(undefined);
+  const [lang, setLangState] = useState<Lang>(getLang());
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [freshness, setFreshness] = useState<Freshness | null>(null);
+  const [syncing, setSyncing] = useState(false);
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
+  const [syncError, setSyncError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const [pull, setPull] = useState(0);
+  const now = useNow();
+  const mainRef = useRef<HTMLElement>(null);
+  const pullStart = useRef<number | null>(null);
+
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+
+  const loadStatus = useCallback(() => {
+    backend.syncStatus().then(setStatus, () => undefined);
+  }, [backend]);
+
+  useEffect(() => {
+    backend.getHomeUnit().then(setHome, () => setHome(null));
+    loadStatus();
+    const subs: Array<Promise<() => void>> = [
+      backend.onSyncProgress((p) => setProgress(p)),
+      backend.onSyncFinished((s) => {
+        setStatus(s);
+        setProgress(null);
+        setVersion((v) => v + 1);
+      }),
+    ];
+    return () => subs.forEach((s) => void s.then((off) => off()));
+  }, [backend, loadStatus]);
+
+  // Move focus to the new screen's heading so screen readers announce it.
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    mainRef.current?.querySelector<HTMLElement>("h1")?.focus();
+    mainRef.current?.scrollTo?.(0, 0);
+  }, [route]);
+
+  const refresh = useCallback(async () => {
+    if (syncing) return;
+    setSyncing(true);
+    setSyncError(null);
+    setProgress(null);
+    try {
+      await backend.syncNow();
+    } catch (err) {
+      const e = toBackendError(err);
+      if (e.code !== "offline") setSyncError(e.message);
+    } finally {
+      setSyncing(false);
+      setProgress(null);
+      loadStatus();
+      setVersion((v) => v + 1);
+    }
+  }, [backend, syncing, loadStatus]);
+
+  const changeLang = (l: Lang) => {
+    setLang(l);
+    setLangState(l);
+  };
+
+  // Pull-to-refresh on touch screens: drag down from the top of the content.
+  const onTouchStart = (e: TouchEvent) => {
+    const first = e.touches[0];
+    pullStart.current = first && (mainRef.current?.scrollTop ?? 0) <= 0 ? first.clientY : null;
+  };
+  const onTouchMove = (e: TouchEvent) => {
+    const first = e.touches[0];
+    if (pullStart.current === null || !first) return;
+    setPull(Math.max(0, Math.min(120, first.clientY - pullStart.current)));
+  };
+  const onTouchEnd = () => {
+    if (pull >= PULL_THRESHOLD) void refresh();
+    pullStart.current = null;
+    setPull(0);
+  };
+
+  const needsOnboarding = home === null || route.name === "onboarding";
+  const resource = needsOnboarding ? "units" : resourceOf(route);
+  const all = status?.resources ?? [];
+  const mine = all.filter((r) => r.resource === resource);
+  const times = (mine.length > 0 ? mine : all).map((r) => r.syncedAt);
+  const syncedAt = oldest(times) ?? freshness?.syncedAt ?? null;
+  const offline = (status?.offline ?? false) || (freshness?.offline ?? false);
+
+  const screenProps: ScreenProps = { backend, version, now, onFreshness: setFreshness };
+
+  let screen;
+  if (home === undefined) {
+    screen = <p class="muted">{t("loading")}</p>;
+  } else if (needsOnboarding) {
+    screen = (
+      <Onboarding
+        {...screenProps}
+        current={home}
+        onDone={(h) => {
+          setHome(h);
+          loadStatus();
+          window.location.hash = "#/news";
+        }}
+        onRefresh={() => void refresh()}
+      />
+    );
+  } else {
+    switch (route.name) {
+      case "news":
+        screen = <NewsListScreen {...screenProps} home={home} />;
+        break;
+      case "article":
+        screen = <NewsDetailScreen {...screenProps} id={route.id} />;
+        break;
+      case "procedures":
+        screen = <ProceduresScreen {...screenProps} />;
+        break;
+      case "procedure":
+        screen = <ProcedureDetailScreen {...screenProps} code={route.code} />;
+        break;
+      case "settings":
+        screen = (
+          <Settings {...screenProps} home={home} status={status} lang={lang} onLang={changeLang} />
+        );
+        break;
+    }
+  }
+
+  return (
+    <div class="app" data-lang={lang}>
+      <header class="top-bar">
+        <span class="brand">{t("appName")}</span>
+        {home && <span class="brand-unit">{home.name}</span>}
+        <button
+          type="button"
+          class="lang-toggle"
+          onClick={() => changeLang(lang === "vi" ? "en" : "vi")}
+          lang={lang === "vi" ? "en" : "vi"}
+          data-testid="lang-toggle"
+        >
+          {lang === "vi" ? "English" : "Tiếng Việt"}
+        </button>
+      </header>
+      <StatusBar
+        syncedAt={syncedAt}
+        offline={offline}
+        syncing={syncing}
+        progress={progress}
+        error={syncError}
+        now={now}
+        onRefresh={() => void refresh()}
+      />
+      <main
+        id="main"
+        class="content"
+        ref={mainRef}
+        onTouchStart={onTouchStart}
+        onTouchMove={onTouchMove}
+        onTouchEnd={onTouchEnd}
+      >
+        {pull > 0 && (
+          <div class="pull-indicator" aria-hidden="true">
+            {pull >= PULL_THRESHOLD ? t("releaseToRefresh") : t("pullToRefresh")}
+          </div>
+        )}
+        {screen}
+      </main>
+      {!needsOnboarding && home !== undefined && <TabBar active={tabOf(route)} />}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { BackendError } from "../errors";
+import type { SyncProgress } from "../models";
+import { FakeBackend } from "./fakeBackend";
+
+function memory() {
+  const m = new Map<string, string>();
+  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+}
+
+const now = () => new Date("2026-11-23T12:00:00Z");
+
+describe("FakeBackend", () => {
+  it("finds procedures without diacritics, names first", async () => {
+    const b = new FakeBackend({ storage: memory(), now });
+    const r = await b.searchProcedures({ text: "cap lai can cuoc", level: null, field: null, limit: 20 });
+    expect(r.hits.map((h) => h.name)).toContain("Cấp lại thẻ căn cước");
+    expect(r.hits.some((h) => h.name.includes("khai sinh"))).toBe(false);
+    expect(r.total).toBe(r.hits.length);
+    const ks = await b.searchProcedures({ text: "dang ky khai sinh", level: null, field: null, limit: 20 });
+    expect(ks.hits.map((h) => h.name)).toContain("Thủ tục đăng ký khai sinh");
+  });
+
+  it("filters by level and field and counts facets", async () => {
+    const b = new FakeBackend({ storage: memory(), now });
+    const facets = await b.procedureFacets();
+    expect(facets.levels.map((f) => f.value)).toEqual(expect.arrayContaining(["Cấp xã", "Cấp tỉnh", "Cấp bộ"]));
+    const tinh = await b.searchProcedures({ text: "", level: "Cấp tỉnh", field: null, limit: 50 });
+    expect(tinh.total).toBe(facets.levels.find((f) => f.value === "Cấp tỉnh")?.count);
+    const hoTich = await b.searchProcedures({ text: "", level: null, field: "Hộ tịch", limit: 1 });
+    expect(hoTich.hits.length).toBe(1);
+    expect(hoTich.total).toBeGreaterThan(1);
+  });
+
+  it("persists the home unit and ticked documents in its storage", async () => {
+    const storage = memory();
+    const b = new FakeBackend({ storage, now });
+    expect(await b.getHomeUnit()).toBeNull();
+    await expect(b.listNews(10)).rejects.toMatchObject({ code: "not_configured" });
+    const home = await b.setHomeUnit("00004");
+    expect(home).toEqual({ code: "00004", name: "Phường Ba Đình", provinceCode: "01", provinceName: "Thành phố Hà Nội" });
+    expect(await b.setDocumentChecked("1.014064", 1, true)).toEqual([1]);
+    expect(await b.setDocumentChecked("1.014064", 0, true)).toEqual([0, 1]);
+    const again = new FakeBackend({ storage, now });
+    expect((await again.getHomeUnit())?.code).toBe("00004");
+    expect((await again.getProcedure("1.014064")).checked).toEqual([0, 1]);
+    await expect(again.setDocumentChecked("1.014064", 99, true)).rejects.toBeInstanceOf(BackendError);
+    await expect(again.setHomeUnit("01")).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("lists provinces sorted the Vietnamese way and communes of one province", async () => {
+    const b = new FakeBackend({ storage: memory(), now });
+    const provinces = await b.listProvinces();
+    expect(provinces.length).toBe(34);
+    const names = provinces.map((p) => p.name);
+    expect([...names].sort(new Intl.Collator("vi").compare)).toEqual(names);
+    const communes = await b.listCommunes("01");
+    expect(communes.length).toBe(126);
+    expect(communes.every((c) => c.parent === "01" && c.level === "commune")).toBe(true);
+  });
+
+  it("serves news newest first, two hours old, with some images cached", async () => {
+    const b = new FakeBackend({ storage: memory(), now });
+    await b.setHomeUnit("00004");
+    const list = await b.listNews(10);
+    expect(list.items.length).toBeGreaterThanOrEqual(3);
+    const first = list.items[0];
+    expect(first && now().getTime() - Date.parse(first.publishedAt)).toBe(2 * 3_600_000);
+    const cached = await Promise.all(list.items.map((n) => (n.image ? b.getMedia(n.image) : null)));
+    expect(cached.some((m) => m !== null)).toBe(true);
+    expect(cached.some((m) => m === null)).toBe(true);
+  });
+
+  it("reports progress and finishes a sync; offline sync fails with code offline", async () => {
+    const b = new FakeBackend({ storage: memory(), now, syncStepMs: 0 });
+    const seen: SyncProgress[] = [];
+    let finished = false;
+    await b.onSyncProgress((p) => seen.push(p));
+    await b.onSyncFinished(() => {
+      finished = true;
+    });
+    const report = await b.syncNow();
+    expect(report.resources.map((r) => r.resource)).toEqual(["units", "procedures"]);
+    expect(seen.some((p) => p.resource === "procedures" && p.page === 3)).toBe(true);
+    expect(finished).toBe(true);
+    expect((await b.syncStatus()).resources[0]?.syncedAt).toBe(now().toISOString());
+
+    const off = new FakeBackend({ storage: memory(), now, offline: true });
+    await expect(off.syncNow()).rejects.toMatchObject({ code: "offline" });
+    expect((await off.syncStatus()).offline).toBe(true);
+  });
+});

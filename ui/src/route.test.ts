@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { href, parseRoute, tabOf } from "./route";
+
+describe("routes", () => {
+  it("round-trips every route", () => {
+    for (const r of [
+      { name: "news" },
+      { name: "article", id: "vne-3634646" },
+      { name: "procedures" },
+      { name: "procedure", code: "1.014064" },
+      { name: "settings" },
+      { name: "onboarding" },
+    ] as const) {
+      expect(parseRoute(href(r))).toEqual(r);
+    }
+  });
+  it("falls back to news and survives bad escapes", () => {
+    expect(parseRoute("")).toEqual({ name: "news" });
+    expect(parseRoute("#/nowhere")).toEqual({ name: "news" });
+    expect(parseRoute("#/news/%E0%A4%A")).toEqual({ name: "article", id: "%E0%A4%A" });
+  });
+  it("maps routes to tabs", () => {
+    expect(tabOf({ name: "procedure", code: "x" })).toBe("procedures");
+    expect(tabOf({ name: "onboarding" })).toBeNull();
+  });
+});

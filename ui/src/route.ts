@@ -1,0 +1,71 @@
+// Hash routes of the app. Hash routing keeps the current screen across reloads and gives
+// the Android back button something to go back to, without any server.
+
+/** A parsed route. */
+export type Route =
+  | { name: "news" }
+  | { name: "article"; id: string }
+  | { name: "procedures" }
+  | { name: "procedure"; code: string }
+  | { name: "settings" }
+  | { name: "onboarding" };
+
+/** Reads a route from a location hash such as "#/procedures/1.001193". Unknown hashes give the news list. */
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter((p) => p !== "").map((p) => safeDecode(p));
+  const [head, arg] = parts;
+  switch (head) {
+    case "news":
+      return arg ? { name: "article", id: arg } : { name: "news" };
+    case "procedures":
+      return arg ? { name: "procedure", code: arg } : { name: "procedures" };
+    case "settings":
+      return { name: "settings" };
+    case "onboarding":
+      return { name: "onboarding" };
+    default:
+      return { name: "news" };
+  }
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/** The hash of a route. */
+export function href(route: Route): string {
+  switch (route.name) {
+    case "news":
+      return "#/news";
+    case "article":
+      return `#/news/${encodeURIComponent(route.id)}`;
+    case "procedures":
+      return "#/procedures";
+    case "procedure":
+      return `#/procedures/${encodeURIComponent(route.code)}`;
+    case "settings":
+      return "#/settings";
+    case "onboarding":
+      return "#/onboarding";
+  }
+}
+
+/** Which tab a route belongs to. */
+export function tabOf(route: Route): "news" | "procedures" | "settings" | null {
+  switch (route.name) {
+    case "news":
+    case "article":
+      return "news";
+    case "procedures":
+    case "procedure":
+      return "procedures";
+    case "settings":
+      return "settings";
+    case "onboarding":
+      return null;
+  }
+}
