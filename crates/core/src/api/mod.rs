@@ -1,0 +1,95 @@
+//! `core::api`: the one door. The Tauri commands, the CLI and the integration
+//! tests call [`Core`] and nothing deeper.
+//!
+//! Owns: the [`Core`] handle (one per profile database) and its methods, split
+//! by domain: [`units`] (home unit, unit lists), [`news`], [`procedures`]
+//! (search, detail, checklist), [`media`], [`sync`] (server URL, sync, status);
+//! and the [`models`] that cross to the UI. Does not own: SQL (`store`),
+//! HTTP (`sync::transport`) or ranking (`search`).
+//!
+//! Threading: `Core` is `Send + Sync` and cheap to clone. Writes go through one
+//! connection behind a mutex; reads use a second, read-only connection, so a
+//! search is not blocked by a sync committing pages (SQLite WAL).
+
+pub mod media;
+pub mod models;
+pub mod news;
+pub mod procedures;
+pub mod sync;
+pub mod units;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use rusqlite::Connection;
+
+use crate::Error;
+use crate::store::{self, sync_state};
+pub use models::*;
+
+/// The client core of one profile. Clone it freely: clones share the database.
+#[derive(Debug, Clone)]
+pub struct Core {
+    inner: Arc<Inner>,
+}
+
+/// Shared state behind a [`Core`].
+#[derive(Debug)]
+struct Inner {
+    /// The connection every write goes through (and sync).
+    writer: Mutex<Connection>,
+    /// A read-only connection for queries.
+    reader: Mutex<Connection>,
+}
+
+impl Core {
+    /// Opens the profile database at `db_path`, creating it and running pending
+    /// migrations. Writes: the schema. Errors: `storage` (cannot open, or the
+    /// file comes from a newer app version).
+    pub fn open(db_path: &Path) -> Result<Core, Error> {
+        let writer = store::open(db_path)?;
+        let reader = store::open_reader(db_path)?;
+        Ok(Core {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                reader: Mutex::new(reader),
+            }),
+        })
+    }
+
+    /// Runs `f` on the read connection.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, Error>) -> Result<T, Error> {
+        let conn = self
+            .inner
+            .reader
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&conn)
+    }
+
+    /// The write connection (SQLite transactions keep it consistent even if a
+    /// previous holder panicked, so a poisoned lock is taken over).
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The writer mutex itself, for the sync driver.
+    fn writer_mutex(&self) -> &Mutex<Connection> {
+        &self.inner.writer
+    }
+}
+
+/// Freshness of a resource's cache from its sync state.
+fn freshness(conn: &Connection, resource: &str, scope: &str) -> Result<Freshness, Error> {
+    let state = sync_state::get(conn, resource, scope)?;
+    Ok(Freshness {
+        synced_at: state.synced_at,
+        offline: state.offline,
+    })
+}
+
+#[cfg(test)]
+mod tests;

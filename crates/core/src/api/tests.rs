@@ -1,0 +1,546 @@
+//! `Core` end to end over a recorded-answer transport (no server binary).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use congdan_protocol::{NewsItem, Page, Procedure, Unit, UnitLevel};
+use serde::Serialize;
+
+use super::*;
+use crate::ErrorCode;
+use crate::store::news::tests::item;
+use crate::store::procedures::tests::procedure;
+use crate::sync::{Image, Request, Response, Transport};
+
+/// Answers by `path?query` key; records every request it saw.
+#[derive(Default)]
+struct Fake {
+    answers: Mutex<HashMap<String, Result<Response, ErrorCode>>>,
+    images: HashMap<String, Option<Image>>,
+    seen: Mutex<Vec<Request>>,
+}
+
+fn key(path: &str, query: &[(&str, &str)]) -> String {
+    let q: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{path}?{}", q.join("&"))
+}
+
+fn page<T: Serialize>(
+    items: Vec<T>,
+    deleted: &[&str],
+    next: &str,
+    more: bool,
+    etag: &str,
+) -> Response {
+    let page = Page {
+        items,
+        deleted: deleted.iter().map(|s| s.to_string()).collect(),
+        next: next.into(),
+        more,
+    };
+    Response {
+        status: 200,
+        etag: Some(etag.into()),
+        body: serde_json::to_vec(&page).unwrap(),
+    }
+}
+
+fn not_modified() -> Response {
+    Response {
+        status: 304,
+        etag: None,
+        body: vec![],
+    }
+}
+
+impl Fake {
+    fn answer(&self, path: &str, query: &[(&str, &str)], r: Result<Response, ErrorCode>) {
+        self.answers.lock().unwrap().insert(key(path, query), r);
+    }
+    fn requests(&self) -> Vec<Request> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+impl Transport for Fake {
+    async fn get(&self, request: &Request) -> Result<Response, Error> {
+        self.seen.lock().unwrap().push(request.clone());
+        let q: Vec<(&str, &str)> = request
+            .query
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        let k = key(&request.path, &q);
+        match self.answers.lock().unwrap().get(&k) {
+            Some(Ok(r)) => Ok(r.clone()),
+            Some(Err(ErrorCode::Offline)) | None => Err(Error::Offline {
+                resource: request.resource.into(),
+                reason: format!("no answer for {k}"),
+            }),
+            Some(Err(_)) => Err(Error::Internal { reason: k }),
+        }
+    }
+
+    async fn fetch_image(&self, url: &str) -> Result<Option<Image>, Error> {
+        match self.images.get(url) {
+            Some(i) => Ok(i.clone()),
+            None => Err(Error::Offline {
+                resource: "media".into(),
+                reason: "no image".into(),
+            }),
+        }
+    }
+}
+
+fn unit(code: &str, name: &str, kind: &str, parent: Option<&str>) -> Unit {
+    Unit {
+        code: code.into(),
+        name: name.into(),
+        level: if parent.is_some() {
+            UnitLevel::Commune
+        } else {
+            UnitLevel::Province
+        },
+        parent: parent.map(Into::into),
+        kind: kind.into(),
+    }
+}
+
+const UNITS: &str = "/api/v1/units";
+const PROCS: &str = "/api/v1/procedures";
+const NEWS: &str = "/api/v1/news";
+
+fn open() -> (Core, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::open(&dir.path().join("profile.sqlite")).unwrap();
+    (core, dir)
+}
+
+fn first_sync_answers(fake: &Fake) {
+    fake.answer(
+        UNITS,
+        &[("since", "0"), ("limit", "200")],
+        Ok(page(
+            vec![
+                unit("01", "Thành phố Hà Nội", "Thành phố", None),
+                unit("89", "Tỉnh An Giang", "Tỉnh", None),
+                unit("99999", "Xã Cũ", "Xã", Some("89")),
+            ],
+            &[],
+            "3",
+            true,
+            "W/\"units-all-5\"",
+        )),
+    );
+    fake.answer(
+        UNITS,
+        &[("since", "3"), ("limit", "200")],
+        Ok(page(
+            vec![unit("00004", "Phường Ba Đình", "Phường", Some("01"))],
+            &["99999"],
+            "5",
+            false,
+            "W/\"units-all-5\"",
+        )),
+    );
+    fake.answer(
+        PROCS,
+        &[("since", "0"), ("limit", "200")],
+        Ok(page(
+            vec![
+                procedure("1.000001", "Đăng ký khai sinh", "Hộ tịch", &["Cấp xã"]),
+                procedure(
+                    "1.000002",
+                    "Cấp lại thẻ Căn cước",
+                    "Cấp, quản lý căn cước",
+                    &["Cấp tỉnh"],
+                ),
+            ],
+            &[],
+            "2",
+            false,
+            "W/\"procedures-all-2\"",
+        )),
+    );
+}
+
+#[tokio::test]
+async fn sync_pages_304_news_images_and_offline() {
+    let (core, _dir) = open();
+    assert_eq!(
+        core.sync(&|_| {}).await.unwrap_err().code(),
+        ErrorCode::NotConfigured
+    );
+    assert_eq!(
+        core.set_server_url("ftp://x").unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+    core.set_server_url("http://127.0.0.1:9/").unwrap();
+    assert_eq!(
+        core.server_url().unwrap().as_deref(),
+        Some("http://127.0.0.1:9")
+    );
+
+    let mut fake = Fake::default();
+    first_sync_answers(&fake);
+    let progress = Mutex::new(Vec::new());
+    let report = core
+        .sync_with(&fake, &|p| progress.lock().unwrap().push(p))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.resources,
+        [
+            ResourceReport {
+                resource: "units".into(),
+                pages: 2,
+                items: 4,
+                deleted: 1,
+                not_modified: false
+            },
+            ResourceReport {
+                resource: "procedures".into(),
+                pages: 1,
+                items: 2,
+                deleted: 0,
+                not_modified: false
+            }
+        ]
+    );
+    let progress = progress.into_inner().unwrap();
+    assert_eq!(progress.len(), 5, "{progress:?}");
+    assert!(progress[2].done && progress[2].resource == "units");
+    let names: Vec<_> = core
+        .provinces()
+        .unwrap()
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
+    assert_eq!(names, ["89", "01"]);
+    assert!(core.communes("89").unwrap().is_empty(), "tombstone applied");
+    assert_eq!(core.news(10).unwrap_err().code(), ErrorCode::NotConfigured);
+
+    // Home unit: must be a commune.
+    assert_eq!(
+        core.set_home_unit("01").unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    let home = core.set_home_unit("00004").unwrap();
+    assert_eq!(home.province_name, "Thành phố Hà Nội");
+    assert_eq!(core.home_unit().unwrap(), Some(home));
+
+    // Second sync: 304s with the stored ETags, then news and images.
+    fake.requests();
+    fake.answer(
+        UNITS,
+        &[("since", "5"), ("limit", "200")],
+        Ok(not_modified()),
+    );
+    fake.answer(
+        PROCS,
+        &[("since", "2"), ("limit", "200")],
+        Ok(not_modified()),
+    );
+    fake.answer(
+        NEWS,
+        &[("unit", "00004"), ("since", "0"), ("limit", "200")],
+        Ok(page(
+            vec![
+                item("a", 1, Some("http://img/a.png")),
+                item("b", 2, Some("http://img/b.png")),
+                item("c", 3, None),
+            ],
+            &[],
+            "8",
+            false,
+            "W/\"news-00004-8\"",
+        )),
+    );
+    fake.images.insert(
+        "http://img/a.png".into(),
+        Some(Image {
+            mime: "image/png".into(),
+            bytes: b"PNG".to_vec(),
+        }),
+    );
+    let report = core.sync_with(&fake, &|_| {}).await.unwrap();
+    assert!(report.resources[0].not_modified && report.resources[1].not_modified);
+    assert_eq!(report.resources[2].items, 3);
+    let seen = fake.requests();
+    assert_eq!(seen[0].if_none_match.as_deref(), Some("W/\"units-all-5\""));
+    assert_eq!(
+        seen[1].if_none_match.as_deref(),
+        Some("W/\"procedures-all-2\"")
+    );
+    assert_eq!(seen[2].if_none_match, None);
+
+    let list = core.news(10).unwrap();
+    let ids: Vec<_> = list.items.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["c", "b", "a"]);
+    assert!(list.freshness.synced_at.is_some() && !list.freshness.offline);
+    assert_eq!(core.news_item("b").unwrap().item.title, "Tiêu đề b");
+    assert_eq!(
+        core.news_item("zz").unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+    let media = core.media("http://img/a.png").unwrap().unwrap();
+    assert_eq!(media.data_url, "data:image/png;base64,UE5H");
+    assert_eq!(
+        core.media("http://img/b.png").unwrap(),
+        None,
+        "failed image skipped"
+    );
+
+    // Offline: error and flag recorded, cursors kept, cached data still served.
+    fake.answers.lock().unwrap().clear();
+    let err = core.sync_with(&fake, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Offline);
+    assert_eq!(
+        err.to_body().message,
+        "Không có kết nối mạng. Đang hiển thị dữ liệu đã lưu."
+    );
+    let status = core.status().unwrap();
+    assert!(status.offline);
+    assert_eq!(status.last_error.unwrap().code, "offline");
+    assert_eq!(
+        status.resources.iter().map(|r| r.count).collect::<Vec<_>>(),
+        [3, 2, 3]
+    );
+    assert!(core.news(10).unwrap().freshness.offline);
+    assert_eq!(
+        core.search_procedures(&ProcedureQuery::default())
+            .unwrap()
+            .total,
+        2
+    );
+
+    // Back online: 304 everywhere clears the error and flag.
+    fake.answer(
+        UNITS,
+        &[("since", "5"), ("limit", "200")],
+        Ok(not_modified()),
+    );
+    fake.answer(
+        PROCS,
+        &[("since", "2"), ("limit", "200")],
+        Ok(not_modified()),
+    );
+    fake.answer(
+        NEWS,
+        &[("unit", "00004"), ("since", "8"), ("limit", "200")],
+        Ok(not_modified()),
+    );
+    core.sync_with(&fake, &|_| {}).await.unwrap();
+    let status = core.status().unwrap();
+    assert!(!status.offline);
+    assert_eq!(status.last_error, None);
+}
+
+#[tokio::test]
+async fn a_failed_page_keeps_the_cursor_of_the_last_stored_one() {
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    // Page 2 of units fails with a 503.
+    fake.answer(
+        UNITS,
+        &[("since", "3"), ("limit", "200")],
+        Ok(Response {
+            status: 503,
+            etag: None,
+            body: vec![],
+        }),
+    );
+    let err = core.sync_with(&fake, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ServerUnavailable);
+    assert_eq!(core.provinces().unwrap().len(), 2, "page 1 kept");
+    let status = core.status().unwrap();
+    assert!(status.offline);
+    assert_eq!(status.last_error.unwrap().code, "server_unavailable");
+    // The next sync resumes after page 1.
+    first_sync_answers(&fake);
+    fake.requests();
+    core.sync_with(&fake, &|_| {}).await.unwrap();
+    let seen = fake.requests();
+    assert_eq!(seen[0].query[0], ("since", "3".to_string()));
+    assert_eq!(core.communes("01").unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn bad_body_is_bad_response_and_stores_nothing() {
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    fake.answer(
+        UNITS,
+        &[("since", "0"), ("limit", "200")],
+        Ok(Response {
+            status: 200,
+            etag: None,
+            body: b"{\"items\":[{\"code\":1}]".to_vec(),
+        }),
+    );
+    let err = core.sync_with(&fake, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BadResponse);
+    let status = core.status().unwrap();
+    assert!(!status.offline);
+    assert_eq!(status.last_error.unwrap().code, "bad_response");
+    assert!(core.provinces().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn checklist_survives_resync_and_validates() {
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    core.sync_with(&fake, &|_| {}).await.unwrap();
+    assert_eq!(core.set_document_checked("1.000001", 1, true).unwrap(), [1]);
+    assert_eq!(
+        core.set_document_checked("1.000001", 2, true)
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        core.set_document_checked("9.9", 0, true)
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    // The procedure changes upstream and is pulled again.
+    let mut changed: Procedure = procedure(
+        "1.000001",
+        "Đăng ký khai sinh (mới)",
+        "Hộ tịch",
+        &["Cấp xã"],
+    );
+    changed.decision = "2/QĐ-BTP".into();
+    fake.answer(
+        PROCS,
+        &[("since", "2"), ("limit", "200")],
+        Ok(page(
+            vec![changed],
+            &[],
+            "3",
+            false,
+            "W/\"procedures-all-3\"",
+        )),
+    );
+    fake.answer(
+        UNITS,
+        &[("since", "5"), ("limit", "200")],
+        Ok(not_modified()),
+    );
+    core.sync_with(&fake, &|_| {}).await.unwrap();
+    let detail = core.procedure("1.000001").unwrap();
+    assert_eq!(detail.procedure.decision, "2/QĐ-BTP");
+    assert_eq!(detail.checked, [1]);
+    assert!(detail.freshness.synced_at.is_some());
+    assert_eq!(
+        core.procedure("0.0").unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test]
+async fn search_facets_and_changing_home_unit_resets_news() {
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    core.sync_with(&fake, &|_| {}).await.unwrap();
+    let r = core
+        .search_procedures(&ProcedureQuery {
+            text: "cap lai can cuoc".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].code, "1.000002");
+    let r = core
+        .search_procedures(&ProcedureQuery {
+            text: String::new(),
+            level: Some("Cấp xã".into()),
+            field: Some(String::new()),
+            limit: 0,
+        })
+        .unwrap();
+    assert_eq!(
+        r.hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
+        ["1.000001"]
+    );
+    let f = core.procedure_facets().unwrap();
+    assert_eq!(f.levels.len(), 2);
+    assert_eq!(f.fields.len(), 2);
+
+    core.set_home_unit("00004").unwrap();
+    {
+        let conn = core.writer();
+        crate::store::news::upsert(&conn, &[item("x", 1, None)]).unwrap();
+        crate::store::sync_state::advance(&conn, "news", "00004", "9", None).unwrap();
+    }
+    // Same unit again: nothing reset.
+    core.set_home_unit("00004").unwrap();
+    assert_eq!(core.news(0).unwrap().items.len(), 1);
+    // Simulate another commune, then switch: news and cursor are gone.
+    {
+        let conn = core.writer();
+        crate::store::units::upsert(
+            &conn,
+            &[unit("00008", "Phường Ngọc Hà", "Phường", Some("01"))],
+        )
+        .unwrap();
+    }
+    core.set_home_unit("00008").unwrap();
+    assert!(core.news(0).unwrap().items.is_empty());
+    let conn = core.writer();
+    assert_eq!(
+        crate::store::sync_state::get(&conn, "news", "00004")
+            .unwrap()
+            .cursor,
+        "0"
+    );
+    let _unused: Option<NewsItem> = None;
+}
+
+#[test]
+fn core_is_send_sync_and_clone_and_sync_future_is_send() {
+    fn assert_traits<T: Send + Sync + Clone>() {}
+    fn assert_send<T: Send>(_: &T) {}
+    assert_traits::<Core>();
+    let (core, _dir) = open();
+    let progress = |_: SyncProgress| {};
+    let future = core.sync(&progress);
+    assert_send(&future);
+}
+
+#[test]
+fn models_serialize_camel_case() {
+    let json = serde_json::to_value(HomeUnit {
+        code: "00004".into(),
+        name: "Phường Ba Đình".into(),
+        province_code: "01".into(),
+        province_name: "Thành phố Hà Nội".into(),
+    })
+    .unwrap();
+    assert_eq!(json["provinceCode"], "01");
+    let json = serde_json::to_value(ResourceReport {
+        resource: "units".into(),
+        pages: 1,
+        items: 2,
+        deleted: 0,
+        not_modified: true,
+    })
+    .unwrap();
+    assert_eq!(json["notModified"], true);
+}
+
+#[test]
+fn newer_database_is_refused_by_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+    }
+    let err = Core::open(&path).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+}

@@ -1,0 +1,280 @@
+//! The one error type of the client core and its stable codes.
+//!
+//! Owns: [`Error`] (what went wrong, with context for logs) and [`ErrorCode`]
+//! (the stable snake_case classifier the UI and the CLI act on), plus the
+//! Vietnamese user-facing message of each code ([`Error::to_body`]).
+//! Does not own: logging or presentation; callers decide how to show the body.
+
+use congdan_protocol::ErrorBody;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Stable classification of every core error. Serialized snake_case; a code
+/// is added only when the UI or a client acts on it, everything else is `internal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// The server could not be reached (no network, DNS failure, refused, timed out).
+    Offline,
+    /// The server answered with a 5xx status.
+    ServerUnavailable,
+    /// The server answered something we cannot use (bad JSON, unexpected status, inconsistent page).
+    BadResponse,
+    /// The requested item is not in the local store (or the server does not know it).
+    NotFound,
+    /// The caller passed an invalid argument (bad URL, out-of-range index).
+    InvalidInput,
+    /// A required setting (server URL, home unit) is missing.
+    NotConfigured,
+    /// The local database failed or is from a newer version of the app.
+    Storage,
+    /// Anything else: a bug or an unexpected platform failure.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The snake_case string used on the wire, e.g. `"server_unavailable"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Offline => "offline",
+            ErrorCode::ServerUnavailable => "server_unavailable",
+            ErrorCode::BadResponse => "bad_response",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::NotConfigured => "not_configured",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The Vietnamese message shown to a user for this code.
+    pub fn message(self) -> &'static str {
+        match self {
+            ErrorCode::Offline => "Không có kết nối mạng. Đang hiển thị dữ liệu đã lưu.",
+            ErrorCode::ServerUnavailable => {
+                "Máy chủ không phản hồi. Vui lòng thử lại sau. Đang hiển thị dữ liệu đã lưu."
+            }
+            ErrorCode::BadResponse => "Máy chủ trả về dữ liệu không hợp lệ. Vui lòng thử lại sau.",
+            ErrorCode::NotFound => "Không tìm thấy dữ liệu yêu cầu.",
+            ErrorCode::InvalidInput => "Dữ liệu nhập vào không hợp lệ.",
+            ErrorCode::NotConfigured => "Chưa cấu hình đủ để thực hiện thao tác này.",
+            ErrorCode::Storage => "Lỗi cơ sở dữ liệu trên máy.",
+            ErrorCode::Internal => "Đã xảy ra lỗi không mong muốn.",
+        }
+    }
+}
+
+/// Everything that can go wrong in the client core. Variants carry the context
+/// needed in logs (which resource, which key, which status); [`Error::code`]
+/// classifies them for programs and [`Error::to_body`] for users.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The network failed while talking to the server about `resource`.
+    #[error("offline while fetching {resource}: {reason}")]
+    Offline {
+        /// Resource or URL being fetched.
+        resource: String,
+        /// Transport-level reason (no personal data).
+        reason: String,
+    },
+    /// The server answered with a 5xx status.
+    #[error("server unavailable while fetching {resource}: HTTP {status}")]
+    ServerUnavailable {
+        /// Resource being fetched.
+        resource: String,
+        /// HTTP status.
+        status: u16,
+    },
+    /// The server answered with a body or status we cannot use.
+    #[error("bad response for {resource}: {reason}")]
+    BadResponse {
+        /// Resource being fetched.
+        resource: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// An item is missing.
+    #[error("{what} not found: {key}")]
+    NotFound {
+        /// Kind of item ("procedure", "unit", "news item").
+        what: &'static str,
+        /// Its key.
+        key: String,
+    },
+    /// An argument was rejected.
+    #[error("invalid {what}: {reason}")]
+    InvalidInput {
+        /// Which argument.
+        what: &'static str,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A required setting is missing.
+    #[error("not configured: {what}")]
+    NotConfigured {
+        /// Which setting ("server_url", "home_unit").
+        what: &'static str,
+    },
+    /// SQLite failed.
+    #[error("storage error during {context}: {source}")]
+    Storage {
+        /// The operation that failed, e.g. "procedures upsert".
+        context: &'static str,
+        /// The SQLite error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A stored value could not be decoded (corrupt cache row).
+    #[error("corrupt stored {what}: {reason}")]
+    CorruptRow {
+        /// Which table or value.
+        what: &'static str,
+        /// Why it could not be read.
+        reason: String,
+    },
+    /// The database was written by a newer version of the app.
+    #[error("database schema version {found} is newer than this app knows ({known})")]
+    SchemaTooNew {
+        /// `user_version` found in the file.
+        found: i64,
+        /// Number of migrations this binary has.
+        known: i64,
+    },
+    /// The platform credential store failed.
+    #[error("secret store failure: {reason}")]
+    Secret {
+        /// What failed (no secret values).
+        reason: String,
+    },
+    /// The operation is not available on this platform.
+    #[error("unsupported on this platform: {what}")]
+    Unsupported {
+        /// What was asked for.
+        what: &'static str,
+    },
+    /// A bug or unexpected condition.
+    #[error("internal error: {reason}")]
+    Internal {
+        /// Description for logs.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Offline { .. } => ErrorCode::Offline,
+            Error::ServerUnavailable { .. } => ErrorCode::ServerUnavailable,
+            Error::BadResponse { .. } => ErrorCode::BadResponse,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::NotConfigured { .. } => ErrorCode::NotConfigured,
+            Error::Storage { .. } | Error::CorruptRow { .. } | Error::SchemaTooNew { .. } => {
+                ErrorCode::Storage
+            }
+            // No client acts on "unsupported" yet, so it stays `internal` (STYLE §5).
+            Error::Unsupported { .. } | Error::Secret { .. } | Error::Internal { .. } => {
+                ErrorCode::Internal
+            }
+        }
+    }
+
+    /// The `{code, message}` body for a UI or a terminal: a Vietnamese message
+    /// safe to show, more specific than the code's default where that helps.
+    pub fn to_body(&self) -> ErrorBody {
+        let code = self.code();
+        let message = match self {
+            Error::NotFound { what, .. } => format!("Không tìm thấy {}.", vietnamese_noun(what)),
+            Error::NotConfigured { what: "server_url" } => {
+                "Chưa đặt địa chỉ máy chủ. Hãy nhập địa chỉ máy chủ rồi thử lại.".to_string()
+            }
+            Error::NotConfigured { what: "home_unit" } => {
+                "Chưa chọn xã/phường nơi bạn sống.".to_string()
+            }
+            Error::InvalidInput {
+                what: "server_url", ..
+            } => {
+                "Địa chỉ máy chủ không hợp lệ (cần bắt đầu bằng http:// hoặc https://).".to_string()
+            }
+            Error::SchemaTooNew { .. } => {
+                "Dữ liệu trên máy được tạo bởi phiên bản ứng dụng mới hơn. Hãy cập nhật ứng dụng."
+                    .to_string()
+            }
+            Error::Unsupported { .. } => "Thiết bị này chưa hỗ trợ chức năng này.".to_string(),
+            _ => code.message().to_string(),
+        };
+        ErrorBody {
+            code: code.as_str().to_string(),
+            message,
+        }
+    }
+
+    /// Wraps a SQLite error with the operation it happened in.
+    pub(crate) fn storage(context: &'static str) -> impl FnOnce(rusqlite::Error) -> Error {
+        move |source| Error::Storage { context, source }
+    }
+}
+
+/// The Vietnamese noun phrase for the kind of item in a not-found message.
+fn vietnamese_noun(what: &str) -> &'static str {
+    match what {
+        "procedure" => "thủ tục hành chính",
+        "unit" => "đơn vị hành chính",
+        "news item" => "tin tức",
+        _ => "dữ liệu yêu cầu",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_snake_case() {
+        let json = serde_json::to_string(&ErrorCode::ServerUnavailable).unwrap();
+        assert_eq!(json, "\"server_unavailable\"");
+        for code in [
+            ErrorCode::Offline,
+            ErrorCode::BadResponse,
+            ErrorCode::NotFound,
+            ErrorCode::InvalidInput,
+            ErrorCode::NotConfigured,
+            ErrorCode::Storage,
+            ErrorCode::Internal,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn bodies_are_vietnamese() {
+        let offline = Error::Offline {
+            resource: "units".into(),
+            reason: "refused".into(),
+        };
+        assert_eq!(
+            offline.to_body(),
+            ErrorBody {
+                code: "offline".into(),
+                message: "Không có kết nối mạng. Đang hiển thị dữ liệu đã lưu.".into()
+            }
+        );
+        let missing = Error::NotFound {
+            what: "procedure",
+            key: "1.000005".into(),
+        };
+        assert_eq!(missing.to_body().code, "not_found");
+        assert!(missing.to_body().message.starts_with("Không tìm thấy"));
+        let down = Error::ServerUnavailable {
+            resource: "news".into(),
+            status: 503,
+        };
+        assert!(down.to_body().message.starts_with("Máy chủ không phản hồi"));
+        let too_new = Error::SchemaTooNew { found: 9, known: 1 };
+        assert_eq!(too_new.to_body().code, "storage");
+    }
+}

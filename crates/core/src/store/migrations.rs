@@ -1,0 +1,187 @@
+//! Ordered schema migrations, recorded in `PRAGMA user_version`.
+//!
+//! Never edit a step that has shipped: add a new one at the end. All pending
+//! steps run in one transaction at open; a database whose version is newer
+//! than this list is refused (error code `storage`), because an older binary
+//! cannot know what a newer schema means.
+
+use rusqlite::Connection;
+
+use crate::Error;
+
+/// The migration steps; step N (1-based) brings `user_version` from N-1 to N.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: initial schema.
+    "CREATE TABLE settings (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE units (
+        code TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL,
+        level TEXT NOT NULL CHECK (level IN ('province', 'commune')),
+        parent TEXT,
+        kind TEXT NOT NULL,
+        sort_name TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX units_by_parent ON units (level, parent, sort_name);
+    CREATE TABLE news (
+        id TEXT PRIMARY KEY NOT NULL,
+        unit TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        body_html TEXT NOT NULL,
+        link TEXT,
+        image TEXT,
+        published_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX news_by_date ON news (published_ms DESC, id);
+    CREATE TABLE procedures (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        field TEXT NOT NULL,
+        levels TEXT NOT NULL,
+        sort_name TEXT NOT NULL,
+        name_len INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX procedures_by_name ON procedures (sort_name);
+    CREATE INDEX procedures_by_field ON procedures (field);
+    CREATE TABLE procedure_bodies (
+        id INTEGER PRIMARY KEY REFERENCES procedures (id) ON DELETE CASCADE,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE VIRTUAL TABLE procedures_fts USING fts5 (
+        name, keywords,
+        tokenize = 'unicode61 remove_diacritics 0',
+        prefix = '1 2 3',
+        detail = column
+    );
+    CREATE TABLE checklist (
+        code TEXT NOT NULL,
+        doc_index INTEGER NOT NULL CHECK (doc_index >= 0),
+        checked_ms INTEGER NOT NULL,
+        PRIMARY KEY (code, doc_index)
+    ) STRICT;
+    CREATE TABLE media (
+        url TEXT PRIMARY KEY NOT NULL,
+        mime TEXT NOT NULL,
+        bytes BLOB NOT NULL,
+        fetched_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE sync_state (
+        resource TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        cursor TEXT NOT NULL DEFAULT '0',
+        etag TEXT,
+        synced_ms INTEGER,
+        last_error_code TEXT,
+        last_error_message TEXT,
+        offline INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (resource, scope)
+    ) STRICT;",
+];
+
+/// The schema version this binary writes.
+pub fn latest_version() -> i64 {
+    i64::try_from(MIGRATIONS.len()).expect("migration count fits in i64")
+}
+
+/// Applies every pending step in one transaction. Errors: `storage`, including
+/// [`Error::SchemaTooNew`] for a database written by a newer app.
+pub fn run(conn: &mut Connection) -> Result<(), Error> {
+    run_steps(conn, MIGRATIONS)
+}
+
+/// [`run`] over an explicit list, so tests can check all-or-nothing behaviour.
+pub(crate) fn run_steps(conn: &mut Connection, steps: &[&str]) -> Result<(), Error> {
+    let known = i64::try_from(steps.len()).expect("migration count fits in i64");
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(Error::storage("migration begin"))?;
+    let found: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(Error::storage("read user_version"))?;
+    if found > known {
+        return Err(Error::SchemaTooNew { found, known });
+    }
+    if found == known {
+        return Ok(());
+    }
+    let start = usize::try_from(found).unwrap_or(0);
+    for (i, step) in steps.iter().enumerate().skip(start) {
+        tx.execute_batch(step)
+            .map_err(Error::storage("migration step"))?;
+        tracing::info!(step = i + 1, "applied migration");
+    }
+    tx.pragma_update(None, "user_version", known)
+        .map_err(Error::storage("write user_version"))?;
+    tx.commit().map_err(Error::storage("migration commit"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    fn schema(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT type || ' ' || name FROM sqlite_schema ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migrates_an_empty_database_to_latest() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        run(&mut conn).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, latest_version());
+        let tables = schema(&conn);
+        for t in [
+            "table settings",
+            "table units",
+            "table news",
+            "table procedures",
+            "table procedures_fts",
+            "table procedure_bodies",
+            "table checklist",
+            "table media",
+            "table sync_state",
+        ] {
+            assert!(tables.iter().any(|s| s == t), "missing {t}: {tables:?}");
+        }
+        // Running again is a no-op.
+        run(&mut conn).unwrap();
+        assert_eq!(schema(&conn), tables);
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .unwrap();
+        let err = run(&mut conn).unwrap_err();
+        assert!(matches!(err, Error::SchemaTooNew { .. }));
+        assert_eq!(err.code(), ErrorCode::Storage);
+    }
+
+    #[test]
+    fn a_failing_step_applies_nothing() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let steps = ["CREATE TABLE a (x INTEGER);", "CREATE TABLE oops ("];
+        assert!(run_steps(&mut conn, &steps).is_err());
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 0);
+        assert!(schema(&conn).is_empty());
+    }
+}

@@ -1,0 +1,59 @@
+//! `settings`: small key/value preferences of the profile (server URL, home unit).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::Error;
+
+/// Key of the server base URL, e.g. `http://127.0.0.1:8080`.
+pub const SERVER_URL: &str = "server_url";
+/// Key of the home unit code (a commune).
+pub const HOME_UNIT: &str = "home_unit";
+
+/// Reads a setting; `None` when never set. Errors: `storage`.
+pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, Error> {
+    conn.query_row(
+        "SELECT value FROM settings WHERE key = ?1",
+        params![key],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Error::storage("settings get"))
+}
+
+/// Writes a setting, replacing any previous value. Errors: `storage`.
+pub fn set(conn: &Connection, key: &str, value: &str) -> Result<(), Error> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )
+    .map_err(Error::storage("settings set"))?;
+    Ok(())
+}
+
+/// The stored server URL. Errors: `storage`.
+pub fn server_url(conn: &Connection) -> Result<Option<String>, Error> {
+    get(conn, SERVER_URL)
+}
+
+/// The stored home unit code. Errors: `storage`.
+pub fn home_unit(conn: &Connection) -> Result<Option<String>, Error> {
+    get(conn, HOME_UNIT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_support::db;
+
+    #[test]
+    fn set_get_replace() {
+        let db = db();
+        assert_eq!(server_url(&db.conn).unwrap(), None);
+        set(&db.conn, SERVER_URL, "http://a").unwrap();
+        set(&db.conn, SERVER_URL, "http://b").unwrap();
+        assert_eq!(server_url(&db.conn).unwrap().as_deref(), Some("http://b"));
+        set(&db.conn, HOME_UNIT, "00004").unwrap();
+        assert_eq!(home_unit(&db.conn).unwrap().as_deref(), Some("00004"));
+    }
+}

@@ -1,0 +1,433 @@
+//! The I/O-free pull state machine of one resource.
+//!
+//! Given the stored cursor and ETag it says which request to send; given the
+//! server's answer it says what to do: store a page (items, tombstones, the new
+//! cursor, and the ETag only on the last page), fetch the next page, stop
+//! (304, or `more = false`), or fail. It never touches the network or the
+//! database, so tests drive it with recorded responses.
+
+use congdan_protocol::Page;
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+use crate::store::sync_state::SyncState;
+
+/// Safety valve: a pull that needs more pages than this is treated as a server bug.
+const MAX_PAGES: u32 = 100_000;
+
+/// One GET to send, relative to the server's base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Resource name, for error context and logs ("units").
+    pub resource: &'static str,
+    /// Path below the base URL, e.g. `/api/v1/units`.
+    pub path: String,
+    /// Query parameters in order (`unit`, `since`, `limit`).
+    pub query: Vec<(&'static str, String)>,
+    /// `If-None-Match` value (the stored ETag), only on a pull's first request.
+    pub if_none_match: Option<String>,
+}
+
+/// What the server answered, reduced to what the machine needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `ETag` header, if any.
+    pub etag: Option<String>,
+    /// The (decompressed) body.
+    pub body: Vec<u8>,
+}
+
+/// A page to commit, in one transaction, together with its cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageToStore<T> {
+    /// Items to insert or replace.
+    pub items: Vec<T>,
+    /// Keys to delete.
+    pub deleted: Vec<String>,
+    /// Cursor to record with this page.
+    pub cursor: String,
+    /// ETag to record: the response's ETag on the last page, `None` mid-pull.
+    pub etag: Option<String>,
+}
+
+/// What the caller should do next.
+#[derive(Debug)]
+pub enum Instruction<T> {
+    /// Send this request and feed the answer to [`Pull::on_response`].
+    Fetch(Request),
+    /// Commit this page with its cursor, then call [`Pull::on_stored`].
+    Store(PageToStore<T>),
+    /// The pull is complete; `not_modified` when the server said 304.
+    Done {
+        /// True when nothing changed since the stored ETag.
+        not_modified: bool,
+    },
+    /// The pull failed; nothing of the failed response was stored.
+    Fail(Error),
+}
+
+/// Failures compare by code and text, so decisions can be compared with expectations.
+impl<T: PartialEq> PartialEq for Instruction<T> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Instruction::Fetch(a), Instruction::Fetch(b)) => a == b,
+            (Instruction::Store(a), Instruction::Store(b)) => a == b,
+            (Instruction::Done { not_modified: a }, Instruction::Done { not_modified: b }) => {
+                a == b
+            }
+            (Instruction::Fail(a), Instruction::Fail(b)) => {
+                a.code() == b.code() && a.to_string() == b.to_string()
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Which resource is pulled, and in which scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource {
+    /// Administrative units, scope "all".
+    Units,
+    /// The procedure catalogue, scope "all".
+    Procedures,
+    /// News of one home unit (scope = the unit code).
+    News {
+        /// Home unit code.
+        unit: String,
+    },
+}
+
+impl Resource {
+    /// The resource name used in `sync_state`, progress and reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Resource::Units => "units",
+            Resource::Procedures => "procedures",
+            Resource::News { .. } => "news",
+        }
+    }
+
+    /// The `sync_state` scope.
+    pub fn scope(&self) -> &str {
+        match self {
+            Resource::News { unit } => unit,
+            _ => "all",
+        }
+    }
+}
+
+/// The pull state of one resource during one sync.
+#[derive(Debug, Clone)]
+pub struct Pull {
+    resource: Resource,
+    cursor: String,
+    stored_etag: Option<String>,
+    limit: u32,
+    pages: u32,
+    more: bool,
+}
+
+impl Pull {
+    /// Starts a pull from the stored state, asking for pages of `limit` changes.
+    pub fn new(resource: Resource, state: &SyncState, limit: u32) -> Pull {
+        Pull {
+            resource,
+            cursor: state.cursor.clone(),
+            stored_etag: state.etag.clone(),
+            limit,
+            pages: 0,
+            more: true,
+        }
+    }
+
+    /// The resource being pulled.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    /// Pages accepted so far.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+
+    /// The first instruction: fetch from the stored cursor, with the stored ETag.
+    pub fn start<T>(&self) -> Instruction<T> {
+        Instruction::Fetch(self.request(self.stored_etag.clone()))
+    }
+
+    /// The request for the current cursor.
+    fn request(&self, if_none_match: Option<String>) -> Request {
+        let mut query = Vec::with_capacity(3);
+        if let Resource::News { unit } = &self.resource {
+            query.push(("unit", unit.clone()));
+        }
+        query.push(("since", self.cursor.clone()));
+        query.push(("limit", self.limit.to_string()));
+        Request {
+            resource: self.resource.name(),
+            path: format!("/api/v1/{}", self.resource.name()),
+            query,
+            if_none_match,
+        }
+    }
+
+    /// Decides what to do with the server's answer to the last request.
+    pub fn on_response<T: DeserializeOwned>(&mut self, response: &Response) -> Instruction<T> {
+        let resource = self.resource.name().to_string();
+        match response.status {
+            200 => self.accept_page(response, resource),
+            304 => Instruction::Done { not_modified: true },
+            404 if matches!(self.resource, Resource::News { .. }) => {
+                Instruction::Fail(Error::NotFound {
+                    what: "unit",
+                    key: self.resource.scope().to_string(),
+                })
+            }
+            status @ 500..=599 => Instruction::Fail(Error::ServerUnavailable { resource, status }),
+            status => Instruction::Fail(Error::BadResponse {
+                resource,
+                reason: format!("unexpected HTTP status {status}"),
+            }),
+        }
+    }
+
+    /// Validates a 200 page and turns it into a store instruction.
+    fn accept_page<T: DeserializeOwned>(
+        &mut self,
+        response: &Response,
+        resource: String,
+    ) -> Instruction<T> {
+        let page: Page<T> = match serde_json::from_slice(&response.body) {
+            Ok(page) => page,
+            Err(e) => {
+                return Instruction::Fail(Error::BadResponse {
+                    resource,
+                    reason: format!("unparseable page: {e}"),
+                });
+            }
+        };
+        if page.next.is_empty() {
+            return Instruction::Fail(Error::BadResponse {
+                resource,
+                reason: "page without a cursor".into(),
+            });
+        }
+        let stalled = page.more
+            && page.next == self.cursor
+            && page.items.is_empty()
+            && page.deleted.is_empty();
+        if stalled || self.pages >= MAX_PAGES {
+            return Instruction::Fail(Error::BadResponse {
+                resource,
+                reason: "cursor does not advance".into(),
+            });
+        }
+        self.pages += 1;
+        self.more = page.more;
+        self.cursor = page.next.clone();
+        Instruction::Store(PageToStore {
+            items: page.items,
+            deleted: page.deleted,
+            cursor: page.next,
+            etag: if page.more {
+                None
+            } else {
+                response.etag.clone()
+            },
+        })
+    }
+
+    /// Called after a page was committed: fetch the next page or finish.
+    /// Later pages never send `If-None-Match`: the ETag names the whole
+    /// resource, and a match mid-pull would stop it early.
+    pub fn on_stored<T>(&self) -> Instruction<T> {
+        if self.more {
+            Instruction::Fetch(self.request(None))
+        } else {
+            Instruction::Done {
+                not_modified: false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Recorded server answers in, decisions out, compared with expectations
+    //! written next to them (a golden file per scenario would hold the same).
+    use super::*;
+    use crate::ErrorCode;
+    use congdan_protocol::{Unit, UnitLevel};
+
+    fn ok(etag: &str, body: &str) -> Response {
+        Response {
+            status: 200,
+            etag: Some(etag.into()),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn state(cursor: &str, etag: Option<&str>) -> SyncState {
+        SyncState {
+            cursor: cursor.into(),
+            etag: etag.map(Into::into),
+            ..SyncState::fresh("units", "all")
+        }
+    }
+
+    fn fetch_of<T: std::fmt::Debug>(i: Instruction<T>) -> Request {
+        match i {
+            Instruction::Fetch(r) => r,
+            other => panic!("expected fetch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn first_pull_two_pages_then_done() {
+        let mut pull = Pull::new(Resource::Units, &state("0", None), 2);
+        let req = fetch_of(pull.start::<Unit>());
+        assert_eq!(req.path, "/api/v1/units");
+        assert_eq!(
+            req.query,
+            [("since", "0".to_string()), ("limit", "2".to_string())]
+        );
+        assert_eq!(req.if_none_match, None);
+
+        let page1 = r#"{"items":[{"code":"01","name":"Thành phố Hà Nội","level":"province","parent":null,"kind":"Thành phố"}],"deleted":[],"next":"5","more":true}"#;
+        let i = pull.on_response::<Unit>(&ok("W/\"units-all-9\"", page1));
+        assert_eq!(
+            i,
+            Instruction::Store(PageToStore {
+                items: vec![Unit {
+                    code: "01".into(),
+                    name: "Thành phố Hà Nội".into(),
+                    level: UnitLevel::Province,
+                    parent: None,
+                    kind: "Thành phố".into()
+                }],
+                deleted: vec![],
+                cursor: "5".into(),
+                etag: None,
+            })
+        );
+        let req = fetch_of(pull.on_stored::<Unit>());
+        assert_eq!(req.query[0], ("since", "5".to_string()));
+        assert_eq!(req.if_none_match, None, "no If-None-Match mid-pull");
+
+        let page2 = r#"{"items":[],"deleted":["02"],"next":"9","more":false}"#;
+        let i = pull.on_response::<Unit>(&ok("W/\"units-all-9\"", page2));
+        assert_eq!(
+            i,
+            Instruction::Store(PageToStore {
+                items: vec![],
+                deleted: vec!["02".into()],
+                cursor: "9".into(),
+                etag: Some("W/\"units-all-9\"".into()),
+            })
+        );
+        assert_eq!(
+            pull.on_stored::<Unit>(),
+            Instruction::Done {
+                not_modified: false
+            }
+        );
+        assert_eq!(pull.pages(), 2);
+    }
+
+    #[test]
+    fn stored_etag_sent_and_304_is_done() {
+        let mut pull = Pull::new(Resource::Units, &state("9", Some("W/\"units-all-9\"")), 200);
+        let req = fetch_of(pull.start::<Unit>());
+        assert_eq!(req.if_none_match.as_deref(), Some("W/\"units-all-9\""));
+        let i = pull.on_response::<Unit>(&Response {
+            status: 304,
+            etag: None,
+            body: vec![],
+        });
+        assert_eq!(i, Instruction::Done { not_modified: true });
+    }
+
+    #[test]
+    fn news_requests_carry_the_unit() {
+        let pull = Pull::new(
+            Resource::News {
+                unit: "00004".into(),
+            },
+            &SyncState::fresh("news", "00004"),
+            50,
+        );
+        let req = fetch_of(pull.start::<()>());
+        assert_eq!(req.path, "/api/v1/news");
+        assert_eq!(req.query[0], ("unit", "00004".to_string()));
+    }
+
+    fn fail_code(i: Instruction<Unit>) -> ErrorCode {
+        match i {
+            Instruction::Fail(e) => e.code(),
+            other => panic!("expected failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn failures_are_classified() {
+        let mut pull = Pull::new(Resource::Units, &state("0", None), 10);
+        let r = |status: u16, body: &str| Response {
+            status,
+            etag: None,
+            body: body.as_bytes().to_vec(),
+        };
+        assert_eq!(
+            fail_code(pull.on_response(&r(503, ""))),
+            ErrorCode::ServerUnavailable
+        );
+        assert_eq!(
+            fail_code(pull.on_response(&r(500, "oops"))),
+            ErrorCode::ServerUnavailable
+        );
+        assert_eq!(
+            fail_code(pull.on_response(&r(200, "<html>"))),
+            ErrorCode::BadResponse
+        );
+        assert_eq!(
+            fail_code(pull.on_response(&r(400, "{}"))),
+            ErrorCode::BadResponse
+        );
+        assert_eq!(
+            fail_code(pull.on_response(&r(404, "{}"))),
+            ErrorCode::BadResponse
+        );
+        assert_eq!(
+            fail_code(pull.on_response(&r(
+                200,
+                r#"{"items":[],"deleted":[],"next":"","more":false}"#
+            ))),
+            ErrorCode::BadResponse
+        );
+        // A failed answer does not move the cursor.
+        let req = fetch_of(pull.start::<Unit>());
+        assert_eq!(req.query[0], ("since", "0".to_string()));
+        let mut news = Pull::new(
+            Resource::News {
+                unit: "99999".into(),
+            },
+            &state("0", None),
+            10,
+        );
+        assert_eq!(
+            fail_code(news.on_response(&r(404, "{}"))),
+            ErrorCode::NotFound
+        );
+    }
+
+    #[test]
+    fn a_stalled_cursor_fails_instead_of_looping() {
+        let mut pull = Pull::new(Resource::Units, &state("7", None), 10);
+        let body = r#"{"items":[],"deleted":[],"next":"7","more":true}"#;
+        assert_eq!(
+            fail_code(pull.on_response(&ok("e", body))),
+            ErrorCode::BadResponse
+        );
+    }
+}

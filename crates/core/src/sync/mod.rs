@@ -1,0 +1,258 @@
+//! Pulling server content into the store: cursors, ETags, tombstones, images.
+//!
+//! Owns: the per-resource pull state machine ([`machine`]), the network behind
+//! a small trait ([`transport`]), and the driver ([`run`]) that feeds one into
+//! the other and commits each page together with its cursor in ONE
+//! transaction, so a dropped connection loses at most the page in flight and
+//! the cursor never runs ahead of the data. After news pages, it caches the
+//! news images that are not in `media` yet; image failures are logged and
+//! skipped, never failing the sync.
+//! Does not own: which resources to pull (the caller's plan) or API models.
+
+pub mod machine;
+pub mod transport;
+
+use std::sync::Mutex;
+
+use chrono::Utc;
+use congdan_protocol::{NewsItem, Procedure, Unit};
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+
+pub use machine::{Instruction, PageToStore, Pull, Request, Resource, Response};
+pub use transport::{HttpTransport, Image, Transport};
+
+use crate::Error;
+use crate::store::{media, news, procedures, sync_state, units};
+
+/// Changes asked for per page.
+pub const PAGE_LIMIT: u32 = 200;
+/// Images fetched at most per sync (the newest news first).
+const MAX_IMAGES_PER_SYNC: u32 = 40;
+
+/// Progress of one resource, reported after each stored page and once at the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageProgress {
+    /// Resource name.
+    pub resource: &'static str,
+    /// Pages stored so far.
+    pub page: u32,
+    /// Items stored so far (upserts plus deletions).
+    pub items: u32,
+    /// True on the final report of the resource.
+    pub done: bool,
+}
+
+/// What one resource's pull did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Resource name.
+    pub resource: &'static str,
+    /// Pages stored.
+    pub pages: u32,
+    /// Items inserted or replaced.
+    pub items: u32,
+    /// Items deleted (tombstones).
+    pub deleted: u32,
+    /// True when the server answered 304.
+    pub not_modified: bool,
+}
+
+/// Pulls every resource of `plan` in order. On the first failure it records the
+/// error (and the offline flag when the network or server was the cause) in
+/// `sync_state` and returns it; resources not reached get the offline flag too.
+/// A resource that completes clears its error and flag. Errors: `offline`,
+/// `server_unavailable`, `bad_response`, `not_found` (unknown news unit), `storage`.
+pub async fn run<T: Transport>(
+    db: &Mutex<Connection>,
+    transport: &T,
+    plan: &[Resource],
+    progress: &(dyn Fn(PageProgress) + Send + Sync),
+) -> Result<Vec<Outcome>, Error> {
+    let mut outcomes = Vec::with_capacity(plan.len());
+    for (i, resource) in plan.iter().enumerate() {
+        let result = match resource {
+            Resource::Units => {
+                pull::<Unit, T>(db, transport, resource, progress, apply_units).await
+            }
+            Resource::Procedures => {
+                pull::<Procedure, T>(db, transport, resource, progress, apply_procedures).await
+            }
+            Resource::News { .. } => {
+                let r = pull::<NewsItem, T>(db, transport, resource, progress, apply_news).await;
+                if r.is_ok() {
+                    cache_images(db, transport).await;
+                }
+                r
+            }
+        };
+        match result {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(err) => {
+                record_failure(db, &plan[i..], &err);
+                return Err(err);
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
+/// Locks the write connection; a poisoned lock only means another thread
+/// panicked mid-call, and SQLite's transactions already kept the file consistent.
+fn lock(db: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    db.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Stores the failure on the failed resource and the offline flag on the rest.
+fn record_failure(db: &Mutex<Connection>, rest: &[Resource], err: &Error) {
+    let offline = matches!(
+        err.code(),
+        crate::ErrorCode::Offline | crate::ErrorCode::ServerUnavailable
+    );
+    let body = err.to_body();
+    let conn = lock(db);
+    for (j, r) in rest.iter().enumerate() {
+        let error = (j == 0).then_some(&body);
+        if let Err(e) = sync_state::mark_failure(&conn, r.name(), r.scope(), error, offline) {
+            tracing::warn!(resource = r.name(), error = %e, "could not record sync failure");
+        }
+    }
+    tracing::warn!(
+        resource = rest.first().map(Resource::name),
+        code = body.code,
+        "sync failed"
+    );
+}
+
+/// Writes one page's items and tombstones (inside the caller's transaction).
+type Apply<T> = fn(&Connection, &[T], &[String]) -> Result<(), Error>;
+
+/// Applies a units page.
+fn apply_units(conn: &Connection, items: &[Unit], deleted: &[String]) -> Result<(), Error> {
+    units::upsert(conn, items)?;
+    units::delete(conn, deleted)
+}
+
+/// Applies a procedures page (keeps the user's checklist).
+fn apply_procedures(
+    conn: &Connection,
+    items: &[Procedure],
+    deleted: &[String],
+) -> Result<(), Error> {
+    procedures::upsert(conn, items)?;
+    procedures::delete(conn, deleted)
+}
+
+/// Applies a news page.
+fn apply_news(conn: &Connection, items: &[NewsItem], deleted: &[String]) -> Result<(), Error> {
+    news::upsert(conn, items)?;
+    news::delete(conn, deleted)
+}
+
+/// Runs one resource's pull to completion.
+async fn pull<I: DeserializeOwned, T: Transport>(
+    db: &Mutex<Connection>,
+    transport: &T,
+    resource: &Resource,
+    progress: &(dyn Fn(PageProgress) + Send + Sync),
+    apply: Apply<I>,
+) -> Result<Outcome, Error> {
+    let name = resource.name();
+    let scope = resource.scope().to_string();
+    let state = sync_state::get(&lock(db), name, &scope)?;
+    let mut machine = Pull::new(resource.clone(), &state, PAGE_LIMIT);
+    let mut outcome = Outcome {
+        resource: name,
+        pages: 0,
+        items: 0,
+        deleted: 0,
+        not_modified: false,
+    };
+    let mut next = machine.start::<I>();
+    loop {
+        next = match next {
+            Instruction::Fetch(request) => match transport.get(&request).await {
+                Ok(response) => machine.on_response(&response),
+                Err(e) => Instruction::Fail(e),
+            },
+            Instruction::Store(page) => {
+                store_page(db, name, &scope, &page, apply)?;
+                outcome.pages += 1;
+                outcome.items += u32::try_from(page.items.len()).unwrap_or(u32::MAX);
+                outcome.deleted += u32::try_from(page.deleted.len()).unwrap_or(u32::MAX);
+                tracing::debug!(resource = name, page = outcome.pages, "stored page");
+                progress(PageProgress {
+                    resource: name,
+                    page: outcome.pages,
+                    items: outcome.items + outcome.deleted,
+                    done: false,
+                });
+                machine.on_stored()
+            }
+            Instruction::Done { not_modified } => {
+                outcome.not_modified = not_modified;
+                sync_state::mark_success(&lock(db), name, &scope, Utc::now())?;
+                progress(PageProgress {
+                    resource: name,
+                    page: outcome.pages,
+                    items: outcome.items + outcome.deleted,
+                    done: true,
+                });
+                tracing::info!(
+                    resource = name,
+                    pages = outcome.pages,
+                    items = outcome.items,
+                    deleted = outcome.deleted,
+                    not_modified,
+                    "pull complete"
+                );
+                return Ok(outcome);
+            }
+            Instruction::Fail(e) => return Err(e),
+        };
+    }
+}
+
+/// Commits a page and its cursor in one transaction.
+fn store_page<I>(
+    db: &Mutex<Connection>,
+    name: &str,
+    scope: &str,
+    page: &PageToStore<I>,
+    apply: Apply<I>,
+) -> Result<(), Error> {
+    let mut conn = lock(db);
+    let tx = conn.transaction().map_err(Error::storage("page begin"))?;
+    apply(&tx, &page.items, &page.deleted)?;
+    sync_state::advance(&tx, name, scope, &page.cursor, page.etag.as_deref())?;
+    tx.commit().map_err(Error::storage("page commit"))
+}
+
+/// Downloads news images missing from `media`. Never fails: problems are logged.
+async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
+    let urls = match news::images_missing_media(&lock(db), MAX_IMAGES_PER_SYNC) {
+        Ok(urls) => urls,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list missing images");
+            return;
+        }
+    };
+    let (mut stored, mut skipped) = (0u32, 0u32);
+    for url in urls {
+        match transport.fetch_image(&url).await {
+            Ok(Some(image)) => match media::put(&lock(db), &url, &image.mime, &image.bytes) {
+                Ok(()) => stored += 1,
+                Err(e) => {
+                    skipped += 1;
+                    tracing::warn!(error = %e, "could not store image");
+                }
+            },
+            Ok(None) => skipped += 1,
+            Err(e) => {
+                skipped += 1;
+                tracing::debug!(code = e.code().as_str(), "image fetch failed");
+            }
+        }
+    }
+    tracing::info!(stored, skipped, "news images cached");
+}

@@ -1,0 +1,243 @@
+//! Getting requests to the server: the [`Transport`] trait and its reqwest implementation.
+//!
+//! Owns: HTTP details (timeouts, compression, headers) and the mapping of
+//! network failures to error codes: no connection, DNS failure or timeout →
+//! `offline`; an unreadable body → `bad_response`. Status codes are judged by
+//! the state machine, not here.
+
+use std::future::Future;
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+
+use super::machine::{Request, Response};
+use crate::Error;
+
+/// Connect timeout of every request.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Whole-request timeout of content pages.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Whole-request timeout of one image.
+const IMAGE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest image we cache.
+pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+
+/// A downloaded image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// Its `image/*` content type.
+    pub mime: String,
+    /// Its bytes (at most [`MAX_IMAGE_BYTES`]).
+    pub bytes: Vec<u8>,
+}
+
+/// How sync reaches the server; tests substitute recorded answers.
+pub trait Transport: Send + Sync {
+    /// Sends one content request. Errors: `offline`, `bad_response`.
+    fn get(&self, request: &Request) -> impl Future<Output = Result<Response, Error>> + Send;
+
+    /// Downloads an image for offline display. `Ok(None)` when the answer is
+    /// not a usable image (not 2xx, not `image/*`, too large). Errors: `offline`.
+    fn fetch_image(&self, url: &str) -> impl Future<Output = Result<Option<Image>, Error>> + Send;
+}
+
+/// The real transport: reqwest with gzip and zstd, 5 s connect and 30 s request timeouts.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl HttpTransport {
+    /// A transport for the server at `base_url` (e.g. `http://127.0.0.1:8080`).
+    /// Errors: `internal` when the HTTP client cannot be built.
+    pub fn new(base_url: &str) -> Result<HttpTransport, Error> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .gzip(true)
+            .zstd(true)
+            .user_agent(concat!("congdan/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal {
+                reason: format!("http client: {e}"),
+            })?;
+        Ok(HttpTransport {
+            client,
+            base: base_url.trim_end_matches('/').to_string(),
+        })
+    }
+}
+
+/// Maps a reqwest failure of `resource` to our error codes.
+fn classify(resource: &str, e: reqwest::Error) -> Error {
+    let e = e.without_url();
+    if e.is_decode() {
+        Error::BadResponse {
+            resource: resource.to_string(),
+            reason: e.to_string(),
+        }
+    } else {
+        // connect refused, DNS, timeouts, resets mid-body: the network is the problem.
+        Error::Offline {
+            resource: resource.to_string(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+impl Transport for HttpTransport {
+    async fn get(&self, request: &Request) -> Result<Response, Error> {
+        let url = format!("{}{}", self.base, request.path);
+        let mut builder = self.client.get(&url).query(&request.query);
+        if let Some(etag) = &request.if_none_match {
+            builder = builder.header(IF_NONE_MATCH, etag);
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| classify(request.resource, e))?;
+        let status = response.status().as_u16();
+        let etag = response
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| classify(request.resource, e))?
+            .to_vec();
+        tracing::debug!(
+            resource = request.resource,
+            status,
+            bytes = body.len(),
+            "page answer"
+        );
+        Ok(Response { status, etag, body })
+    }
+
+    async fn fetch_image(&self, url: &str) -> Result<Option<Image>, Error> {
+        let parsed = url::Url::parse(url).map_err(|e| Error::InvalidInput {
+            what: "image url",
+            reason: e.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Ok(None);
+        }
+        let mut response = self
+            .client
+            .get(parsed)
+            .timeout(IMAGE_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| classify("media", e))?;
+        if !response.status().is_success() {
+            return Ok(None);
+        }
+        let mime = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        if !mime.starts_with("image/") {
+            return Ok(None);
+        }
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_IMAGE_BYTES as u64)
+        {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify("media", e))? {
+            if bytes.len() + chunk.len() > MAX_IMAGE_BYTES {
+                return Ok(None);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Some(Image { mime, bytes }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    #[tokio::test]
+    async fn refused_connection_is_offline() {
+        // Bind then drop a listener: the port is very likely closed afterwards.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let t = HttpTransport::new(&format!("http://127.0.0.1:{port}/")).unwrap();
+        let req = Request {
+            resource: "units",
+            path: "/api/v1/units".into(),
+            query: vec![("since", "0".into())],
+            if_none_match: None,
+        };
+        let err = t.get(&req).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Offline);
+    }
+
+    #[tokio::test]
+    async fn talks_http_to_a_tiny_server() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let mut seen = Vec::new();
+            for answer in [
+                "HTTP/1.1 200 OK\r\nETag: W/\"u-1\"\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi",
+                "HTTP/1.1 200 OK\r\nContent-Type: image/png; x=y\r\nContent-Length: 3\r\nConnection: close\r\n\r\nPNG",
+            ] {
+                let (mut sock, _) = listener.accept().await.unwrap();
+                let mut buf = vec![0u8; 4096];
+                let n = sock.read(&mut buf).await.unwrap();
+                seen.push(String::from_utf8_lossy(&buf[..n]).to_string());
+                sock.write_all(answer.as_bytes()).await.unwrap();
+                sock.shutdown().await.unwrap();
+            }
+            seen
+        });
+        let t = HttpTransport::new(&format!("http://{addr}")).unwrap();
+        let req = Request {
+            resource: "units",
+            path: "/api/v1/units".into(),
+            query: vec![("since", "4".into()), ("limit", "10".into())],
+            if_none_match: Some("W/\"u-0\"".into()),
+        };
+        let resp = t.get(&req).await.unwrap();
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.etag.as_deref(), Some("W/\"u-1\""));
+        assert_eq!(resp.body, b"{}");
+        let url = format!("http://{addr}/a.png");
+        assert_eq!(
+            t.fetch_image(&url).await.unwrap(),
+            None,
+            "text/html is not an image"
+        );
+        assert_eq!(
+            t.fetch_image(&url).await.unwrap(),
+            Some(Image {
+                mime: "image/png".into(),
+                bytes: b"PNG".to_vec()
+            })
+        );
+        assert_eq!(t.fetch_image("file:///etc/passwd").await.unwrap(), None);
+        let seen = server.await.unwrap();
+        let first = seen[0].to_ascii_lowercase();
+        assert!(
+            first.starts_with("get /api/v1/units?since=4&limit=10 "),
+            "{first}"
+        );
+        assert!(first.contains("if-none-match: w/\"u-0\""));
+        assert!(first.contains("accept-encoding: gzip, zstd") || first.contains("zstd"));
+    }
+}
