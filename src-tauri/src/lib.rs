@@ -31,7 +31,7 @@ pub use state::AppState;
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     platform::init_logging();
-    let result = builder()
+    let result = with_commands(tauri::Builder::default())
         .setup(|app| {
             let config = platform::profile_config(app.handle())?;
             let state = AppState::open(&config)?;
@@ -46,9 +46,9 @@ pub fn run() {
     }
 }
 
-/// The builder with every command registered, shared by `run` and the mock-runtime tests.
-fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::default().invoke_handler(tauri::generate_handler![
+/// Registers every command, so `run` and the mock-runtime tests share one list.
+fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
         // settings
         commands::settings::get_home_unit,
         commands::settings::set_home_unit,

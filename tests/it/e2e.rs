@@ -21,7 +21,7 @@ async fn open_first_birth_registration(app: &AppSession) {
     let input = app.find("[data-testid=procedure-search]").await.unwrap();
     input.clear().await.unwrap();
     input.send_keys(SEARCH).await.unwrap();
-    app.wait_text("[data-testid=procedure-hit]", "Đăng ký khai sinh")
+    app.wait_text("[data-testid=procedure-hit]", "đăng ký khai sinh")
         .await
         .unwrap();
     app.find("[data-testid=procedure-hit]")
@@ -30,7 +30,7 @@ async fn open_first_birth_registration(app: &AppSession) {
         .click()
         .await
         .unwrap();
-    app.wait_text("[data-testid=procedure-title]", "Đăng ký khai sinh")
+    app.wait_text("[data-testid=procedure-title]", "đăng ký khai sinh")
         .await
         .unwrap();
 }

@@ -68,14 +68,31 @@ impl AppSession {
         Ok(Self { client, driver })
     }
 
-    /// Waits for an element by CSS selector.
+    /// Waits for an element by CSS selector; on timeout saves a screenshot under
+    /// target/e2e-failures/ so a failed run shows what the window looked like.
     pub async fn find(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(UI_TIMEOUT)
             .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("waiting for {css}"))
+            .await;
+        if found.is_err() {
+            self.save_screenshot(css).await;
+        }
+        found.with_context(|| format!("waiting for {css}"))
+    }
+
+    async fn save_screenshot(&self, what: &str) {
+        let dir = crate::workspace_root().join("target").join("e2e-failures");
+        let name: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
     }
 
     /// Waits until the element matched by `css` contains `text`.

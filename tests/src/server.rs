@@ -56,14 +56,20 @@ impl TestServer {
         Ok(server)
     }
 
-    /// Starts a server on an existing database file (used to restart after a kill).
+    /// Starts a server on an existing database file, on a free loopback port.
     pub async fn start_on(db: &Path) -> anyhow::Result<Self> {
+        Self::start_at(db, "127.0.0.1:0").await
+    }
+
+    /// Starts a server on an existing database file and address; restarting at the
+    /// address a killed server had lets clients carry on as after a crash.
+    pub async fn start_at(db: &Path, listen: &str) -> anyhow::Result<Self> {
         let mut child = Command::new(bin_path("congdan-server"))
             .arg("serve")
             .arg("--db")
             .arg(db)
             .arg("--listen")
-            .arg("127.0.0.1:0")
+            .arg(listen)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)

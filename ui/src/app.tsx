@@ -156,6 +156,8 @@ export function App({ backend }: { backend: Backend }) {
           setHome(h);
           loadStatus();
           window.location.hash = "#/news";
+          // The new unit's news is not cached yet: fetch it now rather than at the next timer.
+          void refresh();
         }}
         onRefresh={() => void refresh()}
       />

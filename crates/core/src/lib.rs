@@ -20,4 +20,8 @@ pub mod store;
 pub mod sync;
 
 pub use api::*;
+/// Wire types that appear in the api, re-exported so callers need no second crate.
+pub use congdan_protocol::{
+    Channel, ErrorBody, LegalDoc, NewsItem, Procedure, RequiredDocument, Unit, UnitLevel,
+};
 pub use error::{Error, ErrorCode};

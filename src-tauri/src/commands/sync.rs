@@ -3,7 +3,7 @@
 use crate::background::sync_and_notify;
 use crate::{AppState, UiError};
 use congdan_core::{SyncReport, SyncStatus};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 /// What is cached, how old it is, and whether the last sync found the network down.
 #[tauri::command(async)]
@@ -15,6 +15,9 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, UiError> {
 /// Syncs now, emitting `sync-progress` per page and `sync-finished` at the end.
 #[tauri::command]
 #[tracing::instrument(skip(app, state), err(Debug))]
-pub async fn sync_now(app: AppHandle, state: State<'_, AppState>) -> Result<SyncReport, UiError> {
+pub async fn sync_now<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<SyncReport, UiError> {
     Ok(sync_and_notify(&app, &state.core).await?)
 }

@@ -40,6 +40,10 @@ struct Inner {
     writer: Mutex<Connection>,
     /// A read-only connection for queries.
     reader: Mutex<Connection>,
+    /// Held for the whole of a sync, so a sync asked for while another runs
+    /// (background timer, refresh button, pull-to-refresh) waits instead of
+    /// racing it and moving cursors backwards.
+    sync_gate: tokio::sync::Mutex<()>,
 }
 
 impl Core {
@@ -53,6 +57,7 @@ impl Core {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 reader: Mutex::new(reader),
+                sync_gate: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -74,6 +79,11 @@ impl Core {
             .writer
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until no other sync runs; the guard keeps others out until dropped.
+    async fn sync_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.inner.sync_gate.lock().await
     }
 
     /// The writer mutex itself, for the sync driver.

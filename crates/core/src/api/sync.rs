@@ -55,6 +55,7 @@ impl Core {
         transport: &T,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<SyncReport, Error> {
+        let _turn = self.sync_turn().await;
         let plan = self.plan()?;
         let forward = |p: PageProgress| {
             progress(SyncProgress {
