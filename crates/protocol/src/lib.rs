@@ -10,12 +10,19 @@
 
 pub mod error;
 pub mod news;
+pub mod open311;
 pub mod procedures;
+pub mod requests;
 pub mod sync;
 pub mod units;
 
 pub use error::ErrorBody;
 pub use news::NewsItem;
+pub use open311::{
+    Attribute, AttributeValue, Datatype, DetailedStatus, Open311Code, Open311Error, Service,
+    ServiceDefinition, ServiceRequest, ServiceRequestUpdate, Status,
+};
 pub use procedures::{Channel, LegalDoc, Procedure, RequiredDocument};
+pub use requests::{Device, MyRequest, Role, Session, StatusChange, TimelineEntry, Upload};
 pub use sync::{Health, Page};
 pub use units::{Unit, UnitLevel};

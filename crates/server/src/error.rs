@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use congdan_protocol::ErrorBody;
 
 use crate::storage::StorageError;
+use crate::storage::requests::Conflict;
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +39,30 @@ pub enum AppError {
     /// The storage failed; the cause is logged, not sent.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// Missing or unknown bearer token.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// Wrong username or password.
+    #[error("bad credentials")]
+    BadCredentials,
+    /// Authenticated but outside the account's unit or role.
+    #[error("forbidden")]
+    Forbidden,
+    /// The body or a header is invalid; the message says which (Vietnamese).
+    #[error("invalid input")]
+    Invalid(&'static str),
+    /// A domain refusal from storage.
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
+    /// The upload is larger than allowed.
+    #[error("too large")]
+    TooLarge,
+    /// `Upload-Offset` differs from the stored offset.
+    #[error("upload offset mismatch, server has {0}")]
+    OffsetMismatch(u64),
+    /// The finished upload is not an accepted image.
+    #[error("not an image")]
+    NotImage,
 }
 
 impl AppError {
@@ -47,6 +72,16 @@ impl AppError {
             AppError::BadParam { .. } | AppError::BadQuery(_) => StatusCode::BAD_REQUEST,
             AppError::UnknownUnit | AppError::NotFound | AppError::NoRoute => StatusCode::NOT_FOUND,
             AppError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(Conflict::IdempotencyMismatch) | AppError::NotImage => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            AppError::Conflict(Conflict::NotFound) => StatusCode::NOT_FOUND,
+            AppError::Conflict(Conflict::UnknownMedia(_)) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) | AppError::OffsetMismatch(_) => StatusCode::CONFLICT,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 
@@ -57,6 +92,18 @@ impl AppError {
             AppError::UnknownUnit => "unknown_unit",
             AppError::NotFound | AppError::NoRoute => "not_found",
             AppError::Storage(_) => "internal",
+            AppError::Unauthorized => "unauthorized",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::Invalid(_) => "invalid_input",
+            AppError::Conflict(Conflict::IdempotencyMismatch) => "idempotency_mismatch",
+            AppError::Conflict(Conflict::NotFound) => "not_found",
+            AppError::Conflict(Conflict::UnknownMedia(_)) => "invalid_input",
+            AppError::Conflict(Conflict::WrongState(_)) => "wrong_state",
+            AppError::Conflict(Conflict::AlreadySupported) => "already_supported",
+            AppError::TooLarge => "too_large",
+            AppError::OffsetMismatch(_) => "offset_mismatch",
+            AppError::NotImage => "not_an_image",
         }
     }
 
@@ -78,6 +125,26 @@ impl AppError {
             AppError::NotFound => "Không tìm thấy nội dung được yêu cầu.".to_owned(),
             AppError::NoRoute => "Đường dẫn không tồn tại.".to_owned(),
             AppError::Storage(_) => "Máy chủ gặp sự cố. Vui lòng thử lại sau.".to_owned(),
+            AppError::Unauthorized => "Cần đăng nhập hoặc mã thiết bị hợp lệ.".to_owned(),
+            AppError::BadCredentials => "Sai tên đăng nhập hoặc mật khẩu.".to_owned(),
+            AppError::Forbidden => "Tài khoản không có quyền với đơn vị này.".to_owned(),
+            AppError::Invalid(message) => (*message).to_owned(),
+            AppError::Conflict(Conflict::IdempotencyMismatch) => {
+                "Idempotency-Key đã được dùng cho một yêu cầu khác.".to_owned()
+            }
+            AppError::Conflict(Conflict::NotFound) => "Không tìm thấy phản ánh.".to_owned(),
+            AppError::Conflict(Conflict::UnknownMedia(_)) => {
+                "Ảnh chưa tải xong hoặc đã được dùng.".to_owned()
+            }
+            AppError::Conflict(Conflict::WrongState(_)) => {
+                "Phản ánh không ở trạng thái cho phép thao tác này.".to_owned()
+            }
+            AppError::Conflict(Conflict::AlreadySupported) => {
+                "Thiết bị này đã báo «tôi cũng gặp».".to_owned()
+            }
+            AppError::TooLarge => "Tệp quá lớn (tối đa 8 MB).".to_owned(),
+            AppError::OffsetMismatch(_) => "Vị trí tải lên không khớp với máy chủ.".to_owned(),
+            AppError::NotImage => "Tệp không phải ảnh JPEG, PNG hoặc WebP hợp lệ.".to_owned(),
         }
     }
 
@@ -95,7 +162,13 @@ impl IntoResponse for AppError {
         if let AppError::Storage(cause) = &self {
             tracing::error!(error = %cause, "storage failure while serving a request");
         }
-        error_response(self.status(), &self.body())
+        let mut response = error_response(self.status(), &self.body());
+        if let AppError::OffsetMismatch(offset) = &self {
+            response
+                .headers_mut()
+                .insert("upload-offset", HeaderValue::from(*offset));
+        }
+        response
     }
 }
 

@@ -15,19 +15,30 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
+pub mod accounts;
 pub mod commands;
 pub mod content;
+pub mod deadlines;
 pub mod error;
 pub mod feed;
+pub mod images;
+pub mod officers;
+pub mod open311;
+pub mod residents;
+pub mod secrets;
 pub mod storage;
+pub mod uploads;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -40,20 +51,32 @@ use crate::storage::Storage;
 /// Prefix of the content API.
 pub const API_PREFIX: &str = "/api/v1";
 
+/// The Open311 `api_key` of the demo deployment.
+pub const DEMO_API_KEY: &str = "congdan-demo-key";
+
+/// The server's clock, replaceable in tests (deadlines, windows, sessions).
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// Longest a request may take before it is answered 503 `unavailable`.
     pub request_timeout: Duration,
-    /// Largest accepted request body; the API is read-only so this is small.
+    /// Largest accepted request body on ordinary routes (JSON and forms).
     pub max_body_bytes: usize,
+    /// Largest body on photo routes (uploads, multipart `requests`).
+    pub max_upload_body_bytes: usize,
+    /// Open311 `api_key` values accepted by `POST requests`.
+    pub api_keys: Vec<String>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             request_timeout: Duration::from_secs(30),
-            max_body_bytes: 16 * 1024,
+            max_body_bytes: 64 * 1024,
+            max_upload_body_bytes: 10 * 1024 * 1024,
+            api_keys: vec![DEMO_API_KEY.to_owned()],
         }
     }
 }
@@ -65,6 +88,8 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     /// HTTP settings.
     pub config: Arc<ServerConfig>,
+    /// Current time.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -73,7 +98,14 @@ impl AppState {
         Self {
             storage,
             config: Arc::new(ServerConfig::default()),
+            clock: Arc::new(Utc::now),
         }
+    }
+
+    /// The same state with another clock (tests).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 
@@ -81,25 +113,48 @@ impl AppState {
 pub fn routes() -> Vec<String> {
     content::ROUTES
         .iter()
+        .chain(residents::ROUTES)
+        .chain(officers::ROUTES)
+        .chain(uploads::ROUTES)
         .map(|path| format!("{API_PREFIX}{path}"))
+        .chain(
+            open311::ROUTES
+                .iter()
+                .map(|path| format!("{}{path}", open311::OPEN311_PREFIX)),
+        )
         .collect()
 }
 
-/// The whole HTTP application with its layers.
+/// The whole HTTP application with its layers. Ordinary routes share a small
+/// body limit; photo routes (uploads, `requests.{fmt}`) get a larger one of
+/// their own (axum's default limit is disabled there).
 pub fn app(state: AppState) -> Router {
     let config = Arc::clone(&state.config);
+    let small = Router::new()
+        .nest(
+            API_PREFIX,
+            content::router()
+                .merge(residents::router())
+                .merge(officers::router()),
+        )
+        .nest(open311::OPEN311_PREFIX, open311::router())
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
+    let large = Router::new()
+        .nest(API_PREFIX, uploads::router())
+        .nest(open311::OPEN311_PREFIX, open311::upload_router())
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(config.max_upload_body_bytes));
     // Layers listed innermost first; requests pass them bottom to top.
-    Router::new()
-        .nest(API_PREFIX, content::router())
+    large
+        .merge(small)
         .fallback(no_route)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(CompressionLayer::new().gzip(true).zstd(true))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             config.request_timeout,
         ))
-        .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::from_fn(error_bodies))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -107,22 +162,33 @@ async fn no_route() -> AppError {
     AppError::NoRoute
 }
 
-/// Give a `{code, message}` body to error answers made by middleware (timeout,
-/// 405, 413) that carry no JSON of their own.
-async fn json_errors(response: Response) -> Response {
+/// Give a body to error answers made by middleware (timeout, 405, 413) that
+/// carry none of their own: Open311 `[{code, description}]` under `/open311`,
+/// `{code, message}` elsewhere.
+async fn error_bodies(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value == HeaderValue::from_static("application/json"));
-    if (status.is_client_error() || status.is_server_error()) && !is_json {
-        let mut fixed = error_response(status, &middleware_error_body(status));
-        if let Some(allow) = response.headers().get(header::ALLOW) {
-            fixed.headers_mut().insert(header::ALLOW, allow.clone());
-        }
-        return fixed;
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    if content_type.starts_with("application/json") || content_type.starts_with("application/xml") {
+        return response;
     }
-    response.into_response()
+    let mut fixed = if path.starts_with(open311::OPEN311_PREFIX) {
+        open311::middleware_failure(status, &path)
+    } else {
+        error_response(status, &middleware_error_body(status))
+    };
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        fixed.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    fixed
 }
 
 /// Serve `state` on `listener` until `shutdown` completes, then finish in-flight requests.

@@ -51,6 +51,28 @@ enum Command {
         /// Feed file or URL.
         source: String,
     },
+    /// Create or update an officer account; the password is read from stdin
+    /// (first line) or from --password-file.
+    AddOfficer {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Unit code the account is scoped to.
+        #[arg(long)]
+        unit: String,
+        /// resident, village_head, editor, officer or admin.
+        #[arg(long, default_value = "officer")]
+        role: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// File whose first line is the password.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
     /// Delete one news item (clients drop it on their next sync).
     DeleteNews {
         /// SQLite database file.
@@ -133,6 +155,41 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     return Err(e);
                 }
             }
+        }
+        Command::AddOfficer {
+            db,
+            username,
+            unit,
+            role,
+            name,
+            password_file,
+        } => {
+            let role = congdan_protocol::requests::Role::parse(&role)
+                .with_context(|| format!("unknown role {role}"))?;
+            let text = match password_file {
+                Some(path) => std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("cannot read the password from stdin")?;
+                    line
+                }
+            };
+            let password = text.lines().next().unwrap_or("").to_owned();
+            let storage = open(&db)?;
+            congdan_server::accounts::add_account(
+                &storage,
+                &username,
+                &password,
+                &name,
+                role,
+                &unit,
+                chrono::Utc::now(),
+            )
+            .await?;
+            println!("account {username} saved");
         }
         Command::DeleteNews { db, id } => {
             commands::delete(&open(&db)?, Resource::News, &id).await?;

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 pub use ingest::{FETCH_TIMEOUT, FeedSource, ingest_feed};
 pub use report::{MAX_REJECTED_LINES, SeedReport, SourceReport};
-pub use seed::seed;
+pub use seed::{seed, seed_requests};
 
 use crate::storage::{Resource, Storage, StorageError};
 

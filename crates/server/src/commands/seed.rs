@@ -80,7 +80,30 @@ pub async fn seed(storage: &dyn Storage, dir: &Path) -> Result<SeedReport, Comma
             Err(other) => return Err(other),
         }
     }
+    seed_requests(storage).await?;
     Ok(report)
+}
+
+/// Seed the Open311 services and the demo officer of unit 00004
+/// ([`crate::accounts::DEMO_USERNAME`]). Always run by `seed`: it is demo data,
+/// and re-running it resets the demo officer's password.
+pub async fn seed_requests(storage: &dyn Storage) -> Result<(), CommandError> {
+    let count = storage
+        .put_services(crate::open311::catalogue::services())
+        .await?;
+    crate::accounts::add_account(
+        storage,
+        crate::accounts::DEMO_USERNAME,
+        crate::accounts::DEMO_PASSWORD,
+        "Nguyễn Văn Cán Bộ",
+        congdan_protocol::requests::Role::Officer,
+        crate::accounts::DEMO_UNIT,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| CommandError::Worker(e.to_string()))?;
+    tracing::info!(services = count, "seeded services and the demo officer");
+    Ok(())
 }
 
 /// `*.xml` files of `dir`, sorted by name; none when the directory does not exist.

@@ -12,6 +12,22 @@
 //!   `body` and the `seq` of its last change (unique across the table).
 //! - `tombstones(resource, key, scope, seq)`: deleted keys; a key has either a live
 //!   row or a tombstone, never both. `scope` is the news item's unit, or `all`.
+//! - `services`: Open311 services with their definition JSON, deadline in working
+//!   hours and agency; `position` orders the list.
+//! - `requests`: one row per service request; `body` is the public Open311 JSON,
+//!   rewritten on every change together with a new `seq` from the shared counter
+//!   (the "my requests" change feed); `private` holds contact details and
+//!   attribute answers, never served publicly. `token` is the Open311 token.
+//! - `request_updates`: the status history and official answers
+//!   (`servicerequestupdates`); append-only.
+//! - `request_media`: photos of a request; an upload belongs to at most one request.
+//! - `ratings` (one per request), `supports` (one per request and device).
+//! - `devices(id, token_hash)`, `accounts` (argon2 PHC strings), `sessions`
+//!   (sha256 of login tokens): secrets are never stored in clear.
+//! - `uploads`: resumable photo uploads; `length(data)` is the offset; `complete`
+//!   only after the bytes decoded as an image.
+//! - `idempotency(key, fingerprint, status, answer)`: the first answer to each
+//!   `Idempotency-Key`, written in the same transaction as the change it answers.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -51,6 +67,95 @@ const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (resource, key)
      ) STRICT;
      CREATE INDEX tombstones_resource_seq ON tombstones (resource, seq);",
+    // 2: Open311 services and requests, their history, devices, accounts,
+    // sessions, uploads and idempotency records.
+    "CREATE TABLE services (
+         code           TEXT PRIMARY KEY NOT NULL,
+         position       INTEGER NOT NULL,
+         body           TEXT NOT NULL,
+         definition     TEXT NOT NULL,
+         deadline_hours INTEGER NOT NULL,
+         agency         TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE devices (
+         id         TEXT PRIMARY KEY NOT NULL,
+         token_hash TEXT NOT NULL UNIQUE,
+         created_at TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE uploads (
+         id              TEXT PRIMARY KEY NOT NULL,
+         idempotency_key TEXT UNIQUE,
+         mime            TEXT NOT NULL,
+         length          INTEGER NOT NULL,
+         data            BLOB NOT NULL,
+         complete        INTEGER NOT NULL DEFAULT 0,
+         created_at      TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE requests (
+         id              INTEGER PRIMARY KEY AUTOINCREMENT,
+         service_code    TEXT NOT NULL REFERENCES services (code),
+         token           TEXT NOT NULL UNIQUE,
+         device_id       TEXT REFERENCES devices (id),
+         unit            TEXT,
+         detailed_status TEXT NOT NULL,
+         requested_at    TEXT NOT NULL,
+         updated_at      TEXT NOT NULL,
+         seq             INTEGER NOT NULL UNIQUE,
+         body            TEXT NOT NULL,
+         private         TEXT NOT NULL,
+         answer          TEXT,
+         reopen_count    INTEGER NOT NULL DEFAULT 0
+     ) STRICT;
+     CREATE INDEX requests_requested_at ON requests (requested_at);
+     CREATE INDEX requests_device_seq ON requests (device_id, seq);
+     CREATE TABLE request_media (
+         request_id INTEGER NOT NULL REFERENCES requests (id),
+         position   INTEGER NOT NULL,
+         upload_id  TEXT NOT NULL UNIQUE REFERENCES uploads (id),
+         PRIMARY KEY (request_id, position)
+     ) STRICT;
+     CREATE TABLE request_updates (
+         id              INTEGER PRIMARY KEY AUTOINCREMENT,
+         request_id      INTEGER NOT NULL REFERENCES requests (id),
+         detailed_status TEXT NOT NULL,
+         at              TEXT NOT NULL,
+         note            TEXT NOT NULL,
+         officer         TEXT
+     ) STRICT;
+     CREATE INDEX request_updates_at ON request_updates (at);
+     CREATE INDEX request_updates_request ON request_updates (request_id, id);
+     CREATE TABLE ratings (
+         request_id INTEGER PRIMARY KEY NOT NULL REFERENCES requests (id),
+         stars      INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+         comment    TEXT,
+         at         TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE supports (
+         request_id INTEGER NOT NULL REFERENCES requests (id),
+         device_id  TEXT NOT NULL REFERENCES devices (id),
+         at         TEXT NOT NULL,
+         PRIMARY KEY (request_id, device_id)
+     ) STRICT;
+     CREATE TABLE idempotency (
+         key         TEXT PRIMARY KEY NOT NULL,
+         fingerprint TEXT NOT NULL,
+         status      INTEGER NOT NULL,
+         answer      TEXT NOT NULL,
+         created_at  TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE accounts (
+         username      TEXT PRIMARY KEY NOT NULL,
+         password_hash TEXT NOT NULL,
+         name          TEXT NOT NULL,
+         role          TEXT NOT NULL,
+         unit          TEXT NOT NULL,
+         created_at    TEXT NOT NULL
+     ) STRICT;
+     CREATE TABLE sessions (
+         token_hash TEXT PRIMARY KEY NOT NULL,
+         username   TEXT NOT NULL REFERENCES accounts (username),
+         expires_at TEXT NOT NULL
+     ) STRICT;",
 ];
 
 /// Schema version this binary writes.

@@ -1,5 +1,6 @@
-//! Storage behind the content API: one trait, [`Storage`], and its SQLite
-//! implementation, [`SqliteStorage`].
+//! Storage behind the server: one trait, [`Storage`] (content change feeds),
+//! with its supertrait [`RequestStorage`] (service requests, devices, accounts,
+//! uploads; see [`requests`]), and their SQLite implementation, [`SqliteStorage`].
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -10,13 +11,16 @@
 //! [`crate::feed`] for that.
 
 mod migrations;
+pub mod requests;
 mod sqlite;
+mod sqlite_requests;
 
 use std::future::Future;
 use std::pin::Pin;
 
 use congdan_protocol::{NewsItem, Procedure, Unit};
 
+pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
 
 /// The national scope: news published for the whole country, visible to every unit.
@@ -136,7 +140,7 @@ impl UpsertCounts {
 ///   strictly greater `seq`;
 /// - a key of a resource has either a live row or a tombstone, never both;
 /// - an upsert of an identical item changes nothing (its `seq` is kept).
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: RequestStorage + Send + Sync + 'static {
     /// Highest `seq` of a resource's rows and tombstones visible in `scope` (0 when none).
     fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64>;
 

@@ -129,7 +129,7 @@ impl SqliteStorage {
     }
 
     /// Run `work` on a read-only connection on the blocking pool.
-    fn read<T, F>(&self, work: F) -> StorageFuture<'static, T>
+    pub(super) fn read<T, F>(&self, work: F) -> StorageFuture<'static, T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, StorageError> + Send + 'static,
@@ -146,7 +146,7 @@ impl SqliteStorage {
     }
 
     /// Run `work` inside an immediate transaction on the writer connection, committing on success.
-    fn write<T, F>(&self, work: F) -> StorageFuture<'static, T>
+    pub(super) fn write<T, F>(&self, work: F) -> StorageFuture<'static, T>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T, StorageError> + Send + 'static,
@@ -159,6 +159,37 @@ impl SqliteStorage {
                 let out = work(&tx)?;
                 tx.commit()?;
                 Ok(out)
+            })
+            .await
+            .map_err(|e| StorageError::Worker(e.to_string()))?
+        })
+    }
+}
+
+impl SqliteStorage {
+    /// Like `write`, but an `Ok(Err(refusal))` from `work` rolls the transaction
+    /// back, so that a refused write leaves nothing behind.
+    pub(super) fn write_or_refuse<T, E, F>(&self, work: F) -> StorageFuture<'static, Result<T, E>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<Result<T, E>, StorageError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut conn = lock(&inner.writer);
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                match work(&tx)? {
+                    Ok(out) => {
+                        tx.commit()?;
+                        Ok(Ok(out))
+                    }
+                    Err(refused) => {
+                        tx.rollback()?;
+                        Ok(Err(refused))
+                    }
+                }
             })
             .await
             .map_err(|e| StorageError::Worker(e.to_string()))?

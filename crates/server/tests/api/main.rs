@@ -6,6 +6,7 @@ mod commands;
 mod compression;
 mod errors;
 mod news;
+mod open311;
 mod openapi;
 mod paging;
 mod socket;

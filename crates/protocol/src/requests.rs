@@ -1,0 +1,213 @@
+//! JSON bodies of the `/api/v1` parts of service requests: device registration,
+//! "my requests" with their timeline, rating, reopening, "tôi cũng gặp",
+//! resumable photo uploads, officer login and status changes.
+//!
+//! The Open311 bodies themselves live in [`crate::open311`]. Serde only, no I/O.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::open311::{DetailedStatus, ServiceRequest};
+
+/// Answer of `POST /api/v1/devices`: the device's id and its bearer token.
+/// The server keeps only a hash of the token; the client keeps it in the keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Device {
+    /// Id to send as Open311 `device_id`.
+    pub device_id: String,
+    /// Secret (64 hex digits) sent as `Authorization: Bearer`.
+    pub token: String,
+}
+
+/// One step of a request's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TimelineEntry {
+    /// Id of the underlying `servicerequestupdates` entry.
+    pub update_id: String,
+    /// Status reached at this step.
+    pub status: DetailedStatus,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Note or official answer written with the step (may be empty).
+    pub note: String,
+    /// Officer who made the step, when an officer did.
+    pub officer: Option<String>,
+}
+
+/// The resident's rating of an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Rating {
+    /// 1 to 5.
+    pub stars: u8,
+    /// Optional comment.
+    pub comment: Option<String>,
+    /// When it was given.
+    pub at: DateTime<Utc>,
+}
+
+/// One of the resident's own requests, as `GET /api/v1/my/requests` pages it. Key: `request.service_request_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MyRequest {
+    /// The public Open311 view of the request.
+    pub request: ServiceRequest,
+    /// Every status step, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// The official answer, once there is one.
+    pub answer: Option<String>,
+    /// The resident's rating, if given.
+    pub rating: Option<Rating>,
+    /// How many times the resident reopened it.
+    pub reopen_count: u32,
+}
+
+/// Body of `POST /api/v1/my/requests/{id}/rating`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RatingInput {
+    /// 1 to 5.
+    pub stars: u8,
+    /// Optional comment.
+    pub comment: Option<String>,
+}
+
+/// Body of `POST /api/v1/my/requests/{id}/reopen`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReopenInput {
+    /// Why the answer did not solve the problem (required, not blank).
+    pub reason: String,
+}
+
+/// Answer of `POST /api/v1/requests/{id}/support` ("tôi cũng gặp").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SupportAnswer {
+    /// The request supported.
+    pub service_request_id: String,
+    /// Supporters after this call.
+    pub support_count: u32,
+}
+
+/// State of a resumable upload (`POST`/`HEAD /api/v1/uploads`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Upload {
+    /// Id to PATCH and to list in `media_ids`.
+    pub id: String,
+    /// Bytes received so far.
+    pub offset: u64,
+}
+
+/// Largest upload accepted (after client-side compression): 8 MiB.
+pub const MAX_UPLOAD_BYTES: u64 = 8 * 1024 * 1024;
+/// Most photos one request may carry.
+pub const MAX_MEDIA_PER_REQUEST: usize = 5;
+
+/// Roles of accounts, each scoped to one administrative unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Role {
+    /// A resident with an account.
+    Resident,
+    /// Trưởng thôn / tổ trưởng dân phố.
+    VillageHead,
+    /// Editor of the unit's news.
+    Editor,
+    /// Cán bộ handling requests.
+    Officer,
+    /// Administrator of the unit.
+    Admin,
+}
+
+impl Role {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Resident => "resident",
+            Role::VillageHead => "village_head",
+            Role::Editor => "editor",
+            Role::Officer => "officer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parse a wire name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Role::Resident,
+            Role::VillageHead,
+            Role::Editor,
+            Role::Officer,
+            Role::Admin,
+        ]
+        .into_iter()
+        .find(|role| role.as_str() == text)
+    }
+
+    /// Whether this role may handle service requests.
+    pub fn handles_requests(self) -> bool {
+        matches!(self, Role::Officer | Role::Admin)
+    }
+}
+
+/// Body of `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LoginInput {
+    /// Account name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Answer of a successful login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Session {
+    /// Bearer token for the officer endpoints.
+    pub token: String,
+    /// When the token stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Display name of the account.
+    pub name: String,
+    /// Unit the account is scoped to.
+    pub unit: String,
+    /// Role of the account.
+    pub role: Role,
+}
+
+/// Body of `POST /api/v1/officer/requests/{id}/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StatusChange {
+    /// New status: `received`, `in_progress`, `answered` or `closed`.
+    pub status: DetailedStatus,
+    /// Internal or public note on the step.
+    pub note: Option<String>,
+    /// The official answer (required when `status` is `answered`).
+    pub answer: Option<String>,
+}
+
+/// A request as an officer sees it: the public view plus the contact details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OfficerRequest {
+    /// The public view.
+    pub request: ServiceRequest,
+    /// Resident's first name, if given.
+    pub first_name: Option<String>,
+    /// Resident's last name, if given.
+    pub last_name: Option<String>,
+    /// Resident's email, if given.
+    pub email: Option<String>,
+    /// Resident's phone, if given.
+    pub phone: Option<String>,
+    /// Every step so far.
+    pub timeline: Vec<TimelineEntry>,
+}

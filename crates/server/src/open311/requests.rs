@@ -1,0 +1,456 @@
+//! `POST requests.{fmt}` (form or multipart with `media` photos, idempotent by
+//! `Idempotency-Key`), `GET requests.{fmt}` with Open311 filters and a 90-day
+//! window, `GET requests/{id}.{fmt}`, `GET tokens/{token}.{fmt}`,
+//! `GET servicerequestupdates.{fmt}` and `GET media/{id}`.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Duration, Utc};
+use congdan_protocol::open311::{DetailedStatus, RequestToken, ServiceRequest, Status};
+
+use super::validate::{Checked, Fields, check, check_api_key};
+use super::{Failure, Format, OPEN311_PREFIX, reply};
+use crate::AppState;
+use crate::deadlines::{add_working_hours, vietnam_offset};
+use crate::storage::requests::{Idem, NewRequest, PrivateDetails, RequestFilter, ServiceRecord};
+
+/// Longest window of `GET requests` and `servicerequestupdates`.
+pub const MAX_WINDOW_DAYS: i64 = 90;
+/// Most requests or updates in one answer.
+const MAX_RESULTS: u32 = 1000;
+/// Largest form-encoded body.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Routes without large bodies.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/requests/{file}", get(one))
+        .route("/tokens/{file}", get(token))
+        .route("/servicerequestupdates.json", get(updates))
+        .route("/servicerequestupdates.xml", get(updates))
+        .route("/media/{id}", get(media))
+}
+
+/// `requests.{fmt}`: POST takes photos, so the caller gives it a larger body limit.
+pub fn upload_router() -> Router<AppState> {
+    Router::new()
+        .route("/requests.json", get(search).post(create))
+        .route("/requests.xml", get(search).post(create))
+}
+
+/// The `Idempotency-Key` header, which must be a UUID when present.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Failure> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|text| uuid::Uuid::parse_str(text.trim()).ok())
+        .map(|key| Some(key.hyphenated().to_string()))
+        .ok_or_else(|| Failure::bad("Idempotency-Key phải là một UUID."))
+}
+
+/// The device behind `Authorization: Bearer`, if the header is there (403 when the token is unknown).
+pub async fn bearer_device(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<String>, Failure> {
+    let Some(token) = crate::accounts::bearer(headers) else {
+        return Ok(None);
+    };
+    match state
+        .storage
+        .device_by_token(crate::secrets::hash_token(token))
+        .await?
+    {
+        Some(device) => Ok(Some(device)),
+        None => Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "Mã thiết bị không hợp lệ.",
+        )),
+    }
+}
+
+/// The body's fields, photos (already checked) and a fingerprint of what was sent.
+async fn read_body(
+    request: Request,
+) -> Result<(Fields, Vec<(String, Vec<u8>)>, Vec<Vec<u8>>), Failure> {
+    let is_multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !is_multipart {
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES)
+            .await
+            .map_err(|_| {
+                Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "Nội dung gửi lên quá lớn.")
+            })?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| Failure::bad("Nội dung phải là application/x-www-form-urlencoded."))?;
+        return Ok((Fields(pairs), Vec::new(), vec![bytes.to_vec()]));
+    }
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|_| Failure::bad("Nội dung multipart/form-data không hợp lệ."))?;
+    let mut pairs = Vec::new();
+    let mut photos = Vec::new();
+    let mut parts = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(Failure::new(
+                    e.status(),
+                    "Nội dung multipart không đọc được hoặc quá lớn.",
+                ));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let is_file = field.file_name().is_some() || name == "media";
+        let bytes = field.bytes().await.map_err(|e| {
+            Failure::new(
+                e.status(),
+                "Nội dung multipart không đọc được hoặc quá lớn.",
+            )
+        })?;
+        parts.push(name.clone().into_bytes());
+        parts.push(bytes.to_vec());
+        if is_file {
+            if name != "media" {
+                return Err(Failure::bad("Chỉ nhận tệp ở trường media."));
+            }
+            if u64::try_from(bytes.len()).unwrap_or(u64::MAX)
+                > congdan_protocol::requests::MAX_UPLOAD_BYTES
+            {
+                return Err(Failure::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Ảnh quá lớn (tối đa 8 MB).",
+                ));
+            }
+            let bytes = bytes.to_vec();
+            let checked = tokio::task::spawn_blocking(move || {
+                crate::images::check_image(&bytes).map(|mime| (mime.to_owned(), bytes))
+            })
+            .await
+            .map_err(|_| Failure::internal())?;
+            match checked {
+                Ok(photo) => photos.push(photo),
+                Err(reason) => {
+                    tracing::info!(%reason, "rejected a photo");
+                    return Err(Failure::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "Tệp media không phải ảnh JPEG, PNG hoặc WebP hợp lệ.",
+                    ));
+                }
+            }
+        } else {
+            let text = String::from_utf8(bytes.to_vec())
+                .map_err(|_| Failure::bad("Trường văn bản phải là UTF-8."))?;
+            pairs.push((name, text));
+        }
+    }
+    Ok((Fields(pairs), photos, parts))
+}
+
+fn notice(hours: u32, deadline: DateTime<Utc>) -> String {
+    let local = deadline.with_timezone(&vietnam_offset());
+    format!(
+        "Hạn xử lý {hours} giờ làm việc, trước {}.",
+        local.format("%H:%M ngày %d/%m/%Y")
+    )
+}
+
+fn public_view(
+    service: &ServiceRecord,
+    checked: &Checked,
+    now: DateTime<Utc>,
+    agency: String,
+) -> ServiceRequest {
+    let deadline = add_working_hours(now, service.deadline_hours);
+    ServiceRequest {
+        service_request_id: String::new(),
+        status: Status::Open,
+        status_notes: None,
+        service_name: service.service.service_name.clone(),
+        service_code: service.service.service_code.clone(),
+        description: checked.description.clone(),
+        agency_responsible: agency,
+        service_notice: Some(notice(service.deadline_hours, deadline)),
+        requested_datetime: now,
+        updated_datetime: now,
+        expected_datetime: Some(deadline),
+        address: checked.address.clone(),
+        address_id: checked.address_id.clone(),
+        zipcode: checked.zipcode.clone(),
+        lat: checked.lat,
+        long: checked.long,
+        media_url: checked.media_url.clone(),
+        detailed_status: DetailedStatus::Submitted,
+        officer: None,
+        unit: checked.unit.clone(),
+        village: checked.village.clone(),
+        support_count: 0,
+        media_urls: Vec::new(),
+    }
+}
+
+async fn create(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
+    let format = Format::of_path(request.uri().path());
+    match create_inner(&state, &headers, request).await {
+        Ok((created, replayed)) => {
+            let mut response = reply(StatusCode::CREATED, format, "service_requests", &[created]);
+            if replayed {
+                response
+                    .headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            }
+            response
+        }
+        Err(failure) => failure.render(format),
+    }
+}
+
+async fn create_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<(congdan_protocol::open311::RequestCreated, bool), Failure> {
+    let key = idempotency_key(headers)?;
+    let device = bearer_device(state, headers).await?;
+    let (fields, photos, parts) = read_body(request).await?;
+    check_api_key(&fields, &state.config.api_keys)?;
+    let code = fields
+        .one("service_code")?
+        .ok_or_else(|| Failure::bad("Thiếu service_code."))?
+        .to_owned();
+    let service = state.storage.service(code).await?.ok_or_else(|| {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            "Không có dịch vụ với mã service_code này.",
+        )
+    })?;
+    let checked = check(&fields, &service, photos.len())?;
+    if let (Some(device), Some(claimed)) = (&device, &checked.device_id)
+        && device != claimed
+    {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            "device_id không khớp với mã thiết bị.",
+        ));
+    }
+
+    let agency = match &checked.unit {
+        Some(unit) => match state.storage.unit(unit.clone()).await? {
+            Some(found) => format!("{} {}", found.kind, found.name).trim().to_owned(),
+            None => return Err(Failure::bad("Mã đơn vị (unit) không tồn tại.")),
+        },
+        None => service.agency.clone(),
+    };
+    let now = (state.clock)();
+    let public = public_view(&service, &checked, now, agency);
+    let token = crate::secrets::random_token().map_err(|e| {
+        tracing::error!(error = %e, "no randomness for a request token");
+        Failure::internal()
+    })?;
+    let idem = key.map(|key| {
+        let mut all: Vec<&[u8]> = vec![
+            b"POST /open311/v2/requests",
+            device.as_deref().unwrap_or("").as_bytes(),
+        ];
+        all.extend(parts.iter().map(Vec::as_slice));
+        Idem {
+            key,
+            fingerprint: crate::secrets::fingerprint(&all),
+        }
+    });
+    let new = NewRequest {
+        public,
+        token,
+        device_id: device,
+        private: PrivateDetails {
+            first_name: checked.first_name,
+            last_name: checked.last_name,
+            email: checked.email,
+            phone: checked.phone,
+            account_id: checked.account_id,
+            attributes: checked.attributes,
+        },
+        media_ids: checked.media_ids,
+        inline_media: photos,
+        media_base: format!("{OPEN311_PREFIX}/media/"),
+    };
+    let written = state.storage.create_request(new, idem).await??;
+    let replayed = written.is_replay();
+    let created = written.into_inner();
+    tracing::info!(
+        request = created.service_request_id.as_deref().unwrap_or(""),
+        replayed,
+        "service request stored"
+    );
+    Ok((created, replayed))
+}
+
+fn query_pairs(raw: Option<&str>) -> Result<Fields, Failure> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+        .map(Fields)
+        .map_err(|_| Failure::bad("Chuỗi tham số không hợp lệ."))
+}
+
+fn date(fields: &Fields, name: &str) -> Result<Option<DateTime<Utc>>, Failure> {
+    fields
+        .one(name)?
+        .map(|text| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|at| at.with_timezone(&Utc))
+                .map_err(|_| Failure::bad(format!("{name} phải là ngày giờ ISO 8601 (RFC 3339).")))
+        })
+        .transpose()
+}
+
+/// `start_date`/`end_date` with the default and largest window of 90 days.
+fn window(fields: &Fields, now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>), Failure> {
+    let span = Duration::days(MAX_WINDOW_DAYS);
+    let (start, end) = match (date(fields, "start_date")?, date(fields, "end_date")?) {
+        (Some(start), Some(end)) => (start, end),
+        (Some(start), None) => (start, start + span),
+        (None, Some(end)) => (end - span, end),
+        (None, None) => (now - span, now),
+    };
+    if start > end {
+        return Err(Failure::bad("start_date phải trước end_date."));
+    }
+    if end - start > span {
+        return Err(Failure::bad(format!(
+            "Khoảng thời gian tối đa là {MAX_WINDOW_DAYS} ngày."
+        )));
+    }
+    Ok((start, end))
+}
+
+fn list(fields: &Fields, name: &str) -> Result<Option<Vec<String>>, Failure> {
+    Ok(fields.one(name)?.map(|text| {
+        text.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }))
+}
+
+async fn search(
+    State(state): State<AppState>,
+    format: Format,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let fields = query_pairs(raw.as_deref())?;
+        let mut filter = RequestFilter {
+            limit: MAX_RESULTS,
+            ..RequestFilter::default()
+        };
+        filter.ids = list(&fields, "service_request_id")?;
+        if filter.ids.is_none() {
+            // Open311: with ids, the other filters are ignored.
+            let (start, end) = window(&fields, (state.clock)())?;
+            filter.start = Some(start);
+            filter.end = Some(end);
+            filter.service_codes = list(&fields, "service_code")?;
+            filter.units = list(&fields, "unit")?;
+            filter.status = match fields.one("status")? {
+                None => None,
+                Some("open") => Some(Status::Open),
+                Some("closed") => Some(Status::Closed),
+                Some(_) => return Err(Failure::bad("status phải là open hoặc closed.")),
+            };
+        }
+        Ok::<_, Failure>(state.storage.find_requests(filter).await?)
+    }
+    .await;
+    match result {
+        Ok(requests) => reply(StatusCode::OK, format, "service_requests", &requests),
+        Err(failure) => failure.render(format),
+    }
+}
+
+async fn one(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some((id, format)) = Format::split(&file) else {
+        return Failure::new(StatusCode::NOT_FOUND, "Đường dẫn Open311 không tồn tại.")
+            .render(Format::Json);
+    };
+    let filter = RequestFilter {
+        ids: Some(vec![id.to_owned()]),
+        limit: 1,
+        ..RequestFilter::default()
+    };
+    match state.storage.find_requests(filter).await {
+        Ok(found) if !found.is_empty() => reply(StatusCode::OK, format, "service_requests", &found),
+        Ok(_) => Failure::new(StatusCode::NOT_FOUND, "Không tìm thấy phản ánh.").render(format),
+        Err(e) => Failure::from(e).render(format),
+    }
+}
+
+async fn token(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some((token, format)) = Format::split(&file) else {
+        return Failure::new(StatusCode::NOT_FOUND, "Đường dẫn Open311 không tồn tại.")
+            .render(Format::Json);
+    };
+    match state.storage.request_by_token(token.to_owned()).await {
+        Ok(Some(id)) => reply(
+            StatusCode::OK,
+            format,
+            "service_requests",
+            &[RequestToken {
+                service_request_id: id,
+                token: token.to_owned(),
+            }],
+        ),
+        Ok(None) => Failure::new(StatusCode::NOT_FOUND, "Không tìm thấy token.").render(format),
+        Err(e) => Failure::from(e).render(format),
+    }
+}
+
+async fn updates(
+    State(state): State<AppState>,
+    format: Format,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let fields = query_pairs(raw.as_deref())?;
+        let (start, end) = window(&fields, (state.clock)())?;
+        Ok::<_, Failure>(state.storage.updates(start, end, MAX_RESULTS).await?)
+    }
+    .await;
+    match result {
+        Ok(list) => reply(StatusCode::OK, format, "service_request_updates", &list),
+        Err(failure) => failure.render(format),
+    }
+}
+
+async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match state.storage.media(id).await {
+        Ok(Some((mime, bytes))) => {
+            let mime = HeaderValue::from_str(&mime)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            (
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("public, max-age=31536000, immutable"),
+                    ),
+                ],
+                Body::from(bytes),
+            )
+                .into_response()
+        }
+        Ok(None) => Failure::new(StatusCode::NOT_FOUND, "Không tìm thấy ảnh.").render(Format::Json),
+        Err(e) => Failure::from(e).render(Format::Json),
+    }
+}

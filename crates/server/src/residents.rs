@@ -1,0 +1,199 @@
+//! Residents' side of service requests under `/api/v1`: device registration,
+//! the "my requests" change feed, rating, reopening and "tôi cũng gặp".
+//!
+//! A device proves itself with `Authorization: Bearer <token>`; only the
+//! token's SHA-256 is stored. Writes take an `Idempotency-Key`.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use congdan_protocol::requests::{Device, RatingInput, ReopenInput};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::feed::{ListParams, etag, if_none_match, page_body};
+use crate::secrets::{fingerprint, hash_token, random_token};
+use crate::storage::requests::{Idem, Written};
+
+/// Routes relative to `/api/v1`, for docs and tests.
+pub const ROUTES: &[&str] = &[
+    "/devices",
+    "/my/requests",
+    "/my/requests/{id}/rating",
+    "/my/requests/{id}/reopen",
+    "/requests/{id}/support",
+];
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/devices", post(register))
+        .route("/my/requests", get(my_requests))
+        .route("/my/requests/{id}/rating", post(rate))
+        .route("/my/requests/{id}/reopen", post(reopen))
+        .route("/requests/{id}/support", post(support))
+}
+
+/// The device of the bearer token, or 401.
+pub async fn device(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
+    let token = crate::accounts::bearer(headers).ok_or(AppError::Unauthorized)?;
+    state
+        .storage
+        .device_by_token(hash_token(token))
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+/// `Idempotency-Key` as a checked UUID with the fingerprint of the call.
+pub fn idem(headers: &HeaderMap, parts: &[&[u8]]) -> Result<Option<Idem>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .and_then(|text| uuid::Uuid::parse_str(text.trim()).ok())
+        .ok_or(AppError::Invalid("Idempotency-Key phải là một UUID."))?;
+    Ok(Some(Idem {
+        key: key.hyphenated().to_string(),
+        fingerprint: fingerprint(parts),
+    }))
+}
+
+fn written<T: serde::Serialize>(written: Written<T>) -> Response {
+    let replayed = written.is_replay();
+    let mut response = Json(written.into_inner()).into_response();
+    if replayed {
+        response.headers_mut().insert(
+            "idempotent-replayed",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    response
+}
+
+async fn register(State(state): State<AppState>) -> Result<Response, AppError> {
+    let token = random_token().map_err(|e| {
+        tracing::error!(error = %e, "no randomness for a device token");
+        AppError::Invalid("Máy chủ không tạo được mã thiết bị, vui lòng thử lại.")
+    })?;
+    let device_id = uuid::Uuid::new_v4().hyphenated().to_string();
+    state
+        .storage
+        .create_device(device_id.clone(), hash_token(&token), (state.clock)())
+        .await?;
+    tracing::info!("device registered");
+    Ok((StatusCode::CREATED, Json(Device { device_id, token })).into_response())
+}
+
+async fn my_requests(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(params) = params?;
+    let window = params.window()?;
+    let device = device(&state, &headers).await?;
+    let page = state
+        .storage
+        .my_changes(device.clone(), window.since, window.limit)
+        .await?;
+    let scope = format!("device:{device}");
+    let current = etag_of(&scope, page.head);
+    if if_none_match(&headers, &current) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, current)]).into_response());
+    }
+    Ok((
+        StatusCode::OK,
+        [
+            (header::ETAG, current),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+        ],
+        page_body(&page, window.since),
+    )
+        .into_response())
+}
+
+/// ETag of a device's feed; the device id is hashed so it never shows in caches.
+fn etag_of(scope: &str, head: u64) -> String {
+    let short = &hash_token(scope)[..16];
+    etag(crate::storage::Resource::Units, short, head).replacen("units", "my_requests", 1)
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<RatingInput>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let Json(input) = body.map_err(|_| AppError::Invalid("Nội dung JSON không hợp lệ."))?;
+    if !(1..=5).contains(&input.stars) {
+        return Err(AppError::Invalid("Số sao phải từ 1 đến 5."));
+    }
+    let device = device(&state, &headers).await?;
+    let comment = input.comment.filter(|c| !c.trim().is_empty());
+    let stars = [input.stars];
+    let idem = idem(
+        &headers,
+        &[
+            b"rating",
+            id.as_bytes(),
+            device.as_bytes(),
+            &stars,
+            comment.as_deref().unwrap_or("").as_bytes(),
+        ],
+    )?;
+    let result = state
+        .storage
+        .rate(id, device, input.stars, comment, (state.clock)(), idem)
+        .await??;
+    Ok(written(result))
+}
+
+async fn reopen(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<ReopenInput>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let Json(input) = body.map_err(|_| AppError::Invalid("Nội dung JSON không hợp lệ."))?;
+    let reason = input.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 5000 {
+        return Err(AppError::Invalid(
+            "Cần nêu lý do mở lại (tối đa 5000 ký tự).",
+        ));
+    }
+    let device = device(&state, &headers).await?;
+    let idem = idem(
+        &headers,
+        &[
+            b"reopen",
+            id.as_bytes(),
+            device.as_bytes(),
+            reason.as_bytes(),
+        ],
+    )?;
+    let result = state
+        .storage
+        .reopen(id, device, reason, (state.clock)(), idem)
+        .await??;
+    Ok(written(result))
+}
+
+async fn support(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let device = device(&state, &headers).await?;
+    let idem = idem(&headers, &[b"support", id.as_bytes(), device.as_bytes()])?;
+    let result = state
+        .storage
+        .support(id, device, (state.clock)(), idem)
+        .await??;
+    Ok(written(result))
+}

@@ -1,0 +1,1071 @@
+//! [`RequestStorage`] over SQLite: the SQL of the service, request, update,
+//! device, account, session, upload and idempotency tables (see `migrations.rs`).
+//!
+//! Each write runs in one immediate transaction; refusals roll back. Every change
+//! to a request rewrites its public JSON and gives it a new `seq` from the
+//! server-wide counter, which is what the "my requests" feed pages on.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use congdan_protocol::open311::{
+    DetailedStatus, RequestCreated, ServiceRequest, ServiceRequestUpdate,
+};
+use congdan_protocol::requests::{
+    MyRequest, OfficerRequest, Rating, Role, SupportAnswer, TimelineEntry,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::requests::{
+    Account, Append, Conflict, Idem, NewRequest, PrivateDetails, RequestFilter, RequestStorage,
+    ServiceRecord, StatusStep, UploadState, Written,
+};
+use super::{RawPage, SqliteStorage, StorageError, StorageFuture};
+
+/// Fixed-width UTC text (sorts like the instants it names).
+fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_ts(table: &'static str, key: &str, text: &str) -> Result<DateTime<Utc>, StorageError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| corrupt(table, key, e))
+}
+
+fn corrupt(table: &'static str, key: &str, reason: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt {
+        table,
+        key: key.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
+fn from_json<T: DeserializeOwned>(
+    table: &'static str,
+    key: &str,
+    text: &str,
+) -> Result<T, StorageError> {
+    serde_json::from_str(text).map_err(|e| corrupt(table, key, e))
+}
+
+fn to_json<T: Serialize>(
+    resource: &'static str,
+    key: &str,
+    value: &T,
+) -> Result<String, StorageError> {
+    serde_json::to_string(value).map_err(|error| StorageError::Serialize {
+        resource,
+        key: key.to_owned(),
+        error,
+    })
+}
+
+fn next_seq(tx: &Transaction<'_>) -> Result<i64, StorageError> {
+    Ok(tx.query_row(
+        "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// Request ids are decimal row ids; anything else names no request.
+fn row_id(id: &str) -> Option<i64> {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok()
+}
+
+/// The recorded answer of an idempotency key, or a mismatch; `None` when the key is new.
+fn idem_replay<T: DeserializeOwned>(
+    tx: &Transaction<'_>,
+    idem: Option<&Idem>,
+) -> Result<Option<Result<Written<T>, Conflict>>, StorageError> {
+    let Some(idem) = idem else {
+        return Ok(None);
+    };
+    let found: Option<(String, String)> = tx
+        .query_row(
+            "SELECT fingerprint, answer FROM idempotency WHERE key = ?1",
+            [&idem.key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((fingerprint, answer)) = found else {
+        return Ok(None);
+    };
+    if fingerprint != idem.fingerprint {
+        return Ok(Some(Err(Conflict::IdempotencyMismatch)));
+    }
+    let value = from_json("idempotency", &idem.key, &answer)?;
+    Ok(Some(Ok(Written::Replayed(value))))
+}
+
+fn idem_record<T: Serialize>(
+    tx: &Transaction<'_>,
+    idem: Option<&Idem>,
+    status: u16,
+    answer: &T,
+    at: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    if let Some(idem) = idem {
+        tx.execute(
+            "INSERT INTO idempotency (key, fingerprint, status, answer, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                idem.key,
+                idem.fingerprint,
+                status,
+                to_json("idempotency", &idem.key, answer)?,
+                ts(at)
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn load_body(conn: &Connection, id: i64) -> Result<Option<ServiceRequest>, StorageError> {
+    let body: Option<String> = conn
+        .query_row("SELECT body FROM requests WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    body.map(|body| from_json("requests", &id.to_string(), &body))
+        .transpose()
+}
+
+/// Apply `change` to a request's public body and give it a new `seq`.
+fn touch(
+    tx: &Transaction<'_>,
+    id: i64,
+    at: DateTime<Utc>,
+    change: impl FnOnce(&mut ServiceRequest),
+) -> Result<Option<ServiceRequest>, StorageError> {
+    let Some(mut body) = load_body(tx, id)? else {
+        return Ok(None);
+    };
+    change(&mut body);
+    body.updated_datetime = at;
+    let seq = next_seq(tx)?;
+    tx.execute(
+        "UPDATE requests SET body = ?2, seq = ?3, updated_at = ?4, detailed_status = ?5 WHERE id = ?1",
+        params![
+            id,
+            to_json("requests", &id.to_string(), &body)?,
+            seq,
+            ts(at),
+            body.detailed_status.as_str()
+        ],
+    )?;
+    Ok(Some(body))
+}
+
+fn add_update(
+    tx: &Transaction<'_>,
+    id: i64,
+    status: DetailedStatus,
+    at: DateTime<Utc>,
+    note: &str,
+    officer: Option<&str>,
+) -> Result<(), StorageError> {
+    tx.execute(
+        "INSERT INTO request_updates (request_id, detailed_status, at, note, officer) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, status.as_str(), ts(at), note, officer],
+    )?;
+    Ok(())
+}
+
+fn timeline_of(conn: &Connection, id: i64) -> Result<Vec<TimelineEntry>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, detailed_status, at, note, officer FROM request_updates \
+         WHERE request_id = ?1 ORDER BY id",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let update_id: i64 = row.get(0)?;
+        let key = update_id.to_string();
+        let status: String = row.get(1)?;
+        let at: String = row.get(2)?;
+        out.push(TimelineEntry {
+            status: DetailedStatus::parse(&status)
+                .ok_or_else(|| corrupt("request_updates", &key, "unknown status"))?,
+            at: parse_ts("request_updates", &key, &at)?,
+            note: row.get(3)?,
+            officer: row.get(4)?,
+            update_id: key,
+        });
+    }
+    Ok(out)
+}
+
+fn my_request(conn: &Connection, id: i64) -> Result<Option<MyRequest>, StorageError> {
+    let row: Option<(String, Option<String>, i64)> = conn
+        .query_row(
+            "SELECT body, answer, reopen_count FROM requests WHERE id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    let Some((body, answer, reopen_count)) = row else {
+        return Ok(None);
+    };
+    let key = id.to_string();
+    let rating: Option<(i64, Option<String>, String)> = conn
+        .query_row(
+            "SELECT stars, comment, at FROM ratings WHERE request_id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    let rating = rating
+        .map(|(stars, comment, at)| {
+            Ok::<_, StorageError>(Rating {
+                stars: u8::try_from(stars).map_err(|e| corrupt("ratings", &key, e))?,
+                comment,
+                at: parse_ts("ratings", &key, &at)?,
+            })
+        })
+        .transpose()?;
+    Ok(Some(MyRequest {
+        request: from_json("requests", &key, &body)?,
+        timeline: timeline_of(conn, id)?,
+        answer,
+        rating,
+        reopen_count: u32::try_from(reopen_count).unwrap_or(0),
+    }))
+}
+
+fn officer_view(conn: &Connection, id: i64) -> Result<Option<OfficerRequest>, StorageError> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT body, private FROM requests WHERE id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((body, private)) = row else {
+        return Ok(None);
+    };
+    let key = id.to_string();
+    let private: PrivateDetails = from_json("requests", &key, &private)?;
+    Ok(Some(OfficerRequest {
+        request: from_json("requests", &key, &body)?,
+        first_name: private.first_name,
+        last_name: private.last_name,
+        email: private.email,
+        phone: private.phone,
+        timeline: timeline_of(conn, id)?,
+    }))
+}
+
+/// The device's request `id`, or `NotFound` when it is not the device's.
+fn owned(tx: &Transaction<'_>, id: &str, device_id: &str) -> Result<Option<i64>, StorageError> {
+    let Some(id) = row_id(id) else {
+        return Ok(None);
+    };
+    Ok(tx
+        .query_row(
+            "SELECT id FROM requests WHERE id = ?1 AND device_id = ?2",
+            params![id, device_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+fn service_from_row(
+    code: &str,
+    body: &str,
+    definition: &str,
+    deadline_hours: i64,
+    agency: String,
+) -> Result<ServiceRecord, StorageError> {
+    Ok(ServiceRecord {
+        service: from_json("services", code, body)?,
+        definition: from_json("services", code, definition)?,
+        deadline_hours: u32::try_from(deadline_hours).map_err(|e| corrupt("services", code, e))?,
+        agency,
+    })
+}
+
+fn account_from_row(
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(String, String, String, String, String)> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
+}
+
+fn to_account(
+    (username, password_hash, name, role, unit): (String, String, String, String, String),
+) -> Result<Account, StorageError> {
+    let role = Role::parse(&role).ok_or_else(|| corrupt("accounts", &username, "unknown role"))?;
+    Ok(Account {
+        username,
+        password_hash,
+        name,
+        role,
+        unit,
+    })
+}
+
+fn upload_state(conn: &Connection, id: &str) -> Result<Option<UploadState>, StorageError> {
+    let row: Option<(i64, i64, String, i64)> = conn
+        .query_row(
+            "SELECT length(data), length, mime, complete FROM uploads WHERE id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()?;
+    row.map(|(offset, length, mime, complete)| {
+        Ok(UploadState {
+            id: id.to_owned(),
+            offset: u64::try_from(offset).map_err(|e| corrupt("uploads", id, e))?,
+            length: u64::try_from(length).map_err(|e| corrupt("uploads", id, e))?,
+            mime,
+            complete: complete != 0,
+        })
+    })
+    .transpose()
+}
+
+fn insert_request(
+    tx: &Transaction<'_>,
+    new: NewRequest,
+    idem: Option<&Idem>,
+) -> Result<Result<Written<RequestCreated>, Conflict>, StorageError> {
+    if let Some(replay) = idem_replay(tx, idem)? {
+        return Ok(replay);
+    }
+    for media in &new.media_ids {
+        let usable: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM uploads u WHERE u.id = ?1 AND u.complete = 1 \
+                 AND NOT EXISTS (SELECT 1 FROM request_media m WHERE m.upload_id = u.id)",
+                [media],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if usable.is_none() {
+            return Ok(Err(Conflict::UnknownMedia(media.clone())));
+        }
+    }
+    let at = new.public.requested_datetime;
+    let seq = next_seq(tx)?;
+    tx.execute(
+        "INSERT INTO requests (service_code, token, device_id, unit, detailed_status, \
+         requested_at, updated_at, seq, body, private) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, '{}', ?8)",
+        params![
+            new.public.service_code,
+            new.token,
+            new.device_id,
+            new.public.unit,
+            DetailedStatus::Submitted.as_str(),
+            ts(at),
+            seq,
+            to_json("requests", "new", &new.private)?,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let mut media_ids = new.media_ids;
+    for (mime, bytes) in new.inline_media {
+        let upload_id = uuid::Uuid::new_v4().simple().to_string();
+        let length = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO uploads (id, idempotency_key, mime, length, data, complete, created_at) \
+             VALUES (?1, NULL, ?2, ?3, ?4, 1, ?5)",
+            params![upload_id, mime, length, bytes, ts(at)],
+        )?;
+        media_ids.push(upload_id);
+    }
+    let mut public = new.public;
+    public.service_request_id = id.to_string();
+    public.media_urls = media_ids
+        .iter()
+        .map(|media| format!("{}{media}", new.media_base))
+        .collect();
+    if public.media_url.is_none() {
+        public.media_url = public.media_urls.first().cloned();
+    }
+    for (position, media) in media_ids.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO request_media (request_id, position, upload_id) VALUES (?1, ?2, ?3)",
+            params![id, i64::try_from(position).unwrap_or(i64::MAX), media],
+        )?;
+    }
+    tx.execute(
+        "UPDATE requests SET body = ?2 WHERE id = ?1",
+        params![id, to_json("requests", &id.to_string(), &public)?],
+    )?;
+    add_update(tx, id, DetailedStatus::Submitted, at, "", None)?;
+    let created = RequestCreated {
+        service_request_id: Some(id.to_string()),
+        service_notice: public.service_notice.clone(),
+        account_id: new.private.account_id.clone(),
+        token: Some(new.token),
+    };
+    idem_record(tx, idem, 201, &created, at)?;
+    Ok(Ok(Written::Fresh(created)))
+}
+
+fn find(conn: &Connection, filter: &RequestFilter) -> Result<Vec<ServiceRequest>, StorageError> {
+    let mut sql = String::from("SELECT id, body FROM requests WHERE 1");
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    let mut list = |sql: &mut String, column: &str, items: Vec<rusqlite::types::Value>| {
+        if items.is_empty() {
+            sql.push_str(" AND 0");
+            return;
+        }
+        let marks: Vec<String> = items
+            .into_iter()
+            .map(|item| {
+                values.push(item);
+                format!("?{}", values.len())
+            })
+            .collect();
+        sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
+    };
+    if let Some(ids) = &filter.ids {
+        list(
+            &mut sql,
+            "id",
+            ids.iter()
+                .filter_map(|id| row_id(id))
+                .map(Into::into)
+                .collect(),
+        );
+    }
+    if let Some(codes) = &filter.service_codes {
+        list(
+            &mut sql,
+            "service_code",
+            codes.iter().cloned().map(Into::into).collect(),
+        );
+    }
+    if let Some(units) = &filter.units {
+        list(
+            &mut sql,
+            "unit",
+            units.iter().cloned().map(Into::into).collect(),
+        );
+    }
+    let detailed: Option<Vec<DetailedStatus>> = match (filter.status, &filter.detailed) {
+        (_, Some(list)) => Some(list.clone()),
+        (Some(status), None) => Some(
+            DetailedStatus::ALL
+                .into_iter()
+                .filter(|s| s.status() == status)
+                .collect(),
+        ),
+        (None, None) => None,
+    };
+    if let Some(detailed) = detailed {
+        list(
+            &mut sql,
+            "detailed_status",
+            detailed
+                .iter()
+                .map(|s| s.as_str().to_owned().into())
+                .collect(),
+        );
+    }
+    if let Some(start) = filter.start {
+        values.push(ts(start).into());
+        sql.push_str(&format!(" AND requested_at >= ?{}", values.len()));
+    }
+    if let Some(end) = filter.end {
+        values.push(ts(end).into());
+        sql.push_str(&format!(" AND requested_at <= ?{}", values.len()));
+    }
+    values.push(i64::from(filter.limit).into());
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT ?{}", values.len()));
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let body: String = row.get(1)?;
+        out.push(from_json("requests", &id.to_string(), &body)?);
+    }
+    Ok(out)
+}
+
+fn updates_in(
+    conn: &Connection,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<ServiceRequestUpdate>, StorageError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.request_id, u.detailed_status, u.at, u.note, \
+         (SELECT m.upload_id FROM request_media m WHERE m.request_id = u.request_id ORDER BY position LIMIT 1) \
+         FROM request_updates u WHERE u.at >= ?1 AND u.at <= ?2 ORDER BY u.id LIMIT ?3",
+    )?;
+    let mut rows = stmt.query(params![ts(start), ts(end), i64::from(limit)])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let key = id.to_string();
+        let request_id: i64 = row.get(1)?;
+        let status: String = row.get(2)?;
+        let status = DetailedStatus::parse(&status)
+            .ok_or_else(|| corrupt("request_updates", &key, "unknown status"))?;
+        let at: String = row.get(3)?;
+        let media: Option<String> = row.get(5)?;
+        out.push(ServiceRequestUpdate {
+            update_id: key.clone(),
+            service_request_id: request_id.to_string(),
+            status: status.status(),
+            updated_datetime: parse_ts("request_updates", &key, &at)?,
+            description: row.get(4)?,
+            media_url: media
+                .filter(|_| status == DetailedStatus::Submitted)
+                .map(|m| format!("/open311/v2/media/{m}")),
+            external_status_code: status.as_str().to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+fn my_page(
+    conn: &mut Connection,
+    device_id: &str,
+    since: u64,
+    limit: u32,
+) -> Result<RawPage, StorageError> {
+    let tx = conn.transaction()?;
+    let since = i64::try_from(since).unwrap_or(i64::MAX);
+    let mut ids: Vec<(i64, i64)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, seq FROM requests WHERE device_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let mut rows = stmt.query(params![device_id, since, i64::from(limit) + 1])?;
+        while let Some(row) = rows.next()? {
+            ids.push((row.get(0)?, row.get(1)?));
+        }
+    }
+    let head: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM requests WHERE device_id = ?1",
+        [device_id],
+        |row| row.get(0),
+    )?;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = ids.len() > limit;
+    ids.truncate(limit);
+    let mut page = RawPage {
+        more,
+        head: u64::try_from(head).unwrap_or(0),
+        ..RawPage::default()
+    };
+    for (id, seq) in ids {
+        if let Some(item) = my_request(&tx, id)? {
+            page.items
+                .push(to_json("requests", &id.to_string(), &item)?);
+        }
+        page.last_seq = Some(u64::try_from(seq).unwrap_or(0));
+    }
+    tx.commit()?;
+    Ok(page)
+}
+
+fn rate_in(
+    tx: &Transaction<'_>,
+    id: &str,
+    device_id: &str,
+    stars: u8,
+    comment: Option<String>,
+    at: DateTime<Utc>,
+    idem: Option<&Idem>,
+) -> Result<Result<Written<MyRequest>, Conflict>, StorageError> {
+    if let Some(replay) = idem_replay(tx, idem)? {
+        return Ok(replay);
+    }
+    let Some(id) = owned(tx, id, device_id)? else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    let Some(body) = load_body(tx, id)? else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    if !matches!(
+        body.detailed_status,
+        DetailedStatus::Answered | DetailedStatus::Closed
+    ) {
+        return Ok(Err(Conflict::WrongState(body.detailed_status)));
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO ratings (request_id, stars, comment, at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, stars, comment, ts(at)],
+    )?;
+    touch(tx, id, at, |_| {})?;
+    let answer = my_request(tx, id)?.ok_or(StorageError::Worker("request vanished".into()))?;
+    idem_record(tx, idem, 200, &answer, at)?;
+    Ok(Ok(Written::Fresh(answer)))
+}
+
+fn reopen_in(
+    tx: &Transaction<'_>,
+    id: &str,
+    device_id: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+    idem: Option<&Idem>,
+) -> Result<Result<Written<MyRequest>, Conflict>, StorageError> {
+    if let Some(replay) = idem_replay(tx, idem)? {
+        return Ok(replay);
+    }
+    let Some(id) = owned(tx, id, device_id)? else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    let Some(body) = load_body(tx, id)? else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    if !matches!(
+        body.detailed_status,
+        DetailedStatus::Answered | DetailedStatus::Closed
+    ) {
+        return Ok(Err(Conflict::WrongState(body.detailed_status)));
+    }
+    add_update(tx, id, DetailedStatus::Submitted, at, reason, None)?;
+    tx.execute(
+        "UPDATE requests SET reopen_count = reopen_count + 1 WHERE id = ?1",
+        [id],
+    )?;
+    touch(tx, id, at, |request| {
+        request.detailed_status = DetailedStatus::Submitted;
+        request.status = DetailedStatus::Submitted.status();
+    })?;
+    let answer = my_request(tx, id)?.ok_or(StorageError::Worker("request vanished".into()))?;
+    idem_record(tx, idem, 200, &answer, at)?;
+    Ok(Ok(Written::Fresh(answer)))
+}
+
+fn support_in(
+    tx: &Transaction<'_>,
+    id: &str,
+    device_id: &str,
+    at: DateTime<Utc>,
+    idem: Option<&Idem>,
+) -> Result<Result<Written<SupportAnswer>, Conflict>, StorageError> {
+    if let Some(replay) = idem_replay(tx, idem)? {
+        return Ok(replay);
+    }
+    let Some(row) = row_id(id) else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    if load_body(tx, row)?.is_none() {
+        return Ok(Err(Conflict::NotFound));
+    }
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO supports (request_id, device_id, at) VALUES (?1, ?2, ?3)",
+        params![row, device_id, ts(at)],
+    )?;
+    if inserted == 0 {
+        return Ok(Err(Conflict::AlreadySupported));
+    }
+    let count: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM supports WHERE request_id = ?1",
+        [row],
+        |r| r.get(0),
+    )?;
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    touch(tx, row, at, |request| request.support_count = count)?;
+    let answer = SupportAnswer {
+        service_request_id: row.to_string(),
+        support_count: count,
+    };
+    idem_record(tx, idem, 200, &answer, at)?;
+    Ok(Ok(Written::Fresh(answer)))
+}
+
+fn change_status_in(
+    tx: &Transaction<'_>,
+    id: &str,
+    step: StatusStep,
+) -> Result<Result<OfficerRequest, Conflict>, StorageError> {
+    let Some(row) = row_id(id) else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    let note = step.answer.clone().unwrap_or_else(|| step.note.clone());
+    let Some(_) = touch(tx, row, step.at, |request| {
+        request.detailed_status = step.status;
+        request.status = step.status.status();
+        request.officer = Some(step.officer.clone());
+        if !note.is_empty() {
+            request.status_notes = Some(note.clone());
+        }
+    })?
+    else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    if let Some(answer) = &step.answer {
+        tx.execute(
+            "UPDATE requests SET answer = ?2 WHERE id = ?1",
+            params![row, answer],
+        )?;
+    }
+    add_update(tx, row, step.status, step.at, &note, Some(&step.officer))?;
+    officer_view(tx, row).map(|view| view.ok_or(Conflict::NotFound))
+}
+
+impl RequestStorage for SqliteStorage {
+    fn put_services(&self, services: Vec<ServiceRecord>) -> StorageFuture<'_, usize> {
+        self.write(move |tx| {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO services (code, position, body, definition, deadline_hours, agency) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (position, record) in services.iter().enumerate() {
+                let code = &record.service.service_code;
+                stmt.execute(params![
+                    code,
+                    i64::try_from(position).unwrap_or(i64::MAX),
+                    to_json("services", code, &record.service)?,
+                    to_json("services", code, &record.definition)?,
+                    record.deadline_hours,
+                    record.agency,
+                ])?;
+            }
+            Ok(services.len())
+        })
+    }
+
+    fn services(&self) -> StorageFuture<'_, Vec<ServiceRecord>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT code, body, definition, deadline_hours, agency FROM services ORDER BY position, code",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let code: String = row.get(0)?;
+                let body: String = row.get(1)?;
+                let definition: String = row.get(2)?;
+                out.push(service_from_row(&code, &body, &definition, row.get(3)?, row.get(4)?)?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn service(&self, code: String) -> StorageFuture<'_, Option<ServiceRecord>> {
+        self.read(move |conn| {
+            let row: Option<(String, String, i64, String)> = conn
+                .query_row(
+                    "SELECT body, definition, deadline_hours, agency FROM services WHERE code = ?1",
+                    [&code],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                )
+                .optional()?;
+            row.map(|(body, definition, hours, agency)| {
+                service_from_row(&code, &body, &definition, hours, agency)
+            })
+            .transpose()
+        })
+    }
+
+    fn create_request(
+        &self,
+        request: NewRequest,
+        idem: Option<Idem>,
+    ) -> StorageFuture<'_, Result<Written<RequestCreated>, Conflict>> {
+        self.write_or_refuse(move |tx| insert_request(tx, request, idem.as_ref()))
+    }
+
+    fn find_requests(&self, filter: RequestFilter) -> StorageFuture<'_, Vec<ServiceRequest>> {
+        self.read(move |conn| find(conn, &filter))
+    }
+
+    fn officer_request(&self, id: String) -> StorageFuture<'_, Option<OfficerRequest>> {
+        self.read(move |conn| match row_id(&id) {
+            Some(row) => officer_view(conn, row),
+            None => Ok(None),
+        })
+    }
+
+    fn request_by_token(&self, token: String) -> StorageFuture<'_, Option<String>> {
+        self.read(move |conn| {
+            let id: Option<i64> = conn
+                .query_row(
+                    "SELECT id FROM requests WHERE token = ?1",
+                    [&token],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            Ok(id.map(|id| id.to_string()))
+        })
+    }
+
+    fn updates(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        limit: u32,
+    ) -> StorageFuture<'_, Vec<ServiceRequestUpdate>> {
+        self.read(move |conn| updates_in(conn, start, end, limit))
+    }
+
+    fn timeline(&self, id: String) -> StorageFuture<'_, Vec<TimelineEntry>> {
+        self.read(move |conn| match row_id(&id) {
+            Some(row) => timeline_of(conn, row),
+            None => Ok(Vec::new()),
+        })
+    }
+
+    fn change_status(
+        &self,
+        id: String,
+        step: StatusStep,
+    ) -> StorageFuture<'_, Result<OfficerRequest, Conflict>> {
+        self.write_or_refuse(move |tx| change_status_in(tx, &id, step))
+    }
+
+    fn create_device(
+        &self,
+        id: String,
+        token_hash: String,
+        at: DateTime<Utc>,
+    ) -> StorageFuture<'_, ()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO devices (id, token_hash, created_at) VALUES (?1, ?2, ?3)",
+                params![id, token_hash, ts(at)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn device_by_token(&self, token_hash: String) -> StorageFuture<'_, Option<String>> {
+        self.read(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT id FROM devices WHERE token_hash = ?1",
+                    [&token_hash],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        })
+    }
+
+    fn my_changes(&self, device_id: String, since: u64, limit: u32) -> StorageFuture<'_, RawPage> {
+        self.read(move |conn| my_page(conn, &device_id, since, limit))
+    }
+
+    fn rate(
+        &self,
+        id: String,
+        device_id: String,
+        stars: u8,
+        comment: Option<String>,
+        at: DateTime<Utc>,
+        idem: Option<Idem>,
+    ) -> StorageFuture<'_, Result<Written<MyRequest>, Conflict>> {
+        self.write_or_refuse(move |tx| {
+            rate_in(tx, &id, &device_id, stars, comment, at, idem.as_ref())
+        })
+    }
+
+    fn reopen(
+        &self,
+        id: String,
+        device_id: String,
+        reason: String,
+        at: DateTime<Utc>,
+        idem: Option<Idem>,
+    ) -> StorageFuture<'_, Result<Written<MyRequest>, Conflict>> {
+        self.write_or_refuse(move |tx| reopen_in(tx, &id, &device_id, &reason, at, idem.as_ref()))
+    }
+
+    fn support(
+        &self,
+        id: String,
+        device_id: String,
+        at: DateTime<Utc>,
+        idem: Option<Idem>,
+    ) -> StorageFuture<'_, Result<Written<SupportAnswer>, Conflict>> {
+        self.write_or_refuse(move |tx| support_in(tx, &id, &device_id, at, idem.as_ref()))
+    }
+
+    fn put_account(&self, account: Account, at: DateTime<Utc>) -> StorageFuture<'_, ()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO accounts (username, password_hash, name, role, unit, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, \
+                 name = excluded.name, role = excluded.role, unit = excluded.unit",
+                params![
+                    account.username,
+                    account.password_hash,
+                    account.name,
+                    account.role.as_str(),
+                    account.unit,
+                    ts(at)
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn account(&self, username: String) -> StorageFuture<'_, Option<Account>> {
+        self.read(move |conn| {
+            conn.query_row(
+                "SELECT username, password_hash, name, role, unit FROM accounts WHERE username = ?1",
+                [&username],
+                account_from_row,
+            )
+            .optional()?
+            .map(to_account)
+            .transpose()
+        })
+    }
+
+    fn create_session(
+        &self,
+        token_hash: String,
+        username: String,
+        expires_at: DateTime<Utc>,
+    ) -> StorageFuture<'_, ()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO sessions (token_hash, username, expires_at) VALUES (?1, ?2, ?3)",
+                params![token_hash, username, ts(expires_at)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn session_account(
+        &self,
+        token_hash: String,
+        now: DateTime<Utc>,
+    ) -> StorageFuture<'_, Option<Account>> {
+        self.read(move |conn| {
+            conn.query_row(
+                "SELECT a.username, a.password_hash, a.name, a.role, a.unit FROM sessions s \
+                 JOIN accounts a ON a.username = s.username \
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                params![token_hash, ts(now)],
+                account_from_row,
+            )
+            .optional()?
+            .map(to_account)
+            .transpose()
+        })
+    }
+
+    fn create_upload(
+        &self,
+        id: String,
+        key: Option<String>,
+        mime: String,
+        length: u64,
+        at: DateTime<Utc>,
+    ) -> StorageFuture<'_, Result<UploadState, Conflict>> {
+        self.write_or_refuse(move |tx| {
+            if let Some(key) = &key {
+                let existing: Option<String> = tx
+                    .query_row("SELECT id FROM uploads WHERE idempotency_key = ?1", [key], |row| row.get(0))
+                    .optional()?;
+                if let Some(existing) = existing {
+                    let state = upload_state(tx, &existing)?
+                        .ok_or_else(|| corrupt("uploads", &existing, "vanished"))?;
+                    return Ok(if state.length == length && state.mime == mime {
+                        Ok(state)
+                    } else {
+                        Err(Conflict::IdempotencyMismatch)
+                    });
+                }
+            }
+            tx.execute(
+                "INSERT INTO uploads (id, idempotency_key, mime, length, data, complete, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, x'', 0, ?5)",
+                params![id, key, mime, i64::try_from(length).unwrap_or(i64::MAX), ts(at)],
+            )?;
+            Ok(Ok(UploadState {
+                id,
+                offset: 0,
+                length,
+                mime,
+                complete: false,
+            }))
+        })
+    }
+
+    fn upload(&self, id: String) -> StorageFuture<'_, Option<UploadState>> {
+        self.read(move |conn| upload_state(conn, &id))
+    }
+
+    fn append_upload(
+        &self,
+        id: String,
+        offset: u64,
+        chunk: Vec<u8>,
+    ) -> StorageFuture<'_, Option<Append>> {
+        self.write(move |tx| {
+            let Some(state) = upload_state(tx, &id)? else {
+                return Ok(None);
+            };
+            if state.complete || state.offset != offset {
+                return Ok(Some(Append::OffsetMismatch(state.offset)));
+            }
+            let chunk_len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+            if state.offset.saturating_add(chunk_len) > state.length {
+                return Ok(Some(Append::TooLong));
+            }
+            // Read-modify-write keeps the column a BLOB (SQLite's `||` makes TEXT);
+            // uploads are at most 8 MiB.
+            let mut data: Vec<u8> =
+                tx.query_row("SELECT data FROM uploads WHERE id = ?1", [&id], |row| {
+                    row.get(0)
+                })?;
+            data.extend_from_slice(&chunk);
+            tx.execute(
+                "UPDATE uploads SET data = ?2 WHERE id = ?1",
+                params![id, data],
+            )?;
+            Ok(Some(Append::Appended(UploadState {
+                offset: state.offset + chunk_len,
+                ..state
+            })))
+        })
+    }
+
+    fn upload_bytes(&self, id: String) -> StorageFuture<'_, Option<Vec<u8>>> {
+        self.read(move |conn| {
+            Ok(conn
+                .query_row("SELECT data FROM uploads WHERE id = ?1", [&id], |row| {
+                    row.get(0)
+                })
+                .optional()?)
+        })
+    }
+
+    fn finish_upload(&self, id: String, keep: bool) -> StorageFuture<'_, ()> {
+        self.write(move |tx| {
+            if keep {
+                tx.execute("UPDATE uploads SET complete = 1 WHERE id = ?1", [&id])?;
+            } else {
+                tx.execute("DELETE FROM uploads WHERE id = ?1 AND complete = 0", [&id])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn media(&self, id: String) -> StorageFuture<'_, Option<(String, Vec<u8>)>> {
+        self.read(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT mime, data FROM uploads WHERE id = ?1 AND complete = 1",
+                    [&id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?)
+        })
+    }
+}

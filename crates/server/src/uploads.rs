@@ -1,0 +1,123 @@
+//! Resumable photo uploads under `/api/v1/uploads` (tus-like): create with the
+//! announced length and type, append chunks at the stored offset, ask where an
+//! upload stands. A complete upload is checked as an image and kept, or
+//! discarded with 422. Finished uploads are served at `/open311/v2/media/{id}`.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use congdan_protocol::requests::{MAX_UPLOAD_BYTES, Upload};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::storage::requests::{Append, UploadState};
+
+/// Routes relative to `/api/v1`, for docs and tests.
+pub const ROUTES: &[&str] = &["/uploads", "/uploads/{id}"];
+
+/// Routes of this module (the caller gives them the large body limit).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/uploads", post(create))
+        .route("/uploads/{id}", axum::routing::patch(append).head(status))
+}
+
+fn number(headers: &HeaderMap, name: &'static str, message: &'static str) -> Result<u64, AppError> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .ok_or(AppError::Invalid(message))
+}
+
+fn offsets(state: &UploadState) -> [(&'static str, HeaderValue); 2] {
+    [
+        ("upload-offset", HeaderValue::from(state.offset)),
+        ("upload-length", HeaderValue::from(state.length)),
+    ]
+}
+
+async fn create(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let length = number(&headers, "upload-length", "Thiếu hoặc sai Upload-Length.")?;
+    if length > MAX_UPLOAD_BYTES {
+        return Err(AppError::TooLarge);
+    }
+    if length == 0 {
+        return Err(AppError::Invalid("Upload-Length phải lớn hơn 0."));
+    }
+    let mime = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_owned())
+        .filter(|v| crate::images::accepted_mime(v))
+        .ok_or(AppError::Invalid(
+            "Content-Type phải là image/jpeg, image/png hoặc image/webp.",
+        ))?;
+    let key = crate::residents::idem(&headers, &[])?.map(|idem| idem.key);
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let upload = state
+        .storage
+        .create_upload(id, key, mime, length, (state.clock)())
+        .await??;
+    Ok((
+        StatusCode::CREATED,
+        offsets(&upload),
+        Json(Upload {
+            id: upload.id,
+            offset: upload.offset,
+        }),
+    )
+        .into_response())
+}
+
+async fn append(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let offset = number(&headers, "upload-offset", "Thiếu hoặc sai Upload-Offset.")?;
+    let outcome = state
+        .storage
+        .append_upload(id.clone(), offset, body.to_vec())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let upload = match outcome {
+        Append::Appended(upload) => upload,
+        Append::OffsetMismatch(current) => return Err(AppError::OffsetMismatch(current)),
+        Append::TooLong => return Err(AppError::TooLarge),
+    };
+    if upload.offset == upload.length {
+        let bytes = state
+            .storage
+            .upload_bytes(id.clone())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let verdict = tokio::task::spawn_blocking(move || crate::images::check_image(&bytes))
+            .await
+            .map_err(|e| AppError::Storage(crate::storage::StorageError::Worker(e.to_string())))?;
+        let ok = verdict.is_ok();
+        state.storage.finish_upload(id, ok).await?;
+        if let Err(reason) = verdict {
+            tracing::info!(%reason, "discarded an upload that is not an image");
+            return Err(AppError::NotImage);
+        }
+    }
+    Ok((StatusCode::NO_CONTENT, offsets(&upload)).into_response())
+}
+
+async fn status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let upload = state.storage.upload(id).await?.ok_or(AppError::NotFound)?;
+    Ok((
+        StatusCode::OK,
+        offsets(&upload),
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+    )
+        .into_response())
+}

@@ -1,0 +1,792 @@
+//! Open311 GeoReport v2 and the `/api/v1` request endpoints through the real
+//! router: services in JSON and XML, creating requests (forms, multipart,
+//! idempotency), every bad-input case answered with an Open311 error and no
+//! half-written request, tokens, updates, devices, officers and uploads.
+
+use axum::body::{Body, to_bytes};
+use axum::http::Request;
+use congdan_protocol::open311::{
+    Open311Error, RequestCreated, Service, ServiceDefinition, ServiceRequest,
+};
+use congdan_server::storage::RequestStorage;
+use congdan_server::storage::requests::RequestFilter;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::support::{Answer, TestApp, test_app};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+async fn seeded() -> TestApp {
+    let t = test_app();
+    t.seed_units().await;
+    congdan_server::commands::seed_requests(t.storage.as_ref())
+        .await
+        .unwrap();
+    t
+}
+
+impl TestApp {
+    async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn post_form(&self, form: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("content-type", FORM)];
+        all.extend_from_slice(headers);
+        self.send(
+            "POST",
+            "/open311/v2/requests.json",
+            &all,
+            form.as_bytes().to_vec(),
+        )
+        .await
+    }
+
+    async fn request_count(&self) -> usize {
+        self.storage
+            .find_requests(RequestFilter {
+                limit: 1000,
+                ..RequestFilter::default()
+            })
+            .await
+            .unwrap()
+            .len()
+    }
+}
+
+fn open311_error(answer: &Answer) -> Open311Error {
+    let errors: Vec<Open311Error> = serde_json::from_slice(&answer.body)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&answer.body)));
+    assert_eq!(errors.len(), 1);
+    assert!(!errors[0].description.is_empty());
+    errors.into_iter().next().unwrap()
+}
+
+const GOOD: &str = "api_key=congdan-demo-key&service_code=ha-tang-giao-thong&lat=21.0341&long=105.8372\
+&description=%E1%BB%94%20g%C3%A0%20l%E1%BB%9Bn&attribute[loai_hu_hong]=o-ga&attribute[nguy_hiem]=co\
+&unit=00001&village=T%E1%BB%95%205&email=a%40b.vn&first_name=An&phone=0912345678";
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([10, 120, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn services_and_definitions_in_json_and_xml() {
+    let t = seeded().await;
+    let answer = t.get("/open311/v2/services.json").await;
+    assert_eq!(answer.status, 200);
+    let services: Vec<Service> = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(services.len(), 7);
+    assert!(
+        services
+            .iter()
+            .all(|s| !s.group.is_empty() && !s.keywords.is_empty())
+    );
+
+    let answer = t.get("/open311/v2/services/ve-sinh-moi-truong.json").await;
+    let definition: ServiceDefinition = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(definition.attributes.len(), 2);
+
+    #[derive(serde::Deserialize)]
+    struct XmlServices {
+        service: Vec<XmlService>,
+    }
+    #[derive(serde::Deserialize)]
+    struct XmlService {
+        service_code: String,
+        service_name: String,
+    }
+    let answer = t.get("/open311/v2/services.xml").await;
+    assert_eq!(answer.status, 200);
+    assert!(
+        answer.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/xml")
+    );
+    let parsed: XmlServices =
+        quick_xml::de::from_str(std::str::from_utf8(&answer.body).unwrap()).unwrap();
+    assert_eq!(parsed.service.len(), 7);
+    assert_eq!(parsed.service[0].service_code, "ha-tang-giao-thong");
+    assert_eq!(parsed.service[0].service_name, "Hạ tầng giao thông");
+
+    #[derive(serde::Deserialize)]
+    struct XmlDefinition {
+        service_code: String,
+        attributes: XmlAttributes,
+    }
+    #[derive(serde::Deserialize)]
+    struct XmlAttributes {
+        attribute: Vec<XmlAttribute>,
+    }
+    #[derive(serde::Deserialize)]
+    struct XmlAttribute {
+        code: String,
+        datatype: String,
+    }
+    let answer = t.get("/open311/v2/services/ve-sinh-moi-truong.xml").await;
+    let parsed: XmlDefinition =
+        quick_xml::de::from_str(std::str::from_utf8(&answer.body).unwrap()).unwrap();
+    assert_eq!(parsed.service_code, "ve-sinh-moi-truong");
+    assert_eq!(parsed.attributes.attribute[0].code, "loai");
+    assert_eq!(parsed.attributes.attribute[0].datatype, "multivaluelist");
+
+    let answer = t.get("/open311/v2/services/khong-co.json").await;
+    assert_eq!(answer.status, 404);
+    assert_eq!(
+        open311_error(&answer).code,
+        congdan_protocol::Open311Code::Number(404)
+    );
+    let answer = t.get("/open311/v2/services/khong-co.xml").await;
+    assert_eq!(answer.status, 404);
+    let text = std::str::from_utf8(&answer.body).unwrap();
+    assert!(
+        text.contains("<errors><error><code>404</code><description>"),
+        "{text}"
+    );
+
+    let answer = t.get("/open311/v2/discovery.json").await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json()["endpoints"][0]["formats"][1], "text/xml");
+}
+
+#[tokio::test]
+async fn create_then_read_by_id_token_list_and_xml() {
+    let t = seeded().await;
+    let answer = t.post_form(GOOD, &[]).await;
+    assert_eq!(
+        answer.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let created: Vec<RequestCreated> = serde_json::from_slice(&answer.body).unwrap();
+    let id = created[0].service_request_id.clone().unwrap();
+    let token = created[0].token.clone().unwrap();
+    assert!(
+        created[0]
+            .service_notice
+            .as_deref()
+            .unwrap()
+            .contains("8 giờ")
+            || created[0]
+                .service_notice
+                .as_deref()
+                .unwrap()
+                .contains("16 giờ")
+    );
+
+    let answer = t.get(&format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(answer.status, 200);
+    let requests: Vec<ServiceRequest> = serde_json::from_slice(&answer.body).unwrap();
+    let request = &requests[0];
+    assert_eq!(request.service_code, "ha-tang-giao-thong");
+    assert_eq!(request.lat, Some(21.0341));
+    assert_eq!(request.village.as_deref(), Some("Tổ 5"));
+    assert!(request.expected_datetime.unwrap() > request.requested_datetime);
+    // Public fields only.
+    let text = String::from_utf8_lossy(&answer.body);
+    assert!(!text.contains("a@b.vn") && !text.contains("0912345678") && !text.contains("\"An\""));
+
+    let answer = t.get(&format!("/open311/v2/tokens/{token}.json")).await;
+    assert_eq!(answer.json()[0]["service_request_id"], id.as_str());
+
+    let answer = t
+        .get("/open311/v2/requests.json?status=open&service_code=ha-tang-giao-thong&unit=00001")
+        .await;
+    assert_eq!(answer.json().as_array().unwrap().len(), 1);
+    let answer = t.get("/open311/v2/requests.json?status=closed").await;
+    assert_eq!(answer.json().as_array().unwrap().len(), 0);
+    let answer = t.get("/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-03-01T00:00:00Z").await;
+    assert_eq!(answer.json().as_array().unwrap().len(), 0);
+    let answer = t.get("/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z").await;
+    assert_eq!(answer.status, 400, "window over 90 days");
+    let answer = t.get("/open311/v2/requests.json?start_date=hôm-qua").await;
+    assert_eq!(answer.status, 400);
+
+    #[derive(serde::Deserialize)]
+    struct XmlRequests {
+        request: Vec<XmlRequest>,
+    }
+    #[derive(serde::Deserialize)]
+    struct XmlRequest {
+        service_request_id: String,
+        detailed_status: String,
+    }
+    let answer = t.get(&format!("/open311/v2/requests/{id}.xml")).await;
+    let parsed: XmlRequests =
+        quick_xml::de::from_str(std::str::from_utf8(&answer.body).unwrap()).unwrap();
+    assert_eq!(parsed.request[0].service_request_id, id);
+    assert_eq!(parsed.request[0].detailed_status, "submitted");
+
+    let answer = t.get("/open311/v2/servicerequestupdates.json").await;
+    assert_eq!(answer.json()[0]["external_status_code"], "submitted");
+    assert_eq!(t.get("/open311/v2/requests/99999.json").await.status, 404);
+}
+
+#[tokio::test]
+async fn bad_inputs_are_open311_errors_and_write_nothing() {
+    let t = seeded().await;
+    let cases: Vec<(String, u16)> = vec![
+        (GOOD.replace("api_key=congdan-demo-key", "api_key=sai"), 403),
+        (GOOD.replace("api_key=congdan-demo-key&", ""), 403),
+        (
+            GOOD.replace("service_code=ha-tang-giao-thong", "service_code=khong-co"),
+            404,
+        ),
+        (GOOD.replace("service_code=ha-tang-giao-thong&", ""), 400),
+        (
+            GOOD.replace("lat=21.0341&long=105.8372", "lat=95&long=105"),
+            400,
+        ),
+        (
+            GOOD.replace("lat=21.0341&long=105.8372", "lat=21&long=200"),
+            400,
+        ),
+        (
+            GOOD.replace("lat=21.0341&long=105.8372", "lat=abc&long=1"),
+            400,
+        ),
+        (GOOD.replace("lat=21.0341&long=105.8372&", ""), 400),
+        (GOOD.replace("&attribute[nguy_hiem]=co", ""), 400),
+        (
+            GOOD.replace(
+                "attribute[loai_hu_hong]=o-ga",
+                "attribute[loai_hu_hong]=khong-co",
+            ),
+            400,
+        ),
+        (format!("{GOOD}&attribute[kich_thuoc]=to"), 400),
+        (format!("{GOOD}&attribute[bi_an]=1"), 400),
+        (GOOD.replace("unit=00001", "unit=99999"), 400),
+        (format!("{GOOD}&media_ids=khong-co"), 400),
+    ];
+    for (form, status) in cases {
+        let answer = t.post_form(&form, &[]).await;
+        assert_eq!(
+            answer.status.as_u16(),
+            status,
+            "{form}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        let error = open311_error(&answer);
+        assert_eq!(
+            error.code,
+            congdan_protocol::Open311Code::Number(u32::from(status))
+        );
+    }
+    assert_eq!(t.request_count().await, 0, "nothing half-written");
+}
+
+#[tokio::test]
+async fn idempotency_replays_and_refuses_a_different_body() {
+    let t = seeded().await;
+    let key = ("idempotency-key", "0b6f4a5e-8a3b-4d4e-9a36-3f0f5a1d2c10");
+    let first = t.post_form(GOOD, &[key]).await;
+    assert_eq!(first.status, 201);
+    let again = t.post_form(GOOD, &[key]).await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(first.body, again.body);
+    assert_eq!(t.request_count().await, 1);
+    let other = t.post_form(&GOOD.replace("o-ga", "cong"), &[key]).await;
+    assert_eq!(other.status, 422);
+    open311_error(&other);
+    assert_eq!(t.request_count().await, 1);
+    let bad_key = t
+        .post_form(GOOD, &[("idempotency-key", "not-a-uuid")])
+        .await;
+    assert_eq!(bad_key.status, 400);
+}
+
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "XcongdanX";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((mime, bytes)) = file {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"a\"\r\nContent-Type: {mime}\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+const MULTI: &[(&str, &str)] = &[
+    ("api_key", "congdan-demo-key"),
+    ("service_code", "chieu-sang-cong-cong"),
+    ("address_string", "Số 1 phố Hàng Bài"),
+    ("attribute[tinh_trang]", "khong-sang"),
+];
+
+#[tokio::test]
+async fn multipart_photo_is_stored_and_served_bad_files_refused() {
+    let t = seeded().await;
+    let (ct, body) = multipart(MULTI, Some(("image/png", &png())));
+    let answer = t
+        .send(
+            "POST",
+            "/open311/v2/requests.json",
+            &[("content-type", &ct)],
+            body,
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let id = answer.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let request = &t
+        .get(&format!("/open311/v2/requests/{id}.json"))
+        .await
+        .json()[0];
+    let url = request["media_url"].as_str().unwrap().to_owned();
+    assert_eq!(request["media_urls"].as_array().unwrap().len(), 1);
+    let photo = t.get(&url).await;
+    assert_eq!(photo.status, 200);
+    assert_eq!(photo.headers["content-type"], "image/png");
+    assert_eq!(photo.body.as_ref(), png().as_slice());
+
+    // Not an image.
+    let (ct, body) = multipart(MULTI, Some(("image/jpeg", b"MZ this is an exe")));
+    let answer = t
+        .send(
+            "POST",
+            "/open311/v2/requests.json",
+            &[("content-type", &ct)],
+            body,
+        )
+        .await;
+    assert_eq!(answer.status, 422);
+    open311_error(&answer);
+    // 30 MB photo: refused by the body limit before anything is read.
+    let big = vec![0u8; 30 * 1024 * 1024];
+    let (ct, body) = multipart(MULTI, Some(("image/jpeg", &big)));
+    let len = body.len().to_string();
+    let answer = t
+        .send(
+            "POST",
+            "/open311/v2/requests.json",
+            &[("content-type", &ct), ("content-length", &len)],
+            body,
+        )
+        .await;
+    assert_eq!(answer.status, 413);
+    open311_error(&answer);
+    assert_eq!(t.request_count().await, 1);
+}
+
+async fn json_post(t: &TestApp, uri: &str, headers: &[(&str, &str)], body: Value) -> Answer {
+    let mut all = vec![("content-type", "application/json")];
+    all.extend_from_slice(headers);
+    t.send("POST", uri, &all, serde_json::to_vec(&body).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn device_officer_rating_reopen_and_support() {
+    let t = seeded().await;
+    let device = t.send("POST", "/api/v1/devices", &[], Vec::new()).await;
+    assert_eq!(device.status, 201);
+    let token = device.json()["token"].as_str().unwrap().to_owned();
+    let bearer = format!("Bearer {token}");
+    let auth = ("authorization", bearer.as_str());
+
+    let answer = t.post_form(GOOD, &[auth]).await;
+    assert_eq!(answer.status, 201);
+    let id = answer.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mine = t.get_with("/api/v1/my/requests", &[auth]).await;
+    assert_eq!(mine.status, 200);
+    let page = mine.json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["timeline"][0]["status"], "submitted");
+    let etag = mine.headers["etag"].to_str().unwrap().to_owned();
+    let again = t
+        .get_with("/api/v1/my/requests", &[auth, ("if-none-match", &etag)])
+        .await;
+    assert_eq!(again.status, 304);
+    assert_eq!(t.get("/api/v1/my/requests").await.status, 401);
+
+    // Officer.
+    let wrong = json_post(
+        &t,
+        "/api/v1/auth/login",
+        &[],
+        json!({"username": "canbo.badinh", "password": "sai"}),
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.json()["code"], "bad_credentials");
+    let login = json_post(
+        &t,
+        "/api/v1/auth/login",
+        &[],
+        json!({"username": "canbo.badinh", "password": "demo-2026"}),
+    )
+    .await;
+    assert_eq!(login.status, 200);
+    let officer = format!("Bearer {}", login.json()["token"].as_str().unwrap());
+    let officer = ("authorization", officer.as_str());
+    // The demo officer is scoped to 00004; the request is in 00001.
+    assert_eq!(
+        t.get_with("/api/v1/officer/requests?unit=00001", &[officer])
+            .await
+            .status,
+        403
+    );
+    congdan_server::accounts::add_account(
+        t.storage.as_ref(),
+        "canbo.00001",
+        "mat-khau-dai",
+        "Trần Thị B",
+        congdan_protocol::Role::Officer,
+        "00001",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let login = json_post(
+        &t,
+        "/api/v1/auth/login",
+        &[],
+        json!({"username": "canbo.00001", "password": "mat-khau-dai"}),
+    )
+    .await;
+    let officer = format!("Bearer {}", login.json()["token"].as_str().unwrap());
+    let officer = ("authorization", officer.as_str());
+    let list = t.get_with("/api/v1/officer/requests", &[officer]).await;
+    assert_eq!(list.status, 200);
+    assert_eq!(list.json()[0]["phone"], "0912345678");
+
+    // Rating before an answer is refused.
+    let rate = json_post(
+        &t,
+        &format!("/api/v1/my/requests/{id}/rating"),
+        &[auth],
+        json!({"stars": 5}),
+    )
+    .await;
+    assert_eq!(rate.status, 409);
+    let uri = format!("/api/v1/officer/requests/{id}/status");
+    assert_eq!(
+        json_post(&t, &uri, &[officer], json!({"status": "answered"}))
+            .await
+            .status,
+        400
+    );
+    let changed = json_post(
+        &t,
+        &uri,
+        &[officer],
+        json!({"status": "answered", "answer": "Đã vá ổ gà."}),
+    )
+    .await;
+    assert_eq!(
+        changed.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&changed.body)
+    );
+    assert_eq!(changed.json()["request"]["officer"], "Trần Thị B");
+
+    let since = page["next"].as_str().unwrap();
+    let feed = t
+        .get_with(&format!("/api/v1/my/requests?since={since}"), &[auth])
+        .await
+        .json();
+    assert_eq!(feed["items"][0]["answer"], "Đã vá ổ gà.");
+    assert_eq!(feed["items"][0]["request"]["detailed_status"], "answered");
+
+    let key = ("idempotency-key", "7d1f0f1e-0000-4000-8000-000000000001");
+    let rate = json_post(
+        &t,
+        &format!("/api/v1/my/requests/{id}/rating"),
+        &[auth, key],
+        json!({"stars": 4, "comment": "Nhanh"}),
+    )
+    .await;
+    assert_eq!(rate.status, 200);
+    assert_eq!(rate.json()["rating"]["stars"], 4);
+    let replay = json_post(
+        &t,
+        &format!("/api/v1/my/requests/{id}/rating"),
+        &[auth, key],
+        json!({"stars": 4, "comment": "Nhanh"}),
+    )
+    .await;
+    assert_eq!(replay.headers["idempotent-replayed"], "true");
+    let mismatch = json_post(
+        &t,
+        &format!("/api/v1/my/requests/{id}/rating"),
+        &[auth, key],
+        json!({"stars": 1}),
+    )
+    .await;
+    assert_eq!(mismatch.status, 422);
+    assert_eq!(
+        json_post(
+            &t,
+            &format!("/api/v1/my/requests/{id}/rating"),
+            &[auth],
+            json!({"stars": 9})
+        )
+        .await
+        .status,
+        400
+    );
+
+    let reopen = json_post(
+        &t,
+        &format!("/api/v1/my/requests/{id}/reopen"),
+        &[auth],
+        json!({"reason": "Ổ gà lại xuất hiện"}),
+    )
+    .await;
+    assert_eq!(reopen.status, 200);
+    assert_eq!(reopen.json()["reopen_count"], 1);
+    assert_eq!(reopen.json()["request"]["detailed_status"], "submitted");
+
+    // "Tôi cũng gặp" from another device, once.
+    let other = t
+        .send("POST", "/api/v1/devices", &[], Vec::new())
+        .await
+        .json();
+    let other = format!("Bearer {}", other["token"].as_str().unwrap());
+    let support = t
+        .send(
+            "POST",
+            &format!("/api/v1/requests/{id}/support"),
+            &[("authorization", &other)],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(support.json()["support_count"], 1);
+    let twice = t
+        .send(
+            "POST",
+            &format!("/api/v1/requests/{id}/support"),
+            &[("authorization", &other)],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(twice.status, 409);
+    let public = t
+        .get(&format!("/open311/v2/requests/{id}.json"))
+        .await
+        .json();
+    assert_eq!(public[0]["support_count"], 1);
+    let updates = t.get("/open311/v2/servicerequestupdates.json").await.json();
+    assert!(
+        updates
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["description"] == "Đã vá ổ gà.")
+    );
+}
+
+#[tokio::test]
+async fn resumable_upload_then_request_with_media_ids() {
+    let t = seeded().await;
+    let photo = png();
+    let len = photo.len().to_string();
+    let key = ("idempotency-key", "5b8e1c2a-1111-4222-8333-444455556666");
+    let create = t
+        .send(
+            "POST",
+            "/api/v1/uploads",
+            &[("upload-length", &len), ("content-type", "image/png"), key],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(create.status, 201);
+    let id = create.json()["id"].as_str().unwrap().to_owned();
+    let same = t
+        .send(
+            "POST",
+            "/api/v1/uploads",
+            &[("upload-length", &len), ("content-type", "image/png"), key],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(same.json()["id"], id.as_str());
+    let uri = format!("/api/v1/uploads/{id}");
+    let half = photo.len() / 2;
+    let first = t
+        .send(
+            "PATCH",
+            &uri,
+            &[("upload-offset", "0")],
+            photo[..half].to_vec(),
+        )
+        .await;
+    assert_eq!(first.status, 204);
+    assert_eq!(first.headers["upload-offset"], half.to_string().as_str());
+    // Wrong offset: 409 with ours.
+    let wrong = t
+        .send(
+            "PATCH",
+            &uri,
+            &[("upload-offset", "0")],
+            photo[half..].to_vec(),
+        )
+        .await;
+    assert_eq!(wrong.status, 409);
+    assert_eq!(wrong.headers["upload-offset"], half.to_string().as_str());
+    let head = t.send("HEAD", &uri, &[], Vec::new()).await;
+    assert_eq!(head.headers["upload-length"], len.as_str());
+    let offset = half.to_string();
+    let rest = t
+        .send(
+            "PATCH",
+            &uri,
+            &[("upload-offset", &offset)],
+            photo[half..].to_vec(),
+        )
+        .await;
+    assert_eq!(rest.status, 204);
+
+    let form = format!("{GOOD}&media_ids={id}");
+    let answer = t.post_form(&form, &[]).await;
+    assert_eq!(
+        answer.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    // The same upload cannot be attached twice.
+    assert_eq!(t.post_form(&form, &[]).await.status, 400);
+
+    let too_big = t
+        .send(
+            "POST",
+            "/api/v1/uploads",
+            &[("upload-length", "9000000"), ("content-type", "image/png")],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(too_big.status, 413);
+    let text = t
+        .send(
+            "POST",
+            "/api/v1/uploads",
+            &[("upload-length", "5"), ("content-type", "image/png")],
+            Vec::new(),
+        )
+        .await;
+    let id = text.json()["id"].as_str().unwrap().to_owned();
+    let bad = t
+        .send(
+            "PATCH",
+            &format!("/api/v1/uploads/{id}"),
+            &[("upload-offset", "0")],
+            b"hello".to_vec(),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["code"], "not_an_image");
+    assert_eq!(
+        t.send("HEAD", &format!("/api/v1/uploads/{id}"), &[], Vec::new())
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn open311_over_a_real_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = std::sync::Arc::new(
+        congdan_server::storage::SqliteStorage::open(&dir.path().join("s.db")).unwrap(),
+    );
+    congdan_server::commands::seed_requests(storage.as_ref())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(congdan_server::serve(
+        listener,
+        congdan_server::AppState::new(storage),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let client = reqwest::Client::new();
+    let form = [
+        ("api_key", "congdan-demo-key"),
+        ("service_code", "an-ninh-trat-tu"),
+        ("lat", "21.03"),
+        ("long", "105.84"),
+        ("attribute[khan_cap]", "dang-dien-ra"),
+    ];
+    let response = client
+        .post(format!("http://{addr}/open311/v2/requests.xml"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let text = response.text().await.unwrap();
+    #[derive(serde::Deserialize)]
+    struct Created {
+        request: Vec<Item>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Item {
+        service_request_id: String,
+        token: String,
+    }
+    let created: Created = quick_xml::de::from_str(&text).unwrap();
+    assert_eq!(created.request[0].service_request_id, "1");
+    assert_eq!(created.request[0].token.len(), 64);
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("server stops within the deadline")
+        .unwrap()
+        .unwrap();
+}
