@@ -32,7 +32,10 @@ endif
 ## deps: Debian packages and npm packages (idempotent)
 deps:
 	@bash scripts/install-deps.sh
-	@cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+	@# `npm install` (not `npm ci`): the lockfile pins every version but, written without
+	@# registry addresses, lists no entries for other platforms' optional packages, which
+	@# `npm ci` then refuses; `npm install` installs exactly the locked versions.
+	@cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm install --no-audit --no-fund --loglevel=error; }
 
 ## ui: the web UI into ui/dist (the app embeds it at compile time)
 ui:
