@@ -29,9 +29,11 @@ else
 TEST_RUNNER = xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) test --workspace --no-fail-fast
 endif
 
-## deps: Debian packages and npm packages (idempotent)
+## deps: Debian packages, npm packages, and the Python Open311 client of the interop test (idempotent)
 deps:
 	@bash scripts/install-deps.sh
+	@[ -x target/py/bin/python ] || python3 -m venv target/py
+	@target/py/bin/pip install --quiet --disable-pip-version-check -r tests/interop/requirements.txt
 	@# `npm install` (not `npm ci`): the lockfile pins every version but, written without
 	@# registry addresses, lists no entries for other platforms' optional packages, which
 	@# `npm ci` then refuses; `npm install` installs exactly the locked versions.
@@ -49,7 +51,7 @@ lint: bindings
 
 ## bindings: regenerate ui/src/bindings from the Rust types and fail if they changed
 bindings:
-	$(CARGO) test -p congdan-protocol -p congdan-core --lib --quiet export_bindings >/dev/null
+	$(CARGO) test --workspace --lib --quiet export_bindings >/dev/null
 	@git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings is stale: commit the regenerated files"; exit 1; }
 
 fmt:

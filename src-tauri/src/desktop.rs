@@ -24,6 +24,11 @@ pub fn profile_config<R: Runtime>(app: &AppHandle<R>) -> Result<ProfileConfig, t
             dir.join("congdan.db")
         }
     };
-    let server_url = std::env::var("CONGDAN_SERVER").ok().filter(|s| !s.is_empty());
-    Ok(ProfileConfig { db_path, server_url })
+    let server_url = std::env::var("CONGDAN_SERVER")
+        .ok()
+        .filter(|s| !s.is_empty());
+    Ok(ProfileConfig {
+        db_path,
+        server_url,
+    })
 }

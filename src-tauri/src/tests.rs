@@ -42,7 +42,10 @@ fn home_unit_is_null_before_onboarding() {
         .unwrap();
     let res = get_ipc_response(&webview, request("get_home_unit", serde_json::json!({})));
     let body = res.expect("command succeeds");
-    assert_eq!(body.deserialize::<serde_json::Value>().unwrap(), serde_json::Value::Null);
+    assert_eq!(
+        body.deserialize::<serde_json::Value>().unwrap(),
+        serde_json::Value::Null
+    );
 }
 
 #[test]
@@ -89,5 +92,8 @@ fn commands_are_refused_to_remote_pages() {
     let mut req = request("get_home_unit", serde_json::json!({}));
     req.url = "https://example.invalid/".parse().unwrap();
     let err = get_ipc_response(&webview, req).expect_err("a remote page may not call commands");
-    assert!(err.as_str().is_some_and(|m| m.contains("not allowed")), "{err}");
+    assert!(
+        err.as_str().is_some_and(|m| m.contains("not allowed")),
+        "{err}"
+    );
 }

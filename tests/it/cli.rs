@@ -24,19 +24,37 @@ async fn cli_syncs_searches_and_works_offline() {
     let db = dir.path().join("cli.db");
 
     let out = congdan(&db, &["--server", &server.url(), "sync"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = congdan(&db, &["set-unit", "00004"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = congdan(&db, &["sync"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     drop(server);
 
-    let out = congdan(&db, &["search", "cap lai can cuoc", "--json", "--limit", "5"]);
+    let out = congdan(
+        &db,
+        &["search", "cap lai can cuoc", "--json", "--limit", "5"],
+    );
     assert!(out.status.success());
     let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = results["hits"][0]["name"].as_str().unwrap().to_lowercase();
-    assert!(first.contains("cấp lại") && first.contains("căn cước"), "{first}");
+    assert!(
+        first.contains("cấp lại") && first.contains("căn cước"),
+        "{first}"
+    );
 
     let code = results["hits"][0]["code"].as_str().unwrap().to_string();
     let out = congdan(&db, &["procedure", &code, "--json"]);

@@ -74,10 +74,18 @@ async fn window_onboards_searches_ticks_and_survives_the_server_going_away() {
     let first_doc = app.find("[data-testid=doc-check]").await.unwrap();
     assert!(!first_doc.is_selected().await.unwrap());
     first_doc.click().await.unwrap();
-    congdan_tests::wait::until("the tick to stick", congdan_tests::app::UI_TIMEOUT, async || {
-        let el = app.client.find(Locator::Css("[data-testid=doc-check]")).await.ok()?;
-        el.is_selected().await.ok()?.then_some(())
-    })
+    congdan_tests::wait::until(
+        "the tick to stick",
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            let el = app
+                .client
+                .find(Locator::Css("[data-testid=doc-check]"))
+                .await
+                .ok()?;
+            el.is_selected().await.ok()?.then_some(())
+        },
+    )
     .await
     .unwrap();
     app.close().await.unwrap();

@@ -8,7 +8,10 @@ async fn news_count(server: &TestServer, unit: &str) -> usize {
     let mut total = 0;
     let mut since = "0".to_string();
     loop {
-        let url = format!("{}/api/v1/news?unit={unit}&since={since}&limit=1000", server.url());
+        let url = format!(
+            "{}/api/v1/news?unit={unit}&since={since}&limit=1000",
+            server.url()
+        );
         let page: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
         total += page["items"].as_array().unwrap().len();
         if !page["more"].as_bool().unwrap() {
@@ -35,9 +38,14 @@ async fn hostile_feeds_are_rejected_and_stored_news_stays() {
     std::fs::write(&not_xml, "<html><body>Trang bảo trì {{{").unwrap();
 
     let laughs = dir.path().join("laughs.xml");
-    let mut bomb = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY lol \"lol\">\n");
+    let mut bomb =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY lol \"lol\">\n");
     for i in 1..10 {
-        let prev = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
         bomb.push_str(&format!(
             "<!ENTITY lol{i} \"{}\">\n",
             format!("&{prev};").repeat(10)
@@ -48,7 +56,8 @@ async fn hostile_feeds_are_rejected_and_stored_news_stays() {
 
     let huge = dir.path().join("huge.xml");
     let mut f = std::fs::File::create(&huge).unwrap();
-    f.write_all(b"<rss version=\"2.0\"><channel><title>x</title>").unwrap();
+    f.write_all(b"<rss version=\"2.0\"><channel><title>x</title>")
+        .unwrap();
     let filler = format!("<item><title>{}</title></item>", "a".repeat(1000));
     for _ in 0..(50 * 1024) {
         f.write_all(filler.as_bytes()).unwrap();
@@ -59,7 +68,10 @@ async fn hostile_feeds_are_rejected_and_stored_news_stays() {
     for (file, what) in [(&not_xml, "not a feed"), (&huge, "50 MB")] {
         let out = ingest(&server, file);
         assert!(!out.status.success(), "{what} was accepted");
-        assert!(!out.stderr.is_empty() || !out.stdout.is_empty(), "{what}: no report");
+        assert!(
+            !out.stderr.is_empty() || !out.stdout.is_empty(),
+            "{what}: no report"
+        );
     }
     // The entity bomb is either refused or parsed without expansion; never billions of lols.
     let out = ingest(&server, &laughs);
@@ -68,7 +80,11 @@ async fn hostile_feeds_are_rejected_and_stored_news_stays() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(report.len() < 100_000, "report exploded: {} bytes", report.len());
+    assert!(
+        report.len() < 100_000,
+        "report exploded: {} bytes",
+        report.len()
+    );
 
     let after = news_count(&server, "00004").await;
     assert!(after >= before, "stored news lost: {before} -> {after}");
@@ -91,7 +107,11 @@ async fn script_tags_in_a_feed_never_reach_clients() {
     )
     .unwrap();
     let out = ingest(&server, &feed);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let url = format!("{}/api/v1/news?unit=00004&since=0&limit=1000", server.url());
     let body = reqwest::get(url).await.unwrap().text().await.unwrap();

@@ -29,7 +29,8 @@ fn report_of<'a>(
 
 async fn first_full_sync(core: &Core) -> congdan_core::SyncReport {
     core.sync(&|_| {}).await.expect("units and procedures sync");
-    core.set_home_unit(HOME_UNIT).expect("home unit exists after units sync");
+    core.set_home_unit(HOME_UNIT)
+        .expect("home unit exists after units sync");
     core.sync(&|_| {}).await.expect("news sync")
 }
 
@@ -57,7 +58,9 @@ async fn first_sync_fills_the_cache_and_search_works_offline() {
         })
         .unwrap();
     assert!(
-        hits.hits.iter().any(|h| h.name.to_lowercase().contains("đăng ký khai sinh")),
+        hits.hits
+            .iter()
+            .any(|h| h.name.to_lowercase().contains("đăng ký khai sinh")),
         "{:?}",
         hits.hits.iter().map(|h| &h.name).collect::<Vec<_>>()
     );
@@ -94,9 +97,17 @@ async fn deletions_on_the_server_reach_the_client() {
 
     let victim = core.news(1).unwrap().items[0].id.clone();
     let out = server.admin(&["delete-news", &victim]).unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = server.admin(&["delete-procedure", "1.001193"]).unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let report = core.sync(&|_| {}).await.unwrap();
     assert_eq!(report_of(&report, "news").deleted, 1);
@@ -139,7 +150,10 @@ async fn server_killed_mid_sync_leaves_a_consistent_store_and_the_next_sync_resu
     };
     let err = core.sync(&progress).await.unwrap_err();
     assert!(
-        matches!(err.code(), ErrorCode::Offline | ErrorCode::ServerUnavailable),
+        matches!(
+            err.code(),
+            ErrorCode::Offline | ErrorCode::ServerUnavailable
+        ),
         "{err:?}"
     );
 
@@ -159,6 +173,10 @@ async fn server_killed_mid_sync_leaves_a_consistent_store_and_the_next_sync_resu
     let _restarted = TestServer::start_at(&db, &addr).await.unwrap();
     let report = core.sync(&|_| {}).await.unwrap();
     let resumed = report_of(&report, "procedures").items;
-    assert_eq!(resumed + stored, CATALOGUE_SIZE, "resumed {resumed} after {stored}");
+    assert_eq!(
+        resumed + stored,
+        CATALOGUE_SIZE,
+        "resumed {resumed} after {stored}"
+    );
     assert!(core.status().unwrap().last_error.is_none());
 }

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod faults;
 pub mod proxy;
 pub mod server;
 pub mod wait;
@@ -30,7 +31,10 @@ pub fn demo_dir() -> PathBuf {
 pub fn bin_path(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary knows its path");
     // target/<profile>/deps/<test-binary> -> target/<profile>/<name>
-    let mut dir = exe.parent().expect("test binary has a directory").to_path_buf();
+    let mut dir = exe
+        .parent()
+        .expect("test binary has a directory")
+        .to_path_buf();
     if dir.ends_with("deps") {
         dir.pop();
     }

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, extname, normalize, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import { deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -74,6 +75,44 @@ async function newPage() {
 
 const text = (page, testId) => page.getByTestId(testId).first().innerText();
 
+/** A small real PNG (w×h, a diagonal gradient), generated here so no binary is checked in. */
+function makePng(w, h) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    rows.push(0);
+    for (let x = 0; x < w; x++) rows.push((x * 255) / w, (y * 255) / h, 140);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(Buffer.from(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
 before(async () => {
   await waitForChromium();
   server = createServer(async (req, res) => {
@@ -110,6 +149,7 @@ before(async () => {
     hasTouch: true,
     isMobile: true,
     locale: "vi-VN",
+    timezoneId: "Asia/Ho_Chi_Minh",
   });
   context.setDefaultTimeout(WAIT);
 });
@@ -137,7 +177,8 @@ test("onboarding, then news list, then an article", async () => {
   await page.getByTestId("commune-option").first().click();
 
   await waitFor(async () => (await page.getByTestId("news-item").count()) >= 3, "news items");
-  assert.match(await text(page, "status-bar"), /Cập nhật 3 giờ trước/);
+  // Choosing a unit starts a sync (the new unit's news): wait for it rather than racing it.
+  await waitFor(async () => /Cập nhật (3 giờ trước|vừa xong)/.test(await text(page, "status-bar")), "status after the onboarding sync");
   assert.match(await page.getByTestId("news-item").first().innerText(), /2 giờ trước/);
   await waitFor(async () => (await page.locator(".news-card img.thumb").count()) >= 1, "cached thumbnails");
   assert.ok((await page.locator(".thumb-placeholder").count()) >= 1, "placeholder for an uncached image");
@@ -262,6 +303,125 @@ test("settings and the English toggle", async () => {
   await page.getByTestId("province-option").first().click();
   await page.getByTestId("commune-option").first().click();
   await waitFor(async () => (await page.locator("#news-title + p").innerText()).includes("Thành phố Huế"), "news for the new unit");
+  await page.close();
+});
+
+test("phản ánh offline: duplicates shown first, a request with a photo is saved in the outbox", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/?fake=offline#/feedback`);
+  await page.getByTestId("tab-feedback").waitFor();
+  assert.equal(await page.getByTestId("tab-feedback").getAttribute("aria-current"), "page");
+  await waitFor(async () => (await page.getByTestId("public-request").count()) >= 1, "'Đã có ai phản ánh chưa?' list");
+  assert.match(await page.locator("#similar-title").innerText(), /Đã có ai phản ánh chưa\?/);
+  await axe(page, "new request (service picker)");
+
+  await page.getByTestId("service-search").fill("den duong");
+  await waitFor(async () => (await page.getByTestId("service-option").count()) === 1, "one service for 'den duong'");
+  await page.locator('[data-testid=service-option][data-code="chieu-sang-cong-cong"]').click();
+  await page.getByTestId("attr-tinh_trang").waitFor();
+  // Duplicates of the same service are shown above the form.
+  await waitFor(async () => (await page.getByTestId("public-request").allInnerTexts()).every((t) => t.includes("Chiếu sáng công cộng")), "similar requests of the service");
+
+  // Submitting empty announces the errors and keeps the form.
+  await page.getByTestId("submit-request").click();
+  await waitFor(async () => /Vui lòng sửa 3 mục/.test(await text(page, "form-errors")), "error summary");
+  assert.equal(await page.locator("#attr-tinh_trang").getAttribute("aria-invalid"), "true");
+  await axe(page, "new request (errors)");
+
+  await page.locator('[data-testid=attr-tinh_trang] input[value="khong-sang"]').check();
+  await page.getByTestId("attr-ma_cot_den").fill("17");
+  await page.getByTestId("request-description").fill("Đèn đường trước nhà văn hoá không sáng từ tối qua.");
+  await page.getByTestId("request-address").fill("Số 5 phố Quán Thánh");
+  await page.getByTestId("request-village").fill("Tổ dân phố số 7");
+
+  await page.getByTestId("photo-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("không phải ảnh") });
+  await waitFor(async () => /không phải là ảnh/.test(await text(page, "photo-error")), "non-image refused");
+  await page.getByTestId("photo-input").setInputFiles({ name: "den.png", mimeType: "image/png", buffer: makePng(64, 48) });
+  await waitFor(async () => (await page.getByTestId("photo-thumb").count()) === 1, "one thumbnail");
+  const thumb = await page.locator("[data-testid=photo-thumb] img").getAttribute("src");
+  assert.ok(thumb?.startsWith("data:image/"), "thumbnail from thumbDataUrl");
+  await waitFor(async () => (await text(page, "form-errors")).trim() === "", "errors cleared");
+  await axe(page, "new request (filled)");
+  await page.evaluate(() => {
+    const main = document.getElementById("main");
+    const h2 = document.querySelector(".request-form h2");
+    main.scrollTop += h2.getBoundingClientRect().top - main.getBoundingClientRect().top - 8;
+  });
+  await page.screenshot({ path: join(shots, "feedback-360.png") });
+
+  await page.getByTestId("submit-request").click();
+  await waitFor(async () => (await text(page, "submit-result")).includes("Đã lưu, sẽ gửi khi có mạng"), "saved offline");
+  await axe(page, "new request (saved)");
+
+  await page.getByTestId("nav-myRequests").click();
+  await waitFor(async () => (await page.getByTestId("outbox-item").count()) === 2, "upload + request in the outbox");
+  const rows = await page.getByTestId("outbox-item").allInnerTexts();
+  assert.match(rows[0], /Ảnh/);
+  assert.match(rows[1], /Chiếu sáng công cộng/);
+  assert.match(rows[1], /Đã thử 1 lần/);
+  assert.match(rows[1], /Không có kết nối mạng/);
+  assert.match(await page.getByTestId("my-request").first().innerText(), /Đang chờ gửi/);
+  await page.getByTestId("drain-outbox").click();
+  await waitFor(async () => /Đã lưu, sẽ gửi khi có mạng/.test(await text(page, "drain-status")), "drain offline keeps rows");
+  assert.equal(await page.getByTestId("outbox-item").count(), 2);
+  await axe(page, "my requests (offline)");
+  await page.close();
+});
+
+test("phản ánh online: 'Gửi ngay' sends the outbox; the timeline grows; the answer is announced", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/requests`);
+  await waitFor(async () => (await page.getByTestId("outbox-item").count()) === 2, "outbox from the offline session");
+  await page.getByTestId("drain-outbox").click();
+  await waitFor(async () => (await page.getByTestId("outbox-item").count()) === 0, "outbox drained");
+  await waitFor(async () => /Đã gửi 2/.test(await text(page, "drain-status")), "drain report");
+  const first = page.getByTestId("my-request").first();
+  await waitFor(async () => /Chiếu sáng công cộng[\s\S]*Đã gửi/.test(await first.innerText()), "sent request in 'Của tôi'");
+  assert.match(await first.innerText(), /còn \d+ (giờ|phút) làm việc|quá hạn|sắp đến hạn/);
+  assert.match(await page.locator('[data-testid=my-request][data-id="1002"]').innerText(), /quá hạn/);
+  await axe(page, "my requests");
+  await page.evaluate(() => document.getElementById("main").scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, "my-requests-360.png") });
+
+  const id = await first.getAttribute("data-id");
+  await first.click();
+  await page.getByTestId("request-timeline").waitFor();
+  assert.equal(await page.getByTestId("timeline-entry").count(), 1);
+  assert.match(await page.getByTestId("timeline-entry").first().innerText(), /Đã gửi/);
+
+  // Each sync moves the demo request one step: received, in progress, answered.
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId("refresh").click();
+    await waitFor(async () => (await page.getByTestId("timeline-entry").count()) === i + 2, `timeline step ${i + 2}`);
+    await waitFor(async () => await page.getByTestId("refresh").isEnabled(), "sync done");
+  }
+  await waitFor(async () => /Phản ánh của bạn đã được trả lời/.test(await text(page, "status-banner")), "answer banner");
+  assert.deepEqual(
+    await page.getByTestId("timeline-entry").evaluateAll((els) => els.map((e) => e.dataset.status)),
+    ["submitted", "received", "in_progress", "answered"],
+  );
+  assert.match(await text(page, "request-answer"), /xử lý xong/);
+  assert.equal(await page.getByTestId("status-banner-link").getAttribute("href"), `#/requests/${id}`);
+  await axe(page, "request detail (answered)");
+  await page.screenshot({ path: join(shots, "request-detail-360.png") });
+
+  await page.locator("label[for=star-4]").click();
+  await page.getByTestId("rate-comment").fill("Xử lý nhanh");
+  await page.getByTestId("rate-submit").click();
+  await waitFor(async () => /4\/5 sao/.test(await text(page, "request-rating")), "rating shown");
+  await page.close();
+});
+
+test("'Tôi cũng gặp' increments the count once", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/nearby`);
+  await waitFor(async () => (await page.getByTestId("public-request").count()) >= 3, "public requests");
+  await axe(page, "nearby");
+  const card = page.getByTestId("public-request").nth(1);
+  const before = Number((await card.getByTestId("support-count").innerText()).match(/\d+/)[0]);
+  await card.getByTestId("support-button").click();
+  await waitFor(async () => Number((await card.getByTestId("support-count").innerText()).match(/\d+/)[0]) === before + 1, "count + 1");
+  assert.equal(await card.getByTestId("support-button").isDisabled(), true);
   await page.close();
 });
 

@@ -6,10 +6,13 @@ import type { Backend } from "./backend";
 import { StatusBar } from "./components/StatusBar";
 import { TabBar } from "./components/TabBar";
 import { toBackendError } from "./errors";
+import { statusKey } from "./feedback";
 import { oldest } from "./format";
 import { getLang, setLang, t, type Lang } from "./i18n";
-import type { Freshness, HomeUnit, SyncProgress, SyncStatus } from "./models";
-import { parseRoute, tabOf, type Route } from "./route";
+import type { Freshness, HomeUnit, RequestStatusChange, SyncProgress, SyncStatus } from "./models";
+import { href, parseRoute, tabOf, type Route } from "./route";
+import { MyRequestDetailScreen, MyRequestsScreen, NearbyScreen } from "./screens/MyRequests";
+import { NewRequestScreen } from "./screens/NewRequest";
 import { NewsDetailScreen, NewsListScreen } from "./screens/News";
 import { Onboarding } from "./screens/Onboarding";
 import { ProcedureDetailScreen, ProceduresScreen } from "./screens/Procedures";
@@ -37,6 +40,23 @@ function useNow(): Date {
   return now;
 }
 
+/** Text of the notification for a status change. */
+function changeText(c: RequestStatusChange): string {
+  return c.detailedStatus === "answered"
+    ? t("notifAnswered")
+    : t("notifChanged", { status: t(statusKey(c.detailedStatus)) });
+}
+
+/** A system notification, only when the user already allowed them (never prompts). */
+function systemNotify(c: RequestStatusChange): void {
+  try {
+    if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
+    new Notification(changeText(c), { body: c.serviceName, tag: `request-${c.requestId}` });
+  } catch {
+    // Some webviews (Android) have no Notification constructor: the in-app banner is enough.
+  }
+}
+
 function resourceOf(route: Route): string | null {
   const tab = tabOf(route);
   if (tab === "news") return "news";
@@ -56,6 +76,7 @@ export function App({ backend }: { backend: Backend }) {
   const [syncError, setSyncError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [pull, setPull] = useState(0);
+  const [change, setChange] = useState<RequestStatusChange | null>(null);
   const now = useNow();
   const mainRef = useRef<HTMLElement>(null);
   const pullStart = useRef<number | null>(null);
@@ -79,6 +100,11 @@ export function App({ backend }: { backend: Backend }) {
         setStatus(s);
         setProgress(null);
         setVersion((v) => v + 1);
+      }),
+      backend.onRequestStatusChanged((c) => {
+        setChange(c);
+        setVersion((v) => v + 1);
+        systemNotify(c);
       }),
     ];
     return () => subs.forEach((s) => void s.then((off) => off()));
@@ -176,6 +202,18 @@ export function App({ backend }: { backend: Backend }) {
       case "procedure":
         screen = <ProcedureDetailScreen {...screenProps} code={route.code} />;
         break;
+      case "feedback":
+        screen = <NewRequestScreen {...screenProps} />;
+        break;
+      case "myRequests":
+        screen = <MyRequestsScreen {...screenProps} />;
+        break;
+      case "myRequest":
+        screen = <MyRequestDetailScreen {...screenProps} id={route.id} />;
+        break;
+      case "nearby":
+        screen = <NearbyScreen {...screenProps} />;
+        break;
       case "settings":
         screen = (
           <Settings {...screenProps} home={home} status={status} lang={lang} onLang={changeLang} />
@@ -208,6 +246,28 @@ export function App({ backend }: { backend: Backend }) {
         now={now}
         onRefresh={() => void refresh()}
       />
+      <div class="banner-region" role="status" aria-live="polite">
+        {change && (
+          <div class="banner" data-testid="status-banner">
+            <p class="banner-text">
+              <strong>{changeText(change)}</strong> <span>{change.serviceName}</span>
+            </p>
+            <a
+              class="button small-button"
+              href={href({ name: "myRequest", id: change.requestId })}
+              onClick={() => setChange(null)}
+              data-testid="status-banner-link"
+            >
+              {t("notifOpen")}
+            </a>
+            <button type="button" class="icon-button banner-close" aria-label={t("dismiss")} onClick={() => setChange(null)}>
+              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+              </svg>
+            </button>
+          </div>
+        )}
+      </div>
       <main
         id="main"
         class="content"

@@ -1,18 +1,31 @@
 // The UI's one door to Rust. `Backend` has one method per Tauri command of src-tauri plus
-// the two sync events. TauriBackend is the ONLY code that calls invoke/listen; the
-// FakeBackend (./fake/fakeBackend.ts) serves browser tests and UI work without Rust.
+// its events (sync, outbox progress, request status changes). TauriBackend is the ONLY
+// code that calls invoke/listen; the FakeBackend (./fake/fakeBackend.ts) serves browser
+// tests and UI work without Rust.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { toBackendError } from "./errors";
 import type {
+  DrainProgress,
+  DrainReport,
   HomeUnit,
   Media,
+  MyRequestDetail,
+  MyRequestList,
   NewsDetail,
   NewsList,
+  OutboxEntry,
+  PreparedPhoto,
   ProcedureDetail,
   ProcedureFacets,
   ProcedureQuery,
   ProcedureResults,
+  PublicRequest,
+  RequestDraft,
+  Service,
+  ServiceDefinition,
+  RequestStatusChange,
+  SubmitReceipt,
   SyncProgress,
   SyncReport,
   SyncStatus,
@@ -56,6 +69,36 @@ export interface Backend {
   onSyncFinished(cb: (s: SyncStatus) => void): Promise<Unsubscribe>;
   /** The configured server URL, for display only (null when unknown). */
   serverUrl(): string | null;
+
+  // ---- phản ánh, kiến nghị (Open311 service requests) ----
+  /** Services residents can send requests to (cached for offline use). */
+  listServices(): Promise<Service[]>;
+  /** The form of one service (cached); not_found when unknown. */
+  getServiceDefinition(code: string): Promise<ServiceDefinition>;
+  /** Decodes, resizes and stores a photo (base64 of the file bytes); invalid_input for non-images or too large. */
+  preparePhoto(dataBase64: string): Promise<PreparedPhoto>;
+  /** Validates and queues a request in the outbox; resolves after the local commit, never touches the network. */
+  submitRequest(draft: RequestDraft): Promise<SubmitReceipt>;
+  /** The outbox (hàng chờ gửi), in send order. */
+  listOutbox(): Promise<OutboxEntry[]>;
+  /** Sends what the outbox holds now; progress arrives through onOutboxProgress. */
+  drainOutbox(): Promise<DrainReport>;
+  /** My requests, newest first, queued ones included. */
+  listMyRequests(): Promise<MyRequestList>;
+  /** One of my requests with its timeline. */
+  getMyRequest(id: string): Promise<MyRequestDetail>;
+  /** Rates an answer (1–5 stars); queued in the outbox. */
+  rateRequest(id: string, stars: number, comment: string | null): Promise<SubmitReceipt>;
+  /** Reopens an answered/closed request with a reason; queued in the outbox. */
+  reopenRequest(id: string, reason: string): Promise<SubmitReceipt>;
+  /** Public requests of the home ward (cached). */
+  listPublicRequests(): Promise<PublicRequest[]>;
+  /** "Tôi cũng gặp" on a public request; queued in the outbox. */
+  supportRequest(id: string): Promise<SubmitReceipt>;
+  /** Listens to "outbox-progress". */
+  onOutboxProgress(cb: (p: DrainProgress) => void): Promise<Unsubscribe>;
+  /** Listens to "request-status-changed". */
+  onRequestStatusChanged(cb: (c: RequestStatusChange) => void): Promise<Unsubscribe>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -116,6 +159,48 @@ export class TauriBackend implements Backend {
   serverUrl(): string | null {
     // No command exposes it yet; see ui/README.md "What is left".
     return null;
+  }
+  listServices(): Promise<Service[]> {
+    return call("list_services");
+  }
+  getServiceDefinition(code: string): Promise<ServiceDefinition> {
+    return call("get_service_definition", { code });
+  }
+  preparePhoto(dataBase64: string): Promise<PreparedPhoto> {
+    return call("prepare_photo", { dataBase64 });
+  }
+  submitRequest(draft: RequestDraft): Promise<SubmitReceipt> {
+    return call("submit_request", { draft });
+  }
+  listOutbox(): Promise<OutboxEntry[]> {
+    return call("list_outbox");
+  }
+  drainOutbox(): Promise<DrainReport> {
+    return call("drain_outbox");
+  }
+  listMyRequests(): Promise<MyRequestList> {
+    return call("list_my_requests");
+  }
+  getMyRequest(id: string): Promise<MyRequestDetail> {
+    return call("get_my_request", { id });
+  }
+  rateRequest(id: string, stars: number, comment: string | null): Promise<SubmitReceipt> {
+    return call("rate_request", { id, stars, comment });
+  }
+  reopenRequest(id: string, reason: string): Promise<SubmitReceipt> {
+    return call("reopen_request", { id, reason });
+  }
+  listPublicRequests(): Promise<PublicRequest[]> {
+    return call("list_public_requests");
+  }
+  supportRequest(id: string): Promise<SubmitReceipt> {
+    return call("support_request", { id });
+  }
+  async onOutboxProgress(cb: (p: DrainProgress) => void): Promise<Unsubscribe> {
+    return listen<DrainProgress>("outbox-progress", (e) => cb(e.payload));
+  }
+  async onRequestStatusChanged(cb: (c: RequestStatusChange) => void): Promise<Unsubscribe> {
+    return listen<RequestStatusChange>("request-status-changed", (e) => cb(e.payload));
   }
 }
 

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "not_configured",
   "storage",
   "internal",
+  "rejected",
 ] as const satisfies readonly GeneratedErrorCode[];
 
 /** One of the known error codes. */

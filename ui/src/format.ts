@@ -49,3 +49,12 @@ export function oldest(times: Array<string | null>): string | null {
   }
   return best;
 }
+
+/** Date and time, "dd/mm/yyyy hh:mm" (vi) or "yyyy-mm-dd hh:mm" (en), local time; "" when invalid. */
+export function formatDateTime(iso: string, lang: Lang): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const h = String(date.getHours()).padStart(2, "0");
+  const m = String(date.getMinutes()).padStart(2, "0");
+  return `${formatDate(date, lang)} ${h}:${m}`;
+}

@@ -8,6 +8,10 @@ describe("routes", () => {
       { name: "article", id: "vne-3634646" },
       { name: "procedures" },
       { name: "procedure", code: "1.014064" },
+      { name: "feedback" },
+      { name: "myRequests" },
+      { name: "myRequest", id: "1001" },
+      { name: "nearby" },
       { name: "settings" },
       { name: "onboarding" },
     ] as const) {
@@ -22,5 +26,7 @@ describe("routes", () => {
   it("maps routes to tabs", () => {
     expect(tabOf({ name: "procedure", code: "x" })).toBe("procedures");
     expect(tabOf({ name: "onboarding" })).toBeNull();
+    expect(tabOf({ name: "myRequest", id: "1" })).toBe("feedback");
+    expect(tabOf({ name: "nearby" })).toBe("feedback");
   });
 });

@@ -7,8 +7,15 @@ export type Route =
   | { name: "article"; id: string }
   | { name: "procedures" }
   | { name: "procedure"; code: string }
+  | { name: "feedback" }
+  | { name: "myRequests" }
+  | { name: "myRequest"; id: string }
+  | { name: "nearby" }
   | { name: "settings" }
   | { name: "onboarding" };
+
+/** The tabs of the tab bar. */
+export type Tab = "news" | "procedures" | "feedback" | "settings";
 
 /** Reads a route from a location hash such as "#/procedures/1.001193". Unknown hashes give the news list. */
 export function parseRoute(hash: string): Route {
@@ -19,6 +26,12 @@ export function parseRoute(hash: string): Route {
       return arg ? { name: "article", id: arg } : { name: "news" };
     case "procedures":
       return arg ? { name: "procedure", code: arg } : { name: "procedures" };
+    case "feedback":
+      return { name: "feedback" };
+    case "requests":
+      return arg ? { name: "myRequest", id: arg } : { name: "myRequests" };
+    case "nearby":
+      return { name: "nearby" };
     case "settings":
       return { name: "settings" };
     case "onboarding":
@@ -47,6 +60,14 @@ export function href(route: Route): string {
       return "#/procedures";
     case "procedure":
       return `#/procedures/${encodeURIComponent(route.code)}`;
+    case "feedback":
+      return "#/feedback";
+    case "myRequests":
+      return "#/requests";
+    case "myRequest":
+      return `#/requests/${encodeURIComponent(route.id)}`;
+    case "nearby":
+      return "#/nearby";
     case "settings":
       return "#/settings";
     case "onboarding":
@@ -55,7 +76,7 @@ export function href(route: Route): string {
 }
 
 /** Which tab a route belongs to. */
-export function tabOf(route: Route): "news" | "procedures" | "settings" | null {
+export function tabOf(route: Route): Tab | null {
   switch (route.name) {
     case "news":
     case "article":
@@ -63,6 +84,11 @@ export function tabOf(route: Route): "news" | "procedures" | "settings" | null {
     case "procedures":
     case "procedure":
       return "procedures";
+    case "feedback":
+    case "myRequests":
+    case "myRequest":
+    case "nearby":
+      return "feedback";
     case "settings":
       return "settings";
     case "onboarding":

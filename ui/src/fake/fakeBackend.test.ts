@@ -89,4 +89,55 @@ describe("FakeBackend", () => {
     await expect(off.syncNow()).rejects.toMatchObject({ code: "offline" });
     expect((await off.syncStatus()).offline).toBe(true);
   });
+
+  it("queues requests offline and sends them in order once online", async () => {
+    const storage = memory();
+    const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    const offline = new FakeBackend({ storage, now, offline: true, syncStepMs: 0 });
+    await offline.setHomeUnit("00004");
+    await expect(offline.preparePhoto(btoa("not an image"))).rejects.toMatchObject({ code: "invalid_input" });
+    const photo = await offline.preparePhoto(png);
+    expect(photo.width).toBe(1);
+    const draft = {
+      serviceCode: "chieu-sang-cong-cong",
+      description: "Đèn không sáng",
+      attributes: [{ code: "tinh_trang", values: ["khong-sang"] }],
+      lat: null,
+      long: null,
+      address: "Số 1 Quán Thánh",
+      village: null,
+      photoIds: [photo.id],
+    };
+    await expect(offline.submitRequest({ ...draft, attributes: [] })).rejects.toMatchObject({ code: "invalid_input" });
+    await offline.submitRequest(draft);
+    expect((await offline.listOutbox()).map((r) => r.kind)).toEqual(["upload", "request"]);
+    expect(await offline.drainOutbox()).toMatchObject({ sent: 0, failedPermanent: 0, pending: 2, lastError: { code: "offline" } });
+    const rows = await offline.listOutbox();
+    expect(rows[0]).toMatchObject({ attempts: 1, lastError: { code: "offline" } });
+    expect((await offline.listMyRequests()).items[0]).toMatchObject({ detailedStatus: "queued", pending: true });
+
+    const online = new FakeBackend({ storage, now, syncStepMs: 0 });
+    const kinds: string[] = [];
+    await online.onOutboxProgress((p) => kinds.push(p.kind));
+    expect(await online.drainOutbox()).toEqual({ sent: 2, failedPermanent: 0, pending: 0, lastError: null });
+    expect(kinds).toContain("request");
+    expect(await online.listOutbox()).toEqual([]);
+    const first = (await online.listMyRequests()).items[0];
+    expect(first).toMatchObject({ serviceName: "Chiếu sáng công cộng", detailedStatus: "submitted", pending: false });
+    const changes: string[] = [];
+    await online.onRequestStatusChanged((c) => changes.push(`${c.requestId}:${c.detailedStatus}`));
+    await online.syncNow();
+    expect(changes).toContain(`${first?.id}:received`);
+    const detail = await online.getMyRequest(first?.id ?? "");
+    expect(detail.timeline.map((e) => e.status)).toEqual(["submitted", "received"]);
+  });
+
+  it("counts 'tôi cũng gặp' once per device", async () => {
+    const b = new FakeBackend({ storage: memory(), now, syncStepMs: 0 });
+    await b.setHomeUnit("00004");
+    const before = (await b.listPublicRequests())[0];
+    await b.supportRequest(before?.id ?? "");
+    expect((await b.listPublicRequests())[0]?.supportCount).toBe((before?.supportCount ?? 0) + 1);
+    await expect(b.supportRequest(before?.id ?? "")).rejects.toMatchObject({ code: "invalid_input" });
+  });
 });

@@ -4,26 +4,45 @@
 // the same search folding, ticks and home unit persisted (here in localStorage).
 import type { Backend, Unsubscribe } from "../backend";
 import { BackendError } from "../errors";
+import { addWorkingHours } from "../feedback";
 import { fold, matchesQuery } from "../fold";
 import type {
+  DetailedStatus,
+  DrainProgress,
+  DrainReport,
+  ErrorBody,
   Facet,
   Freshness,
   HomeUnit,
   Media,
+  MyRequestDetail,
+  MyRequestList,
+  MyRequestSummary,
   NewsDetail,
   NewsItem,
   NewsList,
+  OutboxEntry,
+  PreparedPhoto,
   Procedure,
+  Rating,
   ProcedureDetail,
   ProcedureFacets,
   ProcedureQuery,
   ProcedureResults,
+  PublicRequest,
+  RequestDraft,
+  Service,
+  ServiceDefinition,
+  RequestStatusChange,
+  SubmitReceipt,
   SyncProgress,
   SyncReport,
   SyncStatus,
+  TimelineEntry,
   Unit,
 } from "../models";
 import fixtureJson from "./fixture.json";
+import { FAKE_SERVICES, type FakeService } from "./services";
 
 /** Shape of fixture.json. */
 export type Fixture = { units: Unit[]; procedures: Procedure[]; news: NewsItem[] };
@@ -46,7 +65,133 @@ export type FakeOptions = {
 const K_HOME = "congdan.fake.home";
 const K_SYNCED = "congdan.fake.syncedAt";
 const K_CHECKED = "congdan.fake.checked.";
+const K_REQUESTS = "congdan.fake.requests";
 const HOUR = 3_600_000;
+const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+const OFFLINE: ErrorBody = { code: "offline", message: "Không có kết nối mạng." };
+
+/** An outbox row of the fake, with what it carries. */
+type FakeOutboxRow = OutboxEntry & {
+  payload:
+    | { kind: "upload"; photoId: string; bytes: number }
+    | { kind: "request"; draft: RequestDraft; requestedAt: string }
+    | { kind: "rating"; id: string; stars: number; comment: string | null }
+    | { kind: "reopen"; id: string; reason: string }
+    | { kind: "support"; id: string };
+};
+
+/** One of "my" requests as the fake keeps it (the server's view, flattened). */
+type FakeMine = {
+  id: string;
+  serviceCode: string;
+  serviceName: string;
+  description: string;
+  detailedStatus: DetailedStatus | "queued";
+  agencyResponsible: string;
+  officer: string | null;
+  address: string | null;
+  village: string | null;
+  lat: number | null;
+  long: number | null;
+  requestedAt: string;
+  deadline: string | null;
+  timeline: Array<Omit<TimelineEntry, "update_id">>;
+  answer: string | null;
+  rating: Rating | null;
+  canRate: boolean;
+  canReopen: boolean;
+  pending: boolean;
+};
+
+/** The core's detail model from the fake's record. */
+function toDetail(m: FakeMine, reopenCount: number): MyRequestDetail {
+  const queued = m.detailedStatus === "queued";
+  const status: DetailedStatus = m.detailedStatus === "queued" ? "submitted" : m.detailedStatus;
+  const last = m.timeline[m.timeline.length - 1];
+  return {
+    id: m.id,
+    localUuid: queued ? m.id : null,
+    request: queued
+      ? null
+      : {
+          service_request_id: m.id,
+          status: status === "closed" ? "closed" : "open",
+          status_notes: m.answer,
+          service_name: m.serviceName,
+          service_code: m.serviceCode,
+          description: m.description,
+          agency_responsible: m.agencyResponsible,
+          service_notice: null,
+          requested_datetime: m.requestedAt,
+          updated_datetime: last?.at ?? m.requestedAt,
+          expected_datetime: m.deadline,
+          address: m.address,
+          address_id: null,
+          zipcode: null,
+          lat: m.lat,
+          long: m.long,
+          media_url: null,
+          detailed_status: status,
+          officer: m.officer,
+          unit: "00004",
+          village: m.village,
+          support_count: 0,
+          media_urls: [],
+        },
+    serviceName: m.serviceName,
+    description: m.description,
+    detailedStatus: m.detailedStatus,
+    timeline: m.timeline.map((e, i) => ({ ...e, update_id: `${m.id}-${i + 1}` })),
+    answer: m.answer,
+    deadline: m.deadline,
+    canRate: m.canRate,
+    canReopen: m.canReopen,
+    rating: m.rating,
+    reopenCount,
+    pending: m.pending,
+    error: null,
+  };
+}
+
+/** Everything the fake keeps about requests (persisted as JSON in its storage). */
+type RequestsState = {
+  nextOutboxId: number;
+  nextRequestId: number;
+  outbox: FakeOutboxRow[];
+  mine: FakeMine[];
+  public: PublicRequest[];
+  supported: string[];
+};
+
+function excerptOf(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 120 ? `${flat.slice(0, 117)}…` : flat;
+}
+
+function imageInfo(bytes: Uint8Array): { mime: string; width: number; height: number } | null {
+  const b = (i: number) => bytes[i] ?? 0;
+  if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47) {
+    const be = (i: number) => ((b(i) << 24) | (b(i + 1) << 16) | (b(i + 2) << 8) | b(i + 3)) >>> 0;
+    return { mime: "image/png", width: be(16), height: be(20) };
+  }
+  if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return { mime: "image/jpeg", width: 0, height: 0 };
+  if (b(0) === 0x52 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x46 && b(8) === 0x57 && b(9) === 0x45) {
+    return { mime: "image/webp", width: 0, height: 0 };
+  }
+  if (b(0) === 0x47 && b(1) === 0x49 && b(2) === 0x46) return { mime: "image/gif", width: 0, height: 0 };
+  return null;
+}
+
+function base64ToBytes(data: string): Uint8Array | null {
+  try {
+    const bin = atob(data);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
 
 function colorSvg(label: string, hue: number): Media {
   const svg =
@@ -70,6 +215,12 @@ export class FakeBackend implements Backend {
   private readonly stepMs: number;
   private readonly progressListeners = new Set<(p: SyncProgress) => void>();
   private readonly finishedListeners = new Set<(s: SyncStatus) => void>();
+  private readonly outboxListeners = new Set<(p: DrainProgress) => void>();
+  private readonly statusListeners = new Set<(c: RequestStatusChange) => void>();
+  private readonly services: FakeService[] = FAKE_SERVICES;
+  private readonly photos = new Map<string, PreparedPhoto>();
+  private nextPhoto = 1;
+  private draining: Promise<DrainReport> | null = null;
 
   constructor(opts: FakeOptions) {
     const fixture = opts.fixture ?? (fixtureJson as Fixture);
@@ -241,12 +392,15 @@ export class FakeBackend implements Backend {
 
   async syncNow(): Promise<SyncReport> {
     if (this.offline) throw new BackendError("offline", "Không có kết nối mạng.");
+    // Like the core: send the outbox first, then pull (here: the demo status steps).
+    const drain = await this.drainOutbox();
+    const statusChanges = this.advanceStatuses();
     const plan: Array<[string, number, number]> = [
       ["units", 1, 0],
       ["procedures", 3, 0],
     ];
     if (this.home()) plan.push(["news", 1, this.news.length]);
-    const report: SyncReport = { resources: [] };
+    const report: SyncReport = { resources: [], drain, statusChanges };
     for (const [resource, pages, items] of plan) {
       for (let page = 1; page <= pages; page++) {
         this.emitProgress({ resource, page, items: page * 10, done: false });
@@ -277,5 +431,422 @@ export class FakeBackend implements Backend {
 
   serverUrl(): string | null {
     return "http://127.0.0.1:8080";
+  }
+
+  // ---- phản ánh, kiến nghị ----
+
+  private loadRequests(): RequestsState {
+    const raw = this.storage.getItem(K_REQUESTS);
+    if (raw !== null) {
+      try {
+        const v = JSON.parse(raw) as RequestsState;
+        if (Array.isArray(v.outbox) && Array.isArray(v.mine) && Array.isArray(v.public)) return v;
+      } catch {
+        // corrupt: start again from the seed
+      }
+    }
+    const state = this.seedRequests();
+    this.saveRequests(state);
+    return state;
+  }
+
+  private saveRequests(state: RequestsState): void {
+    this.storage.setItem(K_REQUESTS, JSON.stringify(state));
+  }
+
+  /** One answered request and one overdue one of "mine", and three public ones in the ward. */
+  private seedRequests(): RequestsState {
+    const now = this.now().getTime();
+    const at = (hoursAgo: number) => new Date(now - hoursAgo * HOUR).toISOString();
+    const answered: FakeMine = {
+      id: "1001",
+      serviceCode: "chieu-sang-cong-cong",
+      serviceName: "Chiếu sáng công cộng",
+      description: "Đèn đường trước số 12 ngõ 45 không sáng ba hôm nay, buổi tối rất tối.",
+      detailedStatus: "answered",
+      agencyResponsible: "Phòng Kinh tế, Hạ tầng và Đô thị",
+      officer: "Cán bộ Nguyễn Minh Anh",
+      address: "Số 12 ngõ 45 Phan Đình Phùng",
+      village: "Tổ dân phố số 3",
+      lat: null,
+      long: null,
+      requestedAt: at(70),
+      deadline: addWorkingHours(new Date(now - 70 * HOUR), 8).toISOString(),
+      timeline: [
+        { status: "submitted", at: at(70), note: "", officer: null },
+        { status: "received", at: at(66), note: "Đã chuyển đội điện chiếu sáng.", officer: "Cán bộ Nguyễn Minh Anh" },
+        { status: "in_progress", at: at(50), note: "", officer: "Cán bộ Nguyễn Minh Anh" },
+        { status: "answered", at: at(26), note: "Đã thay bóng đèn cột số 17.", officer: "Cán bộ Nguyễn Minh Anh" },
+      ],
+      answer: "Đội điện chiếu sáng đã thay bóng đèn cột số 17 ngõ 45 lúc 16 giờ. Cảm ơn bạn đã phản ánh.",
+      rating: null,
+      canRate: true,
+      canReopen: true,
+      pending: false,
+    };
+    const late: FakeMine = {
+      id: "1002",
+      serviceCode: "ve-sinh-moi-truong",
+      serviceName: "Vệ sinh môi trường",
+      description: "Rác tồn đọng ở đầu ngõ chợ hai ngày chưa thu gom.",
+      detailedStatus: "in_progress",
+      agencyResponsible: "Tổ vệ sinh môi trường phường",
+      officer: "Cán bộ Lê Thu Hà",
+      address: "Đầu ngõ chợ Châu Long",
+      village: null,
+      lat: null,
+      long: null,
+      requestedAt: at(200),
+      deadline: addWorkingHours(new Date(now - 200 * HOUR), 8).toISOString(),
+      timeline: [
+        { status: "submitted", at: at(200), note: "", officer: null },
+        { status: "received", at: at(190), note: "", officer: "Cán bộ Lê Thu Hà" },
+        { status: "in_progress", at: at(180), note: "Đã báo công ty môi trường.", officer: "Cán bộ Lê Thu Hà" },
+      ],
+      answer: null,
+      rating: null,
+      canRate: false,
+      canReopen: false,
+      pending: false,
+    };
+    const pub = (id: string, serviceName: string, text: string, status: DetailedStatus, hoursAgo: number, address: string, supportCount: number): PublicRequest => ({
+      id,
+      serviceName,
+      excerpt: excerptOf(text),
+      detailedStatus: status,
+      requestedAt: at(hoursAgo),
+      address,
+      supportCount,
+      lat: null,
+      long: null,
+    });
+    return {
+      nextOutboxId: 1,
+      nextRequestId: 1003,
+      outbox: [],
+      mine: [answered, late],
+      public: [
+        pub("901", "Chiếu sáng công cộng", "Cả dãy đèn đường phố Quán Thánh tắt từ tối qua.", "received", 5, "Phố Quán Thánh", 4),
+        pub("902", "Hạ tầng giao thông", "Ổ gà lớn giữa đường, xe máy dễ ngã khi trời mưa.", "in_progress", 30, "Đường Hoàng Hoa Thám", 7),
+        pub("903", "Trật tự đô thị", "Hàng quán lấn chiếm hết vỉa hè, người đi bộ phải xuống lòng đường.", "submitted", 2, "Phố Đội Cấn", 1),
+      ],
+      supported: [],
+    };
+  }
+
+  private queue(state: RequestsState, kind: FakeOutboxRow["kind"], summary: string, payload: FakeOutboxRow["payload"]): SubmitReceipt {
+    const id = state.nextOutboxId++;
+    const uuid = crypto.randomUUID();
+    state.outbox.push({ id, uuid, kind, summary, state: "pending", attempts: 0, nextAttemptAt: null, lastError: null, remoteId: null, payload });
+    return { outboxId: id, uuid };
+  }
+
+  private service(code: string): FakeService {
+    const s = this.services.find((x) => x.service.service_code === code);
+    if (!s) throw new BackendError("not_found", "Không tìm thấy lĩnh vực này.");
+    return s;
+  }
+
+  async listServices(): Promise<Service[]> {
+    return this.services.map((s) => s.service);
+  }
+
+  async getServiceDefinition(code: string): Promise<ServiceDefinition> {
+    return this.service(code).definition;
+  }
+
+  async preparePhoto(dataBase64: string): Promise<PreparedPhoto> {
+    const bytes = base64ToBytes(dataBase64);
+    if (bytes === null) throw new BackendError("invalid_input", "Dữ liệu ảnh không hợp lệ.");
+    if (bytes.length > MAX_PHOTO_BYTES) throw new BackendError("invalid_input", "Ảnh quá lớn.");
+    const info = imageInfo(bytes);
+    if (info === null) throw new BackendError("invalid_input", "Tệp không phải là ảnh.");
+    const photo: PreparedPhoto = {
+      id: `photo-${this.nextPhoto++}`,
+      width: info.width,
+      height: info.height,
+      bytes: bytes.length,
+      thumbDataUrl: `data:${info.mime};base64,${dataBase64}`,
+    };
+    this.photos.set(photo.id, photo);
+    return photo;
+  }
+
+  async submitRequest(draft: RequestDraft): Promise<SubmitReceipt> {
+    const svc = this.service(draft.serviceCode);
+    for (const a of svc.definition.attributes) {
+      const answer = draft.attributes.find((x) => x.code === a.code);
+      if (a.required && (!answer || answer.values.length === 0)) {
+        throw new BackendError("invalid_input", `Thiếu thông tin bắt buộc: ${a.description}.`);
+      }
+    }
+    if (draft.description.trim() === "") throw new BackendError("invalid_input", "Thiếu nội dung phản ánh.");
+    if ((draft.lat === null || draft.long === null) && (draft.address ?? "").trim() === "") {
+      throw new BackendError("invalid_input", "Cần vị trí hoặc địa chỉ.");
+    }
+    if (draft.photoIds.length > 5) throw new BackendError("invalid_input", "Tối đa 5 ảnh.");
+    const state = this.loadRequests();
+    draft.photoIds.forEach((pid, i) => {
+      const photo = this.photos.get(pid);
+      if (!photo) throw new BackendError("invalid_input", "Ảnh không còn, hãy chọn lại.");
+      this.queue(state, "upload", `Ảnh ${i + 1} — ${svc.service.service_name}`, { kind: "upload", photoId: pid, bytes: photo.bytes });
+    });
+    const receipt = this.queue(state, "request", `${svc.service.service_name}: ${excerptOf(draft.description)}`, {
+      kind: "request",
+      draft,
+      requestedAt: this.now().toISOString(),
+    });
+    this.saveRequests(state);
+    return receipt;
+  }
+
+  async listOutbox(): Promise<OutboxEntry[]> {
+    return this.loadRequests().outbox.map(({ payload: _payload, ...entry }) => entry);
+  }
+
+  drainOutbox(): Promise<DrainReport> {
+    // One drain at a time, like the core: a second call waits for the first.
+    if (this.draining === null) {
+      this.draining = this.drainOnce().finally(() => {
+        this.draining = null;
+      });
+    }
+    return this.draining;
+  }
+
+  private async drainOnce(): Promise<DrainReport> {
+    const state = this.loadRequests();
+    const rows = state.outbox.filter((r) => r.state === "pending" || r.state === "sending");
+    if (this.offline) {
+      for (const r of rows) {
+        r.attempts += 1;
+        r.lastError = OFFLINE;
+        r.nextAttemptAt = new Date(this.now().getTime() + 2_000 * 2 ** Math.min(r.attempts, 7)).toISOString();
+      }
+      this.saveRequests(state);
+      return { sent: 0, failedPermanent: 0, pending: rows.length, lastError: rows.length > 0 ? OFFLINE : null };
+    }
+    const totalBytes = rows.reduce((n, r) => n + (r.payload.kind === "upload" ? r.payload.bytes : 0), 0);
+    let uploaded = 0;
+    let sent = 0;
+    for (const r of rows) {
+      this.emitOutbox({ done: sent, total: rows.length, kind: r.kind, uploadedBytes: uploaded, totalBytes });
+      await this.step();
+      r.attempts += 1;
+      if (r.payload.kind === "upload") uploaded += r.payload.bytes;
+      this.apply(state, r);
+      state.outbox = state.outbox.filter((x) => x.id !== r.id);
+      sent += 1;
+      this.saveRequests(state);
+      this.emitOutbox({ done: sent, total: rows.length, kind: r.kind, uploadedBytes: uploaded, totalBytes });
+    }
+    return { sent, failedPermanent: 0, pending: 0, lastError: null };
+  }
+
+  /** What the server does with a row once it arrives. */
+  private apply(state: RequestsState, row: FakeOutboxRow): void {
+    const p = row.payload;
+    const now = this.now();
+    const mine = (id: string) => state.mine.find((m) => m.id === id);
+    switch (p.kind) {
+      case "upload":
+        break;
+      case "request": {
+        const svc = this.service(p.draft.serviceCode);
+        const id = String(state.nextRequestId++);
+        state.mine.unshift({
+          id,
+          serviceCode: svc.service.service_code,
+          serviceName: svc.service.service_name,
+          description: p.draft.description,
+          detailedStatus: "submitted",
+          agencyResponsible: svc.agency,
+          officer: null,
+          address: p.draft.address,
+          village: p.draft.village,
+          lat: p.draft.lat,
+          long: p.draft.long,
+          requestedAt: now.toISOString(),
+          deadline: addWorkingHours(now, svc.deadlineHours).toISOString(),
+          timeline: [{ status: "submitted", at: now.toISOString(), note: "", officer: null }],
+          answer: null,
+          rating: null,
+          canRate: false,
+          canReopen: false,
+          pending: false,
+        });
+        break;
+      }
+      case "rating": {
+        const m = mine(p.id);
+        if (m) {
+          m.rating = { stars: p.stars, comment: p.comment, at: now.toISOString() };
+          m.canRate = false;
+        }
+        break;
+      }
+      case "reopen": {
+        const m = mine(p.id);
+        if (m) {
+          m.detailedStatus = "received";
+          m.timeline.push({ status: "received", at: now.toISOString(), note: `Mở lại: ${p.reason}`, officer: m.officer });
+          m.canRate = false;
+          m.canReopen = false;
+        }
+        break;
+      }
+      case "support":
+        break;
+    }
+  }
+
+  /** Demo: every sync moves each open request of mine one step further (đã gửi → … → đã trả lời). */
+  private advanceStatuses(): RequestStatusChange[] {
+    const changes: RequestStatusChange[] = [];
+    const state = this.loadRequests();
+    const now = this.now().toISOString();
+    const officer = "Cán bộ Nguyễn Minh Anh";
+    for (const m of state.mine) {
+      let next: DetailedStatus | null = null;
+      if (m.detailedStatus === "submitted") next = "received";
+      else if (m.detailedStatus === "received" && m.id !== "1002") next = "in_progress";
+      else if (m.detailedStatus === "in_progress" && m.id !== "1002") next = "answered";
+      if (next === null) continue;
+      m.detailedStatus = next;
+      m.officer = officer;
+      const note = next === "answered" ? "Đã xử lý xong, xem trả lời chính thức." : "";
+      m.timeline.push({ status: next, at: now, note, officer });
+      if (next === "answered") {
+        m.answer = "Đơn vị đã kiểm tra hiện trường và xử lý xong. Cảm ơn bạn đã phản ánh.";
+        m.canRate = m.rating === null;
+        m.canReopen = true;
+      }
+      changes.push({ requestId: m.id, serviceName: m.serviceName, detailedStatus: next });
+    }
+    this.saveRequests(state);
+    for (const c of changes) for (const cb of this.statusListeners) cb(c);
+    return changes;
+  }
+
+  async listMyRequests(): Promise<MyRequestList> {
+    const state = this.loadRequests();
+    const queued: MyRequestSummary[] = state.outbox
+      .filter((r) => r.payload.kind === "request")
+      .reverse()
+      .map((r) => {
+        const p = r.payload as Extract<FakeOutboxRow["payload"], { kind: "request" }>;
+        return {
+          id: r.uuid,
+          localUuid: r.uuid,
+          serviceName: this.service(p.draft.serviceCode).service.service_name,
+          excerpt: excerptOf(p.draft.description),
+          detailedStatus: "queued",
+          requestedAt: p.requestedAt,
+          deadline: null,
+          pending: true,
+        };
+      });
+    const sent: MyRequestSummary[] = state.mine.map((m) => ({
+      id: m.id,
+      localUuid: null,
+      serviceName: m.serviceName,
+      excerpt: excerptOf(m.description),
+      detailedStatus: m.detailedStatus,
+      requestedAt: m.requestedAt,
+      deadline: m.deadline,
+      pending: state.outbox.some((r) => "id" in r.payload && r.payload.id === m.id),
+    }));
+    return { items: [...queued, ...sent], freshness: this.freshness() };
+  }
+
+  async getMyRequest(id: string): Promise<MyRequestDetail> {
+    const state = this.loadRequests();
+    const found = state.mine.find((m) => m.id === id);
+    if (found) return toDetail(found, found.timeline.filter((e) => e.note.startsWith("Mở lại")).length);
+    const row = state.outbox.find((r) => r.uuid === id && r.payload.kind === "request");
+    if (row && row.payload.kind === "request") {
+      const d = row.payload.draft;
+      const svc = this.service(d.serviceCode);
+      return toDetail({
+        id,
+        serviceCode: d.serviceCode,
+        serviceName: svc.service.service_name,
+        description: d.description,
+        detailedStatus: "queued",
+        agencyResponsible: svc.agency,
+        officer: null,
+        address: d.address,
+        village: d.village,
+        lat: d.lat,
+        long: d.long,
+        requestedAt: row.payload.requestedAt,
+        deadline: null,
+        timeline: [],
+        answer: null,
+        rating: null,
+        canRate: false,
+        canReopen: false,
+        pending: true,
+      }, 0);
+    }
+    throw new BackendError("not_found", "Không tìm thấy phản ánh này.");
+  }
+
+  async rateRequest(id: string, stars: number, comment: string | null): Promise<SubmitReceipt> {
+    if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new BackendError("invalid_input", "Số sao phải từ 1 đến 5.");
+    const state = this.loadRequests();
+    const m = state.mine.find((x) => x.id === id);
+    if (!m) throw new BackendError("not_found", "Không tìm thấy phản ánh này.");
+    if (!m.canRate) throw new BackendError("invalid_input", "Phản ánh này chưa thể đánh giá.");
+    const receipt = this.queue(state, "rating", `Đánh giá ${stars} sao — ${m.serviceName}`, { kind: "rating", id, stars, comment });
+    // Local writes win: the resident sees the rating at once.
+    m.rating = { stars, comment, at: this.now().toISOString() };
+    m.canRate = false;
+    this.saveRequests(state);
+    return receipt;
+  }
+
+  async reopenRequest(id: string, reason: string): Promise<SubmitReceipt> {
+    if (reason.trim() === "") throw new BackendError("invalid_input", "Cần nêu lý do mở lại.");
+    const state = this.loadRequests();
+    const m = state.mine.find((x) => x.id === id);
+    if (!m) throw new BackendError("not_found", "Không tìm thấy phản ánh này.");
+    if (!m.canReopen) throw new BackendError("invalid_input", "Chỉ mở lại được phản ánh đã trả lời hoặc đã đóng.");
+    const receipt = this.queue(state, "reopen", `Mở lại — ${m.serviceName}`, { kind: "reopen", id, reason: reason.trim() });
+    m.canReopen = false;
+    m.canRate = false;
+    this.saveRequests(state);
+    return receipt;
+  }
+
+  async listPublicRequests(): Promise<PublicRequest[]> {
+    if (!this.home()) throw new BackendError("not_configured", "Chưa chọn xã, phường.");
+    return this.loadRequests().public;
+  }
+
+  async supportRequest(id: string): Promise<SubmitReceipt> {
+    const state = this.loadRequests();
+    const p = state.public.find((x) => x.id === id);
+    if (!p) throw new BackendError("not_found", "Không tìm thấy phản ánh này.");
+    if (state.supported.includes(id)) throw new BackendError("invalid_input", "Bạn đã bấm “Tôi cũng gặp” cho phản ánh này.");
+    const receipt = this.queue(state, "support", `Tôi cũng gặp — ${p.serviceName}`, { kind: "support", id });
+    state.supported.push(id);
+    p.supportCount += 1;
+    this.saveRequests(state);
+    return receipt;
+  }
+
+  private emitOutbox(p: DrainProgress): void {
+    for (const cb of this.outboxListeners) cb(p);
+  }
+
+  async onOutboxProgress(cb: (p: DrainProgress) => void): Promise<Unsubscribe> {
+    this.outboxListeners.add(cb);
+    return () => this.outboxListeners.delete(cb);
+  }
+
+  async onRequestStatusChanged(cb: (c: RequestStatusChange) => void): Promise<Unsubscribe> {
+    this.statusListeners.add(cb);
+    return () => this.statusListeners.delete(cb);
   }
 }
