@@ -10,6 +10,8 @@ use tauri::{AppHandle, Emitter, Runtime};
 pub const SYNC_PROGRESS: &str = "sync-progress";
 /// Event carrying the [`congdan_core::SyncStatus`] after every sync attempt.
 pub const SYNC_FINISHED: &str = "sync-finished";
+/// Event carrying one [`congdan_core::RequestStatusChange`] of my requests.
+pub const REQUEST_STATUS_CHANGED: &str = "request-status-changed";
 
 /// Pause between syncs while the server answers.
 const ONLINE_INTERVAL: Duration = Duration::from_secs(10 * 60);
@@ -47,8 +49,13 @@ pub async fn sync_and_notify<R: Runtime>(
         let _ = progress_app.emit(SYNC_PROGRESS, p);
     };
     let outcome = core.sync(&progress).await;
-    if let Err(err) = &outcome {
-        tracing::info!(code = ?err.code(), "background sync did not complete");
+    match &outcome {
+        Ok(report) => {
+            for change in &report.status_changes {
+                let _ = app.emit(REQUEST_STATUS_CHANGED, change);
+            }
+        }
+        Err(err) => tracing::info!(code = ?err.code(), "background sync did not complete"),
     }
     if let Ok(status) = core.status() {
         let _ = app.emit(SYNC_FINISHED, status);

@@ -52,6 +52,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // settings
         commands::settings::get_home_unit,
         commands::settings::set_home_unit,
+        commands::settings::get_server_url,
         // units
         commands::units::list_provinces,
         commands::units::list_communes,
@@ -64,6 +65,20 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::procedures::procedure_facets,
         commands::procedures::get_procedure,
         commands::procedures::set_document_checked,
+        // feedback and service requests
+        commands::requests::list_services,
+        commands::requests::get_service_definition,
+        commands::requests::prepare_photo,
+        commands::requests::submit_request,
+        commands::requests::list_my_requests,
+        commands::requests::get_my_request,
+        commands::requests::rate_request,
+        commands::requests::reopen_request,
+        commands::requests::list_public_requests,
+        commands::requests::support_request,
+        // outbox
+        commands::outbox::list_outbox,
+        commands::outbox::drain_outbox,
         // sync
         commands::sync::sync_status,
         commands::sync::sync_now,

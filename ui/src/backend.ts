@@ -67,8 +67,8 @@ export interface Backend {
   onSyncProgress(cb: (p: SyncProgress) => void): Promise<Unsubscribe>;
   /** Listens to "sync-finished" (also sent after background syncs started by Rust). */
   onSyncFinished(cb: (s: SyncStatus) => void): Promise<Unsubscribe>;
-  /** The configured server URL, for display only (null when unknown). */
-  serverUrl(): string | null;
+  /** The configured server URL, for display only (null when none is set). */
+  getServerUrl(): Promise<string | null>;
 
   // ---- phản ánh, kiến nghị (Open311 service requests) ----
   /** Services residents can send requests to (cached for offline use). */
@@ -156,9 +156,8 @@ export class TauriBackend implements Backend {
   async onSyncFinished(cb: (s: SyncStatus) => void): Promise<Unsubscribe> {
     return listen<SyncStatus>("sync-finished", (e) => cb(e.payload));
   }
-  serverUrl(): string | null {
-    // No command exposes it yet; see ui/README.md "What is left".
-    return null;
+  getServerUrl(): Promise<string | null> {
+    return call("get_server_url");
   }
   listServices(): Promise<Service[]> {
     return call("list_services");

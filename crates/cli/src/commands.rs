@@ -8,7 +8,7 @@ use anyhow::Context;
 use congdan_core::{Core, Freshness, SyncProgress};
 use serde_json::to_writer_pretty;
 
-use crate::flags::{Command, Config, Format};
+use crate::flags::{Command, Config, Format, Submit};
 
 /// Opens the profile, stores `--server` if given, and runs the command.
 pub fn run(config: &Config) -> anyhow::Result<()> {
@@ -95,6 +95,93 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             writeln!(out, "Nguồn: {}", p.source_url)?;
             Ok(())
         }
+        Command::Services(format) => {
+            let list = core.services()?;
+            if *format == Format::Json {
+                return json(&mut out, &list);
+            }
+            if list.is_empty() {
+                writeln!(out, "Chưa có danh sách dịch vụ. Hãy chạy `congdan sync`.")?;
+            }
+            for s in &list {
+                writeln!(out, "{}\t{}\t[{}]", s.service_code, s.service_name, s.group)?;
+                if let Ok(def) = core.service_definition(&s.service_code) {
+                    for a in def.attributes.iter().filter(|a| a.variable) {
+                        let keys: Vec<&str> = a.values.iter().map(|v| v.key.as_str()).collect();
+                        writeln!(
+                            out,
+                            "    --attr {}=…  {}{}{}",
+                            a.code,
+                            a.description,
+                            if a.required { " (bắt buộc)" } else { "" },
+                            if keys.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" [{}]", keys.join(", "))
+                            }
+                        )?;
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Submit(submit) => submit_request(&core, submit, &mut out),
+        Command::Outbox { drain, format } => outbox(&core, *drain, *format, &mut out),
+        Command::Requests(format) => {
+            let list = core.my_requests()?;
+            if *format == Format::Json {
+                return json(&mut out, &list);
+            }
+            freshness(&mut out, &list.freshness)?;
+            for r in &list.items {
+                writeln!(
+                    out,
+                    "{}  {}  {}  {}  {}",
+                    r.requested_at.format("%Y-%m-%d %H:%M"),
+                    status_label(&r.detailed_status),
+                    r.id,
+                    r.service_name,
+                    r.excerpt
+                )?;
+            }
+            Ok(())
+        }
+        Command::Request { id, format } => {
+            let d = core.my_request(id)?;
+            if *format == Format::Json {
+                return json(&mut out, &d);
+            }
+            writeln!(out, "{} — {}", d.id, d.service_name)?;
+            writeln!(out, "Trạng thái: {}", status_label(&d.detailed_status))?;
+            writeln!(out, "Nội dung: {}", d.description)?;
+            if let Some(deadline) = d.deadline {
+                writeln!(out, "Hạn xử lý: {}", deadline.format("%Y-%m-%d %H:%M UTC"))?;
+            }
+            for t in &d.timeline {
+                writeln!(
+                    out,
+                    "  {}  {}{}{}",
+                    t.at.format("%Y-%m-%d %H:%M"),
+                    t.status.label(),
+                    t.officer
+                        .as_deref()
+                        .map(|o| format!(" ({o})"))
+                        .unwrap_or_default(),
+                    if t.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", t.note)
+                    }
+                )?;
+            }
+            if let Some(answer) = &d.answer {
+                writeln!(out, "Trả lời: {answer}")?;
+            }
+            if let Some(e) = &d.error {
+                writeln!(out, "Bị từ chối: {}", e.message)?;
+            }
+            Ok(())
+        }
         Command::Status(format) => {
             let status = core.status()?;
             if *format == Format::Json {
@@ -123,10 +210,7 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
 
 /// `sync`: progress lines while pulling, then a summary.
 fn sync(core: &Core, out: &mut impl Write) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("tokio runtime")?;
+    let runtime = runtime()?;
     let progress = |p: SyncProgress| {
         let mut err = io::stderr().lock();
         let _ = if p.done {
@@ -144,6 +228,22 @@ fn sync(core: &Core, out: &mut impl Write) -> anyhow::Result<()> {
         };
     };
     let report = runtime.block_on(core.sync(&progress))?;
+    if report.drain.sent + report.drain.failed_permanent + report.drain.pending > 0 {
+        writeln!(
+            out,
+            "hộp thư đi: đã gửi {}, bị từ chối {}, còn chờ {}",
+            report.drain.sent, report.drain.failed_permanent, report.drain.pending
+        )?;
+    }
+    for c in &report.status_changes {
+        writeln!(
+            out,
+            "phản ánh {} ({}): {}",
+            c.request_id,
+            c.service_name,
+            status_label(&c.detailed_status)
+        )?;
+    }
     for r in &report.resources {
         if r.not_modified {
             writeln!(out, "{}: không có thay đổi", r.resource)?;
@@ -154,6 +254,123 @@ fn sync(core: &Core, out: &mut impl Write) -> anyhow::Result<()> {
                 r.resource, r.items, r.deleted, r.pages
             )?;
         }
+    }
+    Ok(())
+}
+
+/// A current-thread runtime for one async core call.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")
+}
+
+/// Vietnamese label of a detailed status (`queued` and `failed` included).
+fn status_label(status: &str) -> &str {
+    match status {
+        "queued" => "Chờ gửi",
+        "failed" => "Bị từ chối",
+        other => congdan_core::DetailedStatus::parse(other)
+            .map(|s| s.label())
+            .unwrap_or(other),
+    }
+}
+
+/// `submit`: save to the outbox (durable before anything else), then try to send.
+fn submit_request(core: &Core, submit: &Submit, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut draft = submit.draft.clone();
+    for path in &submit.photos {
+        let bytes = std::fs::read(path).with_context(|| format!("đọc ảnh {}", path.display()))?;
+        draft.photo_ids.push(core.prepare_photo(&bytes)?.id);
+    }
+    let receipt = core.submit_request(&draft)?;
+    let report = if submit.send && core.server_url()?.is_some() {
+        let policy = congdan_core::DrainPolicy {
+            honour_schedule: false,
+            inline_retries: 0,
+        };
+        Some(runtime()?.block_on(core.drain_with(policy, &|_| {}))?)
+    } else {
+        None
+    };
+    let entry = core.outbox()?.into_iter().find(|e| e.uuid == receipt.uuid);
+    if submit.format == Format::Json {
+        return json(
+            out,
+            &serde_json::json!({ "receipt": receipt, "drain": report, "entry": entry }),
+        );
+    }
+    match entry {
+        Some(e) if e.state == congdan_core::OutboxState::Done => writeln!(
+            out,
+            "đã gửi: mã phản ánh {} ({})",
+            e.remote_id.unwrap_or_default(),
+            receipt.uuid
+        )?,
+        Some(e) if e.state == congdan_core::OutboxState::FailedPermanent => writeln!(
+            out,
+            "bị từ chối: {} ({})",
+            e.last_error.map(|b| b.message).unwrap_or_default(),
+            receipt.uuid
+        )?,
+        _ => writeln!(out, "đã lưu, sẽ gửi khi có mạng: {}", receipt.uuid)?,
+    }
+    Ok(())
+}
+
+/// `outbox [--drain]`: with --drain, fails (exit 2) unless the outbox ends empty.
+fn outbox(core: &Core, drain: bool, format: Format, out: &mut impl Write) -> anyhow::Result<()> {
+    let report = if drain {
+        let progress = |p: congdan_core::DrainProgress| {
+            let _ = writeln!(io::stderr().lock(), "gửi {}/{}", p.done, p.total);
+        };
+        Some(runtime()?.block_on(core.drain(&progress))?)
+    } else {
+        None
+    };
+    let entries = core.outbox()?;
+    if format == Format::Json {
+        json(
+            out,
+            &serde_json::json!({ "entries": entries, "drain": report }),
+        )?;
+    } else {
+        for e in &entries {
+            let state = match e.state {
+                congdan_core::OutboxState::Pending => "chờ gửi",
+                congdan_core::OutboxState::Sending => "đang gửi",
+                congdan_core::OutboxState::Done => "đã gửi",
+                congdan_core::OutboxState::FailedPermanent => "bị từ chối",
+            };
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{} lần thử\t{}{}",
+                e.id,
+                state,
+                e.summary,
+                e.attempts,
+                e.uuid,
+                e.last_error
+                    .as_ref()
+                    .map(|b| format!("\t{}", b.message))
+                    .unwrap_or_default()
+            )?;
+        }
+        if let Some(r) = &report {
+            writeln!(
+                out,
+                "Đã gửi {}, bị từ chối {}, còn chờ {}.",
+                r.sent, r.failed_permanent, r.pending
+            )?;
+        }
+    }
+    if let Some(r) = report
+        && r.pending > 0
+    {
+        out.flush()?;
+        let reason = r.last_error.map(|b| b.message).unwrap_or_default();
+        anyhow::bail!("còn {} mục chưa gửi. {reason}", r.pending);
     }
     Ok(())
 }

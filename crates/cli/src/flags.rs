@@ -75,6 +75,68 @@ enum LowCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the cached services (categories) requests can be sent to.
+    Services {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a request to the outbox (works offline), then try to send it.
+    Submit {
+        /// Service code (see `services`).
+        #[arg(long)]
+        service: String,
+        /// What happened.
+        #[arg(long)]
+        description: String,
+        /// Latitude (with --long).
+        #[arg(long, allow_hyphen_values = true)]
+        lat: Option<f64>,
+        /// Longitude (with --lat).
+        #[arg(long, allow_hyphen_values = true)]
+        long: Option<f64>,
+        /// Typed address (when no coordinates).
+        #[arg(long)]
+        address: Option<String>,
+        /// Thôn / tổ dân phố.
+        #[arg(long)]
+        village: Option<String>,
+        /// An answer CODE=VALUE; repeat for more (and for several list values).
+        #[arg(long = "attr", value_name = "CODE=VALUE")]
+        attrs: Vec<String>,
+        /// A photo file (JPEG/PNG/WebP); repeat for up to 5.
+        #[arg(long = "photo", value_name = "FILE")]
+        photos: Vec<PathBuf>,
+        /// Only save, do not try to send now.
+        #[arg(long)]
+        no_send: bool,
+        /// Print JSON (the receipt and the drain report).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the outbox; with --drain, send it now (exit 0 only when it is empty).
+    Outbox {
+        /// Send everything now.
+        #[arg(long)]
+        drain: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List my requests (queued ones included).
+    Requests {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one of my requests (server id or local uuid) with its timeline.
+    Request {
+        /// Server id or local uuid.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what is cached and how the last sync went.
     Status {
         /// Print JSON.
@@ -99,8 +161,21 @@ impl Format {
     }
 }
 
+/// A checked `submit`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submit {
+    /// The draft without photos.
+    pub draft: congdan_core::RequestDraft,
+    /// Photo files to prepare and attach.
+    pub photos: Vec<PathBuf>,
+    /// Try to send right after saving.
+    pub send: bool,
+    /// Output format.
+    pub format: Format,
+}
+
 /// A checked command.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// `sync`.
     Sync,
@@ -131,6 +206,26 @@ pub enum Command {
     },
     /// `status`.
     Status(Format),
+    /// `services`.
+    Services(Format),
+    /// `submit`.
+    Submit(Box<Submit>),
+    /// `outbox [--drain]`.
+    Outbox {
+        /// Send now.
+        drain: bool,
+        /// Output format.
+        format: Format,
+    },
+    /// `requests`.
+    Requests(Format),
+    /// `request ID`.
+    Request {
+        /// Server id or local uuid.
+        id: String,
+        /// Output format.
+        format: Format,
+    },
 }
 
 /// The checked configuration every command runs with.
@@ -184,6 +279,50 @@ impl TryFrom<LowArgs> for Config {
                 format: Format::from_flag(json),
             },
             LowCommand::Status { json } => Command::Status(Format::from_flag(json)),
+            LowCommand::Services { json } => Command::Services(Format::from_flag(json)),
+            LowCommand::Submit {
+                service,
+                description,
+                lat,
+                long,
+                address,
+                village,
+                attrs,
+                photos,
+                no_send,
+                json,
+            } => {
+                if lat.is_some() != long.is_some() {
+                    bail!("cần cả --lat và --long");
+                }
+                if photos.len() > 5 {
+                    bail!("tối đa 5 ảnh (--photo)");
+                }
+                Command::Submit(Box::new(Submit {
+                    draft: congdan_core::RequestDraft {
+                        service_code: service.trim().to_string(),
+                        description,
+                        attributes: attributes(&attrs)?,
+                        lat,
+                        long,
+                        address,
+                        village,
+                        photo_ids: Vec::new(),
+                    },
+                    photos,
+                    send: !no_send,
+                    format: Format::from_flag(json),
+                }))
+            }
+            LowCommand::Outbox { drain, json } => Command::Outbox {
+                drain,
+                format: Format::from_flag(json),
+            },
+            LowCommand::Requests { json } => Command::Requests(Format::from_flag(json)),
+            LowCommand::Request { id, json } => Command::Request {
+                id: id.trim().to_string(),
+                format: Format::from_flag(json),
+            },
         };
         Ok(Config {
             db: low.db,
@@ -191,6 +330,28 @@ impl TryFrom<LowArgs> for Config {
             command,
         })
     }
+}
+
+/// Groups `CODE=VALUE` flags by code, keeping the order of first appearance.
+fn attributes(flags: &[String]) -> anyhow::Result<Vec<congdan_core::AttributeAnswer>> {
+    let mut out: Vec<congdan_core::AttributeAnswer> = Vec::new();
+    for flag in flags {
+        let Some((code, value)) = flag.split_once('=') else {
+            bail!("--attr phải có dạng MÃ=GIÁ_TRỊ: {flag}");
+        };
+        let code = code.trim();
+        if code.is_empty() {
+            bail!("--attr thiếu mã: {flag}");
+        }
+        match out.iter_mut().find(|a| a.code == code) {
+            Some(a) => a.values.push(value.to_string()),
+            None => out.push(congdan_core::AttributeAnswer {
+                code: code.to_string(),
+                values: vec![value.to_string()],
+            }),
+        }
+    }
+    Ok(out)
 }
 
 /// Rejects 0 where a count must be positive.
@@ -247,5 +408,75 @@ mod tests {
         assert!(config(&["sync"]).is_err(), "--db is required");
         let c = config(&["--db", "p", "units"]).unwrap();
         assert_eq!(c.command, Command::Units(None));
+    }
+
+    #[test]
+    fn parses_submit_with_attributes_and_photos() {
+        let c = config(&[
+            "--db",
+            "p",
+            "submit",
+            "--service",
+            "ha-tang",
+            "--description",
+            "Ổ gà",
+            "--lat",
+            "21.03",
+            "--long",
+            "105.8",
+            "--attr",
+            "muc_do=nang",
+            "--attr",
+            "loai=a",
+            "--attr",
+            "loai=b",
+            "--photo",
+            "a.jpg",
+        ])
+        .unwrap();
+        let Command::Submit(s) = c.command else {
+            panic!("not submit");
+        };
+        assert_eq!(s.draft.attributes.len(), 2);
+        assert_eq!(s.draft.attributes[1].values, ["a", "b"]);
+        assert_eq!(s.draft.lat, Some(21.03));
+        assert_eq!(s.photos.len(), 1);
+        assert!(s.send);
+        assert!(
+            config(&[
+                "--db",
+                "p",
+                "submit",
+                "--service",
+                "x",
+                "--description",
+                "y",
+                "--lat",
+                "1"
+            ])
+            .is_err()
+        );
+        assert!(
+            config(&[
+                "--db",
+                "p",
+                "submit",
+                "--service",
+                "x",
+                "--description",
+                "y",
+                "--attr",
+                "novalue"
+            ])
+            .is_err()
+        );
+        let c = config(&["--db", "p", "outbox", "--drain", "--json"]).unwrap();
+        assert_eq!(
+            c.command,
+            Command::Outbox {
+                drain: true,
+                format: Format::Json
+            }
+        );
     }
 }

@@ -31,6 +31,9 @@ pub enum ErrorCode {
     Storage,
     /// Anything else: a bug or an unexpected platform failure.
     Internal,
+    /// The server refused a write for good (its reason is the message); the
+    /// outbox row is set aside and the user must change and resend it.
+    Rejected,
 }
 
 impl ErrorCode {
@@ -45,6 +48,7 @@ impl ErrorCode {
             ErrorCode::NotConfigured => "not_configured",
             ErrorCode::Storage => "storage",
             ErrorCode::Internal => "internal",
+            ErrorCode::Rejected => "rejected",
         }
     }
 
@@ -61,6 +65,7 @@ impl ErrorCode {
             ErrorCode::NotConfigured => "Chưa cấu hình đủ để thực hiện thao tác này.",
             ErrorCode::Storage => "Lỗi cơ sở dữ liệu trên máy.",
             ErrorCode::Internal => "Đã xảy ra lỗi không mong muốn.",
+            ErrorCode::Rejected => "Máy chủ từ chối yêu cầu.",
         }
     }
 }
@@ -154,6 +159,16 @@ pub enum Error {
         /// What was asked for.
         what: &'static str,
     },
+    /// The server refused a write for good (HTTP 4xx other than 408/409/425/429).
+    #[error("server rejected {resource}: HTTP {status}")]
+    Rejected {
+        /// What was sent ("request", "upload").
+        resource: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// The server's Vietnamese description, shown to the user.
+        message: String,
+    },
     /// A bug or unexpected condition.
     #[error("internal error: {reason}")]
     Internal {
@@ -171,6 +186,7 @@ impl Error {
             Error::BadResponse { .. } => ErrorCode::BadResponse,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::Rejected { .. } => ErrorCode::Rejected,
             Error::NotConfigured { .. } => ErrorCode::NotConfigured,
             Error::Storage { .. } | Error::CorruptRow { .. } | Error::SchemaTooNew { .. } => {
                 ErrorCode::Storage
@@ -204,6 +220,12 @@ impl Error {
                     .to_string()
             }
             Error::Unsupported { .. } => "Thiết bị này chưa hỗ trợ chức năng này.".to_string(),
+            Error::Rejected { message, .. } if !message.is_empty() => message.clone(),
+            // Our own validation messages are Vietnamese and safe to show.
+            Error::InvalidInput {
+                what: "request",
+                reason,
+            } => reason.clone(),
             _ => code.message().to_string(),
         };
         ErrorBody {
@@ -224,6 +246,8 @@ fn vietnamese_noun(what: &str) -> &'static str {
         "procedure" => "thủ tục hành chính",
         "unit" => "đơn vị hành chính",
         "news item" => "tin tức",
+        "service" => "dịch vụ (hãy đồng bộ để tải danh sách dịch vụ)",
+        "request" => "phản ánh",
         _ => "dữ liệu yêu cầu",
     }
 }
@@ -244,6 +268,7 @@ mod tests {
             ErrorCode::NotConfigured,
             ErrorCode::Storage,
             ErrorCode::Internal,
+            ErrorCode::Rejected,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

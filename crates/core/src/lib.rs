@@ -10,6 +10,8 @@
 pub mod api;
 /// The error type and the stable error codes with Vietnamese messages.
 pub mod error;
+/// The outbox: sending the user's writes in order, exactly once, with backoff.
+pub mod outbox;
 /// Vietnamese-aware full-text search (folding, safe FTS5 queries, ranking).
 pub mod search;
 /// Session tokens in the platform credential store behind one trait.
@@ -21,7 +23,14 @@ pub mod sync;
 
 pub use api::*;
 /// Wire types that appear in the api, re-exported so callers need no second crate.
+pub use congdan_protocol::open311::{
+    Attribute, AttributeValue, Datatype, DetailedStatus, Service, ServiceDefinition, ServiceRequest,
+};
+pub use congdan_protocol::requests::Rating;
 pub use congdan_protocol::{
-    Channel, ErrorBody, LegalDoc, NewsItem, Procedure, RequiredDocument, Unit, UnitLevel,
+    Channel, ErrorBody, LegalDoc, NewsItem, Procedure, RequiredDocument, TimelineEntry, Unit,
+    UnitLevel,
 };
 pub use error::{Error, ErrorCode};
+pub use outbox::DrainPolicy;
+pub use outbox::clock::{Clock, FakeClock, Rng, SystemClock};

@@ -1,7 +1,9 @@
 //! Tauri commands, one module per domain. Each command is one call into `congdan_core`.
 
 pub mod news;
+pub mod outbox;
 pub mod procedures;
+pub mod requests;
 pub mod settings;
 pub mod sync;
 pub mod units;

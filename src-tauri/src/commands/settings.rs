@@ -17,3 +17,10 @@ pub fn get_home_unit(state: State<'_, AppState>) -> Result<Option<HomeUnit>, UiE
 pub fn set_home_unit(state: State<'_, AppState>, code: String) -> Result<HomeUnit, UiError> {
     Ok(state.core.set_home_unit(&code)?)
 }
+
+/// The server this profile syncs with, for the settings screen.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn get_server_url(state: State<'_, AppState>) -> Result<Option<String>, UiError> {
+    Ok(state.core.server_url()?)
+}

@@ -429,8 +429,8 @@ export class FakeBackend implements Backend {
     return () => this.finishedListeners.delete(cb);
   }
 
-  serverUrl(): string | null {
-    return "http://127.0.0.1:8080";
+  async getServerUrl(): Promise<string | null> {
+    return "http://127.0.0.1:8787";
   }
 
   // ---- phản ánh, kiến nghị ----

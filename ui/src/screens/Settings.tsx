@@ -1,4 +1,5 @@
 // Cài đặt: where you live (change it), language, server, and what data is saved.
+import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
 import { relativeTime } from "../format";
 import { resourceName, t, type Lang } from "../i18n";
@@ -15,7 +16,10 @@ export type SettingsProps = ScreenProps & {
 
 /** The settings screen. */
 export function Settings({ backend, now, home, status, lang, onLang }: SettingsProps) {
-  const server = backend.serverUrl();
+  const [server, setServer] = useState<string | null>(null);
+  useEffect(() => {
+    backend.getServerUrl().then(setServer, () => setServer(null));
+  }, [backend]);
   return (
     <section class="screen" aria-labelledby="settings-title">
       <h1 id="settings-title" tabIndex={-1}>

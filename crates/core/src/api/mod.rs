@@ -3,7 +3,8 @@
 //!
 //! Owns: the [`Core`] handle (one per profile database) and its methods, split
 //! by domain: [`units`] (home unit, unit lists), [`news`], [`procedures`]
-//! (search, detail, checklist), [`media`], [`sync`] (server URL, sync, status);
+//! (search, detail, checklist), [`media`], [`sync`] (server URL, sync, status),
+//! [`requests`] (services, photos, submitting, the outbox, my and public requests);
 //! and the [`models`] that cross to the UI. Does not own: SQL (`store`),
 //! HTTP (`sync::transport`) or ranking (`search`).
 //!
@@ -15,6 +16,7 @@ pub mod media;
 pub mod models;
 pub mod news;
 pub mod procedures;
+pub mod requests;
 pub mod sync;
 pub mod units;
 
@@ -34,7 +36,6 @@ pub struct Core {
 }
 
 /// Shared state behind a [`Core`].
-#[derive(Debug)]
 struct Inner {
     /// The connection every write goes through (and sync).
     writer: Mutex<Connection>,
@@ -44,6 +45,44 @@ struct Inner {
     /// (background timer, refresh button, pull-to-refresh) waits instead of
     /// racing it and moving cursors backwards.
     sync_gate: tokio::sync::Mutex<()>,
+    /// Time for the outbox (fake in tests).
+    clock: Arc<dyn crate::outbox::clock::Clock>,
+    /// Backoff jitter.
+    rng: Mutex<crate::outbox::clock::Rng>,
+    /// Where the device token lives; `None` when the platform store could not
+    /// be opened (sending then fails with `internal` until it can).
+    secrets: Option<Arc<dyn crate::secrets::SecretStore>>,
+}
+
+/// How to build a [`Core`] for tests or embedding: the clock, the RNG seed
+/// and the secret store. [`Core::open`] uses the real ones.
+#[derive(Clone)]
+pub struct CoreOptions {
+    /// Time source.
+    pub clock: Arc<dyn crate::outbox::clock::Clock>,
+    /// Seed of the backoff jitter (`None`: from the OS).
+    pub seed: Option<u64>,
+    /// Secret store (`None`: the platform store, if it opens).
+    pub secrets: Option<Arc<dyn crate::secrets::SecretStore>>,
+}
+
+impl Default for CoreOptions {
+    fn default() -> CoreOptions {
+        CoreOptions {
+            clock: Arc::new(crate::outbox::clock::SystemClock),
+            seed: None,
+            secrets: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for CoreOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CoreOptions")
+            .field("clock", &self.clock)
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Core {
@@ -51,13 +90,37 @@ impl Core {
     /// migrations. Writes: the schema. Errors: `storage` (cannot open, or the
     /// file comes from a newer app version).
     pub fn open(db_path: &Path) -> Result<Core, Error> {
+        Core::open_with(db_path, CoreOptions::default())
+    }
+
+    /// [`Core::open`] with a chosen clock, jitter seed and secret store (tests,
+    /// embedders). Without a secret store it opens the platform one; if that
+    /// fails the core still opens, and only sending needs it. Errors: `storage`.
+    pub fn open_with(db_path: &Path, options: CoreOptions) -> Result<Core, Error> {
         let writer = store::open(db_path)?;
         let reader = store::open_reader(db_path)?;
+        let secrets = match options.secrets {
+            Some(s) => Some(s),
+            None => match crate::secrets::platform_store() {
+                Ok(s) => Some(Arc::from(s)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "no platform secret store; sending is disabled");
+                    None
+                }
+            },
+        };
+        let rng = match options.seed {
+            Some(seed) => crate::outbox::clock::Rng::seeded(seed),
+            None => crate::outbox::clock::Rng::from_entropy(),
+        };
         Ok(Core {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 reader: Mutex::new(reader),
                 sync_gate: tokio::sync::Mutex::new(()),
+                clock: options.clock,
+                rng: Mutex::new(rng),
+                secrets,
             }),
         })
     }
@@ -92,6 +155,15 @@ impl Core {
     }
 }
 
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("clock", &self.clock)
+            .field("secrets", &self.secrets.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Freshness of a resource's cache from its sync state.
 fn freshness(conn: &Connection, resource: &str, scope: &str) -> Result<Freshness, Error> {
     let state = sync_state::get(conn, resource, scope)?;
@@ -103,3 +175,6 @@ fn freshness(conn: &Connection, resource: &str, scope: &str) -> Result<Freshness
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod requests_tests;

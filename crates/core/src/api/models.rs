@@ -226,4 +226,269 @@ pub struct ResourceReport {
 pub struct SyncReport {
     /// One report per pulled resource.
     pub resources: Vec<ResourceReport>,
+    /// What the outbox drain (run first) did.
+    pub drain: DrainReport,
+    /// Status changes of my requests seen by this sync (for notifications).
+    pub status_changes: Vec<RequestStatusChange>,
+}
+
+/// What an outbox row sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OutboxKind {
+    /// A photo (resumable upload).
+    Upload,
+    /// A service request (Open311 POST requests.json).
+    Request,
+    /// A rating of an answer.
+    Rating,
+    /// Reopening an answered request.
+    Reopen,
+    /// "Tôi cũng gặp" on a public request.
+    Support,
+}
+
+/// Lifecycle of an outbox row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OutboxState {
+    /// Saved, waiting to be sent (maybe after failed attempts).
+    Pending,
+    /// Being sent now (or the app stopped mid-send: it is sent again, same key).
+    Sending,
+    /// The server acknowledged it.
+    Done,
+    /// The server refused it for good; `lastError` says why (shown to the user).
+    FailedPermanent,
+}
+
+/// One outbox row for the "Hộp thư đi" screen and `congdan outbox`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OutboxEntry {
+    /// Sending order.
+    pub id: i64,
+    /// Idempotency-Key (also the local id of a queued request).
+    pub uuid: String,
+    /// What it sends.
+    pub kind: OutboxKind,
+    /// Short Vietnamese description, e.g. "Phản ánh: Hạ tầng giao thông".
+    pub summary: String,
+    /// Lifecycle state.
+    pub state: OutboxState,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// When an automatic retry is due (`None`: as soon as possible).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Error of the last failed attempt; for `failed_permanent`, the server's reason.
+    pub last_error: Option<ErrorBody>,
+    /// The server's id once acknowledged (request id, upload id).
+    pub remote_id: Option<String>,
+}
+
+/// Progress of a drain, sent after each row and each uploaded chunk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DrainProgress {
+    /// Rows finished (sent or set aside) so far in this drain.
+    pub done: u32,
+    /// Rows this drain set out to send.
+    pub total: u32,
+    /// Kind of the row in progress.
+    pub kind: OutboxKind,
+    /// Bytes of the current upload the server has (0 for other kinds).
+    pub uploaded_bytes: u64,
+    /// Size of the current upload (0 for other kinds).
+    pub total_bytes: u64,
+}
+
+/// What a drain did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DrainReport {
+    /// Rows acknowledged by the server in this drain.
+    pub sent: u32,
+    /// Rows the server refused for good in this drain (set aside, see `outbox()`).
+    pub failed_permanent: u32,
+    /// Rows still waiting after this drain (0: the outbox is empty).
+    pub pending: u32,
+    /// Why the drain stopped early (network down, server error), if it did.
+    pub last_error: Option<ErrorBody>,
+}
+
+/// A photo ready to attach: resized to at most 1600 px, JPEG, without EXIF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PreparedPhoto {
+    /// Id to put in [`RequestDraft::photo_ids`].
+    pub id: String,
+    /// Width in pixels after resizing.
+    pub width: u32,
+    /// Height in pixels after resizing.
+    pub height: u32,
+    /// Size of the stored JPEG in bytes (the bytes stay in the core).
+    pub bytes: u32,
+    /// A small JPEG preview as a `data:` URL.
+    pub thumb_data_url: String,
+}
+
+/// The answer to one question of a service's form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AttributeAnswer {
+    /// Attribute code.
+    pub code: String,
+    /// Values: one for most datatypes, any number of keys for `multivaluelist`.
+    pub values: Vec<String>,
+}
+
+/// What the resident filled in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RequestDraft {
+    /// Service code.
+    pub service_code: String,
+    /// What happened (required, ≤ 5000 characters).
+    pub description: String,
+    /// Answers to the service's questions.
+    pub attributes: Vec<AttributeAnswer>,
+    /// Latitude, only if the user chose to share the location (with `long`).
+    pub lat: Option<f64>,
+    /// Longitude (with `lat`).
+    pub long: Option<f64>,
+    /// Typed address (needed when no coordinates are given).
+    pub address: Option<String>,
+    /// Thôn / tổ dân phố.
+    pub village: Option<String>,
+    /// Ids from [`crate::Core::prepare_photo`], at most 5.
+    pub photo_ids: Vec<String>,
+}
+
+/// Proof that a write is saved on the device (it will be sent later).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SubmitReceipt {
+    /// Outbox row id of the write.
+    pub outbox_id: i64,
+    /// Its Idempotency-Key; for a request, also its local id until the server's is known.
+    pub uuid: String,
+}
+
+/// A status change of one of my requests seen by a sync, for a notification.
+/// (Named apart from the protocol's officer `StatusChange` body.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RequestStatusChange {
+    /// Server id of the request.
+    pub request_id: String,
+    /// Service name.
+    pub service_name: String,
+    /// New detailed status (`received`, `in_progress`, `answered`, `closed`, `submitted`).
+    pub detailed_status: String,
+}
+
+/// One row of "Của tôi".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MyRequestSummary {
+    /// Server id, or the local uuid while the request is not yet acknowledged.
+    pub id: String,
+    /// The outbox uuid when this device created it and the core still knows it.
+    pub local_uuid: Option<String>,
+    /// Service name.
+    pub service_name: String,
+    /// First characters of the description.
+    pub excerpt: String,
+    /// `queued` (not yet sent), `failed` (refused), or a server detailed status.
+    pub detailed_status: String,
+    /// When it was written (queued) or received by the server.
+    pub requested_at: DateTime<Utc>,
+    /// Deadline, once the server set one.
+    pub deadline: Option<DateTime<Utc>>,
+    /// True while the server has not acknowledged it (or a later rating/reopen).
+    pub pending: bool,
+}
+
+/// "Của tôi": my requests, newest first, queued ones included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MyRequestList {
+    /// Requests, newest first.
+    pub items: Vec<MyRequestSummary>,
+    /// Freshness of the my_requests cache.
+    pub freshness: Freshness,
+}
+
+/// One of my requests in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MyRequestDetail {
+    /// Server id, or the local uuid while queued.
+    pub id: String,
+    /// Outbox uuid when known.
+    pub local_uuid: Option<String>,
+    /// The server's view (`None` while queued).
+    pub request: Option<congdan_protocol::open311::ServiceRequest>,
+    /// Service name.
+    pub service_name: String,
+    /// Full description.
+    pub description: String,
+    /// `queued`, `failed` or the server's detailed status.
+    pub detailed_status: String,
+    /// Status steps, oldest first (empty while queued).
+    pub timeline: Vec<congdan_protocol::TimelineEntry>,
+    /// Official answer, once given.
+    pub answer: Option<String>,
+    /// Deadline.
+    pub deadline: Option<DateTime<Utc>>,
+    /// Whether rating is allowed now (answered or closed, not yet rated, nothing queued).
+    pub can_rate: bool,
+    /// Whether reopening is allowed now (answered or closed, nothing queued).
+    pub can_reopen: bool,
+    /// The rating given, if any.
+    pub rating: Option<congdan_protocol::requests::Rating>,
+    /// Times reopened.
+    pub reopen_count: u32,
+    /// True while a write about it waits in the outbox.
+    pub pending: bool,
+    /// The server's reason when the request was refused for good.
+    pub error: Option<ErrorBody>,
+}
+
+/// A public request of my ward ("tôi cũng gặp" instead of a duplicate).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PublicRequest {
+    /// Server id.
+    pub id: String,
+    /// Service name.
+    pub service_name: String,
+    /// First characters of the description.
+    pub excerpt: String,
+    /// Server detailed status.
+    pub detailed_status: String,
+    /// When the server received it.
+    pub requested_at: DateTime<Utc>,
+    /// Typed address, if any.
+    pub address: Option<String>,
+    /// "Tôi cũng gặp" count.
+    pub support_count: u32,
+    /// Latitude, if given.
+    pub lat: Option<f64>,
+    /// Longitude, if given.
+    pub long: Option<f64>,
 }

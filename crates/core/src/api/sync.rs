@@ -2,6 +2,7 @@
 
 use super::{Core, ResourceReport, ResourceStatus, SyncProgress, SyncReport, SyncStatus};
 use crate::Error;
+use crate::outbox::DrainPolicy;
 use crate::store::{news, procedures, settings, sync_state, units};
 use crate::sync::{self, HttpTransport, PageProgress, Resource, Transport};
 
@@ -22,7 +23,7 @@ impl Core {
             .transaction()
             .map_err(Error::storage("set server begin"))?;
         if settings::server_url(&tx)?.as_deref() != Some(normalized.as_str()) {
-            for r in ["units", "procedures", "news"] {
+            for r in ["units", "procedures", "news", "my_requests", "services"] {
                 sync_state::reset(&tx, r)?;
             }
             settings::set(&tx, settings::SERVER_URL, &normalized)?;
@@ -45,17 +46,39 @@ impl Core {
         let url = self
             .server_url()?
             .ok_or(Error::NotConfigured { what: "server_url" })?;
-        let transport = HttpTransport::new(&url)?;
-        self.sync_with(&transport, progress).await
+        // A device registered by this sync's drain is used from the next sync on.
+        let token = match self.device_token() {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!(code = e.code().as_str(), "device token unavailable");
+                None
+            }
+        };
+        let with_device = token.is_some();
+        let transport = HttpTransport::new(&url)?.with_bearer(token);
+        self.sync_with(&transport, with_device, progress).await
     }
 
     /// [`Core::sync`] over any transport (tests feed recorded answers).
     pub(crate) async fn sync_with<T: Transport>(
         &self,
         transport: &T,
+        with_device: bool,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<SyncReport, Error> {
         let _turn = self.sync_turn().await;
+        // Local writes first: the outbox drains (honouring backoff due times),
+        // then the pulls; my_requests is only applied once nothing is unsent.
+        let drain = self
+            .drain_locked(
+                transport,
+                DrainPolicy {
+                    honour_schedule: true,
+                    inline_retries: 0,
+                },
+                &|_| {},
+            )
+            .await?;
         let plan = self.plan()?;
         let forward = |p: PageProgress| {
             progress(SyncProgress {
@@ -65,8 +88,12 @@ impl Core {
                 done: p.done,
             })
         };
-        let outcomes = sync::run(self.writer_mutex(), transport, &plan, &forward).await?;
+        let mut outcomes = sync::run(self.writer_mutex(), transport, &plan, &forward).await?;
+        let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;
+        outcomes.extend(more);
         Ok(SyncReport {
+            drain,
+            status_changes,
             resources: outcomes
                 .into_iter()
                 .map(|o| ResourceReport {
@@ -106,6 +133,7 @@ impl Core {
                     Resource::Units => units::count(conn)?,
                     Resource::Procedures => procedures::count(conn)?,
                     Resource::News { .. } => news::count(conn)?,
+                    Resource::MyRequests => crate::store::my_requests::count(conn)?,
                 };
                 status.offline |= state.offline;
                 if status.last_error.is_none() {

@@ -81,6 +81,53 @@ pub const MIGRATIONS: &[&str] = &[
         offline INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (resource, scope)
     ) STRICT;",
+    // 2: service requests (issue 4): the outbox (user data), draft photos,
+    // and caches of services, the device's requests and public requests.
+    "CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('upload', 'request', 'rating', 'reopen', 'support')),
+        payload TEXT NOT NULL,
+        depends_on TEXT NOT NULL DEFAULT '[]',
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_ms INTEGER,
+        last_error_code TEXT,
+        last_error_message TEXT,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sending', 'done', 'failed_permanent')),
+        remote_id TEXT,
+        created_ms INTEGER NOT NULL,
+        finished_ms INTEGER
+    ) STRICT;
+    CREATE INDEX outbox_by_state ON outbox (state, id);
+    CREATE TABLE draft_photos (
+        id TEXT PRIMARY KEY NOT NULL,
+        mime TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        created_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE services (
+        code TEXT PRIMARY KEY NOT NULL,
+        position INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        definition TEXT
+    ) STRICT;
+    CREATE TABLE my_requests (
+        id TEXT PRIMARY KEY NOT NULL,
+        detailed_status TEXT NOT NULL,
+        requested_ms INTEGER NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX my_requests_by_date ON my_requests (requested_ms DESC, id);
+    CREATE TABLE public_requests (
+        unit TEXT NOT NULL,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (unit, id)
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.
@@ -155,6 +202,11 @@ mod tests {
             "table checklist",
             "table media",
             "table sync_state",
+            "table outbox",
+            "table draft_photos",
+            "table services",
+            "table my_requests",
+            "table public_requests",
         ] {
             assert!(tables.iter().any(|s| s == t), "missing {t}: {tables:?}");
         }

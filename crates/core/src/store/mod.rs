@@ -17,12 +17,23 @@
 //! - `sync_state(resource, scope)`: cursor and ETag per pulled resource. The
 //!   cursor is only ever written in the same transaction as the page it came
 //!   with, so it never runs ahead of the data.
+//! - `outbox`: user writes waiting for the server, in sending order, each with
+//!   its Idempotency-Key; written with `synchronous=FULL` (see [`outbox`]).
+//! - `draft_photos`: resized, EXIF-free photos referenced by outbox uploads.
+//! - `services`, `public_requests`: caches of Open311 answers.
+//! - `my_requests`: cache of the device's own requests; not written while
+//!   request-kind outbox rows are unsent (local writes win).
 
 pub mod checklist;
+pub mod draft_photos;
 pub mod media;
 pub mod migrations;
+pub mod my_requests;
 pub mod news;
+pub mod outbox;
 pub mod procedures;
+pub mod public_requests;
+pub mod services;
 pub mod settings;
 pub mod sync_state;
 pub mod units;

@@ -8,6 +8,14 @@ use crate::Error;
 pub const SERVER_URL: &str = "server_url";
 /// Key of the home unit code (a commune).
 pub const HOME_UNIT: &str = "home_unit";
+/// Key of this profile's random id, which names its secrets in the keyring.
+pub const PROFILE_ID: &str = "profile_id";
+/// Key of the registered device id (not secret; its token is in the keyring).
+pub const DEVICE_ID: &str = "device_id";
+/// Key of the Open311 `api_key` to send (default [`DEFAULT_API_KEY`]).
+pub const API_KEY: &str = "open311_api_key";
+/// The demo server's Open311 api key.
+pub const DEFAULT_API_KEY: &str = "congdan-demo-key";
 
 /// Reads a setting; `None` when never set. Errors: `storage`.
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, Error> {

@@ -97,6 +97,9 @@ pub enum Resource {
         /// Home unit code.
         unit: String,
     },
+    /// The device's own service requests (`/api/v1/my/requests`, bearer
+    /// token sent by the transport), scope "device".
+    MyRequests,
 }
 
 impl Resource {
@@ -106,6 +109,17 @@ impl Resource {
             Resource::Units => "units",
             Resource::Procedures => "procedures",
             Resource::News { .. } => "news",
+            Resource::MyRequests => "my_requests",
+        }
+    }
+
+    /// The path of the resource's change feed below the base URL.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Resource::Units => "/api/v1/units",
+            Resource::Procedures => "/api/v1/procedures",
+            Resource::News { .. } => "/api/v1/news",
+            Resource::MyRequests => "/api/v1/my/requests",
         }
     }
 
@@ -113,6 +127,7 @@ impl Resource {
     pub fn scope(&self) -> &str {
         match self {
             Resource::News { unit } => unit,
+            Resource::MyRequests => "device",
             _ => "all",
         }
     }
@@ -167,7 +182,7 @@ impl Pull {
         query.push(("limit", self.limit.to_string()));
         Request {
             resource: self.resource.name(),
-            path: format!("/api/v1/{}", self.resource.name()),
+            path: self.resource.path().to_string(),
             query,
             if_none_match,
         }

@@ -15,15 +15,15 @@ pub mod transport;
 use std::sync::Mutex;
 
 use chrono::Utc;
-use congdan_protocol::{NewsItem, Procedure, Unit};
+use congdan_protocol::{MyRequest, NewsItem, Procedure, Unit};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
 pub use machine::{Instruction, PageToStore, Pull, Request, Resource, Response};
-pub use transport::{HttpTransport, Image, Transport};
+pub use transport::{Answer, Call, HttpTransport, Image, Method, Transport};
 
 use crate::Error;
-use crate::store::{media, news, procedures, sync_state, units};
+use crate::store::{media, my_requests, news, procedures, sync_state, units};
 
 /// Changes asked for per page.
 pub const PAGE_LIMIT: u32 = 200;
@@ -85,6 +85,9 @@ pub async fn run<T: Transport>(
                 }
                 r
             }
+            Resource::MyRequests => {
+                pull::<MyRequest, T>(db, transport, resource, progress, apply_my_requests).await
+            }
         };
         match result {
             Ok(outcome) => outcomes.push(outcome),
@@ -141,6 +144,16 @@ fn apply_procedures(
 ) -> Result<(), Error> {
     procedures::upsert(conn, items)?;
     procedures::delete(conn, deleted)
+}
+
+/// Applies a page of the device's own requests.
+fn apply_my_requests(
+    conn: &Connection,
+    items: &[MyRequest],
+    deleted: &[String],
+) -> Result<(), Error> {
+    my_requests::upsert(conn, items)?;
+    my_requests::delete(conn, deleted)
 }
 
 /// Applies a news page.

@@ -3,7 +3,12 @@
 //! Owns: HTTP details (timeouts, compression, headers) and the mapping of
 //! network failures to error codes: no connection, DNS failure or timeout →
 //! `offline`; an unreadable body → `bad_response`. Status codes are judged by
-//! the state machine, not here.
+//! the state machines (content pulls and the outbox), not here.
+//!
+//! Two shapes of call: [`Transport::get`] for change-feed pages, and
+//! [`Transport::send`] for the outbox's writes (any method, headers, body).
+//! A transport may carry the device's bearer token ([`HttpTransport::with_bearer`]);
+//! it is sent on every request to the configured server and never logged.
 
 use std::future::Future;
 use std::time::Duration;
@@ -31,6 +36,90 @@ pub struct Image {
     pub bytes: Vec<u8>,
 }
 
+/// HTTP method of an outbox call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// HEAD (upload offset probe).
+    Head,
+    /// POST.
+    Post,
+    /// PATCH (upload chunk).
+    Patch,
+}
+
+/// One write (or probe) the outbox sends, relative to the server's base URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Call {
+    /// Resource for error context and logs ("upload", "request").
+    pub resource: &'static str,
+    /// Method.
+    pub method: Method,
+    /// Path below the base URL, e.g. `/api/v1/uploads`.
+    pub path: String,
+    /// Headers, lower-case names (`idempotency-key`, `upload-offset`, `content-type`,
+    /// `authorization`).
+    pub headers: Vec<(&'static str, String)>,
+    /// Body bytes (empty for HEAD).
+    pub body: Vec<u8>,
+}
+
+impl Call {
+    /// The value of header `name`, if set.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Debug output hides the bearer token and the body (personal data).
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                if k.eq_ignore_ascii_case("authorization") {
+                    (*k, "<redacted>")
+                } else {
+                    (*k, v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("Call")
+            .field("resource", &self.resource)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// The server's answer to a [`Call`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers, names lower-case.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The value of header `name` (case-insensitive), if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// How sync reaches the server; tests substitute recorded answers.
 pub trait Transport: Send + Sync {
     /// Sends one content request. Errors: `offline`, `bad_response`.
@@ -39,6 +128,19 @@ pub trait Transport: Send + Sync {
     /// Downloads an image for offline display. `Ok(None)` when the answer is
     /// not a usable image (not 2xx, not `image/*`, too large). Errors: `offline`.
     fn fetch_image(&self, url: &str) -> impl Future<Output = Result<Option<Image>, Error>> + Send;
+
+    /// Sends one outbox call and returns whatever status the server answered.
+    /// Errors: `offline` (network failure or timeout: the server may or may not
+    /// have committed), `bad_response`. The default refuses, for transports
+    /// that only pull.
+    fn send(&self, call: &Call) -> impl Future<Output = Result<Answer, Error>> + Send {
+        let resource = call.resource;
+        async move {
+            Err(Error::Internal {
+                reason: format!("transport cannot send {resource}"),
+            })
+        }
+    }
 }
 
 /// The real transport: reqwest with gzip and zstd, 5 s connect and 30 s request timeouts.
@@ -46,6 +148,7 @@ pub trait Transport: Send + Sync {
 pub struct HttpTransport {
     client: reqwest::Client,
     base: String,
+    bearer: Option<String>,
 }
 
 impl HttpTransport {
@@ -65,7 +168,15 @@ impl HttpTransport {
         Ok(HttpTransport {
             client,
             base: base_url.trim_end_matches('/').to_string(),
+            bearer: None,
         })
+    }
+
+    /// The same transport sending `Authorization: Bearer <token>` on requests
+    /// to the server (pages and calls; never on image downloads).
+    pub fn with_bearer(mut self, token: Option<String>) -> HttpTransport {
+        self.bearer = token;
+        self
     }
 }
 
@@ -92,6 +203,9 @@ impl Transport for HttpTransport {
         let mut builder = self.client.get(&url).query(&request.query);
         if let Some(etag) = &request.if_none_match {
             builder = builder.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(token) = &self.bearer {
+            builder = builder.bearer_auth(token);
         }
         let response = builder
             .send()
@@ -159,6 +273,49 @@ impl Transport for HttpTransport {
             bytes.extend_from_slice(&chunk);
         }
         Ok(Some(Image { mime, bytes }))
+    }
+
+    async fn send(&self, call: &Call) -> Result<Answer, Error> {
+        let url = format!("{}{}", self.base, call.path);
+        let method = match call.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+        };
+        let mut builder = self.client.request(method, &url);
+        for (name, value) in &call.headers {
+            builder = builder.header(*name, value);
+        }
+        if call.header("authorization").is_none()
+            && let Some(token) = &self.bearer
+        {
+            builder = builder.bearer_auth(token);
+        }
+        if call.method != Method::Head && call.method != Method::Get {
+            builder = builder.body(call.body.clone());
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| classify(call.resource, e))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| classify(call.resource, e))?
+            .to_vec();
+        tracing::debug!(resource = call.resource, status, "call answer");
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
     }
 }
 

@@ -1,0 +1,974 @@
+//! Service requests (issue 4): the cached services and their forms, photos,
+//! submitting through the outbox, the outbox itself, my requests with their
+//! timeline, rating/reopening/"tôi cũng gặp", and public requests of my ward.
+//!
+//! Every write here only touches the local database (outbox rows written with
+//! `synchronous=FULL` in one transaction) and returns after the commit; the
+//! network is used by [`Core::drain`] and [`Core::sync`] only.
+//!
+//! The device token (from `POST /api/v1/devices`, on first need) lives in the
+//! platform secret store under `device:<profile_id>`, where `profile_id` is a
+//! random id kept in `settings`, so parallel profiles never share a token. It
+//! is never written to SQLite. Without a secret store, sending fails with
+//! `internal` and everything else keeps working.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use base64::Engine;
+use chrono::DateTime;
+use congdan_protocol::MyRequest;
+use congdan_protocol::open311::{Datatype, Service, ServiceDefinition, ServiceRequest};
+use congdan_protocol::requests::{Device, MAX_MEDIA_PER_REQUEST};
+
+use super::{
+    Core, DrainProgress, DrainReport, MyRequestDetail, MyRequestList, MyRequestSummary,
+    OutboxEntry, OutboxKind, OutboxState, PreparedPhoto, PublicRequest, RequestDraft,
+    RequestStatusChange, SubmitReceipt, freshness,
+};
+use crate::Error;
+use crate::outbox::payload::{
+    self, AttributePayload, RatingPayload, ReopenPayload, RequestPayload, SupportPayload,
+    UploadPayload,
+};
+use crate::outbox::{self, DeviceCreds, DrainPolicy, Env, photo};
+use crate::store::draft_photos::{self, DraftPhoto};
+use crate::store::outbox::{self as rows, NewRow, OutboxRow};
+use crate::store::{my_requests, public_requests, services, settings, sync_state};
+use crate::sync::{Call, HttpTransport, Method, Request, Resource, Transport};
+
+/// Longest description, as the server allows.
+const MAX_TEXT: usize = 5000;
+/// Longest one-line answer or address.
+const MAX_LINE: usize = 500;
+/// Longest village name.
+const MAX_NAME: usize = 100;
+/// Characters of a description shown in lists.
+const EXCERPT: usize = 120;
+/// Done outbox rows listed by [`Core::outbox`].
+const RECENT_DONE: u32 = 20;
+/// Outbox kinds about my requests: while any is unsent, pulled pages of
+/// `my_requests` are not applied (local writes win).
+const MY_KINDS: [OutboxKind; 4] = [
+    OutboxKind::Request,
+    OutboxKind::Rating,
+    OutboxKind::Reopen,
+    OutboxKind::Support,
+];
+
+/// A validation failure with a Vietnamese message for the user.
+fn refuse(message: impl Into<String>) -> Error {
+    Error::InvalidInput {
+        what: "request",
+        reason: message.into(),
+    }
+}
+
+/// The first `EXCERPT` characters of a text.
+fn excerpt(text: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.chars().count() <= EXCERPT {
+        return trimmed.to_string();
+    }
+    let mut s: String = trimmed.chars().take(EXCERPT).collect();
+    s.push('…');
+    s
+}
+
+impl Core {
+    /// The cached services, in the server's order (synced as resource
+    /// "services"). Reads only. Errors: `storage`.
+    pub fn services(&self) -> Result<Vec<Service>, Error> {
+        self.read(services::all)
+    }
+
+    /// The cached form of a service (an empty form when the service has none).
+    /// Reads only. Errors: `not_found` (service not cached), `storage`.
+    pub fn service_definition(&self, code: &str) -> Result<ServiceDefinition, Error> {
+        let (service, definition) =
+            self.read(|c| services::get(c, code))?
+                .ok_or_else(|| Error::NotFound {
+                    what: "service",
+                    key: code.to_string(),
+                })?;
+        Ok(definition.unwrap_or(ServiceDefinition {
+            service_code: service.service_code,
+            attributes: Vec::new(),
+        }))
+    }
+
+    /// Sets the Open311 `api_key` sent with requests (default `congdan-demo-key`).
+    /// Writes: `settings`. Errors: `invalid_input` (blank), `storage`.
+    pub fn set_api_key(&self, key: &str) -> Result<(), Error> {
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Error::InvalidInput {
+                what: "api_key",
+                reason: "empty".into(),
+            });
+        }
+        settings::set(&self.writer(), settings::API_KEY, key)
+    }
+
+    /// Decodes a photo (JPEG/PNG/WebP), applies its orientation, shrinks it to
+    /// at most 1600 px, re-encodes it as JPEG q80 (no EXIF) and keeps it for a
+    /// draft. Writes: `draft_photos`. Errors: `invalid_input` (not a usable
+    /// image or too large), `storage`.
+    pub fn prepare_photo(&self, bytes: &[u8]) -> Result<PreparedPhoto, Error> {
+        let prepared = photo::prepare(bytes)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let size = u32::try_from(prepared.jpeg.len()).unwrap_or(u32::MAX);
+        let stored = DraftPhoto {
+            id: id.clone(),
+            mime: "image/jpeg".into(),
+            width: prepared.width,
+            height: prepared.height,
+            bytes: prepared.jpeg,
+        };
+        let now = self.inner.clock.now();
+        rows::durably(&mut self.writer(), |c| draft_photos::put(c, &stored, now))?;
+        Ok(PreparedPhoto {
+            id,
+            width: prepared.width,
+            height: prepared.height,
+            bytes: size,
+            thumb_data_url: format!(
+                "data:image/jpeg;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(&prepared.thumb)
+            ),
+        })
+    }
+
+    /// [`Core::prepare_photo`] for callers holding base64 (the webview).
+    /// Errors: `invalid_input` (bad base64 or image), `storage`.
+    pub fn prepare_photo_base64(&self, data: &str) -> Result<PreparedPhoto, Error> {
+        let data = data.trim();
+        let data = data
+            .split_once(";base64,")
+            .map(|(_, rest)| rest)
+            .unwrap_or(data);
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| Error::InvalidInput {
+                what: "photo",
+                reason: e.to_string(),
+            })?;
+        self.prepare_photo(&bytes)
+    }
+
+    /// Checks a draft against the cached service form and saves it to the
+    /// outbox (one upload row per photo, then the request row depending on
+    /// them) in ONE transaction with `synchronous=FULL`; returns after the
+    /// commit. Never touches the network. Writes: `outbox`. Errors:
+    /// `invalid_input` (Vietnamese message saying what to fix), `not_found`
+    /// (service not cached: sync first), `storage`.
+    pub fn submit_request(&self, draft: &RequestDraft) -> Result<SubmitReceipt, Error> {
+        let (service, definition) = self
+            .read(|c| services::get(c, draft.service_code.trim()))?
+            .ok_or_else(|| Error::NotFound {
+                what: "service",
+                key: draft.service_code.clone(),
+            })?;
+        let attributes = check_attributes(draft, definition.as_ref())?;
+        let description = draft.description.trim();
+        if description.is_empty() {
+            return Err(refuse("Hãy mô tả sự việc."));
+        }
+        if description.chars().count() > MAX_TEXT {
+            return Err(refuse(format!("Nội dung dài quá {MAX_TEXT} ký tự.")));
+        }
+        let (lat, long) = match (draft.lat, draft.long) {
+            (Some(lat), Some(long)) => {
+                let valid = lat.is_finite()
+                    && (-90.0..=90.0).contains(&lat)
+                    && long.is_finite()
+                    && (-180.0..=180.0).contains(&long);
+                if !valid {
+                    return Err(refuse("Tọa độ không hợp lệ."));
+                }
+                (Some(lat), Some(long))
+            }
+            (None, None) => (None, None),
+            _ => return Err(refuse("Cần cả vĩ độ và kinh độ.")),
+        };
+        let address = draft
+            .address
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string);
+        if address
+            .as_deref()
+            .is_some_and(|a| a.chars().count() > MAX_LINE || a.contains('\n'))
+        {
+            return Err(refuse(format!("Địa chỉ dài quá {MAX_LINE} ký tự.")));
+        }
+        if lat.is_none() && address.is_none() {
+            return Err(refuse("Cần vị trí: chia sẻ tọa độ hoặc nhập địa chỉ."));
+        }
+        let village = draft
+            .village
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string);
+        if village
+            .as_deref()
+            .is_some_and(|v| v.chars().count() > MAX_NAME)
+        {
+            return Err(refuse(format!("Tên thôn/tổ dài quá {MAX_NAME} ký tự.")));
+        }
+        if draft.photo_ids.len() > MAX_MEDIA_PER_REQUEST {
+            return Err(refuse(format!(
+                "Tối đa {MAX_MEDIA_PER_REQUEST} ảnh cho một phản ánh."
+            )));
+        }
+        let mut photos = Vec::with_capacity(draft.photo_ids.len());
+        for (i, id) in draft.photo_ids.iter().enumerate() {
+            if draft.photo_ids[..i].contains(id) {
+                return Err(refuse("Một ảnh được đính kèm hai lần."));
+            }
+            let len = self
+                .read(|c| draft_photos::len(c, id))?
+                .ok_or_else(|| refuse("Ảnh đính kèm không còn trên máy; hãy chọn lại ảnh."))?;
+            photos.push((id.clone(), len));
+        }
+        let unit = self.read(settings::home_unit)?;
+        let request = RequestPayload {
+            service_code: service.service_code.clone(),
+            service_name: service.service_name.clone(),
+            description: description.to_string(),
+            attributes,
+            lat,
+            long,
+            address,
+            village,
+            unit,
+            photo_ids: draft.photo_ids.clone(),
+        };
+        let mut batch = Vec::with_capacity(photos.len() + 1);
+        for (photo_id, length) in &photos {
+            batch.push(NewRow {
+                uuid: uuid::Uuid::new_v4().to_string(),
+                kind: OutboxKind::Upload,
+                payload: payload::encode(&UploadPayload {
+                    photo_id: photo_id.clone(),
+                    mime: "image/jpeg".into(),
+                    length: *length,
+                })?,
+                depends_on: vec![],
+            });
+        }
+        let uuid = uuid::Uuid::new_v4().to_string();
+        batch.push(NewRow {
+            uuid: uuid.clone(),
+            kind: OutboxKind::Request,
+            payload: payload::encode(&request)?,
+            depends_on: (0..photos.len()).collect(),
+        });
+        let now = self.inner.clock.now();
+        let ids = rows::durably(&mut self.writer(), |c| rows::insert(c, &batch, now))?;
+        let outbox_id = *ids.last().expect("the batch ends with the request row");
+        tracing::info!(
+            row = outbox_id,
+            photos = photos.len(),
+            "request saved to outbox"
+        );
+        Ok(SubmitReceipt { outbox_id, uuid })
+    }
+
+    /// Queues a rating (1–5 stars) of one of my answered or closed requests.
+    /// Writes: `outbox`. Errors: `invalid_input`, `not_found`, `storage`.
+    pub fn rate_request(
+        &self,
+        id: &str,
+        stars: u8,
+        comment: Option<&str>,
+    ) -> Result<SubmitReceipt, Error> {
+        if !(1..=5).contains(&stars) {
+            return Err(refuse("Số sao phải từ 1 đến 5."));
+        }
+        let detail = self.my_request(id)?;
+        if !detail.can_rate {
+            return Err(refuse(
+                "Chỉ đánh giá được phản ánh đã có trả lời và chưa đánh giá.",
+            ));
+        }
+        let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+        if comment.is_some_and(|c| c.chars().count() > MAX_TEXT) {
+            return Err(refuse(format!("Nhận xét dài quá {MAX_TEXT} ký tự.")));
+        }
+        self.queue_one(
+            OutboxKind::Rating,
+            payload::encode(&RatingPayload {
+                request_id: detail.id,
+                stars,
+                comment: comment.map(str::to_string),
+            })?,
+        )
+    }
+
+    /// Queues reopening one of my answered or closed requests, with a reason.
+    /// Writes: `outbox`. Errors: `invalid_input`, `not_found`, `storage`.
+    pub fn reopen_request(&self, id: &str, reason: &str) -> Result<SubmitReceipt, Error> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > MAX_TEXT {
+            return Err(refuse(format!(
+                "Cần nêu lý do mở lại (tối đa {MAX_TEXT} ký tự)."
+            )));
+        }
+        let detail = self.my_request(id)?;
+        if !detail.can_reopen {
+            return Err(refuse(
+                "Chỉ mở lại được phản ánh đã có trả lời hoặc đã đóng.",
+            ));
+        }
+        self.queue_one(
+            OutboxKind::Reopen,
+            payload::encode(&ReopenPayload {
+                request_id: detail.id,
+                reason: reason.to_string(),
+            })?,
+        )
+    }
+
+    /// Queues "tôi cũng gặp" on a public request (once per device: a repeat
+    /// is acknowledged by the server without counting twice). Writes:
+    /// `outbox`. Errors: `invalid_input` (blank id), `storage`.
+    pub fn support_request(&self, id: &str) -> Result<SubmitReceipt, Error> {
+        let id = id.trim();
+        if id.is_empty() {
+            return Err(refuse("Thiếu mã phản ánh."));
+        }
+        self.queue_one(
+            OutboxKind::Support,
+            payload::encode(&SupportPayload {
+                request_id: id.to_string(),
+            })?,
+        )
+    }
+
+    /// Saves one independent outbox row durably.
+    fn queue_one(&self, kind: OutboxKind, payload: String) -> Result<SubmitReceipt, Error> {
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let row = NewRow {
+            uuid: uuid.clone(),
+            kind,
+            payload,
+            depends_on: vec![],
+        };
+        let now = self.inner.clock.now();
+        let ids = rows::durably(&mut self.writer(), |c| rows::insert(c, &[row], now))?;
+        let outbox_id = *ids.first().expect("one row inserted");
+        Ok(SubmitReceipt { outbox_id, uuid })
+    }
+
+    /// The outbox: every unsent or refused row and the most recent sent ones,
+    /// in sending order. Reads only. Errors: `storage`.
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>, Error> {
+        let listed = self.read(|c| rows::listing(c, RECENT_DONE))?;
+        Ok(listed.iter().map(entry).collect())
+    }
+
+    /// Sends the outbox now (a user-initiated drain: due times are ignored,
+    /// two inline retries). Network problems do not fail the call: they are in
+    /// [`DrainReport::last_error`] and the rows wait. Writes: `outbox`,
+    /// `draft_photos`, `settings` (device id). Errors: `not_configured` (no
+    /// server URL), `storage`.
+    pub async fn drain(
+        &self,
+        progress: &(dyn Fn(DrainProgress) + Send + Sync),
+    ) -> Result<DrainReport, Error> {
+        self.drain_with(DrainPolicy::default(), progress).await
+    }
+
+    /// [`Core::drain`] with an explicit policy (e.g. no inline retries right
+    /// after a submit, or honouring due times from a background timer).
+    /// Errors: as [`Core::drain`].
+    pub async fn drain_with(
+        &self,
+        policy: DrainPolicy,
+        progress: &(dyn Fn(DrainProgress) + Send + Sync),
+    ) -> Result<DrainReport, Error> {
+        let url = self
+            .server_url()?
+            .ok_or(Error::NotConfigured { what: "server_url" })?;
+        let transport = HttpTransport::new(&url)?;
+        let _turn = self.sync_turn().await;
+        self.drain_locked(&transport, policy, progress).await
+    }
+
+    /// The drain, with the sync gate already held.
+    pub(crate) async fn drain_locked<T: Transport>(
+        &self,
+        transport: &T,
+        policy: DrainPolicy,
+        progress: &(dyn Fn(DrainProgress) + Send + Sync),
+    ) -> Result<DrainReport, Error> {
+        let unsent = self.read(rows::unsent)?;
+        if unsent.is_empty() {
+            return Ok(DrainReport::default());
+        }
+        let needs_device = unsent.iter().any(|r| r.kind != OutboxKind::Upload);
+        let mut early_error = None;
+        let device = if needs_device {
+            match self.ensure_device(transport).await {
+                Ok(d) => Some(d),
+                Err(e) if matches!(e, Error::Storage { .. } | Error::CorruptRow { .. }) => {
+                    return Err(e);
+                }
+                Err(e) => {
+                    early_error = Some(e.to_body());
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let api_key = self
+            .read(|c| settings::get(c, settings::API_KEY))?
+            .unwrap_or_else(|| settings::DEFAULT_API_KEY.to_string());
+        let env = Env {
+            db: self.writer_mutex(),
+            transport,
+            clock: self.inner.clock.as_ref(),
+            rng: &self.inner.rng,
+            api_key,
+            device,
+        };
+        let mut report = outbox::drain(&env, policy, progress).await?;
+        if report.last_error.is_none() && report.pending > 0 {
+            report.last_error = early_error;
+        }
+        Ok(report)
+    }
+
+    /// The key of this profile's device token in the secret store.
+    fn secret_key(&self) -> Result<String, Error> {
+        let conn = self.writer();
+        let id = match settings::get(&conn, settings::PROFILE_ID)? {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::new_v4().to_string();
+                settings::set(&conn, settings::PROFILE_ID, &id)?;
+                id
+            }
+        };
+        Ok(format!("device:{id}"))
+    }
+
+    /// The device's credentials, registering the device on first need.
+    /// Errors: `internal` (no secret store), `offline`, `server_unavailable`,
+    /// `bad_response`, `storage`.
+    async fn ensure_device<T: Transport>(&self, transport: &T) -> Result<DeviceCreds, Error> {
+        if let Some(creds) = self.device_creds()? {
+            return Ok(creds);
+        }
+        let store = self.secret_store()?;
+        let key = self.secret_key()?;
+        let answer = transport
+            .send(&Call {
+                resource: "device",
+                method: Method::Post,
+                path: "/api/v1/devices".into(),
+                headers: vec![],
+                body: Vec::new(),
+            })
+            .await?;
+        if answer.status >= 500 {
+            return Err(Error::ServerUnavailable {
+                resource: "device".into(),
+                status: answer.status,
+            });
+        }
+        if !(200..300).contains(&answer.status) {
+            return Err(Error::BadResponse {
+                resource: "device".into(),
+                reason: format!("HTTP {}", answer.status),
+            });
+        }
+        let device: Device =
+            serde_json::from_slice(&answer.body).map_err(|e| Error::BadResponse {
+                resource: "device".into(),
+                reason: e.to_string(),
+            })?;
+        store.set(&key, &device.token)?;
+        settings::set(&self.writer(), settings::DEVICE_ID, &device.device_id)?;
+        tracing::info!("device registered");
+        Ok(DeviceCreds {
+            device_id: device.device_id,
+            token: device.token,
+        })
+    }
+
+    /// The stored credentials, if the device is registered. Errors: `internal`
+    /// (secret store failure), `storage`.
+    fn device_creds(&self) -> Result<Option<DeviceCreds>, Error> {
+        let Some(device_id) = self.read(|c| settings::get(c, settings::DEVICE_ID))? else {
+            return Ok(None);
+        };
+        let Some(store) = self.inner.secrets.as_ref() else {
+            return Ok(None);
+        };
+        let key = self.secret_key()?;
+        Ok(store
+            .get(&key)?
+            .map(|token| DeviceCreds { device_id, token }))
+    }
+
+    /// The secret store, or the reason there is none.
+    fn secret_store(&self) -> Result<Arc<dyn crate::secrets::SecretStore>, Error> {
+        self.inner.secrets.clone().ok_or_else(|| Error::Secret {
+            reason: "no platform secret store on this machine".into(),
+        })
+    }
+
+    /// The device bearer token, if registered (for the my_requests pull).
+    pub(crate) fn device_token(&self) -> Result<Option<String>, Error> {
+        Ok(self.device_creds()?.map(|c| c.token))
+    }
+
+    /// "Của tôi": cached requests merged with the ones still in the outbox
+    /// (`queued`), refused ones (`failed`) and sent ones the feed has not
+    /// brought yet (`submitted`); newest first. Reads only. Errors: `storage`.
+    pub fn my_requests(&self) -> Result<MyRequestList, Error> {
+        self.read(|conn| {
+            let cached = my_requests::all(conn)?;
+            let requests = rows::of_kind(conn, OutboxKind::Request)?;
+            let busy = busy_requests(conn)?;
+            let mut by_remote: HashMap<String, &OutboxRow> = HashMap::new();
+            let mut items = Vec::new();
+            for row in &requests {
+                if let Some(remote) = &row.remote_id {
+                    by_remote.insert(remote.clone(), row);
+                }
+            }
+            for item in &cached {
+                let id = &item.request.service_request_id;
+                items.push(MyRequestSummary {
+                    id: id.clone(),
+                    local_uuid: by_remote.get(id).map(|r| r.uuid.clone()),
+                    service_name: item.request.service_name.clone(),
+                    excerpt: excerpt(item.request.description.as_deref().unwrap_or("")),
+                    detailed_status: item.request.detailed_status.as_str().to_string(),
+                    requested_at: item.request.requested_datetime,
+                    deadline: item.request.expected_datetime,
+                    pending: busy.contains_key(id),
+                });
+            }
+            for row in &requests {
+                let known = row
+                    .remote_id
+                    .as_ref()
+                    .is_some_and(|r| cached.iter().any(|c| &c.request.service_request_id == r));
+                if known {
+                    continue;
+                }
+                let p: RequestPayload = payload::decode(&row.payload)?;
+                let (id, status, pending) = local_status(row);
+                items.push(MyRequestSummary {
+                    id,
+                    local_uuid: Some(row.uuid.clone()),
+                    service_name: p.service_name.clone(),
+                    excerpt: excerpt(&p.description),
+                    detailed_status: status.to_string(),
+                    requested_at: row.created_at,
+                    deadline: None,
+                    pending,
+                });
+            }
+            items.sort_by(|a, b| b.requested_at.cmp(&a.requested_at).then(a.id.cmp(&b.id)));
+            Ok(MyRequestList {
+                items,
+                freshness: freshness(conn, "my_requests", "device")?,
+            })
+        })
+    }
+
+    /// One of my requests by server id or local uuid, with its timeline,
+    /// answer, deadline and what the user may do next. Reads only. Errors:
+    /// `not_found`, `storage`.
+    pub fn my_request(&self, id: &str) -> Result<MyRequestDetail, Error> {
+        self.read(|conn| {
+            let busy = busy_requests(conn)?;
+            let row = match rows::by_uuid(conn, id)? {
+                Some(r) if r.kind == OutboxKind::Request => Some(r),
+                _ => rows::of_kind(conn, OutboxKind::Request)?
+                    .into_iter()
+                    .find(|r| r.remote_id.as_deref() == Some(id)),
+            };
+            let server_id = row
+                .as_ref()
+                .and_then(|r| r.remote_id.clone())
+                .unwrap_or_else(|| id.to_string());
+            if let Some(item) = my_requests::get(conn, &server_id)? {
+                return Ok(detail_of(
+                    item,
+                    row.map(|r| r.uuid),
+                    busy.contains_key(&server_id),
+                ));
+            }
+            let Some(row) = row else {
+                return Err(Error::NotFound {
+                    what: "request",
+                    key: id.to_string(),
+                });
+            };
+            let p: RequestPayload = payload::decode(&row.payload)?;
+            let (shown_id, status, pending) = local_status(&row);
+            Ok(MyRequestDetail {
+                id: shown_id,
+                local_uuid: Some(row.uuid.clone()),
+                request: None,
+                service_name: p.service_name,
+                description: p.description,
+                detailed_status: status.to_string(),
+                timeline: Vec::new(),
+                answer: None,
+                deadline: None,
+                can_rate: false,
+                can_reopen: false,
+                rating: None,
+                reopen_count: 0,
+                pending,
+                error: (row.state == OutboxState::FailedPermanent)
+                    .then(|| row.last_error.clone())
+                    .flatten(),
+            })
+        })
+    }
+
+    /// Public requests of the home ward, newest first, from the cache (synced
+    /// by [`Core::sync`]). Reads only. Errors: `not_configured` (no home unit),
+    /// `storage`.
+    pub fn public_requests(&self) -> Result<Vec<PublicRequest>, Error> {
+        let unit = self
+            .read(settings::home_unit)?
+            .ok_or(Error::NotConfigured { what: "home_unit" })?;
+        let list = self.read(|c| public_requests::of_unit(c, &unit))?;
+        Ok(list.iter().map(public_of).collect())
+    }
+
+    /// Pulls services (and their forms), my requests (unless request-kind
+    /// outbox rows are unsent) and the home ward's public requests. Returns
+    /// the status changes of my requests. Called by `sync` with the gate held.
+    pub(crate) async fn pull_requests<T: Transport>(
+        &self,
+        transport: &T,
+        with_device: bool,
+        progress: &(dyn Fn(crate::sync::PageProgress) + Send + Sync),
+    ) -> Result<(Vec<crate::sync::Outcome>, Vec<RequestStatusChange>), Error> {
+        let mut outcomes = Vec::new();
+        let result = self.pull_services(transport).await;
+        self.record("services", "all", &result)?;
+        outcomes.push(result?);
+        let mut changes = Vec::new();
+        let gated = self.read(|c| rows::has_unsent(c, &MY_KINDS))?;
+        if with_device && !gated {
+            let before: HashMap<String, String> =
+                self.read(my_requests::statuses)?.into_iter().collect();
+            let pulled = crate::sync::run(
+                self.writer_mutex(),
+                transport,
+                &[Resource::MyRequests],
+                progress,
+            )
+            .await?;
+            outcomes.extend(pulled);
+            for item in self.read(my_requests::all)? {
+                let id = &item.request.service_request_id;
+                let now = item.request.detailed_status.as_str();
+                if before.get(id).is_some_and(|old| old != now) {
+                    changes.push(RequestStatusChange {
+                        request_id: id.clone(),
+                        service_name: item.request.service_name.clone(),
+                        detailed_status: now.to_string(),
+                    });
+                }
+            }
+        } else if gated {
+            tracing::info!("my_requests not applied: outbox rows pending");
+        }
+        if let Some(unit) = self.read(settings::home_unit)? {
+            let result = self.pull_public(transport, &unit).await;
+            self.record("public_requests", &unit, &result)?;
+            outcomes.push(result?);
+        }
+        Ok((outcomes, changes))
+    }
+
+    /// Records a non-paged pull's success or failure in `sync_state`.
+    fn record<T>(
+        &self,
+        resource: &str,
+        scope: &str,
+        result: &Result<T, Error>,
+    ) -> Result<(), Error> {
+        let conn = self.writer();
+        match result {
+            Ok(_) => sync_state::mark_success(&conn, resource, scope, self.inner.clock.now()),
+            Err(e) => {
+                let offline = matches!(
+                    e.code(),
+                    crate::ErrorCode::Offline | crate::ErrorCode::ServerUnavailable
+                );
+                sync_state::mark_failure(&conn, resource, scope, Some(&e.to_body()), offline)
+            }
+        }
+    }
+
+    /// GETs `services.json` and every service's form, then replaces the cache.
+    async fn pull_services<T: Transport>(
+        &self,
+        transport: &T,
+    ) -> Result<crate::sync::Outcome, Error> {
+        let list: Vec<Service> =
+            get_json(transport, "services", "/open311/v2/services.json", vec![]).await?;
+        let mut full = Vec::with_capacity(list.len());
+        for service in list {
+            let definition = if service.metadata {
+                let path = format!(
+                    "/open311/v2/services/{}.json",
+                    url::form_urlencoded::byte_serialize(service.service_code.as_bytes())
+                        .collect::<String>()
+                );
+                Some(get_json::<ServiceDefinition, T>(transport, "services", &path, vec![]).await?)
+            } else {
+                None
+            };
+            full.push((service, definition));
+        }
+        let n = u32::try_from(full.len()).unwrap_or(u32::MAX);
+        let mut conn = self.writer();
+        let tx = conn
+            .transaction()
+            .map_err(Error::storage("services begin"))?;
+        services::replace(&tx, &full)?;
+        tx.commit().map_err(Error::storage("services commit"))?;
+        Ok(crate::sync::Outcome {
+            resource: "services",
+            pages: 1,
+            items: n,
+            deleted: 0,
+            not_modified: false,
+        })
+    }
+
+    /// GETs the public requests of `unit` and replaces its cache.
+    async fn pull_public<T: Transport>(
+        &self,
+        transport: &T,
+        unit: &str,
+    ) -> Result<crate::sync::Outcome, Error> {
+        let list: Vec<ServiceRequest> = get_json(
+            transport,
+            "public_requests",
+            "/open311/v2/requests.json",
+            vec![("unit", unit.to_string())],
+        )
+        .await?;
+        let n = u32::try_from(list.len()).unwrap_or(u32::MAX);
+        let mut conn = self.writer();
+        let tx = conn.transaction().map_err(Error::storage("public begin"))?;
+        public_requests::replace(&tx, unit, &list)?;
+        tx.commit().map_err(Error::storage("public commit"))?;
+        Ok(crate::sync::Outcome {
+            resource: "public_requests",
+            pages: 1,
+            items: n,
+            deleted: 0,
+            not_modified: false,
+        })
+    }
+}
+
+/// GETs a JSON document. Errors: `offline`, `server_unavailable`, `bad_response`.
+async fn get_json<D: serde::de::DeserializeOwned, T: Transport>(
+    transport: &T,
+    resource: &'static str,
+    path: &str,
+    query: Vec<(&'static str, String)>,
+) -> Result<D, Error> {
+    let response = transport
+        .get(&Request {
+            resource,
+            path: path.to_string(),
+            query,
+            if_none_match: None,
+        })
+        .await?;
+    match response.status {
+        200 => serde_json::from_slice(&response.body).map_err(|e| Error::BadResponse {
+            resource: resource.to_string(),
+            reason: format!("unparseable body: {e}"),
+        }),
+        status @ 500..=599 => Err(Error::ServerUnavailable {
+            resource: resource.to_string(),
+            status,
+        }),
+        status => Err(Error::BadResponse {
+            resource: resource.to_string(),
+            reason: format!("unexpected HTTP status {status}"),
+        }),
+    }
+}
+
+/// Server ids with an unsent rating, reopen or support row.
+fn busy_requests(conn: &rusqlite::Connection) -> Result<HashMap<String, ()>, Error> {
+    let mut busy = HashMap::new();
+    for row in rows::unsent(conn)? {
+        let id = match row.kind {
+            OutboxKind::Rating => payload::decode::<RatingPayload>(&row.payload)?.request_id,
+            OutboxKind::Reopen => payload::decode::<ReopenPayload>(&row.payload)?.request_id,
+            OutboxKind::Support => payload::decode::<SupportPayload>(&row.payload)?.request_id,
+            _ => continue,
+        };
+        busy.insert(id, ());
+    }
+    Ok(busy)
+}
+
+/// Shown id, status and pending flag of a request known only from the outbox.
+fn local_status(row: &OutboxRow) -> (String, &'static str, bool) {
+    match row.state {
+        OutboxState::Pending | OutboxState::Sending => (row.uuid.clone(), "queued", true),
+        OutboxState::FailedPermanent => (row.uuid.clone(), "failed", false),
+        OutboxState::Done => (
+            row.remote_id.clone().unwrap_or_else(|| row.uuid.clone()),
+            "submitted",
+            false,
+        ),
+    }
+}
+
+/// The detail of a cached request.
+fn detail_of(item: MyRequest, local_uuid: Option<String>, pending: bool) -> MyRequestDetail {
+    let status = item.request.detailed_status;
+    let settled = matches!(
+        status,
+        congdan_protocol::open311::DetailedStatus::Answered
+            | congdan_protocol::open311::DetailedStatus::Closed
+    );
+    MyRequestDetail {
+        id: item.request.service_request_id.clone(),
+        local_uuid,
+        service_name: item.request.service_name.clone(),
+        description: item.request.description.clone().unwrap_or_default(),
+        detailed_status: status.as_str().to_string(),
+        timeline: item.timeline,
+        answer: item.answer,
+        deadline: item.request.expected_datetime,
+        can_rate: settled && item.rating.is_none() && !pending,
+        can_reopen: settled && !pending,
+        rating: item.rating,
+        reopen_count: item.reopen_count,
+        pending,
+        error: None,
+        request: Some(item.request),
+    }
+}
+
+/// A public request row.
+fn public_of(r: &ServiceRequest) -> PublicRequest {
+    PublicRequest {
+        id: r.service_request_id.clone(),
+        service_name: r.service_name.clone(),
+        excerpt: excerpt(r.description.as_deref().unwrap_or("")),
+        detailed_status: r.detailed_status.as_str().to_string(),
+        requested_at: r.requested_datetime,
+        address: r.address.clone(),
+        support_count: r.support_count,
+        lat: r.lat,
+        long: r.long,
+    }
+}
+
+/// An outbox row for the UI.
+fn entry(row: &OutboxRow) -> OutboxEntry {
+    let summary = match row.kind {
+        OutboxKind::Upload => "Ảnh đính kèm".to_string(),
+        OutboxKind::Request => match payload::decode::<RequestPayload>(&row.payload) {
+            Ok(p) => format!("Phản ánh: {}", p.service_name),
+            Err(_) => "Phản ánh".to_string(),
+        },
+        OutboxKind::Rating => "Đánh giá câu trả lời".to_string(),
+        OutboxKind::Reopen => "Mở lại phản ánh".to_string(),
+        OutboxKind::Support => "Tôi cũng gặp".to_string(),
+    };
+    OutboxEntry {
+        id: row.id,
+        uuid: row.uuid.clone(),
+        kind: row.kind,
+        summary,
+        state: row.state,
+        attempts: row.attempts,
+        next_attempt_at: row.next_attempt_at,
+        last_error: row.last_error.clone(),
+        remote_id: row.remote_id.clone(),
+    }
+}
+
+/// Checks the draft's answers against the service form; returns them in form order.
+fn check_attributes(
+    draft: &RequestDraft,
+    definition: Option<&ServiceDefinition>,
+) -> Result<Vec<AttributePayload>, Error> {
+    let empty = Vec::new();
+    let questions = definition.map(|d| &d.attributes).unwrap_or(&empty);
+    for answer in &draft.attributes {
+        if !questions
+            .iter()
+            .any(|q| q.code == answer.code && q.variable)
+        {
+            return Err(refuse(format!(
+                "Câu hỏi {} không có trong mẫu của dịch vụ này.",
+                answer.code
+            )));
+        }
+    }
+    let mut out = Vec::new();
+    let mut ordered: Vec<_> = questions.iter().filter(|q| q.variable).collect();
+    ordered.sort_by_key(|q| q.order);
+    for q in ordered {
+        let values: Vec<String> = draft
+            .attributes
+            .iter()
+            .filter(|a| a.code == q.code)
+            .flat_map(|a| a.values.iter())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            if q.required {
+                return Err(refuse(format!("Chưa trả lời: {}.", q.description)));
+            }
+            continue;
+        }
+        if q.datatype != Datatype::Multivaluelist && values.len() > 1 {
+            return Err(refuse(format!("{}: chỉ chọn một giá trị.", q.description)));
+        }
+        for v in &values {
+            let ok = match q.datatype {
+                Datatype::String => v.chars().count() <= MAX_LINE && !v.contains('\n'),
+                Datatype::Text => v.chars().count() <= MAX_TEXT,
+                Datatype::Number => v.parse::<f64>().is_ok_and(f64::is_finite),
+                Datatype::Datetime => DateTime::parse_from_rfc3339(v).is_ok(),
+                Datatype::Singlevaluelist | Datatype::Multivaluelist => {
+                    q.values.iter().any(|allowed| &allowed.key == v)
+                }
+            };
+            if !ok {
+                return Err(refuse(format!(
+                    "{} không hợp lệ: {}.",
+                    q.description, q.datatype_description
+                )));
+            }
+        }
+        out.push(AttributePayload {
+            code: q.code.clone(),
+            values,
+            multi: q.datatype == Datatype::Multivaluelist,
+        });
+    }
+    Ok(out)
+}
