@@ -25,6 +25,7 @@ pub mod images;
 pub mod officers;
 pub mod open311;
 pub mod residents;
+pub mod revalidate;
 pub mod secrets;
 pub mod storage;
 pub mod uploads;

@@ -717,13 +717,25 @@ impl Core {
         }
     }
 
-    /// GETs `services.json` and every service's form, then replaces the cache.
+    /// GETs `services.json` (conditionally, with the stored ETag) and, when the
+    /// list changed, every service's form, then replaces the cache. A 304 keeps
+    /// the cache as it is: forms are refreshed together with their list.
     async fn pull_services<T: Transport>(
         &self,
         transport: &T,
     ) -> Result<crate::sync::Outcome, Error> {
-        let list: Vec<Service> =
-            get_json(transport, "services", "/open311/v2/services.json", vec![]).await?;
+        let etag = self.read(|c| sync_state::get(c, "services", "all"))?.etag;
+        let Some((list, etag)) = get_json_if_changed::<Vec<Service>, T>(
+            transport,
+            "services",
+            "/open311/v2/services.json",
+            vec![],
+            etag,
+        )
+        .await?
+        else {
+            return Ok(not_modified("services"));
+        };
         let mut full = Vec::with_capacity(list.len());
         for service in list {
             let definition = if service.metadata {
@@ -744,6 +756,7 @@ impl Core {
             .transaction()
             .map_err(Error::storage("services begin"))?;
         services::replace(&tx, &full)?;
+        sync_state::advance(&tx, "services", "all", "0", etag.as_deref())?;
         tx.commit().map_err(Error::storage("services commit"))?;
         Ok(crate::sync::Outcome {
             resource: "services",
@@ -754,23 +767,32 @@ impl Core {
         })
     }
 
-    /// GETs the public requests of `unit` and replaces its cache.
+    /// GETs the public requests of `unit` (conditionally, with the stored ETag)
+    /// and replaces its cache when they changed.
     async fn pull_public<T: Transport>(
         &self,
         transport: &T,
         unit: &str,
     ) -> Result<crate::sync::Outcome, Error> {
-        let list: Vec<ServiceRequest> = get_json(
+        let etag = self
+            .read(|c| sync_state::get(c, "public_requests", unit))?
+            .etag;
+        let Some((list, etag)) = get_json_if_changed::<Vec<ServiceRequest>, T>(
             transport,
             "public_requests",
             "/open311/v2/requests.json",
             vec![("unit", unit.to_string())],
+            etag,
         )
-        .await?;
+        .await?
+        else {
+            return Ok(not_modified("public_requests"));
+        };
         let n = u32::try_from(list.len()).unwrap_or(u32::MAX);
         let mut conn = self.writer();
         let tx = conn.transaction().map_err(Error::storage("public begin"))?;
         public_requests::replace(&tx, unit, &list)?;
+        sync_state::advance(&tx, "public_requests", unit, "0", etag.as_deref())?;
         tx.commit().map_err(Error::storage("public commit"))?;
         Ok(crate::sync::Outcome {
             resource: "public_requests",
@@ -780,6 +802,41 @@ impl Core {
             not_modified: false,
         })
     }
+}
+
+/// The outcome of a conditional GET the server answered with 304.
+fn not_modified(resource: &'static str) -> crate::sync::Outcome {
+    crate::sync::Outcome {
+        resource,
+        pages: 0,
+        items: 0,
+        deleted: 0,
+        not_modified: true,
+    }
+}
+
+/// GETs a JSON document unless it still has `etag`: `None` on 304, else the
+/// document and its new ETag. Errors: as [`get_json`].
+async fn get_json_if_changed<D: serde::de::DeserializeOwned, T: Transport>(
+    transport: &T,
+    resource: &'static str,
+    path: &str,
+    query: Vec<(&'static str, String)>,
+    etag: Option<String>,
+) -> Result<Option<(D, Option<String>)>, Error> {
+    let response = transport
+        .get(&Request {
+            resource,
+            path: path.to_string(),
+            query,
+            if_none_match: etag,
+        })
+        .await?;
+    if response.status == 304 {
+        return Ok(None);
+    }
+    let etag = response.etag.clone();
+    Ok(Some((decode_json(resource, response)?, etag)))
 }
 
 /// GETs a JSON document. Errors: `offline`, `server_unavailable`, `bad_response`.
@@ -797,6 +854,15 @@ async fn get_json<D: serde::de::DeserializeOwned, T: Transport>(
             if_none_match: None,
         })
         .await?;
+    decode_json(resource, response)
+}
+
+/// The JSON body of a 200 answer. Errors: `server_unavailable` (5xx),
+/// `bad_response` (other statuses, unparseable bodies).
+fn decode_json<D: serde::de::DeserializeOwned>(
+    resource: &'static str,
+    response: crate::sync::Response,
+) -> Result<D, Error> {
     match response.status {
         200 => serde_json::from_slice(&response.body).map_err(|e| Error::BadResponse {
             resource: resource.to_string(),

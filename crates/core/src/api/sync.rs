@@ -23,7 +23,14 @@ impl Core {
             .transaction()
             .map_err(Error::storage("set server begin"))?;
         if settings::server_url(&tx)?.as_deref() != Some(normalized.as_str()) {
-            for r in ["units", "procedures", "news", "my_requests", "services"] {
+            for r in [
+                "units",
+                "procedures",
+                "news",
+                "my_requests",
+                "services",
+                "public_requests",
+            ] {
                 sync_state::reset(&tx, r)?;
             }
             settings::set(&tx, settings::SERVER_URL, &normalized)?;

@@ -42,16 +42,18 @@ pub const ROUTES: &[&str] = &[
 ];
 
 /// The Open311 router, to be nested under [`OPEN311_PREFIX`]. Body limits are
-/// set by the caller: `requests.{format}` takes photos.
+/// set by the caller: `requests.{format}` takes photos. GET answers carry a
+/// body-hash ETag and honour `If-None-Match` ([`crate::revalidate`]).
 pub fn router() -> Router<AppState> {
     services::router()
         .merge(requests::router())
+        .layer(axum::middleware::from_fn(crate::revalidate::etag_from_body))
         .fallback(no_route)
 }
 
 /// Routes that accept large bodies (multipart photos), for the body-limit layer.
 pub fn upload_router() -> Router<AppState> {
-    requests::upload_router()
+    requests::upload_router().layer(axum::middleware::from_fn(crate::revalidate::etag_from_body))
 }
 
 async fn no_route(format: Format) -> Response {
