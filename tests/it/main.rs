@@ -5,4 +5,5 @@ mod cli;
 mod e2e;
 mod ingest;
 mod open311;
+mod outbox;
 mod sync;

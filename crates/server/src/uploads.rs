@@ -80,6 +80,20 @@ async fn append(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let offset = number(&headers, "upload-offset", "Thiếu hoặc sai Upload-Offset.")?;
+    // Run to the end even when the client goes away mid-request (hyper drops the
+    // handler then): a stored last chunk must also be checked and marked complete,
+    // or the upload would look finished (offset = length) and never be usable.
+    tokio::spawn(append_to_end(state, id, offset, body))
+        .await
+        .map_err(|e| AppError::Storage(crate::storage::StorageError::Worker(e.to_string())))?
+}
+
+async fn append_to_end(
+    state: AppState,
+    id: String,
+    offset: u64,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let outcome = state
         .storage
         .append_upload(id.clone(), offset, body.to_vec())
@@ -91,29 +105,51 @@ async fn append(
         Append::TooLong => return Err(AppError::TooLarge),
     };
     if upload.offset == upload.length {
-        let bytes = state
-            .storage
-            .upload_bytes(id.clone())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let verdict = tokio::task::spawn_blocking(move || crate::images::check_image(&bytes))
-            .await
-            .map_err(|e| AppError::Storage(crate::storage::StorageError::Worker(e.to_string())))?;
-        let ok = verdict.is_ok();
-        state.storage.finish_upload(id, ok).await?;
-        if let Err(reason) = verdict {
-            tracing::info!(%reason, "discarded an upload that is not an image");
-            return Err(AppError::NotImage);
-        }
+        finalize(&state, id).await?;
     }
     Ok((StatusCode::NO_CONTENT, offsets(&upload)).into_response())
+}
+
+/// Checks a fully received upload as an image and keeps it, or discards it.
+/// Errors: `NotImage` (discarded), storage errors.
+async fn finalize(state: &AppState, id: String) -> Result<(), AppError> {
+    let bytes = state
+        .storage
+        .upload_bytes(id.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let verdict = tokio::task::spawn_blocking(move || crate::images::check_image(&bytes))
+        .await
+        .map_err(|e| AppError::Storage(crate::storage::StorageError::Worker(e.to_string())))?;
+    state.storage.finish_upload(id, verdict.is_ok()).await?;
+    if let Err(reason) = verdict {
+        tracing::info!(%reason, "discarded an upload that is not an image");
+        return Err(AppError::NotImage);
+    }
+    Ok(())
 }
 
 async fn status(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let upload = state.storage.upload(id).await?.ok_or(AppError::NotFound)?;
+    let mut upload = state
+        .storage
+        .upload(id.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if upload.offset == upload.length && !upload.complete {
+        // All bytes arrived but the check never ran (the server stopped in
+        // between): finish it now, so the client's resume sees a usable upload.
+        let task_state = state.clone();
+        let task_id = id.clone();
+        tokio::spawn(async move { finalize(&task_state, task_id).await })
+            .await
+            .map_err(|e| {
+                AppError::Storage(crate::storage::StorageError::Worker(e.to_string()))
+            })??;
+        upload = state.storage.upload(id).await?.ok_or(AppError::NotFound)?;
+    }
     Ok((
         StatusCode::OK,
         offsets(&upload),

@@ -1,0 +1,212 @@
+//! Submissions arrive exactly once: through a proxy that drops, cuts and fails
+//! requests (also after the server committed), and with the client killed (SIGKILL)
+//! at random points of its drain. Real server binary, real client core and CLI.
+
+use congdan_core::secrets::MemoryStore;
+use congdan_core::{AttributeAnswer, Core, CoreOptions, FakeClock, OutboxState, RequestDraft};
+use congdan_tests::faults::FaultProxy;
+use congdan_tests::server::TestServer;
+use congdan_tests::{bin_path, workspace_root};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const SERVICE: &str = "chieu-sang-cong-cong";
+
+/// A profile synced against `server` (units, services, home unit 00004), with a fake
+/// clock so backoff waits cost nothing and an in-memory secret store.
+async fn ready_profile(db: &std::path::Path, server: &TestServer) -> Core {
+    let core = Core::open_with(
+        db,
+        CoreOptions {
+            clock: Arc::new(FakeClock::new(chrono::Utc::now())),
+            seed: Some(2026),
+            secrets: Some(Arc::new(MemoryStore::new())),
+        },
+    )
+    .unwrap();
+    core.set_server_url(&server.url()).unwrap();
+    core.sync(&|_| {}).await.unwrap();
+    core.set_home_unit("00004").unwrap();
+    core.sync(&|_| {}).await.unwrap();
+    core
+}
+
+fn description(n: usize) -> String {
+    format!("Cột đèn số {n} trên phố Đội Cấn không sáng từ tối qua.")
+}
+
+fn submit_with_photo(core: &Core, n: usize, photo: &[u8]) {
+    let prepared = core.prepare_photo(photo).unwrap();
+    core.submit_request(&RequestDraft {
+        service_code: SERVICE.into(),
+        description: description(n),
+        attributes: vec![AttributeAnswer {
+            code: "tinh_trang".into(),
+            values: vec!["khong-sang".into()],
+        }],
+        lat: Some(21.0341),
+        long: Some(105.8372),
+        address: None,
+        village: Some("Tổ dân phố số 5".into()),
+        photo_ids: vec![prepared.id],
+    })
+    .unwrap();
+}
+
+fn photo() -> Vec<u8> {
+    std::fs::read(workspace_root().join("src-tauri/icons/128x128.png")).unwrap()
+}
+
+/// How many times each description arrived on the server, and how many carry a photo.
+async fn arrived(server: &TestServer) -> (HashMap<String, usize>, usize) {
+    let url = format!(
+        "{}/open311/v2/requests.json?service_code={SERVICE}",
+        server.url()
+    );
+    let list: Vec<serde_json::Value> = reqwest::get(url).await.unwrap().json().await.unwrap();
+    let mut seen = HashMap::new();
+    let mut with_photo = 0;
+    for r in &list {
+        *seen
+            .entry(r["description"].as_str().unwrap_or_default().to_string())
+            .or_insert(0) += 1;
+        if r["media_url"].as_str().is_some_and(|m| !m.is_empty()) {
+            with_photo += 1;
+        }
+    }
+    (seen, with_photo)
+}
+
+fn assert_each_once(seen: &HashMap<String, usize>, count: usize) {
+    for n in 0..count {
+        assert_eq!(
+            seen.get(&description(n)).copied(),
+            Some(1),
+            "submission {n} arrived {:?} times",
+            seen.get(&description(n))
+        );
+    }
+    assert_eq!(
+        seen.values().sum::<usize>(),
+        count,
+        "extra requests arrived"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundred_submissions_with_photos_arrive_exactly_once_through_faults() {
+    const COUNT: usize = 500;
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = ready_profile(&dir.path().join("field.db"), &server).await;
+
+    let photo = photo();
+    for n in 0..COUNT {
+        submit_with_photo(&core, n, &photo);
+    }
+    assert_eq!(core.outbox().unwrap().len(), 2 * COUNT);
+
+    let proxy = FaultProxy::start(&server.url(), 30, 42).await.unwrap();
+    core.set_server_url(&proxy.url()).unwrap();
+    let mut rounds = 0;
+    loop {
+        let report = core.drain(&|_| {}).await.unwrap();
+        assert_eq!(report.failed_permanent, 0, "{report:?}");
+        if report.pending == 0 {
+            break;
+        }
+        rounds += 1;
+        assert!(rounds < 200, "outbox never emptied: {report:?}");
+    }
+
+    let faults = proxy.counts();
+    for (kind, n) in [
+        ("dropped", &faults.dropped),
+        ("lost after commit", &faults.lost_after_commit),
+        ("500 before", &faults.error_before),
+        ("500 after commit", &faults.error_after_commit),
+    ] {
+        assert!(
+            n.load(Ordering::SeqCst) > 10,
+            "too few '{kind}' faults to prove anything"
+        );
+    }
+    let (seen, with_photo) = arrived(&server).await;
+    assert_each_once(&seen, COUNT);
+    assert_eq!(with_photo, COUNT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_killed_during_drain_loses_nothing_and_duplicates_nothing() {
+    const COUNT: usize = 40;
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("field.db");
+    {
+        let core = ready_profile(&db, &server).await;
+        let photo = photo();
+        for n in 0..COUNT {
+            submit_with_photo(&core, n, &photo);
+        }
+    }
+
+    // Kill `congdan outbox --drain` after a (seeded) random number of sent rows,
+    // again and again, until a run gets to the end on its own.
+    let mut seed: u64 = 0x5eed;
+    let mut kills = 0;
+    for round in 0.. {
+        assert!(round < 300, "the outbox never emptied");
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let kill_after = seed % 4; // 0 = as soon as it starts
+        let mut child = tokio::process::Command::new(bin_path("congdan"))
+            .arg("--db")
+            .arg(&db)
+            .args(["outbox", "--drain"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut seen = 0;
+        let mut killed = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.starts_with("gửi ") {
+                seen += 1;
+            }
+            if seen > kill_after || (kill_after == 0 && seen == 0) {
+                child.start_kill().unwrap();
+                killed = true;
+                break;
+            }
+        }
+        let status = child.wait().await.unwrap();
+        if killed {
+            kills += 1;
+        } else if status.success() {
+            break;
+        }
+    }
+    assert!(
+        kills > 5,
+        "only {kills} kills: the drain was not interrupted enough"
+    );
+    let (seen, with_photo) = arrived(&server).await;
+    let profile = Core::open_with(
+        &db,
+        CoreOptions {
+            secrets: Some(Arc::new(MemoryStore::new())),
+            ..CoreOptions::default()
+        },
+    )
+    .unwrap();
+    for entry in profile.outbox().unwrap() {
+        assert_eq!(entry.state, OutboxState::Done, "{entry:?}");
+    }
+    assert_each_once(&seen, COUNT);
+    assert_eq!(with_photo, COUNT);
+}
