@@ -3,22 +3,23 @@
 //!
 //! Callers (the Tauri shell, the `congdan` CLI, the integration tests) use
 //! [`Core`] from [`api`] and nothing deeper. Modules, from the door inwards:
+//!
+//! - [`api`]: the one door: [`Core`], its methods by domain, and the models sent to the UI.
+//! - [`error`]: the error type and the stable error codes with Vietnamese messages.
+//! - [`outbox`]: sending the user's writes in order, exactly once, with backoff.
+//! - [`search`]: Vietnamese-aware full-text search (folding, safe FTS5 queries, ranking).
+//! - [`secrets`]: session tokens in the platform credential store behind one trait.
+//! - [`store`]: the SQLite store: schema, migrations and one module per table.
+//! - [`sync`]: pulling server content: the I/O-free state machine, the transport, the driver.
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
-/// The one door: [`Core`], its methods by domain, and the models sent to the UI.
 pub mod api;
-/// The error type and the stable error codes with Vietnamese messages.
 pub mod error;
-/// The outbox: sending the user's writes in order, exactly once, with backoff.
 pub mod outbox;
-/// Vietnamese-aware full-text search (folding, safe FTS5 queries, ranking).
 pub mod search;
-/// Session tokens in the platform credential store behind one trait.
 pub mod secrets;
-/// The SQLite store: schema, migrations and one module per table.
 pub mod store;
-/// Pulling server content: the I/O-free state machine, the transport, the driver.
 pub mod sync;
 
 pub use api::*;

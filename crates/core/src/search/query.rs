@@ -71,7 +71,7 @@ const FILTERS: &str = "(?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(p.levels) 
 /// Searches the stored procedures. With words: every word must prefix-match a
 /// word of the name or keywords. Procedures whose name holds every word come
 /// first, shorter names first; then the rest, by bm25 with the name column
-/// weighted well above keywords when there are at most [`BM25_MAX_MATCHES`]
+/// weighted well above keywords when there are at most `BM25_MAX_MATCHES` (100)
 /// matches, else by name length. Without words: every procedure passing the
 /// filters, by name. Reads only; errors are `storage`.
 ///
