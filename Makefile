@@ -60,10 +60,11 @@ fmt:
 ## bench: speed and size figures written up in docs/BENCHMARKS.md
 bench: deps ui
 	$(CARGO) bench -p congdan-core --bench search
-	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-sync
-	target/release/congdan-bench-sync
 	$(CARGO) build --profile release-app -p congdan-app
-	@ls -l target/release-app/congdan-app | awk '{printf "app binary: %.1f MB\n", $$5/1048576}'
+	@ls -l target/release-app/congdan-app | awk '{printf "app binary (release-app profile, stripped): %.1f MB\n", $$5/1048576}'
+	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-sync --bin congdan-bench-outbox
+	CONGDAN_APP=target/release-app/congdan-app xvfb-run -a target/release/congdan-bench-sync
+	target/release/congdan-bench-outbox
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

@@ -110,3 +110,101 @@ async fn window_onboards_searches_ticks_and_survives_the_server_going_away() {
     assert!(first_doc.is_selected().await.unwrap(), "the tick was lost");
     app.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_sends_a_report_and_saves_one_while_offline() {
+    if !available() {
+        eprintln!("skipped: needs DISPLAY and WebKitWebDriver (make test provides both)");
+        return;
+    }
+    let mut server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    {
+        // A profile that already chose its ward and cached the services.
+        let core = congdan_core::Core::open(&db).unwrap();
+        core.set_server_url(&server.url()).unwrap();
+        core.sync(&|_| {}).await.unwrap();
+        core.set_home_unit("00004").unwrap();
+        core.sync(&|_| {}).await.unwrap();
+    }
+    let url = server.url();
+    let app = AppSession::launch(&db, Some(&url)).await.unwrap();
+
+    async fn fill_and_submit(app: &AppSession, text: &str) -> String {
+        app.find("[data-testid=tab-feedback]")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        app.find("[data-testid=service-option][data-code='chieu-sang-cong-cong']")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        app.find("#attr-tinh_trang-khong-sang")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        app.find("[data-testid=request-description]")
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+        app.find("[data-testid=request-address]")
+            .await
+            .unwrap()
+            .send_keys("Số 12 phố Đội Cấn")
+            .await
+            .unwrap();
+        app.find("[data-testid=submit-request]")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        congdan_tests::wait::until(
+            "a submit result",
+            congdan_tests::app::UI_TIMEOUT,
+            async || {
+                let el = app
+                    .client
+                    .find(Locator::Css("[data-testid=submit-result]"))
+                    .await
+                    .ok()?;
+                let shown = el.text().await.ok()?;
+                (shown.contains("Đã gửi") || shown.contains("Đã lưu")).then_some(shown)
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    let online = "Đèn trước nhà văn hoá tổ 5 không sáng (gửi từ cửa sổ ứng dụng).";
+    let shown = fill_and_submit(&app, online).await;
+    assert!(shown.contains("Đã gửi"), "{shown}");
+    let list: Vec<serde_json::Value> = reqwest::get(format!(
+        "{url}/open311/v2/requests.json?service_code=chieu-sang-cong-cong"
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        list.iter().filter(|r| r["description"] == online).count(),
+        1,
+        "{list:?}"
+    );
+
+    server.kill().await.unwrap();
+    app.client.goto("tauri://localhost/#/news").await.unwrap();
+    let shown = fill_and_submit(&app, "Cột đèn số 7 nghiêng (gửi khi mất mạng).").await;
+    assert!(shown.contains("Đã lưu, sẽ gửi khi có mạng"), "{shown}");
+    app.close().await.unwrap();
+}

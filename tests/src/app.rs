@@ -50,9 +50,13 @@ impl AppSession {
         };
         let driver = cmd.spawn().context("starting WebKitWebDriver")?;
         let mut caps = serde_json::Map::new();
+        // CONGDAN_APP picks another build of the app (the benchmark uses the release one).
+        let binary = std::env::var_os("CONGDAN_APP")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| bin_path("congdan-app"));
         caps.insert(
             "webkitgtk:browserOptions".into(),
-            serde_json::json!({ "binary": bin_path("congdan-app"), "args": [] }),
+            serde_json::json!({ "binary": binary, "args": [] }),
         );
         let url = format!("http://127.0.0.1:{port}");
         let client = wait::until("WebKitWebDriver session", UI_TIMEOUT, async || {

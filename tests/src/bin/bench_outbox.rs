@@ -1,0 +1,133 @@
+//! Prints the outbox figures of docs/BENCHMARKS.md: how fast submissions are saved
+//! (durably, synchronous=FULL) and sent over loopback, and how long preparing a
+//! phone-size photo takes and how much smaller it gets.
+//!
+//! Run with `make bench`, or: `cargo build --release -p congdan-server -p congdan-tests
+//! --bin congdan-server --bin congdan-bench-outbox && target/release/congdan-bench-outbox`.
+
+use congdan_core::secrets::MemoryStore;
+use congdan_core::{AttributeAnswer, Core, CoreOptions, FakeClock, RequestDraft};
+use congdan_tests::server::TestServer;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Submissions without photos, to measure the request path itself.
+const PLAIN: usize = 1000;
+/// Submissions with one prepared photo each.
+const WITH_PHOTO: usize = 100;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let server = TestServer::seeded().await?;
+    let dir = tempfile::tempdir()?;
+    let core = Core::open_with(
+        &dir.path().join("bench.db"),
+        CoreOptions {
+            clock: Arc::new(FakeClock::new(chrono::Utc::now())),
+            seed: Some(1),
+            secrets: Some(Arc::new(MemoryStore::new())),
+        },
+    )?;
+    core.set_server_url(&server.url())?;
+    core.sync(&|_| {}).await?;
+    core.set_home_unit("00004")?;
+    core.sync(&|_| {}).await?;
+
+    let photo = synthetic_phone_photo()?;
+    let mut times = Vec::new();
+    let mut prepared = None;
+    for _ in 0..5 {
+        let started = Instant::now();
+        prepared = Some(core.prepare_photo(&photo)?);
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let prepared = prepared.ok_or_else(|| anyhow::anyhow!("no photo prepared"))?;
+    println!(
+        "photo 4032x3024 JPEG q92 ({:.2} MB) -> {}x{} JPEG ({:.0} KB, {:.1}% of the original): median {:.0} ms, max {:.0} ms",
+        photo.len() as f64 / 1_048_576.0,
+        prepared.width,
+        prepared.height,
+        f64::from(prepared.bytes) / 1024.0,
+        f64::from(prepared.bytes) * 100.0 / photo.len() as f64,
+        times[2],
+        times[4],
+    );
+
+    let started = Instant::now();
+    for n in 0..PLAIN {
+        core.submit_request(&draft(n, vec![]))?;
+    }
+    let saved = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let report = core.drain(&|_| {}).await?;
+    let sent = started.elapsed().as_secs_f64();
+    println!(
+        "{PLAIN} submissions: saved {:.0}/s (durable), sent {:.0}/s over loopback ({} sent, {} pending)",
+        PLAIN as f64 / saved,
+        f64::from(report.sent) / sent,
+        report.sent,
+        report.pending
+    );
+
+    for n in 0..WITH_PHOTO {
+        let photo = core.prepare_photo(&small_photo()?)?;
+        core.submit_request(&draft(PLAIN + n, vec![photo.id]))?;
+    }
+    let started = Instant::now();
+    let report = core.drain(&|_| {}).await?;
+    let sent = started.elapsed().as_secs_f64();
+    println!(
+        "{WITH_PHOTO} submissions with a photo each: {:.0} submissions/s over loopback ({} rows sent)",
+        WITH_PHOTO as f64 / sent,
+        report.sent
+    );
+    Ok(())
+}
+
+fn draft(n: usize, photo_ids: Vec<String>) -> RequestDraft {
+    RequestDraft {
+        service_code: "chieu-sang-cong-cong".into(),
+        description: format!("Đèn đường số {n} không sáng."),
+        attributes: vec![AttributeAnswer {
+            code: "tinh_trang".into(),
+            values: vec!["khong-sang".into()],
+        }],
+        lat: Some(21.0341),
+        long: Some(105.8372),
+        address: None,
+        village: None,
+        photo_ids,
+    }
+}
+
+/// A 12-megapixel JPEG with gradients and sensor-like noise, as a phone camera
+/// would hand over (no real photo ships with the project).
+fn synthetic_phone_photo() -> anyhow::Result<Vec<u8>> {
+    let (w, h) = (4032u32, 3024u32);
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let noise = (state % 24) as i32 - 12;
+        let sky = (y * 255 / h) as i32;
+        let shade = ((x / 97 + y / 61) % 7) as i32 * 9;
+        let px = |v: i32| v.clamp(0, 255) as u8;
+        image::Rgb([
+            px(90 + sky / 3 + shade + noise),
+            px(120 + sky / 4 + noise),
+            px(200 - sky / 2 + shade / 2 + noise),
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92).encode_image(&img)?;
+    Ok(out.into_inner())
+}
+
+/// A small real PNG (the app icon) for the upload-path figure.
+fn small_photo() -> anyhow::Result<Vec<u8>> {
+    Ok(std::fs::read(
+        congdan_tests::workspace_root().join("src-tauri/icons/icon.png"),
+    )?)
+}
