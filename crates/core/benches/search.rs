@@ -56,6 +56,7 @@ fn build(path: &Path, procedures: &[Procedure]) -> Core {
         procedures::upsert(&tx, chunk).expect("upsert");
     }
     tx.commit().expect("commit");
+    procedures::optimize_index(&conn).expect("optimize, as sync does");
     drop(conn);
     Core::open(path).expect("open core")
 }

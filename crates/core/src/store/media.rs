@@ -1,4 +1,6 @@
-//! `media`: cached image bytes by URL, so news images show offline.
+//! `media`: cached image bytes by URL, so news images show offline; and
+//! `media_misses`: when an image last failed to download, so it is retried later,
+//! not on every sync.
 
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -22,6 +24,17 @@ pub fn put(conn: &Connection, url: &str, mime: &str, bytes: &[u8]) -> Result<(),
         params![url, mime, bytes, to_millis(Utc::now())],
     )
     .map_err(Error::storage("media put"))?;
+    Ok(())
+}
+
+/// Records that `url` could not be fetched at `now`, so syncs leave it alone
+/// for a while instead of waiting on an unreachable host every time. Errors: `storage`.
+pub fn record_miss(conn: &Connection, url: &str, now: chrono::DateTime<Utc>) -> Result<(), Error> {
+    conn.execute(
+        "INSERT OR REPLACE INTO media_misses (url, tried_ms) VALUES (?1, ?2)",
+        params![url, to_millis(now)],
+    )
+    .map_err(Error::storage("media miss"))?;
     Ok(())
 }
 

@@ -128,6 +128,11 @@ pub const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         PRIMARY KEY (unit, id)
     ) STRICT;",
+    // 3: images that could not be fetched, so a sync does not wait on them again at once.
+    "CREATE TABLE media_misses (
+        url TEXT PRIMARY KEY NOT NULL,
+        tried_ms INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

@@ -94,16 +94,22 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<NewsItem>, Error> {
 
 /// Image URLs of stored items that are not in `media` yet, newest items first.
 /// Errors: `storage`.
-pub fn images_missing_media(conn: &Connection, limit: u32) -> Result<Vec<String>, Error> {
+pub fn images_missing_media(
+    conn: &Connection,
+    limit: u32,
+    missed_since: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<String>, Error> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT DISTINCT n.image FROM news n \
              WHERE n.image IS NOT NULL AND n.image <> '' \
                AND NOT EXISTS (SELECT 1 FROM media m WHERE m.url = n.image) \
+               AND NOT EXISTS (SELECT 1 FROM media_misses x \
+                               WHERE x.url = n.image AND x.tried_ms >= ?2) \
              ORDER BY n.published_ms DESC LIMIT ?1",
         )
         .map_err(Error::storage("news images prepare"))?;
-    stmt.query_map(params![limit], |r| r.get(0))
+    stmt.query_map(params![limit, super::to_millis(missed_since)], |r| r.get(0))
         .and_then(|rows| rows.collect())
         .map_err(Error::storage("news images"))
 }
@@ -149,8 +155,20 @@ pub(crate) mod tests {
         assert_eq!(ids, ["b", "c", "a"]);
         assert_eq!(get(&db.conn, "a").unwrap(), Some(a));
         assert_eq!(latest(&db.conn, 1).unwrap().len(), 1);
+        let now = Utc::now();
+        let hour_ago = now - chrono::Duration::hours(1);
         assert_eq!(
-            images_missing_media(&db.conn, 10).unwrap(),
+            images_missing_media(&db.conn, 10, hour_ago).unwrap(),
+            ["http://img/c.jpg", "http://img/a.jpg"]
+        );
+        // A recent miss is left alone; an old one is tried again.
+        crate::store::media::record_miss(&db.conn, "http://img/c.jpg", now).unwrap();
+        assert_eq!(
+            images_missing_media(&db.conn, 10, hour_ago).unwrap(),
+            ["http://img/a.jpg"]
+        );
+        assert_eq!(
+            images_missing_media(&db.conn, 10, now + chrono::Duration::seconds(1)).unwrap(),
             ["http://img/c.jpg", "http://img/a.jpg"]
         );
         delete(&db.conn, &["b".into()]).unwrap();

@@ -29,6 +29,8 @@ use crate::store::{media, my_requests, news, procedures, sync_state, units};
 pub const PAGE_LIMIT: u32 = 200;
 /// Images fetched at most per sync (the newest news first).
 const MAX_IMAGES_PER_SYNC: u32 = 40;
+/// How long an image that failed to download is left alone before a sync tries again.
+const IMAGE_RETRY_AFTER: chrono::Duration = chrono::Duration::hours(6);
 
 /// Progress of one resource, reported after each stored page and once at the end.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +78,16 @@ pub async fn run<T: Transport>(
                 pull::<Unit, T>(db, transport, resource, progress, apply_units).await
             }
             Resource::Procedures => {
-                pull::<Procedure, T>(db, transport, resource, progress, apply_procedures).await
+                let r =
+                    pull::<Procedure, T>(db, transport, resource, progress, apply_procedures).await;
+                if let Ok(outcome) = &r
+                    && outcome.items + outcome.deleted > 0
+                    && let Err(e) = procedures::optimize_index(&lock(db))
+                {
+                    // A slower search, not a failed sync: the data is stored.
+                    tracing::warn!(error = %e, "could not optimize the search index");
+                }
+                r
             }
             Resource::News { .. } => {
                 let r = pull::<NewsItem, T>(db, transport, resource, progress, apply_news).await;
@@ -242,8 +253,16 @@ fn store_page<I>(
 }
 
 /// Downloads news images missing from `media`. Never fails: problems are logged.
+/// Records a failed image download; a failure to record only means an earlier retry.
+fn note_miss(db: &Mutex<Connection>, url: &str) {
+    if let Err(e) = media::record_miss(&lock(db), url, Utc::now()) {
+        tracing::warn!(error = %e, "could not record an image miss");
+    }
+}
+
 async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
-    let urls = match news::images_missing_media(&lock(db), MAX_IMAGES_PER_SYNC) {
+    let missed_since = Utc::now() - IMAGE_RETRY_AFTER;
+    let urls = match news::images_missing_media(&lock(db), MAX_IMAGES_PER_SYNC, missed_since) {
         Ok(urls) => urls,
         Err(e) => {
             tracing::warn!(error = %e, "could not list missing images");
@@ -260,10 +279,14 @@ async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
                     tracing::warn!(error = %e, "could not store image");
                 }
             },
-            Ok(None) => skipped += 1,
+            Ok(None) => {
+                skipped += 1;
+                note_miss(db, &url);
+            }
             Err(e) => {
                 skipped += 1;
                 tracing::debug!(code = e.code().as_str(), "image fetch failed");
+                note_miss(db, &url);
             }
         }
     }
