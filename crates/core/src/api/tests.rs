@@ -253,7 +253,7 @@ async fn sync_pages_304_news_images_and_offline() {
         Ok(page(
             vec![
                 item("a", 1, Some("http://img/a.png")),
-                item("b", 2, Some("http://img/b.png")),
+                item("b", 2, Some("http://img-down/b.png")),
                 item("c", 3, None),
             ],
             &[],
@@ -292,7 +292,7 @@ async fn sync_pages_304_news_images_and_offline() {
     let media = core.media("http://img/a.png").unwrap().unwrap();
     assert_eq!(media.data_url, "data:image/png;base64,UE5H");
     assert_eq!(
-        core.media("http://img/b.png").unwrap(),
+        core.media("http://img-down/b.png").unwrap(),
         None,
         "failed image skipped"
     );

@@ -29,6 +29,8 @@ use crate::store::{media, my_requests, news, procedures, sync_state, units};
 pub const PAGE_LIMIT: u32 = 200;
 /// Images fetched at most per sync (the newest news first).
 const MAX_IMAGES_PER_SYNC: u32 = 40;
+/// Missing images looked at per sync (those on unreachable hosts are only noted).
+const MAX_IMAGES_LISTED: u32 = 1000;
 /// How long an image that failed to download is left alone before a sync tries again.
 const IMAGE_RETRY_AFTER: chrono::Duration = chrono::Duration::hours(6);
 
@@ -252,7 +254,6 @@ fn store_page<I>(
     tx.commit().map_err(Error::storage("page commit"))
 }
 
-/// Downloads news images missing from `media`. Never fails: problems are logged.
 /// Records a failed image download; a failure to record only means an earlier retry.
 fn note_miss(db: &Mutex<Connection>, url: &str) {
     if let Err(e) = media::record_miss(&lock(db), url, Utc::now()) {
@@ -260,17 +261,38 @@ fn note_miss(db: &Mutex<Connection>, url: &str) {
     }
 }
 
+/// Downloads images of stored news that are not cached yet, newest first, at most
+/// [`MAX_IMAGES_PER_SYNC`] attempts. A host that cannot be reached at all (DNS,
+/// refused, timeout) is given up for this sync: every image on it is noted as a miss,
+/// so neither this sync nor the next ones wait on it again before
+/// [`IMAGE_RETRY_AFTER`]. Failures never fail the sync.
 async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
     let missed_since = Utc::now() - IMAGE_RETRY_AFTER;
-    let urls = match news::images_missing_media(&lock(db), MAX_IMAGES_PER_SYNC, missed_since) {
+    let urls = match news::images_missing_media(&lock(db), MAX_IMAGES_LISTED, missed_since) {
         Ok(urls) => urls,
         Err(e) => {
             tracing::warn!(error = %e, "could not list missing images");
             return;
         }
     };
-    let (mut stored, mut skipped) = (0u32, 0u32);
+    let host_of = |url: &str| {
+        url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+    };
+    let mut unreachable: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let (mut stored, mut skipped, mut attempts) = (0u32, 0u32, 0u32);
     for url in urls {
+        let host = host_of(&url);
+        if host.as_ref().is_some_and(|h| unreachable.contains(h)) {
+            skipped += 1;
+            note_miss(db, &url);
+            continue;
+        }
+        if attempts >= MAX_IMAGES_PER_SYNC {
+            break;
+        }
+        attempts += 1;
         match transport.fetch_image(&url).await {
             Ok(Some(image)) => match media::put(&lock(db), &url, &image.mime, &image.bytes) {
                 Ok(()) => stored += 1,
@@ -287,6 +309,11 @@ async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
                 skipped += 1;
                 tracing::debug!(code = e.code().as_str(), "image fetch failed");
                 note_miss(db, &url);
+                if e.code() == crate::ErrorCode::Offline
+                    && let Some(host) = host
+                {
+                    unreachable.insert(host);
+                }
             }
         }
     }

@@ -23,7 +23,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Whole-request timeout of content pages.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Whole-request timeout of one image.
-const IMAGE_TIMEOUT: Duration = Duration::from_secs(10);
+const IMAGE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest image we cache.
 pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
 
