@@ -52,7 +52,7 @@ lint: bindings
 ## bindings: regenerate ui/src/bindings from the Rust types and fail if they changed
 bindings:
 	$(CARGO) test --workspace --lib --quiet export_bindings >/dev/null
-	@git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings is stale: commit the regenerated files"; exit 1; }
+	@[ -z "$$(git status --porcelain -- ui/src/bindings)" ] || { git status --short -- ui/src/bindings; echo "ui/src/bindings is stale: commit the regenerated files"; exit 1; }
 
 fmt:
 	$(CARGO) fmt --all
