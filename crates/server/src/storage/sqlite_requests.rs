@@ -576,14 +576,16 @@ fn my_page(
     Ok(page)
 }
 
-fn rate_in(
+/// The shared shape of a resident's follow-up on an answered request (rating,
+/// reopening): replay a known idempotency key, check the device owns the request
+/// and that it was answered or closed, apply `act`, answer with the request.
+fn follow_up_answered(
     tx: &Transaction<'_>,
     id: &str,
     device_id: &str,
-    stars: u8,
-    comment: Option<String>,
     at: DateTime<Utc>,
     idem: Option<&Idem>,
+    act: impl FnOnce(i64) -> Result<(), StorageError>,
 ) -> Result<Result<Written<MyRequest>, Conflict>, StorageError> {
     if let Some(replay) = idem_replay(tx, idem)? {
         return Ok(replay);
@@ -600,14 +602,29 @@ fn rate_in(
     ) {
         return Ok(Err(Conflict::WrongState(body.detailed_status)));
     }
-    tx.execute(
-        "INSERT OR REPLACE INTO ratings (request_id, stars, comment, at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, stars, comment, ts(at)],
-    )?;
-    touch(tx, id, at, |_| {})?;
+    act(id)?;
     let answer = my_request(tx, id)?.ok_or(StorageError::Worker("request vanished".into()))?;
     idem_record(tx, idem, 200, &answer, at)?;
     Ok(Ok(Written::Fresh(answer)))
+}
+
+fn rate_in(
+    tx: &Transaction<'_>,
+    id: &str,
+    device_id: &str,
+    stars: u8,
+    comment: Option<String>,
+    at: DateTime<Utc>,
+    idem: Option<&Idem>,
+) -> Result<Result<Written<MyRequest>, Conflict>, StorageError> {
+    follow_up_answered(tx, id, device_id, at, idem, |id| {
+        tx.execute(
+            "INSERT OR REPLACE INTO ratings (request_id, stars, comment, at) VALUES (?1, ?2, ?3, ?4)",
+            params![id, stars, comment, ts(at)],
+        )?;
+        touch(tx, id, at, |_| {})?;
+        Ok(())
+    })
 }
 
 fn reopen_in(
@@ -618,33 +635,18 @@ fn reopen_in(
     at: DateTime<Utc>,
     idem: Option<&Idem>,
 ) -> Result<Result<Written<MyRequest>, Conflict>, StorageError> {
-    if let Some(replay) = idem_replay(tx, idem)? {
-        return Ok(replay);
-    }
-    let Some(id) = owned(tx, id, device_id)? else {
-        return Ok(Err(Conflict::NotFound));
-    };
-    let Some(body) = load_body(tx, id)? else {
-        return Ok(Err(Conflict::NotFound));
-    };
-    if !matches!(
-        body.detailed_status,
-        DetailedStatus::Answered | DetailedStatus::Closed
-    ) {
-        return Ok(Err(Conflict::WrongState(body.detailed_status)));
-    }
-    add_update(tx, id, DetailedStatus::Submitted, at, reason, None)?;
-    tx.execute(
-        "UPDATE requests SET reopen_count = reopen_count + 1 WHERE id = ?1",
-        [id],
-    )?;
-    touch(tx, id, at, |request| {
-        request.detailed_status = DetailedStatus::Submitted;
-        request.status = DetailedStatus::Submitted.status();
-    })?;
-    let answer = my_request(tx, id)?.ok_or(StorageError::Worker("request vanished".into()))?;
-    idem_record(tx, idem, 200, &answer, at)?;
-    Ok(Ok(Written::Fresh(answer)))
+    follow_up_answered(tx, id, device_id, at, idem, |id| {
+        add_update(tx, id, DetailedStatus::Submitted, at, reason, None)?;
+        tx.execute(
+            "UPDATE requests SET reopen_count = reopen_count + 1 WHERE id = ?1",
+            [id],
+        )?;
+        touch(tx, id, at, |request| {
+            request.detailed_status = DetailedStatus::Submitted;
+            request.status = DetailedStatus::Submitted.status();
+        })?;
+        Ok(())
+    })
 }
 
 fn support_in(
