@@ -6,16 +6,18 @@ DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/server.db
 DEMO_ADDR ?= 127.0.0.1:8787
 
-.PHONY: run test deps ui build seed lint fmt bindings bench clean-demo
+.PHONY: run test deps ui build seed lint fmt bindings bench bench-net fuzz clean-demo package
 
 ## run: the desktop app against a local demo server seeded with the real data in data/demo
 run: deps ui
 	$(CARGO) build -p congdan-server -p congdan-app
 	@mkdir -p $(DEMO_DIR)
-	@[ -f $(DEMO_DB) ] || target/debug/congdan-server seed --db $(DEMO_DB) data/demo
+	@# (Re)seed when the database is missing or predates the demo key (seed --demo adds it).
+	@[ -f $(DEMO_DB) ] && target/debug/congdan-server api-key list --db $(DEMO_DB) | grep -q '^demo' \
+	  || target/debug/congdan-server seed --demo --db $(DEMO_DB) data/demo
 	@target/debug/congdan-server serve --db $(DEMO_DB) --listen $(DEMO_ADDR) & server=$$!; \
 	  trap 'kill $$server 2>/dev/null' EXIT; \
-	  CONGDAN_SERVER=http://$(DEMO_ADDR) target/debug/congdan-app
+	  CONGDAN_SERVER=http://$(DEMO_ADDR) CONGDAN_API_KEY=congdan-demo-key target/debug/congdan-app
 
 ## test: every test (unit, integration against the real server, UI in Chromium, the real window under Xvfb)
 test: deps ui lint
@@ -29,7 +31,7 @@ else
 TEST_RUNNER = xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) test --workspace --no-fail-fast
 endif
 
-## deps: Debian packages, npm packages, and the Python Open311 client of the interop test (idempotent)
+## deps: Debian packages, npm packages, and the Python Open311 clients of the interop tests (idempotent)
 deps:
 	@bash scripts/install-deps.sh
 	@[ -x target/py/bin/python ] || python3 -m venv target/py
@@ -57,6 +59,16 @@ bindings:
 fmt:
 	$(CARGO) fmt --all
 
+## package: target/package/congdan-app_*.deb (Tauri's bundler, release build) and
+## congdan-server_*.deb (binary, systemd unit, postinst creating the congdan user)
+package: deps ui
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb --ci --config packaging/deb.json
+	$(CARGO) build --release -p congdan-server
+	@mkdir -p target/package
+	cp target/release/bundle/deb/congdan-app_*.deb target/package/
+	scripts/package-server.sh target/release/congdan-server target/package
+	@ls -l target/package/*.deb
+
 ## bench: speed and size figures written up in docs/BENCHMARKS.md
 bench: deps ui
 	$(CARGO) bench -p congdan-core --bench search
@@ -65,6 +77,23 @@ bench: deps ui
 	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-sync --bin congdan-bench-outbox
 	CONGDAN_APP=target/release-app/congdan-app xvfb-run -a target/release/congdan-bench-sync
 	target/release/congdan-bench-outbox
+
+## bench-net: time and bytes to news and to the whole catalogue through shaped links (2G, 3G, lossy, flapping)
+bench-net:
+	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-net
+	target/release/congdan-bench-net
+
+## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
+## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page
+fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p ../target/fuzz-corpus/$$t && \
+	  cargo +nightly fuzz run -O $$t ../target/fuzz-corpus/$$t corpus/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 || exit 1; \
+	done
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

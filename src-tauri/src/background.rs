@@ -1,4 +1,5 @@
-//! Background sync: once at start-up, then again on a timer, telling the UI by events.
+//! Background sync: once at start-up, then again on a timer, telling the UI by
+//! events; the search index is prepared before the first sync and after each.
 //!
 //! The schedule is the only thing decided here; what a sync does is core's business.
 
@@ -21,9 +22,12 @@ const OFFLINE_RETRY: Duration = Duration::from_secs(20);
 /// Starts the periodic sync task on Tauri's async runtime.
 pub fn start<R: Runtime>(app: AppHandle<R>, core: Core) {
     tauri::async_runtime::spawn(async move {
+        prepare_search(&core).await;
         let mut retry = OFFLINE_RETRY;
         loop {
-            let pause = match sync_and_notify(&app, &core).await {
+            let outcome = sync_and_notify(&app, &core).await;
+            prepare_search(&core).await;
+            let pause = match outcome {
                 Ok(_) => {
                     retry = OFFLINE_RETRY;
                     ONLINE_INTERVAL
@@ -37,6 +41,16 @@ pub fn start<R: Runtime>(app: AppHandle<R>, core: Core) {
             tokio::time::sleep(pause).await;
         }
     });
+}
+
+/// Builds the procedure search index on a blocking thread, so the first
+/// search after start-up or after a catalogue update answers at once.
+async fn prepare_search(core: &Core) {
+    let core = core.clone();
+    let outcome = tauri::async_runtime::spawn_blocking(move || core.prepare_search()).await;
+    if let Ok(Err(err)) = outcome {
+        tracing::warn!(code = ?err.code(), "search index not prepared");
+    }
 }
 
 /// Runs one sync, forwarding progress and the resulting status as events.

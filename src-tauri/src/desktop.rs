@@ -14,7 +14,8 @@ pub fn init_logging() {
 }
 
 /// The profile database is `CONGDAN_DB` when set (tests, demo), else `congdan.db`
-/// in the platform data directory; `CONGDAN_SERVER` names the server to use.
+/// in the platform data directory; `CONGDAN_SERVER` names the server to use and
+/// `CONGDAN_API_KEY` its Open311 key (both remembered in the profile).
 pub fn profile_config<R: Runtime>(app: &AppHandle<R>) -> Result<ProfileConfig, tauri::Error> {
     let db_path = match std::env::var_os("CONGDAN_DB") {
         Some(path) => path.into(),
@@ -27,8 +28,12 @@ pub fn profile_config<R: Runtime>(app: &AppHandle<R>) -> Result<ProfileConfig, t
     let server_url = std::env::var("CONGDAN_SERVER")
         .ok()
         .filter(|s| !s.is_empty());
+    let api_key = std::env::var("CONGDAN_API_KEY")
+        .ok()
+        .filter(|s| !s.is_empty());
     Ok(ProfileConfig {
         db_path,
         server_url,
+        api_key,
     })
 }

@@ -53,6 +53,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::settings::get_home_unit,
         commands::settings::set_home_unit,
         commands::settings::get_server_url,
+        commands::settings::get_connection,
+        commands::settings::set_server_url,
         // units
         commands::units::list_provinces,
         commands::units::list_communes,
@@ -62,8 +64,10 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::news::get_media,
         // procedures
         commands::procedures::search_procedures,
+        commands::procedures::procedure_home,
         commands::procedures::procedure_facets,
         commands::procedures::get_procedure,
+        commands::procedures::set_procedure_saved,
         commands::procedures::set_document_checked,
         // feedback and service requests
         commands::requests::list_services,
@@ -79,6 +83,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // outbox
         commands::outbox::list_outbox,
         commands::outbox::drain_outbox,
+        commands::outbox::retry_outbox,
         // sync
         commands::sync::sync_status,
         commands::sync::sync_now,

@@ -12,12 +12,14 @@ pub fn init_logging() {
         .try_init();
 }
 
-/// The profile database is `congdan.db` in the app's private data directory.
+/// The profile database is `congdan.db` in the app's private data directory; the
+/// server and key are the stored ones (Settings), else the build's defaults.
 pub fn profile_config<R: Runtime>(app: &AppHandle<R>) -> Result<ProfileConfig, tauri::Error> {
     let dir = app.path().app_data_dir()?;
     std::fs::create_dir_all(&dir)?;
     Ok(ProfileConfig {
         db_path: dir.join("congdan.db"),
         server_url: None,
+        api_key: None,
     })
 }

@@ -11,6 +11,7 @@ fn app_with_core(dir: &tempfile::TempDir) -> tauri::App<tauri::test::MockRuntime
     let config = ProfileConfig {
         db_path: dir.path().join("t.db"),
         server_url: Some("http://127.0.0.1:9".into()),
+        api_key: Some("test-key".into()),
     };
     let state = AppState::open(&config).expect("a fresh profile opens");
     let app = crate::with_commands(mock_builder())
@@ -19,6 +20,22 @@ fn app_with_core(dir: &tempfile::TempDir) -> tauri::App<tauri::test::MockRuntime
         .expect("mock app builds");
     app.manage(state);
     app
+}
+
+/// A mock app over a fresh profile (the directory lives as long as the app is used).
+fn fresh_app() -> (tempfile::TempDir, tauri::App<tauri::test::MockRuntime>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = app_with_core(&dir);
+    (dir, app)
+}
+
+/// The "main" window, the one the capabilities grant commands to.
+fn main_window(
+    app: &tauri::App<tauri::test::MockRuntime>,
+) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
+    WebviewWindowBuilder::new(app, "main", Default::default())
+        .build()
+        .expect("the main window opens on the mock runtime")
 }
 
 fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
@@ -35,11 +52,8 @@ fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
 
 #[test]
 fn home_unit_is_null_before_onboarding() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app_with_core(&dir);
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
     let res = get_ipc_response(&webview, request("get_home_unit", serde_json::json!({})));
     let body = res.expect("command succeeds");
     assert_eq!(
@@ -50,27 +64,22 @@ fn home_unit_is_null_before_onboarding() {
 
 #[test]
 fn unknown_unit_is_a_coded_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app_with_core(&dir);
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
     let res = get_ipc_response(
         &webview,
         request("set_home_unit", serde_json::json!({ "code": "99999" })),
     );
+    // Not in the (empty) store, so it is asked of the server, which cannot be reached.
     let err = res.expect_err("an unknown unit is refused");
-    assert_eq!(err["code"], "not_found");
+    assert_eq!(err["code"], "offline");
     assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
 }
 
 #[test]
 fn procedure_search_on_empty_cache_returns_no_hits() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app_with_core(&dir);
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
     let res = get_ipc_response(
         &webview,
         request(
@@ -83,12 +92,59 @@ fn procedure_search_on_empty_cache_returns_no_hits() {
 }
 
 #[test]
+fn procedure_home_on_empty_cache_is_empty() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let res = get_ipc_response(&webview, request("procedure_home", serde_json::json!({})));
+    let body: serde_json::Value = res.expect("home succeeds").deserialize().unwrap();
+    assert_eq!(body["total"], 0);
+    for list in ["popular", "events", "recent", "saved"] {
+        assert_eq!(body[list], serde_json::json!([]), "{list}");
+    }
+}
+
+#[test]
+fn saving_an_unknown_procedure_is_a_coded_error() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let res = get_ipc_response(
+        &webview,
+        request(
+            "set_procedure_saved",
+            serde_json::json!({ "code": "9.999999", "saved": true }),
+        ),
+    );
+    let err = res.expect_err("an unknown procedure cannot be saved");
+    assert_eq!(err["code"], "not_found");
+    assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
+    // Unsaving needs no stored procedure: it succeeds with nothing to return.
+    let res = get_ipc_response(
+        &webview,
+        request(
+            "set_procedure_saved",
+            serde_json::json!({ "code": "9.999999", "saved": false }),
+        ),
+    );
+    let body: serde_json::Value = res.expect("unsave succeeds").deserialize().unwrap();
+    assert_eq!(body, serde_json::Value::Null);
+}
+
+#[test]
+fn retrying_a_row_that_does_not_exist_is_a_coded_error() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let res = get_ipc_response(
+        &webview,
+        request("retry_outbox", serde_json::json!({ "id": 42 })),
+    );
+    let err = res.expect_err("no such row");
+    assert_eq!(err["code"], "not_found");
+}
+
+#[test]
 fn commands_are_refused_to_remote_pages() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = app_with_core(&dir);
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
     let mut req = request("get_home_unit", serde_json::json!({}));
     req.url = "https://example.invalid/".parse().unwrap();
     let err = get_ipc_response(&webview, req).expect_err("a remote page may not call commands");
@@ -96,4 +152,39 @@ fn commands_are_refused_to_remote_pages() {
         err.as_str().is_some_and(|m| m.contains("not allowed")),
         "{err}"
     );
+}
+
+#[test]
+fn connection_shows_the_server_and_a_key_fingerprint_never_the_key() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let res = get_ipc_response(&webview, request("get_connection", serde_json::json!({})));
+    let body: serde_json::Value = res.expect("connection succeeds").deserialize().unwrap();
+    assert_eq!(body["serverUrl"], "http://127.0.0.1:9");
+    assert_eq!(body["apiKeyFingerprint"].as_str().map(str::len), Some(8));
+    assert!(!body.to_string().contains("test-key"));
+}
+
+#[test]
+fn an_unreachable_server_is_not_saved() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let res = get_ipc_response(
+        &webview,
+        request(
+            "set_server_url",
+            serde_json::json!({ "url": "http://127.0.0.1:1" }),
+        ),
+    );
+    let err = res.expect_err("nothing listens on port 1");
+    assert_eq!(err["code"], "invalid_input");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Không kết nối được")),
+        "{err}"
+    );
+    let res = get_ipc_response(&webview, request("get_connection", serde_json::json!({})));
+    let body: serde_json::Value = res.expect("connection succeeds").deserialize().unwrap();
+    assert_eq!(body["serverUrl"], "http://127.0.0.1:9");
 }

@@ -1,21 +1,7 @@
 //! The `congdan` CLI against the real server, then offline from its cache.
 
-use congdan_tests::bin_path;
+use congdan_tests::cli::{congdan, stdout};
 use congdan_tests::server::TestServer;
-use std::process::{Command, Output};
-
-fn congdan(db: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(bin_path("congdan"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("congdan runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[tokio::test]
 async fn cli_syncs_searches_and_works_offline() {
@@ -61,6 +47,47 @@ async fn cli_syncs_searches_and_works_offline() {
     assert!(out.status.success());
     let detail: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(detail["procedure"]["code"], code.as_str());
+
+    // Issue 7: how residents ask, the weak answer, and the ways in before typing.
+    let out = congdan(
+        &db,
+        &["search", "chung thuc chu ky", "--json", "--limit", "3"],
+    );
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.starts_with("Chứng thực chữ ký")),
+        "{names:?}"
+    );
+    let out = congdan(&db, &["search", "mua vé máy bay giá rẻ"]);
+    assert!(
+        stdout(&out).contains("Không tìm thấy thủ tục khớp hẳn"),
+        "{}",
+        stdout(&out)
+    );
+    let out = congdan(&db, &["save", &code]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = congdan(&db, &["guide", "--json"]);
+    let home: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(home["saved"][0]["code"], code.as_str());
+    assert_eq!(home["recent"][0]["code"], code.as_str(), "opened above");
+    assert!(stdout(&congdan(&db, &["guide"])).contains("Sinh con"));
+    let out = congdan(&db, &["guide", "sinh-con", "--json"]);
+    let event: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(event["procedures"][0]["code"], "1.001193");
+    assert_eq!(
+        congdan(&db, &["guide", "no-such-event"]).status.code(),
+        Some(2)
+    );
 
     let out = congdan(&db, &["news", "--json", "--limit", "3"]);
     assert!(out.status.success());

@@ -37,8 +37,7 @@ async fn open_first_birth_registration(app: &AppSession) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn window_onboards_searches_ticks_and_survives_the_server_going_away() {
-    if !available() {
-        eprintln!("skipped: needs DISPLAY and WebKitWebDriver (make test provides both)");
+    if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
         return;
     }
     let mut server = TestServer::seeded().await.unwrap();
@@ -113,8 +112,7 @@ async fn window_onboards_searches_ticks_and_survives_the_server_going_away() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn window_sends_a_report_and_saves_one_while_offline() {
-    if !available() {
-        eprintln!("skipped: needs DISPLAY and WebKitWebDriver (make test provides both)");
+    if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
         return;
     }
     let mut server = TestServer::seeded().await.unwrap();
@@ -125,7 +123,7 @@ async fn window_sends_a_report_and_saves_one_while_offline() {
         let core = congdan_core::Core::open(&db).unwrap();
         core.set_server_url(&server.url()).unwrap();
         core.sync(&|_| {}).await.unwrap();
-        core.set_home_unit("00004").unwrap();
+        core.set_home_unit("00004").await.unwrap();
         core.sync(&|_| {}).await.unwrap();
     }
     let url = server.url();
@@ -206,5 +204,84 @@ async fn window_sends_a_report_and_saves_one_while_offline() {
     app.client.goto("tauri://localhost/#/news").await.unwrap();
     let shown = fill_and_submit(&app, "Cột đèn số 7 nghiêng (gửi khi mất mạng).").await;
     assert!(shown.contains("Đã lưu, sẽ gửi khi có mạng"), "{shown}");
+    app.close().await.unwrap();
+}
+
+/// Issue 7 (Tìm thủ tục the way residents ask): the Thủ tục tab opens on life events and the
+/// most asked procedures, and "chung thuc chu ky" puts "Chứng thực chữ ký…" in the first three.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_opens_procedures_on_life_events_and_finds_what_residents_type() {
+    if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
+        return;
+    }
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    {
+        // A profile that already chose its ward and holds the catalogue.
+        let core = congdan_core::Core::open(&db).unwrap();
+        core.set_server_url(&server.url()).unwrap();
+        core.sync(&|_| {}).await.unwrap();
+        core.set_home_unit("00004").await.unwrap();
+    }
+    let app = AppSession::launch(&db, Some(&server.url())).await.unwrap();
+    app.find("[data-testid=tab-procedures]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Before anything is typed: life events and the most asked procedures.
+    app.find("[data-testid=procedure-home]").await.unwrap();
+    app.wait_text("[data-testid=life-event]", "Sinh con")
+        .await
+        .unwrap();
+    let events = app
+        .client
+        .find_all(Locator::Css("[data-testid=life-event]"))
+        .await
+        .unwrap();
+    let mut titles = Vec::new();
+    for e in &events {
+        titles.push(e.text().await.unwrap());
+    }
+    for wanted in ["Sinh con", "Kết hôn", "Làm căn cước", "Khai tử"] {
+        assert!(
+            titles.iter().any(|t| t.contains(wanted)),
+            "{wanted} missing from {titles:?}"
+        );
+    }
+    app.find("[data-testid=popular-hit]").await.unwrap();
+
+    // Without diacritics, the way residents type it.
+    app.find("[data-testid=procedure-search]")
+        .await
+        .unwrap()
+        .send_keys("chung thuc chu ky")
+        .await
+        .unwrap();
+    let first_three = congdan_tests::wait::until(
+        "Chứng thực chữ ký among the first three hits",
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            let hits = app
+                .client
+                .find_all(Locator::Css("[data-testid=procedure-hit]"))
+                .await
+                .ok()?;
+            let mut names = Vec::new();
+            for hit in hits.iter().take(3) {
+                names.push(hit.text().await.ok()?);
+            }
+            names
+                .iter()
+                .any(|n| n.starts_with("Chứng thực chữ ký"))
+                .then_some(names)
+        },
+    )
+    .await
+    .unwrap();
+    assert!(first_three.len() <= 3, "{first_three:?}");
     app.close().await.unwrap();
 }

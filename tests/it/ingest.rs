@@ -174,3 +174,65 @@ async fn a_broken_catalogue_line_is_reported_with_its_number_and_the_rest_loads(
     let page: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 4);
 }
+
+/// Issue 7: a commune extends the synonym dictionary at seed (DIR/synonyms.tsv
+/// and --synonyms); a malformed file fails the seed with its line number
+/// before anything is written.
+#[tokio::test]
+async fn a_communes_synonym_file_adds_aliases_and_a_bad_one_writes_nothing() {
+    let demo = congdan_tests::demo_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed");
+    std::fs::create_dir(&seed).unwrap();
+    for file in ["units.csv", "procedures.jsonl.gz"] {
+        std::fs::copy(demo.join(file), seed.join(file)).unwrap();
+    }
+    let run = |db: &std::path::Path, synonyms: &std::path::Path| {
+        std::process::Command::new(congdan_tests::bin_path("congdan-server"))
+            .args(["seed", "--db"])
+            .arg(db)
+            .arg("--synonyms")
+            .arg(synonyms)
+            .arg(&seed)
+            .output()
+            .unwrap()
+    };
+
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "# ours\nonly-one-column\n").unwrap();
+    let bad_db = dir.path().join("bad.db");
+    let out = run(&bad_db, &bad);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("line 2"), "{stderr}");
+    assert!(!bad_db.exists(), "nothing written");
+
+    let ours = dir.path().join("ours.tsv");
+    std::fs::write(
+        &ours,
+        "giấy khai sinh con\tđăng ký khai sinh\tour ward's posts\n",
+    )
+    .unwrap();
+    let db = dir.path().join("s.db");
+    let out = run(&db, &ours);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("procedures have colloquial names"));
+    let server = TestServer::start_on(&db).await.unwrap();
+    let url = format!("{}/api/v1/procedures/1.001193", server.url());
+    let p: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    let aliases: Vec<&str> = p["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(aliases.contains(&"giấy khai sinh con"), "{aliases:?}");
+    assert!(
+        aliases.contains(&"giấy khai sinh"),
+        "the shipped dictionary too: {aliases:?}"
+    );
+}

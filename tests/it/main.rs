@@ -1,9 +1,17 @@
 //! The one integration-test binary: every area of cross-process behaviour is a module.
-//! Support code (server harness, byte-counting proxy, WebDriver session) is in `congdan_tests`.
+//! Support code (server harness, byte-counting and shaping proxies, WebDriver session) is in
+//! `congdan_tests`.
 
+mod backup;
 mod cli;
+mod credentials;
 mod e2e;
+mod fixtures;
 mod ingest;
+mod net;
 mod open311;
 mod outbox;
+mod packaging;
+mod privacy;
+mod secrets;
 mod sync;

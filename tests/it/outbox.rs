@@ -27,8 +27,9 @@ async fn ready_profile(db: &std::path::Path, server: &TestServer) -> Core {
     )
     .unwrap();
     core.set_server_url(&server.url()).unwrap();
+    core.set_api_key(congdan_tests::DEMO_API_KEY).unwrap();
     core.sync(&|_| {}).await.unwrap();
-    core.set_home_unit("00004").unwrap();
+    core.set_home_unit("00004").await.unwrap();
     core.sync(&|_| {}).await.unwrap();
     core
 }

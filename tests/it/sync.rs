@@ -30,6 +30,7 @@ fn report_of<'a>(
 async fn first_full_sync(core: &Core) -> congdan_core::SyncReport {
     core.sync(&|_| {}).await.expect("units and procedures sync");
     core.set_home_unit(HOME_UNIT)
+        .await
         .expect("home unit exists after units sync");
     core.sync(&|_| {}).await.expect("news sync")
 }
@@ -43,7 +44,7 @@ async fn first_sync_fills_the_cache_and_search_works_offline() {
     let report = core.sync(&|_| {}).await.unwrap();
     assert_eq!(report_of(&report, "procedures").items, CATALOGUE_SIZE);
     assert_eq!(report_of(&report, "units").items, 34 + 3321);
-    let home = core.set_home_unit(HOME_UNIT).unwrap();
+    let home = core.set_home_unit(HOME_UNIT).await.unwrap();
     assert_eq!(home.province_code, "01");
     let report = core.sync(&|_| {}).await.unwrap();
     assert!(report_of(&report, "news").items >= 100, "{report:?}");

@@ -24,17 +24,26 @@ pub struct AppSession {
 
 /// True when this machine can run the window tests: an X display and the driver are present.
 pub fn available() -> bool {
-    std::env::var_os("DISPLAY").is_some() && which("WebKitWebDriver")
-}
-
-fn which(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+    std::env::var_os("DISPLAY").is_some() && crate::on_path("WebKitWebDriver")
 }
 
 impl AppSession {
     /// Launches the app with profile `db` pointed at `server_url` (None keeps the stored one).
     pub async fn launch(db: &Path, server_url: Option<&str>) -> anyhow::Result<Self> {
+        // CONGDAN_APP picks another build of the app (the benchmark uses the release one).
+        let binary = std::env::var_os("CONGDAN_APP")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| bin_path("congdan-app"));
+        Self::launch_binary(&binary, db, server_url).await
+    }
+
+    /// Like [`AppSession::launch`], with the app binary at `binary` (e.g. one
+    /// installed from the .deb into a directory tree).
+    pub async fn launch_binary(
+        binary: &Path,
+        db: &Path,
+        server_url: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let port = free_port()?;
         let mut cmd = Command::new("WebKitWebDriver");
         cmd.arg(format!("--port={port}"))
@@ -45,15 +54,16 @@ impl AppSession {
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
         match server_url {
-            Some(url) => cmd.env("CONGDAN_SERVER", url),
-            None => cmd.env_remove("CONGDAN_SERVER"),
+            // The test servers are seeded with `--demo`, so the demo key works.
+            Some(url) => cmd
+                .env("CONGDAN_SERVER", url)
+                .env("CONGDAN_API_KEY", crate::DEMO_API_KEY),
+            None => cmd
+                .env_remove("CONGDAN_SERVER")
+                .env_remove("CONGDAN_API_KEY"),
         };
         let driver = cmd.spawn().context("starting WebKitWebDriver")?;
         let mut caps = serde_json::Map::new();
-        // CONGDAN_APP picks another build of the app (the benchmark uses the release one).
-        let binary = std::env::var_os("CONGDAN_APP")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| bin_path("congdan-app"));
         caps.insert(
             "webkitgtk:browserOptions".into(),
             serde_json::json!({ "binary": binary, "args": [] }),

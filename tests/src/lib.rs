@@ -1,17 +1,49 @@
 //! Support for the cross-process tests: find the built binaries, start the real
 //! server on a loopback port with a seeded temporary database, open a real client
-//! core against it, count bytes on the wire, and wait on conditions with deadlines.
+//! core against it, count bytes on the wire, shape the link like a 2G or flapping
+//! mobile network, and wait on conditions with deadlines.
 //!
 //! Nothing here sleeps to synchronise: every wait polls a condition until a deadline.
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod cli;
 pub mod faults;
 pub mod proxy;
+pub mod secret_service;
 pub mod server;
+pub mod shaper;
 pub mod wait;
 
 use std::path::PathBuf;
+
+/// The Open311 key that `congdan-server seed --demo` stores; every
+/// [`server::TestServer::seeded`] server accepts it. Hand it to a client core
+/// with `Core::set_api_key`, to the CLI with `--api-key`, to the app with
+/// `CONGDAN_API_KEY`.
+pub const DEMO_API_KEY: &str = "congdan-demo-key";
+
+/// Whether a test whose real dependency (display, driver, Secret Service,
+/// keyctl, …) is `present` may run: `true` when it is; when it is not, the
+/// test fails under CI=true (it must never pass without running) and is
+/// skipped with a note elsewhere. Use: `if !require(ok, "…") { return; }`.
+pub fn require(present: bool, what: &str) -> bool {
+    if present {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but this test's dependency is missing: {what} (make deps installs it)"
+    );
+    eprintln!("skipped: needs {what} (make test provides it)");
+    false
+}
+
+/// True when `program` is on the PATH.
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
 
 /// The workspace root (where data/demo lives).
 pub fn workspace_root() -> PathBuf {

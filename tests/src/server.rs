@@ -21,7 +21,8 @@ pub struct TestServer {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// Seeds the demo data once per test process into a template database and
+/// Seeds the demo data (`seed --demo`: content, the demo officer and the demo
+/// key [`crate::DEMO_API_KEY`]) once per test process into a template database and
 /// returns its path; every server copies it, so seeding cost is paid once.
 fn seeded_template() -> &'static Path {
     static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
@@ -30,6 +31,7 @@ fn seeded_template() -> &'static Path {
         let db = dir.path().join("seed.db");
         let out = std::process::Command::new(bin_path("congdan-server"))
             .arg("seed")
+            .arg("--demo")
             .arg("--db")
             .arg(&db)
             .arg(demo_dir())
@@ -48,10 +50,15 @@ fn seeded_template() -> &'static Path {
 impl TestServer {
     /// Starts a server on a fresh copy of the seeded demo database.
     pub async fn seeded() -> anyhow::Result<Self> {
+        Self::seeded_with(&[]).await
+    }
+
+    /// Like [`TestServer::seeded`], with more `serve` options (e.g. `--public-url URL`).
+    pub async fn seeded_with(serve_args: &[&str]) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let db = dir.path().join("server.db");
         std::fs::copy(seeded_template(), &db).context("copying the seeded template")?;
-        let mut server = Self::start_on(&db).await?;
+        let mut server = Self::start_with(&db, "127.0.0.1:0", serve_args).await?;
         server._dir = Some(dir);
         Ok(server)
     }
@@ -64,12 +71,18 @@ impl TestServer {
     /// Starts a server on an existing database file and address; restarting at the
     /// address a killed server had lets clients carry on as after a crash.
     pub async fn start_at(db: &Path, listen: &str) -> anyhow::Result<Self> {
+        Self::start_with(db, listen, &[]).await
+    }
+
+    /// Starts a server on a database file and address with more `serve` options.
+    pub async fn start_with(db: &Path, listen: &str, serve_args: &[&str]) -> anyhow::Result<Self> {
         let mut child = Command::new(bin_path("congdan-server"))
             .arg("serve")
             .arg("--db")
             .arg(db)
             .arg("--listen")
             .arg(listen)
+            .args(serve_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)

@@ -201,25 +201,28 @@ test("onboarding, then news list, then an article", async () => {
 test("search without diacritics finds the procedure; a ticked document survives reload", async () => {
   const page = await newPage();
   await page.goto(`${base}/#/procedures`);
+  await page.getByTestId("procedure-home").waitFor();
   await page.getByTestId("procedure-search").fill("cap lai can cuoc");
-  await waitFor(async () => {
+  const canCuocFirst = async () => {
     const names = await page.getByTestId("procedure-hit").allInnerTexts();
-    return names.some((n) => n.includes("Cấp lại thẻ căn cước")) && !names.some((n) => n.includes("khai sinh"));
-  }, "hits for 'cap lai can cuoc'");
+    return names.length >= 3 && names[0].includes("Cấp lại thẻ căn cước") && names.slice(0, 3).every((n) => n.includes("căn cước"));
+  };
+  await waitFor(canCuocFirst, "hits for 'cap lai can cuoc'");
+  assert.equal(await page.getByTestId("procedure-home").count(), 0, "the opening screen gives way to results");
   assert.match(await text(page, "result-count"), /\d+ thủ tục/);
   await axe(page, "procedure search");
   await page.screenshot({ path: join(shots, "procedures-360.png") });
 
   await page.getByTestId("level-filter").selectOption("Cấp tỉnh");
-  await waitFor(async () => (await page.getByTestId("procedure-hit").count()) === 0, "no 'cap lai' at Cấp tỉnh");
+  await waitFor(async () => {
+    const hits = await page.getByTestId("procedure-hit").allInnerTexts();
+    return hits.length > 0 && hits[0].includes("(thực hiện tại cấp tỉnh)") && hits.every((h) => h.includes("Cấp tỉnh"));
+  }, "only Cấp tỉnh hits for 'cap lai can cuoc'");
   await page.getByTestId("level-filter").selectOption("");
   await page.getByTestId("procedure-search").fill("dang ky khai sinh");
   await waitFor(async () => (await page.getByTestId("procedure-hit").allInnerTexts()).some((n) => n.includes("Thủ tục đăng ký khai sinh")), "khai sinh found (đ folded)");
   await page.getByTestId("procedure-search").fill("cap lai can cuoc");
-  await waitFor(async () => {
-    const names = await page.getByTestId("procedure-hit").allInnerTexts();
-    return names.some((n) => n.includes("Cấp lại thẻ căn cước")) && !names.some((n) => n.includes("khai sinh"));
-  }, "back to căn cước");
+  await waitFor(canCuocFirst, "back to căn cước");
 
   await page.locator('[data-testid=procedure-hit][data-code="1.014064"]').click();
   await waitFor(async () => (await text(page, "procedure-title")).includes("Cấp lại thẻ căn cước"), "procedure detail");
@@ -237,6 +240,107 @@ test("search without diacritics finds the procedure; a ticked document survives 
   assert.equal(await page.getByTestId("doc-check").nth(0).isChecked(), false);
   await page.getByTestId("doc-check").nth(1).uncheck();
   await waitFor(async () => (await text(page, "doc-progress")).includes("0/"), "progress back to 0/n");
+  await page.close();
+});
+
+test("Thủ tục opens with life events and the most asked; 'Sinh con' leads to its short list", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/procedures`);
+  await page.getByTestId("procedure-home").waitFor();
+  const events = await page.getByTestId("life-event").allInnerTexts();
+  for (const e of ["Sinh con", "Kết hôn", "Làm căn cước", "Xây nhà", "Mua bán đất", "Khai tử", "Nghỉ hưu"]) {
+    assert.ok(events.some((x) => x.includes(e)), `life event ${e} in ${events}`);
+  }
+  assert.ok((await page.getByTestId("popular-hit").count()) >= 5, "most asked procedures");
+  assert.match(await page.locator("#popular-title").innerText(), /Thủ tục thường dùng ở xã\/phường/);
+  assert.match(await text(page, "catalogue-line"), /^2\.642 thủ tục · cập nhật /);
+  assert.equal(await page.getByTestId("procedure-hit").count(), 0, "no search results before typing");
+  await axe(page, "procedures opening screen");
+  await page.screenshot({ path: join(shots, "procedures-home-360.png") });
+
+  await page.locator('[data-testid=life-event][data-id="sinh-con"]').click();
+  await page.getByTestId("life-event-list").waitFor();
+  assert.equal(await page.evaluate(() => location.hash), "#/life-events/sinh-con");
+  assert.match(await page.locator("#life-event-title").innerText(), /Sinh con/);
+  await waitFor(async () => (await page.evaluate(() => document.activeElement?.id)) === "life-event-title", "focus on the event title");
+  const list = await page.getByTestId("event-hit").allInnerTexts();
+  assert.ok(list.length >= 3 && list.length <= 8, `a short list (${list.length})`);
+  assert.match(list[0], /Thủ tục đăng ký khai sinh/);
+  assert.equal(await page.getByTestId("procedure-home").count(), 0);
+  await axe(page, "life event list");
+  await page.screenshot({ path: join(shots, "life-event-360.png") });
+
+  await page.getByTestId("life-event-back").click();
+  await page.getByTestId("procedure-home").waitFor();
+  await waitFor(async () => (await page.evaluate(() => document.activeElement?.getAttribute("data-id"))) === "sinh-con", "focus back on the tile");
+  await page.close();
+});
+
+test("search: a good answer first, a weak one says so and offers the commune", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/procedures`);
+  await page.getByTestId("procedure-home").waitFor();
+  await page.getByTestId("procedure-search").fill("chung thuc chu ky");
+  await waitFor(async () => (await page.getByTestId("procedure-hit").allInnerTexts()).slice(0, 3).some((n) => n.startsWith("Chứng thực chữ ký")), "Chứng thực chữ ký in the first three");
+  assert.equal(await page.getByTestId("weak-notice").count(), 0);
+  assert.equal(await page.getByTestId("ask-commune").count(), 0);
+
+  const query = "mua vé máy bay giá rẻ";
+  await page.getByTestId("procedure-search").fill(query);
+  await page.getByTestId("weak-notice").waitFor();
+  assert.equal(await text(page, "weak-notice"), `Không tìm thấy thủ tục khớp hẳn với «${query}»`);
+  assert.equal((await page.locator(".maybe-title").innerText()).trim(), "Có thể bạn cần:");
+  assert.ok((await page.getByTestId("procedure-hit").count()) > 0, "the nearest procedures are listed");
+  const card = page.getByTestId("ask-commune");
+  assert.match(await card.innerText(), /Gửi câu hỏi cho Phường Ba Đình/);
+  const box = await page.getByTestId("ask-commune-button").boundingBox();
+  assert.ok(box && box.height >= 44 && box.x >= 0 && box.x + box.width <= 360, `button fits 360 px (${JSON.stringify(box)})`);
+  await axe(page, "weak search");
+  await page.screenshot({ path: join(shots, "procedures-weak-360.png") });
+
+  await page.getByTestId("ask-commune-button").click();
+  await waitFor(async () => (await page.evaluate(() => location.hash)) === "#/feedback", "the Phản ánh screen");
+  await waitFor(async () => (await page.getByTestId("tab-feedback").getAttribute("aria-current")) === "page", "Phản ánh tab");
+  // Leave the search box empty for the tests after this one.
+  await page.getByTestId("tab-procedures").click();
+  await page.getByTestId("procedure-search").fill("");
+  await page.getByTestId("procedure-home").waitFor();
+  await page.close();
+});
+
+test("a procedure can be saved and unsaved; saved and recent show on the opening screen", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/procedures/1.001193`);
+  const save = page.getByTestId("save-procedure");
+  await save.waitFor();
+  assert.equal(await save.getAttribute("aria-pressed"), "false");
+  assert.equal((await save.innerText()).trim(), "Lưu");
+  const box = await save.boundingBox();
+  assert.ok(box && box.height >= 44 && box.width >= 44, `44 px touch target (${JSON.stringify(box)})`);
+  await save.click();
+  await waitFor(async () => (await save.getAttribute("aria-pressed")) === "true", "pressed");
+  assert.equal((await save.innerText()).trim(), "Đã lưu");
+  await axe(page, "procedure detail (saved)");
+  await page.screenshot({ path: join(shots, "procedure-saved-360.png") });
+
+  await page.reload();
+  await waitFor(async () => (await page.getByTestId("save-procedure").getAttribute("aria-pressed")) === "true", "still saved after reload");
+  await page.goto(`${base}/#/procedures`);
+  await page.getByTestId("procedure-home").waitFor();
+  assert.match(await page.locator("#saved-title").innerText(), /Đã lưu/);
+  assert.deepEqual(await page.getByTestId("saved-hit").evaluateAll((els) => els.map((e) => e.dataset.code)), ["1.001193"]);
+  assert.match(await page.locator("#recent-title").innerText(), /Xem gần đây/);
+  assert.equal(await page.getByTestId("recent-hit").first().getAttribute("data-code"), "1.001193");
+  await axe(page, "procedures opening screen (saved, recent)");
+
+  await page.getByTestId("saved-hit").first().click();
+  await waitFor(async () => (await page.getByTestId("save-procedure").getAttribute("aria-pressed")) === "true", "detail from Đã lưu");
+  await page.getByTestId("save-procedure").click();
+  await waitFor(async () => (await page.getByTestId("save-procedure").getAttribute("aria-pressed")) === "false", "unsaved");
+  assert.equal((await page.getByTestId("save-procedure").innerText()).trim(), "Lưu");
+  await page.goto(`${base}/#/procedures`);
+  await page.getByTestId("procedure-home").waitFor();
+  assert.equal(await page.getByTestId("saved-hit").count(), 0, "Đã lưu is gone once empty");
   await page.close();
 });
 
@@ -288,8 +392,20 @@ test("settings and the English toggle", async () => {
   await page.goto(`${base}/#/settings`);
   await waitFor(async () => (await text(page, "current-unit")).includes("Phường Ba Đình"), "current unit");
   await waitFor(async () => (await page.getByTestId("data-status").locator("li").count()) === 3, "data status rows");
+  await waitFor(async () => /[0-9a-f]{8}/.test(await text(page, "api-key")), "key fingerprint shown");
   await axe(page, "settings");
   await page.screenshot({ path: join(shots, "settings-360.png") });
+  assert.doesNotMatch(await text(page, "api-key"), /congdan-demo-key/);
+  // A server that does not answer its health check is refused with a clear message, and kept out.
+  await page.getByTestId("server-input").fill("http://10.0.0.9:8787");
+  await page.getByTestId("server-save").click();
+  await waitFor(async () => (await page.getByTestId("server-error").count()) === 1, "server check error");
+  assert.match(await text(page, "server-error"), /Không kết nối được tới máy chủ/);
+  assert.equal(await text(page, "server-url"), "http://127.0.0.1:8787");
+  await axe(page, "settings (server refused)");
+  await page.getByTestId("server-input").fill("http://127.0.0.1:8787/");
+  await page.getByTestId("server-save").click();
+  await waitFor(async () => (await page.getByTestId("server-saved").count()) === 1, "server saved");
   await page.getByTestId("lang-toggle").click();
   await waitFor(async () => (await page.getByTestId("tab-news").innerText()).includes("News"), "English tabs");
   assert.equal(await page.evaluate(() => document.documentElement.lang), "en");

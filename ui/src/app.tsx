@@ -110,14 +110,16 @@ export function App({ backend }: { backend: Backend }) {
     return () => subs.forEach((s) => void s.then((off) => off()));
   }, [backend, loadStatus]);
 
-  // Move focus to the new screen's heading so screen readers announce it.
+  // Move focus to the new screen's heading so screen readers announce it (or to the element
+  // the screen marks with data-route-focus, e.g. the tile of the life event just left).
   const firstRoute = useRef(true);
   useEffect(() => {
     if (firstRoute.current) {
       firstRoute.current = false;
       return;
     }
-    mainRef.current?.querySelector<HTMLElement>("h1")?.focus();
+    const main = mainRef.current;
+    (main?.querySelector<HTMLElement>("[data-route-focus]") ?? main?.querySelector<HTMLElement>("h1"))?.focus();
     mainRef.current?.scrollTo?.(0, 0);
   }, [route]);
 
@@ -197,7 +199,10 @@ export function App({ backend }: { backend: Backend }) {
         screen = <NewsDetailScreen {...screenProps} id={route.id} />;
         break;
       case "procedures":
-        screen = <ProceduresScreen {...screenProps} />;
+      case "lifeEvent":
+        screen = (
+          <ProceduresScreen {...screenProps} home={home} eventId={route.name === "lifeEvent" ? route.id : null} />
+        );
         break;
       case "procedure":
         screen = <ProcedureDetailScreen {...screenProps} code={route.code} />;

@@ -6,6 +6,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { toBackendError } from "./errors";
 import type {
+  ConnectionInfo,
   DrainProgress,
   DrainReport,
   HomeUnit,
@@ -18,6 +19,7 @@ import type {
   PreparedPhoto,
   ProcedureDetail,
   ProcedureFacets,
+  ProcedureHome,
   ProcedureQuery,
   ProcedureResults,
   PublicRequest,
@@ -39,11 +41,11 @@ export type Unsubscribe = () => void;
 export interface Backend {
   /** The chosen home commune, or null before onboarding. */
   getHomeUnit(): Promise<HomeUnit | null>;
-  /** Chooses the home commune (must be a synced commune). */
+  /** Chooses the home commune (one not synced yet is asked of the server). */
   setHomeUnit(code: string): Promise<HomeUnit>;
-  /** All provinces, sorted by Vietnamese name. */
+  /** All provinces, sorted by Vietnamese name (from the server until units are synced). */
   listProvinces(): Promise<Unit[]>;
-  /** Communes and wards of a province. */
+  /** Communes and wards of a province (from the server until units are synced). */
   listCommunes(provinceCode: string): Promise<Unit[]>;
   /** The home unit's news, newest first. */
   listNews(limit: number): Promise<NewsList>;
@@ -51,12 +53,16 @@ export interface Backend {
   getNews(id: string): Promise<NewsDetail>;
   /** A cached image as a data URL, or null when not cached. */
   getMedia(url: string): Promise<Media | null>;
-  /** Full-text search over the procedure catalogue. */
+  /** Searches the procedure catalogue the way residents ask; `weak` when nothing matches well. */
   searchProcedures(query: ProcedureQuery): Promise<ProcedureResults>;
+  /** The opening screen of Thủ tục: most asked, life events, recent and saved procedures. */
+  procedureHome(): Promise<ProcedureHome>;
   /** Levels and fields with counts, for the filters. */
   procedureFacets(): Promise<ProcedureFacets>;
-  /** One procedure with the user's ticked documents. */
+  /** One procedure with the user's ticked documents and whether it is saved (records the visit). */
   getProcedure(code: string): Promise<ProcedureDetail>;
+  /** Saves or unsaves a procedure for "Đã lưu"; not_found when saving an unknown one. */
+  setProcedureSaved(code: string, saved: boolean): Promise<void>;
   /** Ticks or unticks a document; returns all ticked indexes. */
   setDocumentChecked(code: string, index: number, checked: boolean): Promise<number[]>;
   /** Per-resource sync state. */
@@ -69,6 +75,11 @@ export interface Backend {
   onSyncFinished(cb: (s: SyncStatus) => void): Promise<Unsubscribe>;
   /** The configured server URL, for display only (null when none is set). */
   getServerUrl(): Promise<string | null>;
+  /** The server and API key (its fingerprint, never the key) the app uses. */
+  getConnection(): Promise<ConnectionInfo>;
+  /** Points the app at another server once it answered GET /api/v1/health; rejects
+   *  with `invalid_input` and a Vietnamese message, changing nothing, when it did not. */
+  setServerUrl(url: string): Promise<ConnectionInfo>;
 
   // ---- phản ánh, kiến nghị (Open311 service requests) ----
   /** Services residents can send requests to (cached for offline use). */
@@ -83,6 +94,8 @@ export interface Backend {
   listOutbox(): Promise<OutboxEntry[]>;
   /** Sends what the outbox holds now; progress arrives through onOutboxProgress. */
   drainOutbox(): Promise<DrainReport>;
+  /** "Thử lại": puts a refused row back in line (send it with drainOutbox). */
+  retryOutbox(id: bigint | number): Promise<void>;
   /** My requests, newest first, queued ones included. */
   listMyRequests(): Promise<MyRequestList>;
   /** One of my requests with its timeline. */
@@ -135,11 +148,17 @@ export class TauriBackend implements Backend {
   searchProcedures(query: ProcedureQuery): Promise<ProcedureResults> {
     return call("search_procedures", { query });
   }
+  procedureHome(): Promise<ProcedureHome> {
+    return call("procedure_home");
+  }
   procedureFacets(): Promise<ProcedureFacets> {
     return call("procedure_facets");
   }
   getProcedure(code: string): Promise<ProcedureDetail> {
     return call("get_procedure", { code });
+  }
+  setProcedureSaved(code: string, saved: boolean): Promise<void> {
+    return call("set_procedure_saved", { code, saved });
   }
   setDocumentChecked(code: string, index: number, checked: boolean): Promise<number[]> {
     return call("set_document_checked", { code, index, checked });
@@ -159,6 +178,12 @@ export class TauriBackend implements Backend {
   getServerUrl(): Promise<string | null> {
     return call("get_server_url");
   }
+  getConnection(): Promise<ConnectionInfo> {
+    return call("get_connection");
+  }
+  setServerUrl(url: string): Promise<ConnectionInfo> {
+    return call("set_server_url", { url });
+  }
   listServices(): Promise<Service[]> {
     return call("list_services");
   }
@@ -176,6 +201,9 @@ export class TauriBackend implements Backend {
   }
   drainOutbox(): Promise<DrainReport> {
     return call("drain_outbox");
+  }
+  retryOutbox(id: bigint | number): Promise<void> {
+    return call("retry_outbox", { id: Number(id) });
   }
   listMyRequests(): Promise<MyRequestList> {
     return call("list_my_requests");

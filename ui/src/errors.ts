@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "storage",
   "internal",
   "rejected",
+  "unauthorized",
 ] as const satisfies readonly GeneratedErrorCode[];
 
 /** One of the known error codes. */

@@ -1,6 +1,6 @@
 // Vietnamese search folding, the same fold the core applies to its FTS shadow column:
-// NFD, drop combining marks U+0300–U+036F, đ→d, Đ→D, lowercase. Used by the fake backend
-// and by the unit/province pickers, which filter in memory.
+// NFD, drop combining marks U+0300–U+036F, đ→d, Đ→D, lowercase. Used by the unit/province
+// and service pickers, which filter in memory (procedure search is the core's alone).
 
 /** Folds text so that "Cấp lại căn cước" and "cap lai can cuoc" compare equal. */
 export function fold(text: string): string {

@@ -3,12 +3,14 @@
 // generated yet (no exported core model references them), so they still come from the
 // hand-written mirror in ./bindings-pending.ts; move them here once bindings/Unit.ts exists.
 export type { Channel } from "./bindings/Channel";
+export type { ConnectionInfo } from "./bindings/ConnectionInfo";
 export type { ErrorBody } from "./bindings/ErrorBody";
 export type { ErrorCode } from "./bindings/ErrorCode";
 export type { Facet } from "./bindings/Facet";
 export type { Freshness } from "./bindings/Freshness";
 export type { HomeUnit } from "./bindings/HomeUnit";
 export type { LegalDoc } from "./bindings/LegalDoc";
+export type { LifeEvent } from "./bindings/LifeEvent";
 export type { Media } from "./bindings/Media";
 export type { NewsDetail } from "./bindings/NewsDetail";
 export type { NewsItem } from "./bindings/NewsItem";
@@ -18,6 +20,7 @@ export type { Procedure } from "./bindings/Procedure";
 export type { ProcedureDetail } from "./bindings/ProcedureDetail";
 export type { ProcedureFacets } from "./bindings/ProcedureFacets";
 export type { ProcedureHit } from "./bindings/ProcedureHit";
+export type { ProcedureHome } from "./bindings/ProcedureHome";
 export type { ProcedureQuery } from "./bindings/ProcedureQuery";
 export type { ProcedureResults } from "./bindings/ProcedureResults";
 export type { RequiredDocument } from "./bindings/RequiredDocument";

@@ -7,6 +7,7 @@ describe("routes", () => {
       { name: "news" },
       { name: "article", id: "vne-3634646" },
       { name: "procedures" },
+      { name: "lifeEvent", id: "sinh-con" },
       { name: "procedure", code: "1.014064" },
       { name: "feedback" },
       { name: "myRequests" },
@@ -25,6 +26,8 @@ describe("routes", () => {
   });
   it("maps routes to tabs", () => {
     expect(tabOf({ name: "procedure", code: "x" })).toBe("procedures");
+    expect(tabOf({ name: "lifeEvent", id: "sinh-con" })).toBe("procedures");
+    expect(parseRoute("#/life-events")).toEqual({ name: "procedures" });
     expect(tabOf({ name: "onboarding" })).toBeNull();
     expect(tabOf({ name: "myRequest", id: "1" })).toBe("feedback");
     expect(tabOf({ name: "nearby" })).toBe("feedback");

@@ -6,6 +6,7 @@ export type Route =
   | { name: "news" }
   | { name: "article"; id: string }
   | { name: "procedures" }
+  | { name: "lifeEvent"; id: string }
   | { name: "procedure"; code: string }
   | { name: "feedback" }
   | { name: "myRequests" }
@@ -26,6 +27,8 @@ export function parseRoute(hash: string): Route {
       return arg ? { name: "article", id: arg } : { name: "news" };
     case "procedures":
       return arg ? { name: "procedure", code: arg } : { name: "procedures" };
+    case "life-events":
+      return arg ? { name: "lifeEvent", id: arg } : { name: "procedures" };
     case "feedback":
       return { name: "feedback" };
     case "requests":
@@ -58,6 +61,8 @@ export function href(route: Route): string {
       return `#/news/${encodeURIComponent(route.id)}`;
     case "procedures":
       return "#/procedures";
+    case "lifeEvent":
+      return `#/life-events/${encodeURIComponent(route.id)}`;
     case "procedure":
       return `#/procedures/${encodeURIComponent(route.code)}`;
     case "feedback":
@@ -82,6 +87,7 @@ export function tabOf(route: Route): Tab | null {
     case "article":
       return "news";
     case "procedures":
+    case "lifeEvent":
     case "procedure":
       return "procedures";
     case "feedback":

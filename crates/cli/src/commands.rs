@@ -10,11 +10,14 @@ use serde_json::to_writer_pretty;
 
 use crate::flags::{Command, Config, Format, Submit};
 
-/// Opens the profile, stores `--server` if given, and runs the command.
+/// Opens the profile, stores `--server` and `--api-key` if given, and runs the command.
 pub fn run(config: &Config) -> anyhow::Result<()> {
     let core = Core::open(&config.db)?;
     if let Some(url) = &config.server {
         core.set_server_url(url)?;
+    }
+    if let Some(key) = &config.api_key {
+        core.set_api_key(key)?;
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -22,7 +25,7 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
         Command::Sync => sync(&core, &mut out),
         Command::Units(province) => units(&core, province.as_deref(), &mut out),
         Command::SetUnit(code) => {
-            let home = core.set_home_unit(code)?;
+            let home = runtime()?.block_on(core.set_home_unit(code))?;
             writeln!(
                 out,
                 "Đã chọn: {} ({}), {}",
@@ -53,17 +56,67 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             if *format == Format::Json {
                 return json(&mut out, &results);
             }
-            writeln!(out, "{} kết quả", results.total)?;
-            for h in &results.hits {
+            if results.weak {
                 writeln!(
                     out,
-                    "{}  {}  [{}; {}]",
-                    h.code,
-                    h.name,
-                    h.field,
-                    h.levels.join(", ")
+                    "Không tìm thấy thủ tục khớp hẳn; có thể bạn cần (hoặc hỏi UBND xã/phường qua `congdan submit`):"
                 )?;
+            } else {
+                writeln!(out, "{} kết quả", results.total)?;
             }
+            hit_lines(&mut out, &results.hits)
+        }
+        Command::Guide { event, format } => {
+            let home = core.procedure_home()?;
+            match event {
+                Some(id) => {
+                    let Some(e) = home.events.iter().find(|e| &e.id == id) else {
+                        let known: Vec<&str> = home.events.iter().map(|e| e.id.as_str()).collect();
+                        anyhow::bail!("không có sự kiện «{id}»; có: {}", known.join(", "));
+                    };
+                    if *format == Format::Json {
+                        return json(&mut out, e);
+                    }
+                    writeln!(out, "{}", e.title)?;
+                    hit_lines(&mut out, &e.procedures)
+                }
+                None if *format == Format::Json => json(&mut out, &home),
+                None => {
+                    writeln!(out, "{} thủ tục", home.total)?;
+                    if !home.saved.is_empty() {
+                        writeln!(out, "Đã lưu:")?;
+                        hit_lines(&mut out, &home.saved)?;
+                    }
+                    if !home.recent.is_empty() {
+                        writeln!(out, "Xem gần đây:")?;
+                        hit_lines(&mut out, &home.recent)?;
+                    }
+                    writeln!(out, "Theo sự kiện:")?;
+                    for e in &home.events {
+                        writeln!(
+                            out,
+                            "  {}  {} ({} thủ tục)",
+                            e.id,
+                            e.title,
+                            e.procedures.len()
+                        )?;
+                    }
+                    writeln!(out, "Thủ tục thường dùng ở xã/phường:")?;
+                    hit_lines(&mut out, &home.popular)
+                }
+            }
+        }
+        Command::Save { code, saved } => {
+            core.set_procedure_saved(code, *saved)?;
+            writeln!(
+                out,
+                "{}",
+                if *saved {
+                    "Đã lưu."
+                } else {
+                    "Đã bỏ lưu."
+                }
+            )?;
             Ok(())
         }
         Command::Procedure { code, format } => {
@@ -126,7 +179,17 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Submit(submit) => submit_request(&core, submit, &mut out),
-        Command::Outbox { drain, format } => outbox(&core, *drain, *format, &mut out),
+        Command::Outbox {
+            retry,
+            drain,
+            format,
+        } => {
+            if let Some(id) = retry {
+                core.retry_outbox(*id)?;
+                writeln!(out, "Đã đưa mục {id} vào hàng chờ gửi lại.")?;
+            }
+            outbox(&core, *drain, *format, &mut out)
+        }
         Command::Requests(format) => {
             let list = core.my_requests()?;
             if *format == Format::Json {
@@ -181,6 +244,11 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
                 writeln!(out, "Bị từ chối: {}", e.message)?;
             }
             Ok(())
+        }
+        Command::Connection(format) => connection(&core.connection()?, *format, &mut out),
+        Command::SetServer(url) => {
+            let info = runtime()?.block_on(core.check_and_set_server_url(url))?;
+            connection(&info, Format::Text, &mut out)
         }
         Command::Status(format) => {
             let status = core.status()?;
@@ -275,6 +343,31 @@ fn status_label(status: &str) -> &str {
             .map(|s| s.label())
             .unwrap_or(other),
     }
+}
+
+/// `connection`: the server and key fingerprint in use.
+fn connection(
+    info: &congdan_core::ConnectionInfo,
+    format: Format,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if format == Format::Json {
+        return json(out, info);
+    }
+    let built_in = |yes: bool| if yes { " (cài sẵn)" } else { "" };
+    writeln!(
+        out,
+        "Máy chủ: {}{}",
+        info.server_url.as_deref().unwrap_or("chưa đặt"),
+        built_in(info.server_built_in)
+    )?;
+    writeln!(
+        out,
+        "Khóa ứng dụng: {}{}",
+        info.api_key_fingerprint.as_deref().unwrap_or("chưa có"),
+        built_in(info.api_key_built_in)
+    )?;
+    Ok(())
 }
 
 /// `submit`: save to the outbox (durable before anything else), then try to send.
@@ -377,12 +470,28 @@ fn outbox(core: &Core, drain: bool, format: Format, out: &mut impl Write) -> any
 
 /// `units`: provinces, or the communes of one province.
 fn units(core: &Core, province: Option<&str>, out: &mut impl Write) -> anyhow::Result<()> {
+    let runtime = runtime()?;
     let list = match province {
-        Some(code) => core.communes(code)?,
-        None => core.provinces()?,
+        Some(code) => runtime.block_on(core.communes(code))?,
+        None => runtime.block_on(core.provinces())?,
     };
     for u in &list {
         writeln!(out, "{}\t{}", u.code, u.name)?;
+    }
+    Ok(())
+}
+
+/// One line per procedure: code, name, field and levels.
+fn hit_lines(out: &mut impl Write, hits: &[congdan_core::ProcedureHit]) -> anyhow::Result<()> {
+    for h in hits {
+        writeln!(
+            out,
+            "{}  {}  [{}; {}]",
+            h.code,
+            h.name,
+            h.field,
+            h.levels.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -21,6 +21,16 @@ pub struct LowArgs {
     /// Server base URL; remembered in the profile so later calls can omit it.
     #[arg(long, value_name = "URL")]
     server: Option<String>,
+    /// Open311 API key the commune gave this app (`congdan-server api-key add`);
+    /// remembered in the profile like --server. Prefer the CONGDAN_API_KEY
+    /// environment variable in scripts: a flag shows in `ps` and shell history.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "CONGDAN_API_KEY",
+        hide_env_values = true
+    )]
+    api_key: Option<String>,
     /// What to do.
     #[command(subcommand)]
     command: LowCommand,
@@ -75,6 +85,23 @@ enum LowCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Ways into the catalogue before searching: the most-asked procedures,
+    /// life events, recent and saved ones; with EVENT, that event's list.
+    Guide {
+        /// A life event id, e.g. sinh-con.
+        event: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a procedure for later (`--remove` to unsave).
+    Save {
+        /// Procedure code.
+        code: String,
+        /// Unsave instead.
+        #[arg(long)]
+        remove: bool,
+    },
     /// List the cached services (categories) requests can be sent to.
     Services {
         /// Print JSON.
@@ -116,6 +143,9 @@ enum LowCommand {
     },
     /// Show the outbox; with --drain, send it now (exit 0 only when it is empty).
     Outbox {
+        /// `retry ID`: put a refused submission back in line ("Thử lại").
+        #[command(subcommand)]
+        action: Option<OutboxAction>,
         /// Send everything now.
         #[arg(long)]
         drain: bool,
@@ -142,6 +172,28 @@ enum LowCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Show the server and the API key (its fingerprint, never the key) in use.
+    Connection {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Point the profile at another server, after checking it answers
+    /// /api/v1/health (nothing changes when it does not).
+    SetServer {
+        /// Server base URL.
+        url: String,
+    },
+}
+
+/// What `outbox` does besides listing.
+#[derive(Debug, Subcommand)]
+enum OutboxAction {
+    /// Put a submission the server refused back in line, then send it with --drain.
+    Retry {
+        /// The row id shown by `outbox`.
+        id: i64,
     },
 }
 
@@ -204,14 +256,34 @@ pub enum Command {
         /// Output format.
         format: Format,
     },
+    /// `guide [EVENT]`.
+    Guide {
+        /// A life event id, or the whole opening screen.
+        event: Option<String>,
+        /// Output format.
+        format: Format,
+    },
+    /// `save CODE [--remove]`.
+    Save {
+        /// Procedure code.
+        code: String,
+        /// Saved or not.
+        saved: bool,
+    },
     /// `status`.
     Status(Format),
+    /// `connection`.
+    Connection(Format),
+    /// `set-server URL`.
+    SetServer(String),
     /// `services`.
     Services(Format),
     /// `submit`.
     Submit(Box<Submit>),
     /// `outbox [--drain]`.
     Outbox {
+        /// The refused row to put back in line first (`outbox retry ID`).
+        retry: Option<i64>,
         /// Send now.
         drain: bool,
         /// Output format.
@@ -235,6 +307,8 @@ pub struct Config {
     pub db: PathBuf,
     /// Server URL to store before running, if given.
     pub server: Option<String>,
+    /// Open311 API key to store before running, if given.
+    pub api_key: Option<String>,
     /// The command.
     pub command: Command,
 }
@@ -278,7 +352,17 @@ impl TryFrom<LowArgs> for Config {
                 code: code.trim().to_string(),
                 format: Format::from_flag(json),
             },
+            LowCommand::Guide { event, json } => Command::Guide {
+                event: event.map(|e| e.trim().to_string()),
+                format: Format::from_flag(json),
+            },
+            LowCommand::Save { code, remove } => Command::Save {
+                code: code.trim().to_string(),
+                saved: !remove,
+            },
             LowCommand::Status { json } => Command::Status(Format::from_flag(json)),
+            LowCommand::Connection { json } => Command::Connection(Format::from_flag(json)),
+            LowCommand::SetServer { url } => Command::SetServer(url.trim().to_string()),
             LowCommand::Services { json } => Command::Services(Format::from_flag(json)),
             LowCommand::Submit {
                 service,
@@ -314,7 +398,12 @@ impl TryFrom<LowArgs> for Config {
                     format: Format::from_flag(json),
                 }))
             }
-            LowCommand::Outbox { drain, json } => Command::Outbox {
+            LowCommand::Outbox {
+                action,
+                drain,
+                json,
+            } => Command::Outbox {
+                retry: action.map(|OutboxAction::Retry { id }| id),
                 drain,
                 format: Format::from_flag(json),
             },
@@ -327,6 +416,7 @@ impl TryFrom<LowArgs> for Config {
         Ok(Config {
             db: low.db,
             server: low.server,
+            api_key: low.api_key,
             command,
         })
     }
@@ -369,6 +459,26 @@ mod tests {
     fn config(args: &[&str]) -> anyhow::Result<Config> {
         let low = LowArgs::try_parse_from(std::iter::once("congdan").chain(args.iter().copied()))?;
         Config::try_from(low)
+    }
+
+    #[test]
+    fn api_key_and_server_are_taken_before_the_command() {
+        let c = config(&[
+            "--db",
+            "p.sqlite",
+            "--server",
+            "http://127.0.0.1:8787",
+            "--api-key",
+            "k1",
+            "connection",
+            "--json",
+        ])
+        .unwrap();
+        assert_eq!(c.api_key.as_deref(), Some("k1"));
+        assert_eq!(c.command, Command::Connection(Format::Json));
+        let c = config(&["--db", "p.sqlite", "set-server", " http://x.vn "]).unwrap();
+        assert_eq!(c.api_key, None);
+        assert_eq!(c.command, Command::SetServer("http://x.vn".into()));
     }
 
     #[test]
@@ -474,8 +584,18 @@ mod tests {
         assert_eq!(
             c.command,
             Command::Outbox {
+                retry: None,
                 drain: true,
                 format: Format::Json
+            }
+        );
+        let c = config(&["--db", "p", "outbox", "--drain", "retry", "12"]).unwrap();
+        assert_eq!(
+            c.command,
+            Command::Outbox {
+                retry: Some(12),
+                drain: true,
+                format: Format::Text
             }
         );
     }

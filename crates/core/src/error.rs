@@ -34,6 +34,9 @@ pub enum ErrorCode {
     /// The server refused a write for good (its reason is the message); the
     /// outbox row is set aside and the user must change and resend it.
     Rejected,
+    /// The server does not know this device (401) or does not let it do this
+    /// (403): the outbox registers the device again and retries.
+    Unauthorized,
 }
 
 impl ErrorCode {
@@ -49,6 +52,7 @@ impl ErrorCode {
             ErrorCode::Storage => "storage",
             ErrorCode::Internal => "internal",
             ErrorCode::Rejected => "rejected",
+            ErrorCode::Unauthorized => "unauthorized",
         }
     }
 
@@ -66,6 +70,9 @@ impl ErrorCode {
             ErrorCode::Storage => "Lỗi cơ sở dữ liệu trên máy.",
             ErrorCode::Internal => "Đã xảy ra lỗi không mong muốn.",
             ErrorCode::Rejected => "Máy chủ từ chối yêu cầu.",
+            ErrorCode::Unauthorized => {
+                "Máy chủ chưa nhận ra thiết bị này; đang đăng ký lại và sẽ tự gửi lại."
+            }
         }
     }
 }
@@ -79,6 +86,17 @@ pub enum Error {
     /// The network failed while talking to the server about `resource`.
     #[error("offline while fetching {resource}: {reason}")]
     Offline {
+        /// Resource or URL being fetched.
+        resource: String,
+        /// Transport-level reason (no personal data).
+        reason: String,
+    },
+    /// The connection was lost, or stalled, partway through the server's answer
+    /// about `resource`: a body cut mid-way. Its code is `offline`, as for
+    /// [`Error::Offline`]; it is kept apart so that sync can tell a page too long
+    /// for the link from a link that is down.
+    #[error("connection lost partway through the answer for {resource}: {reason}")]
+    Interrupted {
         /// Resource or URL being fetched.
         resource: String,
         /// Transport-level reason (no personal data).
@@ -169,6 +187,14 @@ pub enum Error {
         /// The server's Vietnamese description, shown to the user.
         message: String,
     },
+    /// The server does not know the device, or does not let it do this.
+    #[error("unauthorized for {resource}: HTTP {status}")]
+    Unauthorized {
+        /// What was sent ("rating", "upload").
+        resource: &'static str,
+        /// HTTP status (401 or 403).
+        status: u16,
+    },
     /// A bug or unexpected condition.
     #[error("internal error: {reason}")]
     Internal {
@@ -181,12 +207,13 @@ impl Error {
     /// The stable code of this error.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Offline { .. } => ErrorCode::Offline,
+            Error::Offline { .. } | Error::Interrupted { .. } => ErrorCode::Offline,
             Error::ServerUnavailable { .. } => ErrorCode::ServerUnavailable,
             Error::BadResponse { .. } => ErrorCode::BadResponse,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::Rejected { .. } => ErrorCode::Rejected,
+            Error::Unauthorized { .. } => ErrorCode::Unauthorized,
             Error::NotConfigured { .. } => ErrorCode::NotConfigured,
             Error::Storage { .. } | Error::CorruptRow { .. } | Error::SchemaTooNew { .. } => {
                 ErrorCode::Storage
@@ -215,6 +242,20 @@ impl Error {
             } => {
                 "Địa chỉ máy chủ không hợp lệ (cần bắt đầu bằng http:// hoặc https://).".to_string()
             }
+            Error::NotConfigured { what: "api_key" } => {
+                "Chưa có khóa ứng dụng (api_key) để gửi phản ánh. Hãy nhập khóa do UBND cấp."
+                    .to_string()
+            }
+            Error::NotConfigured {
+                what: "api_key_refused",
+            } => "Máy chủ không chấp nhận khóa ứng dụng (api_key). Hãy cập nhật khóa trong Cài \
+                  đặt; phản ánh vẫn được giữ và sẽ gửi khi khóa đúng."
+                .to_string(),
+            // Made in Vietnamese by `Core::check_and_set_server_url`.
+            Error::InvalidInput {
+                what: "server_check",
+                reason,
+            } => reason.clone(),
             Error::SchemaTooNew { .. } => {
                 "Dữ liệu trên máy được tạo bởi phiên bản ứng dụng mới hơn. Hãy cập nhật ứng dụng."
                     .to_string()
@@ -269,6 +310,7 @@ mod tests {
             ErrorCode::Storage,
             ErrorCode::Internal,
             ErrorCode::Rejected,
+            ErrorCode::Unauthorized,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

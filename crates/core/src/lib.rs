@@ -7,7 +7,7 @@
 //! - [`api`]: the one door: [`Core`], its methods by domain, and the models sent to the UI.
 //! - [`error`]: the error type and the stable error codes with Vietnamese messages.
 //! - [`outbox`]: sending the user's writes in order, exactly once, with backoff.
-//! - [`search`]: Vietnamese-aware full-text search (folding, safe FTS5 queries, ranking).
+//! - [`search`]: procedure search offline: the `congdan-search` index of the stored catalogue.
 //! - [`secrets`]: session tokens in the platform credential store behind one trait.
 //! - [`store`]: the SQLite store: schema, migrations and one module per table.
 //! - [`sync`]: pulling server content: the I/O-free state machine, the transport, the driver.

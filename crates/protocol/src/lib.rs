@@ -22,7 +22,9 @@ pub use open311::{
     Attribute, AttributeValue, Datatype, DetailedStatus, Open311Code, Open311Error, Service,
     ServiceDefinition, ServiceRequest, ServiceRequestUpdate, Status,
 };
-pub use procedures::{Channel, LegalDoc, Procedure, RequiredDocument};
+pub use procedures::{
+    Channel, LegalDoc, Procedure, ProcedureSearchResult, ProcedureSummary, RequiredDocument,
+};
 pub use requests::{Device, MyRequest, Role, Session, StatusChange, TimelineEntry, Upload};
 pub use sync::{Health, Page};
 pub use units::{Unit, UnitLevel};

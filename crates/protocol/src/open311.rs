@@ -30,7 +30,8 @@ pub struct Discovery {
 pub struct Endpoint {
     /// Specification URL, `http://wiki.open311.org/GeoReport_v2`.
     pub specification: String,
-    /// Base URL of the endpoint.
+    /// Absolute base URL of the endpoint, e.g. `https://congdan.example.vn/open311/v2`
+    /// (built from the server's configured public URL).
     pub url: String,
     /// When the endpoint last changed.
     pub changeset: DateTime<Utc>,
@@ -233,7 +234,8 @@ pub struct ServiceRequest {
     pub lat: Option<f64>,
     /// Longitude (WGS84).
     pub long: Option<f64>,
-    /// First photo URL.
+    /// First photo URL: absolute in Open311 answers; server-relative
+    /// (`/open311/v2/media/{id}`) in `/api/v1` answers, which are read by our client.
     pub media_url: Option<String>,
     /// Extension: the fine-grained status.
     pub detailed_status: DetailedStatus,
@@ -245,7 +247,7 @@ pub struct ServiceRequest {
     pub village: Option<String>,
     /// Extension: how many residents said "tôi cũng gặp".
     pub support_count: u32,
-    /// Extension: every photo URL.
+    /// Extension: every photo URL (absolute or relative as `media_url`).
     pub media_urls: Vec<String>,
 }
 
@@ -264,13 +266,17 @@ pub struct ServiceRequestUpdate {
     pub updated_datetime: DateTime<Utc>,
     /// Note or official answer (may be empty).
     pub description: String,
-    /// Photo attached to the update.
+    /// Photo attached to the update (absolute URL).
     pub media_url: Option<String>,
     /// The detailed status after the update (`received`, `answered`, …).
     pub external_status_code: String,
 }
 
 /// Answer of `POST requests.{fmt}` (one element of the answer array).
+///
+/// GeoReport v2 returns either the id (requests created synchronously, as ours
+/// are) or a token to exchange for the id later (`GET tokens/{token}`), never
+/// both: this server sends `service_request_id` and leaves `token` out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RequestCreated {
@@ -280,9 +286,15 @@ pub struct RequestCreated {
     pub service_notice: Option<String>,
     /// Account id given by the client, echoed.
     pub account_id: Option<String>,
-    /// Token to look the request up with `GET tokens/{token}`.
+    /// Only from servers that create requests asynchronously (then instead of the
+    /// id): exchange it with `GET tokens/{token}`. Never sent by this server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub token: Option<String>,
 }
+
+/// Longest `description` of a service request, in characters (GeoReport v2).
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 
 /// Answer of `GET tokens/{token}.{fmt}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

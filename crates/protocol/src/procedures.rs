@@ -37,6 +37,12 @@ pub struct Procedure {
     pub legal_basis: Vec<LegalDoc>,
     /// Page on the national public-service portal this record was taken from.
     pub source_url: String,
+    /// What residents also call it ("sổ đỏ", "bằng lái", "CCCD"): added by the
+    /// server at ingest from its synonym dictionary so devices can search by
+    /// them. Absent from older servers' answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<String>>")]
+    pub aliases: Vec<String>,
 }
 
 /// One way of submitting (trực tiếp, trực tuyến, dịch vụ bưu chính).
@@ -73,4 +79,31 @@ pub struct LegalDoc {
     pub title: String,
     /// Its number, e.g. "123/2015/NĐ-CP" (may be empty when the source glued it unrecognisably).
     pub number: String,
+}
+
+/// The columns of a procedure a result list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProcedureSummary {
+    /// Procedure code.
+    pub code: String,
+    /// Name as published.
+    pub name: String,
+    /// Field (lĩnh vực).
+    pub field: String,
+    /// Levels that carry it out.
+    pub levels: Vec<String>,
+}
+
+/// The answer of `GET /api/v1/procedures/search`: the same ranking as the
+/// app's offline search (crate `congdan-search`), for a commune's web pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProcedureSearchResult {
+    /// The best hits, best first.
+    pub hits: Vec<ProcedureSummary>,
+    /// How many procedures match well.
+    pub total: u32,
+    /// True when nothing matches well: `hits` are the nearest procedures.
+    pub weak: bool,
 }

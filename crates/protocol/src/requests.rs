@@ -31,10 +31,14 @@ pub struct TimelineEntry {
     pub status: DetailedStatus,
     /// When.
     pub at: DateTime<Utc>,
-    /// Note or official answer written with the step (may be empty).
+    /// Note or official answer written with the step (may be empty). An
+    /// internal note is empty everywhere but in the officers' view.
     pub note: String,
     /// Officer who made the step, when an officer did.
     pub officer: Option<String>,
+    /// Whether the step's note is internal (officers only); absent means public.
+    #[serde(default)]
+    pub internal: bool,
 }
 
 /// The resident's rating of an answer.
@@ -188,9 +192,13 @@ pub struct Session {
 pub struct StatusChange {
     /// New status: `received`, `in_progress`, `answered` or `closed`.
     pub status: DetailedStatus,
-    /// Internal or public note on the step.
+    /// Note on the step: internal (officers only) unless `note_public`.
     pub note: Option<String>,
-    /// The official answer (required when `status` is `answered`).
+    /// Show `note` to the resident and in public lists (`status_notes`,
+    /// `servicerequestupdates`); absent means internal.
+    #[serde(default)]
+    pub note_public: bool,
+    /// The official answer (required when `status` is `answered`); always public.
     pub answer: Option<String>,
 }
 

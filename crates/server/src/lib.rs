@@ -8,7 +8,14 @@
 //! - [`feed`]: cursors, ETags, 304s and page bodies shared by every list;
 //! - [`storage`]: the storage trait and its SQLite implementation;
 //! - [`error`]: the one HTTP error type and its `{code, message}` body;
-//! - [`commands`]: seed, ingest-feed and delete, used by the binary.
+//! - [`commands`]: seed, ingest-feed and delete, used by the binary;
+//! - [`public_url`]: the configured public base URL absolute links are built from;
+//! - [`config`]: the TOML configuration file and its environment overrides;
+//! - [`api_keys`]: client apps' Open311 keys (stored hashed, checked on POST);
+//! - [`holidays`]: public holidays and day swaps the [`deadlines`] skip;
+//! - [`cleanup`]: the housekeeping schedule `serve` runs (orphan uploads, old
+//!   idempotency records, expired sessions);
+//! - [`ratelimit`]: per-address token buckets (device registration).
 //!
 //! The binary (`main.rs`) only parses arguments, binds and prints. Wire types come
 //! from `congdan-protocol`; parsing of outside formats from `congdan-sources`.
@@ -16,14 +23,20 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod accounts;
+pub mod api_keys;
+pub mod cleanup;
 pub mod commands;
+pub mod config;
 pub mod content;
 pub mod deadlines;
 pub mod error;
 pub mod feed;
+pub mod holidays;
 pub mod images;
 pub mod officers;
 pub mod open311;
+pub mod public_url;
+pub mod ratelimit;
 pub mod residents;
 pub mod revalidate;
 pub mod secrets;
@@ -47,13 +60,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::{AppError, error_response, middleware_error_body};
+use crate::public_url::PublicUrl;
 use crate::storage::Storage;
 
 /// Prefix of the content API.
 pub const API_PREFIX: &str = "/api/v1";
-
-/// The Open311 `api_key` of the demo deployment.
-pub const DEMO_API_KEY: &str = "congdan-demo-key";
 
 /// The server's clock, replaceable in tests (deadlines, windows, sessions).
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -67,8 +78,18 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Largest body on photo routes (uploads, multipart `requests`).
     pub max_upload_body_bytes: usize,
-    /// Open311 `api_key` values accepted by `POST requests`.
-    pub api_keys: Vec<String>,
+    /// Base of the absolute URLs in answers (Open311 discovery `url`, `media_url`).
+    /// `serve --public-url`; the binary defaults it to `http://<listen address>`,
+    /// and this default (for tests) is `http://127.0.0.1:8080`.
+    pub public_url: PublicUrl,
+    /// Unit that Open311 requests sent without a `unit` are triaged to, so
+    /// that its officers see them; `None` leaves them without a unit.
+    pub default_unit: Option<String>,
+    /// Anonymous device registrations allowed per client address and minute
+    /// (also the burst); 0 turns the limit off.
+    pub registrations_per_minute: u32,
+    /// How often `serve` runs [`cleanup::run_once`].
+    pub cleanup_interval: Duration,
 }
 
 impl Default for ServerConfig {
@@ -77,7 +98,10 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 64 * 1024,
             max_upload_body_bytes: 10 * 1024 * 1024,
-            api_keys: vec![DEMO_API_KEY.to_owned()],
+            public_url: PublicUrl::from_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 8080))),
+            default_unit: None,
+            registrations_per_minute: 10,
+            cleanup_interval: Duration::from_secs(3600),
         }
     }
 }
@@ -91,6 +115,10 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Current time.
     pub clock: Clock,
+    /// The procedure search index, built on the first search.
+    pub procedure_search: Arc<content::procedure_search::ProcedureSearch>,
+    /// Per-address buckets of `POST /api/v1/devices`.
+    pub registrations: Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -100,7 +128,15 @@ impl AppState {
             storage,
             config: Arc::new(ServerConfig::default()),
             clock: Arc::new(Utc::now),
+            procedure_search: Arc::default(),
+            registrations: Arc::default(),
         }
+    }
+
+    /// The same state with other settings.
+    pub fn with_config(mut self, config: ServerConfig) -> Self {
+        self.config = Arc::new(config);
+        self
     }
 
     /// The same state with another clock (tests).
@@ -156,7 +192,14 @@ pub fn app(state: AppState) -> Router {
             config.request_timeout,
         ))
         .layer(axum::middleware::from_fn(error_bodies))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// The span of one request: method and path only. The query string can hold
+/// an Open311 `api_key` and search text residents typed, so it never reaches
+/// a log.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
 async fn no_route() -> AppError {
@@ -178,7 +221,10 @@ async fn error_bodies(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
-    if content_type.starts_with("application/json") || content_type.starts_with("application/xml") {
+    if ["application/json", "text/xml", "application/xml"]
+        .iter()
+        .any(|known| content_type.starts_with(known))
+    {
         return response;
     }
     let mut fixed = if path.starts_with(open311::OPEN311_PREFIX) {
@@ -192,15 +238,23 @@ async fn error_bodies(request: Request, next: Next) -> Response {
     fixed
 }
 
-/// Serve `state` on `listener` until `shutdown` completes, then finish in-flight requests.
+/// Serve `state` on `listener` until `shutdown` completes, then finish in-flight
+/// requests. Handlers see the peer address (`ConnectInfo<SocketAddr>`), and the
+/// [`cleanup`] schedule runs beside the server until it stops.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let housekeeping = tokio::spawn(cleanup::every(state.clone()));
+    let served = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    housekeeping.abort();
+    served
 }
 
 /// Completes on Ctrl-C or SIGTERM, for graceful shutdown.

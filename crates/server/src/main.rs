@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use congdan_server::AppState;
 use congdan_server::commands::{self, FeedSource};
-use congdan_server::storage::{Resource, SqliteStorage};
+use congdan_server::storage::{Resource, SqliteStorage, Storage};
 
 /// The Cổng Dân reference backend.
 #[derive(Debug, Parser)]
@@ -23,14 +23,24 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the content API; prints "listening on ADDR" once bound.
+    /// Serve the content API; prints "listening on ADDR" once bound. Settings
+    /// come from --config FILE, then CONGDAN_* variables, then these flags
+    /// (see docs/OPERATIONS.md).
     Serve {
-        /// SQLite database file (created if missing).
+        /// TOML configuration file (docs/congdan-server.example.toml).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// SQLite database file (created if missing); or CONGDAN_DB, or `database`.
         #[arg(long)]
-        db: PathBuf,
-        /// Address to listen on; port 0 picks a free port.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: String,
+        db: Option<PathBuf>,
+        /// Address to listen on; port 0 picks a free port (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Base URL clients reach this server at, e.g. https://congdan.example.vn
+        /// (absolute links in Open311 answers start with it); default
+        /// http://<listen address>.
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Load units.csv, procedures.jsonl.gz and feeds/*.xml (national news) from DIR.
     Seed {
@@ -39,6 +49,15 @@ enum Command {
         db: PathBuf,
         /// Data directory, e.g. data/demo.
         dir: PathBuf,
+        /// A commune's own synonym lines (`alias<TAB>official<TAB>seen`), added
+        /// to the dictionary that ships in data/search/synonyms.tsv (as is
+        /// DIR/synonyms.tsv when present, so a re-seed keeps them).
+        #[arg(long)]
+        synonyms: Option<PathBuf>,
+        /// Also create the demo officer (canbo.badinh) and the demo Open311 key
+        /// (congdan-demo-key). Never on a real deployment.
+        #[arg(long)]
+        demo: bool,
     },
     /// Ingest one RSS/Atom/JSON feed (file path or http(s) URL) as news of a unit.
     IngestFeed {
@@ -51,9 +70,10 @@ enum Command {
         /// Feed file or URL.
         source: String,
     },
-    /// Create or update an officer account; the password is read from stdin
-    /// (first line) or from --password-file.
-    AddOfficer {
+    /// Create or update an official's account (the first admin too); the
+    /// password is read from stdin (first line) or from --password-file.
+    #[command(alias = "add-officer")]
+    AddAccount {
         /// SQLite database file.
         #[arg(long)]
         db: PathBuf,
@@ -73,6 +93,12 @@ enum Command {
         #[arg(long)]
         password_file: Option<PathBuf>,
     },
+    /// Manage the Open311 API keys of client apps (one per app).
+    ApiKey {
+        /// What to do.
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
     /// Delete one news item (clients drop it on their next sync).
     DeleteNews {
         /// SQLite database file.
@@ -88,6 +114,68 @@ enum Command {
         db: PathBuf,
         /// Procedure code.
         code: String,
+    },
+    /// Public holidays and day swaps the deadlines skip.
+    #[command(subcommand)]
+    Holidays(HolidaysCommand),
+    /// Copy the database to OUT while the server keeps serving (SQLite online
+    /// backup); restore by copying OUT back with the server stopped.
+    Backup {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Backup file to write (replaced if it exists).
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HolidaysCommand {
+    /// Import a holiday CSV (date,kind,name,status,source): the years it lists
+    /// replace those years; e.g. data/holidays/vn.csv.
+    Import {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The CSV file.
+        csv: PathBuf,
+    },
+    /// List the stored days off and swapped working days.
+    List {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Only this year.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiKeyCommand {
+    /// Make a key for the client app NAME and print it (only this once).
+    Add {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The app's name: lowercase letters, digits, '.', '_', '-'.
+        #[arg(long)]
+        name: String,
+    },
+    /// List keys: name, fingerprint (as the app's Settings show it), created,
+    /// last used; never the key.
+    List {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Revoke the key NAME: requests with it are refused from now on.
+    Revoke {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The app's name.
+        name: String,
     },
 }
 
@@ -122,12 +210,39 @@ fn open(db: &std::path::Path) -> anyhow::Result<SqliteStorage> {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { db, listen } => {
-            let state = AppState::new(Arc::new(open(&db)?));
-            let listener = tokio::net::TcpListener::bind(&listen)
+        Command::Serve {
+            config,
+            db,
+            listen,
+            public_url,
+        } => {
+            let settings = congdan_server::config::resolve(
+                congdan_server::config::Flags {
+                    config,
+                    listen,
+                    database: db,
+                    public_url,
+                },
+                &|name| std::env::var(name).ok(),
+            )?;
+            let storage = Arc::new(open(&settings.database)?);
+            commands::holidays::add_missing_builtin_years(storage.as_ref()).await?;
+            if let Some(unit) = &settings.default_unit
+                && storage.unit(unit.clone()).await?.is_none()
+            {
+                anyhow::bail!(
+                    "bad default_unit: {unit} is not a unit in {} (seed the units first)",
+                    settings.database.display()
+                );
+            }
+            let listen = &settings.listen;
+            let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("cannot listen on {listen}"))?;
             let addr = listener.local_addr().context("no local address")?;
+            let config = settings.server_config(addr);
+            tracing::info!(public_url = %config.public_url, "public base URL");
+            let state = AppState::new(storage).with_config(config);
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "listening on {addr}")?;
             stdout.flush()?;
@@ -137,11 +252,25 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .context("server failed")?;
             tracing::info!("server stopped");
         }
-        Command::Seed { db, dir } => {
+        Command::Seed {
+            db,
+            dir,
+            synonyms,
+            demo,
+        } => {
+            let dictionary = commands::synonyms(&dir, synonyms.as_deref())?;
             let storage = open(&db)?;
             let started = std::time::Instant::now();
-            let report = commands::seed(&storage, &dir).await?;
+            let report = commands::seed(&storage, &dir, &dictionary).await?;
             print!("{report}");
+            if demo {
+                commands::seed_demo(&storage).await?;
+                println!(
+                    "demo: officer {} and Open311 key {} (demo data only)",
+                    congdan_server::accounts::DEMO_USERNAME,
+                    congdan_server::api_keys::DEMO_API_KEY
+                );
+            }
             println!("seeded in {:.2} s", started.elapsed().as_secs_f64());
         }
         Command::IngestFeed { db, unit, source } => {
@@ -156,7 +285,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::AddOfficer {
+        Command::ApiKey { command } => api_key(command).await?,
+        Command::AddAccount {
             db,
             username,
             unit,
@@ -198,6 +328,54 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::DeleteProcedure { db, code } => {
             commands::delete(&open(&db)?, Resource::Procedures, &code).await?;
             println!("deleted procedure {code}");
+        }
+        Command::Holidays(HolidaysCommand::Import { db, csv }) => {
+            let done = commands::holidays::import(&open(&db)?, &csv).await?;
+            println!("imported {} days for {} years", done.days, done.years);
+        }
+        Command::Holidays(HolidaysCommand::List { db, year }) => {
+            for day in commands::holidays::list(&open(&db)?, year).await? {
+                let (date, kind, status) = (day.date, day.kind.as_str(), &day.status);
+                println!("{date}\t{kind}\t{status}\t{}\t{}", day.name, day.source);
+            }
+        }
+        Command::Backup { db, out } => {
+            let report = tokio::task::spawn_blocking(move || commands::backup::backup(&db, &out))
+                .await
+                .context("backup task failed")??;
+            println!(
+                "backup written: {} pages, {} bytes",
+                report.pages, report.bytes
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn api_key(command: ApiKeyCommand) -> anyhow::Result<()> {
+    use congdan_server::api_keys;
+    match command {
+        ApiKeyCommand::Add { db, name } => {
+            let key = api_keys::add(&open(&db)?, &name, chrono::Utc::now()).await?;
+            println!("{key}");
+            eprintln!("key {name} saved; it is shown only this once: give it to the app's builder");
+        }
+        ApiKeyCommand::List { db } => {
+            for key in api_keys::list(&open(&db)?).await? {
+                let used = key
+                    .last_used_at
+                    .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339());
+                println!(
+                    "{}\tfingerprint {}\tcreated {}\tlast used {used}",
+                    key.name,
+                    key.fingerprint,
+                    key.created_at.to_rfc3339()
+                );
+            }
+        }
+        ApiKeyCommand::Revoke { db, name } => {
+            api_keys::revoke(&open(&db)?, &name).await?;
+            println!("key {name} revoked");
         }
     }
     Ok(())

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use congdan_protocol::open311::DetailedStatus;
 use congdan_protocol::requests::{LoginInput, OfficerRequest, Session, StatusChange};
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -25,19 +26,30 @@ pub const ROUTES: &[&str] = &[
     "/officer/requests/{id}/status",
 ];
 
-/// Routes of this module.
+/// Body limit of a login (username and password).
+pub const LOGIN_BODY_LIMIT: usize = 4 * 1024;
+/// Body limit of a status change (note and answer).
+pub const STATUS_BODY_LIMIT: usize = 64 * 1024;
+
+/// Routes of this module, each with its own body limit (docs/PROTOCOL.md).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/auth/login", post(login))
+        .route(
+            "/auth/login",
+            post(login).layer(RequestBodyLimitLayer::new(LOGIN_BODY_LIMIT)),
+        )
         .route("/officer/requests", get(list))
-        .route("/officer/requests/{id}/status", post(change_status))
+        .route(
+            "/officer/requests/{id}/status",
+            post(change_status).layer(RequestBodyLimitLayer::new(STATUS_BODY_LIMIT)),
+        )
 }
 
 async fn login(
     State(state): State<AppState>,
     body: Result<Json<LoginInput>, JsonRejection>,
 ) -> Result<Json<Session>, AppError> {
-    let Json(input) = body.map_err(|_| AppError::Invalid("Nội dung JSON không hợp lệ."))?;
+    let input = crate::error::json_body(body)?;
     let session = crate::accounts::login(
         state.storage.as_ref(),
         &input.username,
@@ -149,7 +161,7 @@ async fn change_status(
     body: Result<Json<StatusChange>, JsonRejection>,
 ) -> Result<Json<OfficerRequest>, AppError> {
     let account = officer(&state, &headers).await?;
-    let Json(change) = body.map_err(|_| AppError::Invalid("Nội dung JSON không hợp lệ."))?;
+    let change = crate::error::json_body(body)?;
     if change.status == DetailedStatus::Submitted {
         return Err(AppError::Invalid("Không thể chuyển về trạng thái đã gửi."));
     }
@@ -173,6 +185,7 @@ async fn change_status(
     let step = StatusStep {
         status: change.status,
         note: change.note.unwrap_or_default().trim().to_owned(),
+        note_public: change.note_public,
         answer,
         officer: account.name.clone(),
         at: (state.clock)(),

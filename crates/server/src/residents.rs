@@ -5,12 +5,17 @@
 //! token's SHA-256 is stored. Writes take an `Idempotency-Key`.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use congdan_protocol::requests::{Device, RatingInput, ReopenInput};
+use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -27,14 +32,33 @@ pub const ROUTES: &[&str] = &[
     "/requests/{id}/support",
 ];
 
-/// Routes of this module.
+/// Body limit of calls that take no body (device registration, support).
+pub const EMPTY_BODY_LIMIT: usize = 1024;
+/// Body limit of a rating (stars and a comment).
+pub const RATING_BODY_LIMIT: usize = 8 * 1024;
+/// Body limit of a reopen (a reason of up to 5,000 characters).
+pub const REOPEN_BODY_LIMIT: usize = 32 * 1024;
+
+/// Routes of this module, each with its own body limit (docs/PROTOCOL.md).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/devices", post(register))
+        .route(
+            "/devices",
+            post(register).layer(RequestBodyLimitLayer::new(EMPTY_BODY_LIMIT)),
+        )
         .route("/my/requests", get(my_requests))
-        .route("/my/requests/{id}/rating", post(rate))
-        .route("/my/requests/{id}/reopen", post(reopen))
-        .route("/requests/{id}/support", post(support))
+        .route(
+            "/my/requests/{id}/rating",
+            post(rate).layer(RequestBodyLimitLayer::new(RATING_BODY_LIMIT)),
+        )
+        .route(
+            "/my/requests/{id}/reopen",
+            post(reopen).layer(RequestBodyLimitLayer::new(REOPEN_BODY_LIMIT)),
+        )
+        .route(
+            "/requests/{id}/support",
+            post(support).layer(RequestBodyLimitLayer::new(EMPTY_BODY_LIMIT)),
+        )
 }
 
 /// The device of the bearer token, or 401.
@@ -75,7 +99,29 @@ fn written<T: serde::Serialize>(written: Written<T>) -> Response {
     response
 }
 
-async fn register(State(state): State<AppState>) -> Result<Response, AppError> {
+/// `POST /devices`: anonymous, so limited per client address (429 with
+/// `Retry-After`). Without `ConnectInfo` (an app not served by [`crate::serve`])
+/// every caller shares one bucket. The body is read, within its 1 KiB limit,
+/// and ignored.
+async fn register(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    body: Body,
+) -> Result<Response, AppError> {
+    axum::body::to_bytes(body, EMPTY_BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::BodyTooLarge)?;
+    let addr = peer.map_or(
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        |Extension(ConnectInfo(addr))| addr.ip(),
+    );
+    state
+        .registrations
+        .check(addr, state.config.registrations_per_minute, (state.clock)())
+        .map_err(|wait| {
+            tracing::info!("device registration refused by the rate limit");
+            AppError::RateLimited(wait)
+        })?;
     let token = random_token().map_err(|e| {
         tracing::error!(error = %e, "no randomness for a device token");
         AppError::Invalid("Máy chủ không tạo được mã thiết bị, vui lòng thử lại.")
@@ -130,7 +176,7 @@ async fn rate(
     Path(id): Path<String>,
     body: Result<Json<RatingInput>, JsonRejection>,
 ) -> Result<Response, AppError> {
-    let Json(input) = body.map_err(|_| AppError::Invalid("Nội dung JSON không hợp lệ."))?;
+    let input = crate::error::json_body(body)?;
     if !(1..=5).contains(&input.stars) {
         return Err(AppError::Invalid("Số sao phải từ 1 đến 5."));
     }
@@ -160,7 +206,7 @@ async fn reopen(
     Path(id): Path<String>,
     body: Result<Json<ReopenInput>, JsonRejection>,
 ) -> Result<Response, AppError> {
-    let Json(input) = body.map_err(|_| AppError::Invalid("Nội dung JSON không hợp lệ."))?;
+    let input = crate::error::json_body(body)?;
     let reason = input.reason.trim().to_owned();
     if reason.is_empty() || reason.chars().count() > 5000 {
         return Err(AppError::Invalid(

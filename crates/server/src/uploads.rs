@@ -1,10 +1,17 @@
 //! Resumable photo uploads under `/api/v1/uploads` (tus-like): create with the
 //! announced length and type, append chunks at the stored offset, ask where an
-//! upload stands. A complete upload is checked as an image and kept, or
-//! discarded with 422. Finished uploads are served at `/open311/v2/media/{id}`.
+//! upload stands. A complete upload is decoded and re-encoded without metadata
+//! ([`crate::images::sanitize`]) and kept, or discarded with 422. Finished
+//! uploads are served at `/open311/v2/media/{id}`.
+//!
+//! Creating an upload needs credentials: a device's `Authorization: Bearer`
+//! token or a client app's API key (`X-Api-Key` header or `api_key` query
+//! parameter); 401 otherwise. The upload id the answer carries is then the
+//! capability for its chunks. Uploads not attached to a request within 24 h are
+//! deleted ([`crate::cleanup`]).
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -40,7 +47,41 @@ fn offsets(state: &UploadState) -> [(&'static str, HeaderValue); 2] {
     ]
 }
 
-async fn create(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+/// A device token or a client app's API key, or 401.
+async fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<(), AppError> {
+    if crate::accounts::bearer(headers).is_some() {
+        return crate::residents::device(state, headers).await.map(drop);
+    }
+    let from_query = query.and_then(|raw| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
+            .ok()?
+            .into_iter()
+            .find(|(name, _)| name == "api_key")
+            .map(|(_, value)| value)
+    });
+    let key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or(from_query)
+        .filter(|key| !key.is_empty())
+        .ok_or(AppError::Unauthorized)?;
+    crate::api_keys::check(state.storage.as_ref(), &key, (state.clock)())
+        .await?
+        .map(drop)
+        .ok_or(AppError::Unauthorized)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    authorize(&state, &headers, query.as_deref()).await?;
     let length = number(&headers, "upload-length", "Thiếu hoặc sai Upload-Length.")?;
     if length > MAX_UPLOAD_BYTES {
         return Err(AppError::TooLarge);
@@ -110,7 +151,8 @@ async fn append_to_end(
     Ok((StatusCode::NO_CONTENT, offsets(&upload)).into_response())
 }
 
-/// Checks a fully received upload as an image and keeps it, or discards it.
+/// Checks a fully received upload as an image and keeps its cleaned copy
+/// (metadata removed, type from the bytes), or discards it.
 /// Errors: `NotImage` (discarded), storage errors.
 async fn finalize(state: &AppState, id: String) -> Result<(), AppError> {
     let bytes = state
@@ -118,10 +160,14 @@ async fn finalize(state: &AppState, id: String) -> Result<(), AppError> {
         .upload_bytes(id.clone())
         .await?
         .ok_or(AppError::NotFound)?;
-    let verdict = tokio::task::spawn_blocking(move || crate::images::check_image(&bytes))
+    let verdict = tokio::task::spawn_blocking(move || crate::images::sanitize(&bytes))
         .await
         .map_err(|e| AppError::Storage(crate::storage::StorageError::Worker(e.to_string())))?;
-    state.storage.finish_upload(id, verdict.is_ok()).await?;
+    let clean = verdict
+        .as_ref()
+        .ok()
+        .map(|clean| (clean.mime.to_owned(), clean.bytes.clone()));
+    state.storage.finish_upload(id, clean).await?;
     if let Err(reason) = verdict {
         tracing::info!(%reason, "discarded an upload that is not an image");
         return Err(AppError::NotImage);

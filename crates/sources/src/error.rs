@@ -1,18 +1,23 @@
 //! The result shapes shared by every parser: partial success ([`Parsed`] with
-//! [`Rejected`] items) and whole-input failure ([`SourceError`]).
+//! [`Rejected`] and [`Repaired`] items) and whole-input failure ([`SourceError`]).
 
 use std::path::PathBuf;
 
-/// What a parser accepted, plus what it refused and why.
+use crate::catalogue::NameRepair;
+
+/// What a parser accepted, plus what it refused and why, plus what it repaired.
 ///
 /// A source is rarely all good or all bad; ingest stores `items` and reports
-/// `rejected`, so one bad record never hides the good ones.
+/// `rejected`, so one bad record never hides the good ones. It reports `repaired`
+/// too, so that an operator sees which stored text differs from the source's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed<T> {
     /// Items that were mapped successfully, in input order.
     pub items: Vec<T>,
     /// Items that were refused, in input order.
     pub rejected: Vec<Rejected>,
+    /// Accepted items whose text was repaired (today only catalogue names), in input order.
+    pub repaired: Vec<Repaired>,
 }
 
 impl<T> Default for Parsed<T> {
@@ -20,6 +25,34 @@ impl<T> Default for Parsed<T> {
         Self {
             items: Vec::new(),
             rejected: Vec::new(),
+            repaired: Vec::new(),
+        }
+    }
+}
+
+/// One accepted item whose text was repaired: where it was, which item, and what
+/// was done, so an operator can check the repair or report it upstream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repaired {
+    /// Position in the input, e.g. "line 12" (1-based).
+    pub position: String,
+    /// The item's key, e.g. the procedure code "2.002321".
+    pub id: String,
+    /// The kinds of repair made, each once, in the order they were made (never empty).
+    pub repairs: Vec<NameRepair>,
+}
+
+impl Repaired {
+    /// Builds a repair record; a helper so call sites stay short.
+    pub fn new(
+        position: impl Into<String>,
+        id: impl Into<String>,
+        repairs: Vec<NameRepair>,
+    ) -> Self {
+        Self {
+            position: position.into(),
+            id: id.into(),
+            repairs,
         }
     }
 }

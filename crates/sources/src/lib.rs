@@ -3,7 +3,9 @@
 //!
 //! Each module maps a foreign format into the wire types of `congdan-protocol`
 //! and reports partial success: a [`Parsed`] holds every accepted item plus every
-//! rejected one with its position and a reason, so that ingest can show both.
+//! rejected one with its position and a reason, and every accepted one whose text
+//! was repaired (catalogue names) with its position and the repairs, so that
+//! ingest can show all three.
 //! Whole-input failures (too large, not a feed, I/O) are a [`SourceError`].
 //!
 //! This crate does no I/O beyond reading what it is given (and [`catalogue::open`]
@@ -18,4 +20,4 @@ pub mod feed;
 mod text;
 pub mod units;
 
-pub use error::{Parsed, Rejected, SourceError};
+pub use error::{Parsed, Rejected, Repaired, SourceError};

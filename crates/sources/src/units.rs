@@ -104,6 +104,7 @@ pub fn parse<R: Read>(reader: R) -> Result<Parsed<Unit>, SourceError> {
     Ok(Parsed {
         items: provinces,
         rejected,
+        repaired: Vec::new(),
     })
 }
 

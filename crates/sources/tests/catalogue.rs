@@ -213,3 +213,28 @@ fn broken_fixture_file() {
         .collect();
     assert_eq!(positions, ["line 1", "line 2"]);
 }
+
+/// Review of issue 7: a huge name or line is refused by number and the rest
+/// of the file still loads, without the name repairs running over it.
+#[test]
+fn huge_names_and_lines_are_rejected_and_the_rest_loads() {
+    let good = r#"{"ma_thu_tuc":"1.000001","ten_thu_tuc":"Đăng ký khai sinh"}"#;
+    let huge_name = format!(
+        r#"{{"ma_thu_tuc":"1.000002","ten_thu_tuc":"{}"}}"#,
+        "khai sinh ".repeat(50_000)
+    );
+    let huge_line = format!(
+        r#"{{"ma_thu_tuc":"1.000003","ten_thu_tuc":"x","thanh_phan_ho_so":"{}"}}"#,
+        "a".repeat(congdan_sources::catalogue::MAX_LINE_BYTES)
+    );
+    let text = format!("{huge_name}\n{huge_line}\n{good}\n");
+    let parsed = congdan_sources::catalogue::parse(text.as_bytes()).unwrap();
+    assert_eq!(parsed.items.len(), 1);
+    assert_eq!(parsed.items[0].code, "1.000001");
+    let positions: Vec<&str> = parsed
+        .rejected
+        .iter()
+        .map(|r| r.position.as_str())
+        .collect();
+    assert_eq!(positions, ["line 1", "line 2"]);
+}

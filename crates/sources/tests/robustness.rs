@@ -89,3 +89,58 @@ fn units_parser_survives_truncation_and_mutation() {
         let _ = units::parse(bytes.as_slice());
     }
 }
+
+/// The files of one fuzz corpus (fuzz/corpus/<target>), seeds and whatever a
+/// fuzzing run found and was committed.
+fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = format!("{}/../../fuzz/corpus/{target}", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{dir} is empty");
+    files
+        .into_iter()
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+/// A short replay of the fuzz corpora in every test run (issue 12): each
+/// input goes through the same entry point and check as its fuzz target.
+#[test]
+fn fuzz_corpora_replay_without_panic() {
+    for (name, bytes) in corpus("feed_parse") {
+        if let Ok(parsed) = feed::parse(&bytes, "VN") {
+            assert!(
+                parsed
+                    .items
+                    .iter()
+                    .all(|i| !i.body_html.contains("<script")),
+                "{name}"
+            );
+        }
+    }
+    for (name, bytes) in corpus("catalogue_parse") {
+        if let Ok(parsed) = catalogue::parse(bytes.as_slice()) {
+            assert!(
+                parsed
+                    .items
+                    .iter()
+                    .all(|p| !p.code.is_empty() && !p.name.is_empty()),
+                "{name}"
+            );
+        }
+    }
+    for (name, bytes) in corpus("units_parse") {
+        if let Ok(parsed) = units::parse(bytes.as_slice()) {
+            assert!(
+                parsed
+                    .items
+                    .iter()
+                    .all(|u| u.code.bytes().all(|b| b.is_ascii_digit())),
+                "{name}"
+            );
+        }
+    }
+}

@@ -1,4 +1,5 @@
-//! Commands for the outbox (hàng chờ gửi): what waits to be sent, and sending it now.
+//! Commands for the outbox (hàng chờ gửi): what waits to be sent, sending it
+//! now, and "Thử lại" for a submission the server refused.
 
 use crate::{AppState, UiError};
 use congdan_core::{DrainProgress, DrainReport, OutboxEntry};
@@ -25,4 +26,11 @@ pub async fn drain_outbox<R: Runtime>(
         let _ = app.emit(OUTBOX_PROGRESS, p);
     };
     Ok(state.core.drain(&progress).await?)
+}
+
+/// "Thử lại": puts a refused submission back in line (send it with `drain_outbox`).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn retry_outbox(state: State<'_, AppState>, id: i64) -> Result<(), UiError> {
+    Ok(state.core.retry_outbox(id)?)
 }

@@ -1,7 +1,8 @@
-//! Commands for the profile's settings: the home commune or ward.
+//! Commands for the profile's settings: the home commune or ward, and the
+//! server and API key the app uses.
 
 use crate::{AppState, UiError};
-use congdan_core::HomeUnit;
+use congdan_core::{ConnectionInfo, HomeUnit};
 use tauri::State;
 
 /// The chosen commune/ward, or `null` before onboarding.
@@ -11,11 +12,12 @@ pub fn get_home_unit(state: State<'_, AppState>) -> Result<Option<HomeUnit>, UiE
     Ok(state.core.home_unit()?)
 }
 
-/// Chooses the commune/ward whose news and services the app shows.
-#[tauri::command(async)]
+/// Chooses the commune/ward whose news and services the app shows (a unit not
+/// synced yet is asked of the server).
+#[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub fn set_home_unit(state: State<'_, AppState>, code: String) -> Result<HomeUnit, UiError> {
-    Ok(state.core.set_home_unit(&code)?)
+pub async fn set_home_unit(state: State<'_, AppState>, code: String) -> Result<HomeUnit, UiError> {
+    Ok(state.core.set_home_unit(&code).await?)
 }
 
 /// The server this profile syncs with, for the settings screen.
@@ -23,4 +25,22 @@ pub fn set_home_unit(state: State<'_, AppState>, code: String) -> Result<HomeUni
 #[tracing::instrument(skip(state), err(Debug))]
 pub fn get_server_url(state: State<'_, AppState>) -> Result<Option<String>, UiError> {
     Ok(state.core.server_url()?)
+}
+
+/// The server and the key (its fingerprint, never the key) this profile uses.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn get_connection(state: State<'_, AppState>) -> Result<ConnectionInfo, UiError> {
+    Ok(state.core.connection()?)
+}
+
+/// Points the app at another server after it answered its health check;
+/// nothing changes when the check fails (the error says why, in Vietnamese).
+#[tauri::command]
+#[tracing::instrument(skip(state, url), err(Debug))]
+pub async fn set_server_url(
+    state: State<'_, AppState>,
+    url: String,
+) -> Result<ConnectionInfo, UiError> {
+    Ok(state.core.check_and_set_server_url(&url).await?)
 }

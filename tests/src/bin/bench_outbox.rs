@@ -29,8 +29,9 @@ async fn main() -> anyhow::Result<()> {
         },
     )?;
     core.set_server_url(&server.url())?;
+    core.set_api_key(congdan_tests::DEMO_API_KEY)?;
     core.sync(&|_| {}).await?;
-    core.set_home_unit("00004")?;
+    core.set_home_unit("00004").await?;
     core.sync(&|_| {}).await?;
 
     let photo = synthetic_phone_photo()?;

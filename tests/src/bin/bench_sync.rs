@@ -25,7 +25,7 @@ async fn main() -> anyhow::Result<()> {
     core.sync(&|_| {}).await?;
     let first_bytes = proxy.counters().total();
     let first_time = started.elapsed();
-    core.set_home_unit("00004")?;
+    core.set_home_unit("00004").await?;
     core.sync(&|_| {}).await?;
 
     proxy.counters().reset();

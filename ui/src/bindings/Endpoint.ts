@@ -9,7 +9,8 @@ export type Endpoint = {
  */
 specification: string, 
 /**
- * Base URL of the endpoint.
+ * Absolute base URL of the endpoint, e.g. `https://congdan.example.vn/open311/v2`
+ * (built from the server's configured public URL).
  */
 url: string, 
 /**

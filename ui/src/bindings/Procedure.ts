@@ -66,4 +66,10 @@ legal_basis: Array<LegalDoc>,
 /**
  * Page on the national public-service portal this record was taken from.
  */
-source_url: string, };
+source_url: string, 
+/**
+ * What residents also call it ("sổ đỏ", "bằng lái", "CCCD"): added by the
+ * server at ingest from its synonym dictionary so devices can search by
+ * them. Absent from older servers' answers.
+ */
+aliases?: Array<string>, };

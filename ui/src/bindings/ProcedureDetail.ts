@@ -15,6 +15,10 @@ procedure: Procedure,
  */
 checked: Array<number>, 
 /**
+ * True when the user saved this procedure.
+ */
+saved: boolean, 
+/**
  * Freshness of the catalogue cache.
  */
 freshness: Freshness, };

@@ -11,9 +11,15 @@ export type ProcedureResults = {
  */
 hits: Array<ProcedureHit>, 
 /**
- * Number of all matches.
+ * Number of procedures that match well (every one passing the filters
+ * when nothing was typed).
  */
 total: number, 
+/**
+ * True when nothing matches well: `hits` are the nearest procedures and
+ * the UI says so and offers the commune's own channel.
+ */
+weak: boolean, 
 /**
  * Freshness of the catalogue cache.
  */

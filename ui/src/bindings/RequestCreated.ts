@@ -2,6 +2,10 @@
 
 /**
  * Answer of `POST requests.{fmt}` (one element of the answer array).
+ *
+ * GeoReport v2 returns either the id (requests created synchronously, as ours
+ * are) or a token to exchange for the id later (`GET tokens/{token}`), never
+ * both: this server sends `service_request_id` and leaves `token` out.
  */
 export type RequestCreated = { 
 /**
@@ -17,6 +21,7 @@ service_notice: string | null,
  */
 account_id: string | null, 
 /**
- * Token to look the request up with `GET tokens/{token}`.
+ * Only from servers that create requests asynchronously (then instead of the
+ * id): exchange it with `GET tokens/{token}`. Never sent by this server.
  */
-token: string | null, };
+token?: string, };

@@ -10,7 +10,7 @@ export type RequestDraft = {
  */
 serviceCode: string, 
 /**
- * What happened (required, ≤ 5000 characters).
+ * What happened (required, ≤ 4000 characters, GeoReport v2's limit).
  */
 description: string, 
 /**

@@ -71,7 +71,8 @@ lat: number | null,
  */
 long: number | null, 
 /**
- * First photo URL.
+ * First photo URL: absolute in Open311 answers; server-relative
+ * (`/open311/v2/media/{id}`) in `/api/v1` answers, which are read by our client.
  */
 media_url: string | null, 
 /**
@@ -95,6 +96,6 @@ village: string | null,
  */
 support_count: number, 
 /**
- * Extension: every photo URL.
+ * Extension: every photo URL (absolute or relative as `media_url`).
  */
 media_urls: Array<string>, };

@@ -27,7 +27,7 @@ updated_datetime: string,
  */
 description: string, 
 /**
- * Photo attached to the update.
+ * Photo attached to the update (absolute URL).
  */
 media_url: string | null, 
 /**

@@ -10,10 +10,15 @@ export type StatusChange = {
  */
 status: DetailedStatus, 
 /**
- * Internal or public note on the step.
+ * Note on the step: internal (officers only) unless `note_public`.
  */
 note: string | null, 
 /**
- * The official answer (required when `status` is `answered`).
+ * Show `note` to the resident and in public lists (`status_notes`,
+ * `servicerequestupdates`); absent means internal.
+ */
+note_public: boolean, 
+/**
+ * The official answer (required when `status` is `answered`); always public.
  */
 answer: string | null, };

@@ -18,10 +18,15 @@ status: DetailedStatus,
  */
 at: string, 
 /**
- * Note or official answer written with the step (may be empty).
+ * Note or official answer written with the step (may be empty). An
+ * internal note is empty everywhere but in the officers' view.
  */
 note: string, 
 /**
  * Officer who made the step, when an officer did.
  */
-officer: string | null, };
+officer: string | null, 
+/**
+ * Whether the step's note is internal (officers only); absent means public.
+ */
+internal: boolean, };

@@ -11,17 +11,33 @@ function memory() {
 const now = () => new Date("2026-11-23T12:00:00Z");
 
 describe("FakeBackend", () => {
-  it("finds procedures without diacritics, names first", async () => {
+  it("replays the real core's recorded answers to the queries the UI tests type", async () => {
     const b = new FakeBackend({ storage: memory(), now });
-    const r = await b.searchProcedures({ text: "cap lai can cuoc", level: null, field: null, limit: 20 });
-    expect(r.hits.map((h) => h.name)).toContain("Cấp lại thẻ căn cước");
-    expect(r.hits.some((h) => h.name.includes("khai sinh"))).toBe(false);
-    expect(r.total).toBe(r.hits.length);
-    const ks = await b.searchProcedures({ text: "dang ky khai sinh", level: null, field: null, limit: 20 });
-    expect(ks.hits.map((h) => h.name)).toContain("Thủ tục đăng ký khai sinh");
+    const q = (text: string, level: string | null = null) => b.searchProcedures({ text, level, field: null, limit: 50 });
+    const chungThuc = await q("chung thuc chu ky");
+    expect(chungThuc.weak).toBe(false);
+    expect(chungThuc.hits.slice(0, 3).some((h) => h.name.startsWith("Chứng thực chữ ký"))).toBe(true);
+    expect((await q("dang ky khai sinh")).hits[0]?.name).toBe("Thủ tục đăng ký khai sinh");
+    const weak = await q("mua vé máy bay giá rẻ");
+    expect(weak.weak).toBe(true);
+    expect(weak.hits.length).toBeGreaterThan(0);
+    const tinh = await q("cap lai can cuoc", "Cấp tỉnh");
+    expect(tinh.hits.every((h) => h.levels.includes("Cấp tỉnh"))).toBe(true);
+    // The limit cuts the recorded answer; the freshness is the fake's own.
+    const one = await b.searchProcedures({ text: "khai sinh", level: null, field: null, limit: 1 });
+    expect(one.hits.length).toBe(1);
+    expect(one.freshness.syncedAt).not.toBeNull();
   });
 
-  it("filters by level and field and counts facets", async () => {
+  it("says clearly when a query was never recorded instead of inventing an answer", async () => {
+    const b = new FakeBackend({ storage: memory(), now });
+    const missing = b.searchProcedures({ text: "chung thuc", level: null, field: null, limit: 50 });
+    await expect(missing).rejects.toBeInstanceOf(BackendError);
+    await expect(missing).rejects.toThrow(/no fixture.*record_ui_fixture/s);
+    await expect(b.getProcedure("9.999999")).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("serves recorded facets, and lists by name for a filter alone", async () => {
     const b = new FakeBackend({ storage: memory(), now });
     const facets = await b.procedureFacets();
     expect(facets.levels.map((f) => f.value)).toEqual(expect.arrayContaining(["Cấp xã", "Cấp tỉnh", "Cấp bộ"]));
@@ -30,6 +46,45 @@ describe("FakeBackend", () => {
     const hoTich = await b.searchProcedures({ text: "", level: null, field: "Hộ tịch", limit: 1 });
     expect(hoTich.hits.length).toBe(1);
     expect(hoTich.total).toBeGreaterThan(1);
+  });
+
+  it("opens with life events and the most asked; keeps recent and saved procedures", async () => {
+    const storage = memory();
+    const b = new FakeBackend({ storage, now });
+    const home = await b.procedureHome();
+    expect(home.total).toBe(2642);
+    expect(home.events.map((e) => e.title)).toEqual(expect.arrayContaining(["Sinh con", "Kết hôn", "Làm căn cước"]));
+    expect(home.popular.length).toBeGreaterThan(0);
+    expect(home.recent).toEqual([]);
+    expect(home.saved).toEqual([]);
+
+    const code = home.popular[0]?.code ?? "";
+    expect((await b.getProcedure(code)).saved).toBe(false);
+    await b.setProcedureSaved(code, true);
+    await b.getProcedure("1.014064");
+    const again = new FakeBackend({ storage, now });
+    expect((await again.getProcedure(code)).saved).toBe(true);
+    const after = await again.procedureHome();
+    expect(after.saved.map((h) => h.code)).toEqual([code]);
+    expect(after.recent.map((h) => h.code)).toEqual([code, "1.014064"]);
+    await again.setProcedureSaved(code, false);
+    expect((await again.procedureHome()).saved).toEqual([]);
+    await expect(again.setProcedureSaved("9.999999", true)).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("saves a server address only when it answers, and shows the key's fingerprint only", async () => {
+    const storage = memory();
+    const b = new FakeBackend({ storage, now });
+    const before = await b.getConnection();
+    expect(before.serverUrl).toBe("http://127.0.0.1:8787");
+    expect(before.apiKeyFingerprint).toMatch(/^[0-9a-f]{8}$/);
+    expect(JSON.stringify(before)).not.toContain("congdan-demo-key");
+    const refused = b.setServerUrl("http://10.0.0.9:8787");
+    await expect(refused).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(refused).rejects.toThrow(/Không kết nối được tới máy chủ http:\/\/10\.0\.0\.9:8787/);
+    await expect(b.setServerUrl("ftp://x")).rejects.toMatchObject({ code: "invalid_input" });
+    expect(await b.getConnection()).toEqual(before);
+    expect((await b.setServerUrl("http://127.0.0.1:8787/")).serverUrl).toBe("http://127.0.0.1:8787");
   });
 
   it("persists the home unit and ticked documents in its storage", async () => {

@@ -1,17 +1,19 @@
 // In-memory stand-in for the Rust core, seeded from fixture.json (a small slice of the real
-// data: units.csv, the procedure catalogue and a VnExpress feed). Used by the browser e2e
-// tests and for UI work without Rust. It mimics the core's contracts: the same errors,
-// the same search folding, ticks and home unit persisted (here in localStorage).
+// data: units.csv and a VnExpress feed) and procedures.json (answers of the real client core
+// on the demo catalogue, recorded by tests/src/bin/record_ui_fixture.rs). Used by the browser
+// e2e tests and for UI work without Rust. It mimics the core's contracts (the same errors;
+// ticks, saved and recent procedures and the home unit persisted, here in localStorage) but
+// never its rules: a search is answered by replaying the recorded answer to the same query,
+// and a query nobody recorded fails with a "no fixture" error saying how to record it.
 import type { Backend, Unsubscribe } from "../backend";
 import { BackendError } from "../errors";
 import { addWorkingHours } from "../feedback";
-import { fold, matchesQuery } from "../fold";
 import type {
+  ConnectionInfo,
   DetailedStatus,
   DrainProgress,
   DrainReport,
   ErrorBody,
-  Facet,
   Freshness,
   HomeUnit,
   Media,
@@ -27,6 +29,8 @@ import type {
   Rating,
   ProcedureDetail,
   ProcedureFacets,
+  ProcedureHit,
+  ProcedureHome,
   ProcedureQuery,
   ProcedureResults,
   PublicRequest,
@@ -42,10 +46,22 @@ import type {
   Unit,
 } from "../models";
 import fixtureJson from "./fixture.json";
+import recordedJson from "./procedures.json";
 import { FAKE_SERVICES, type FakeService } from "./services";
 
 /** Shape of fixture.json. */
-export type Fixture = { units: Unit[]; procedures: Procedure[]; news: NewsItem[] };
+export type Fixture = { units: Unit[]; news: NewsItem[] };
+
+/** Shape of procedures.json: what the real core answered, recorded by tests/src/bin/record_ui_fixture.rs. */
+export type Recorded = {
+  /** `procedure_home` before any procedure was opened or saved. */
+  home: ProcedureHome;
+  facets: ProcedureFacets;
+  /** `search_procedures` answers, by query. */
+  searches: Array<{ query: ProcedureQuery; results: ProcedureResults }>;
+  /** Full records of the procedures the answers lead to first. */
+  procedures: Procedure[];
+};
 
 /** The storage the fake persists to (localStorage in the browser, a Map in unit tests). */
 export type KeyValueStore = Pick<Storage, "getItem" | "setItem">;
@@ -58,14 +74,25 @@ export type FakeOptions = {
   /** Clock, injectable for tests. */
   now?: () => Date;
   fixture?: Fixture;
+  recorded?: Recorded;
   /** Delay between sync progress events, in ms (0 in unit tests). */
   syncStepMs?: number;
 };
 
 const K_HOME = "congdan.fake.home";
+const K_SERVER = "congdan.fake.server";
+/** The demo server, the only one the fake's health check reaches. */
+const DEMO_SERVER = "http://127.0.0.1:8787";
+/** What the real core's `connection()` shows for the demo key `congdan-demo-key`
+ *  (first 8 hex digits of its SHA-256; recorded, not computed here). */
+const DEMO_KEY_FINGERPRINT = "05c97192";
 const K_SYNCED = "congdan.fake.syncedAt";
 const K_CHECKED = "congdan.fake.checked.";
 const K_REQUESTS = "congdan.fake.requests";
+const K_SAVED = "congdan.fake.saved";
+const K_RECENT = "congdan.fake.recent";
+/** Recent procedures on the opening screen (the core's RECENT_ON_HOME). */
+const RECENT_ON_HOME = 5;
 const HOUR = 3_600_000;
 const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 const OFFLINE: ErrorBody = { code: "offline", message: "Không có kết nối mạng." };
@@ -95,7 +122,7 @@ type FakeMine = {
   long: number | null;
   requestedAt: string;
   deadline: string | null;
-  timeline: Array<Omit<TimelineEntry, "update_id">>;
+  timeline: Array<Omit<TimelineEntry, "update_id" | "internal">>;
   answer: string | null;
   rating: Rating | null;
   canRate: boolean;
@@ -141,7 +168,7 @@ function toDetail(m: FakeMine, reopenCount: number): MyRequestDetail {
     serviceName: m.serviceName,
     description: m.description,
     detailedStatus: m.detailedStatus,
-    timeline: m.timeline.map((e, i) => ({ ...e, update_id: `${m.id}-${i + 1}` })),
+    timeline: m.timeline.map((e, i) => ({ ...e, internal: false, update_id: `${m.id}-${i + 1}` })),
     answer: m.answer,
     deadline: m.deadline,
     canRate: m.canRate,
@@ -203,10 +230,20 @@ function colorSvg(label: string, hue: number): Media {
 
 const collator = new Intl.Collator("vi");
 
+/** The key a recorded search answer is found by: the query exactly as sent, limit aside. */
+function searchKey(q: Pick<ProcedureQuery, "text" | "level" | "field">): string {
+  return JSON.stringify([q.text, q.level ?? "", q.field ?? ""]);
+}
+
+function hitOf(p: Procedure): ProcedureHit {
+  return { code: p.code, name: p.name, field: p.field, levels: p.levels };
+}
+
 /** The in-memory fake backend. */
 export class FakeBackend implements Backend {
   private readonly units: Unit[];
-  private readonly procedures: Procedure[];
+  private readonly recorded: Recorded;
+  private readonly searches: Map<string, ProcedureResults>;
   private readonly news: NewsItem[];
   private readonly media = new Map<string, Media>();
   private readonly storage: KeyValueStore;
@@ -229,7 +266,8 @@ export class FakeBackend implements Backend {
     this.offline = opts.offline ?? false;
     this.stepMs = opts.syncStepMs ?? 250;
     this.units = fixture.units;
-    this.procedures = fixture.procedures;
+    this.recorded = opts.recorded ?? (recordedJson as Recorded);
+    this.searches = new Map(this.recorded.searches.map((s) => [searchKey(s.query), s.results]));
     // The captured feed is from 2017: move it so the newest item is two hours old,
     // keeping the gaps between items, so relative times look like a live feed.
     const newest = Math.max(...fixture.news.map((n) => Date.parse(n.published_at)));
@@ -308,37 +346,69 @@ export class FakeBackend implements Backend {
   }
 
   async searchProcedures(q: ProcedureQuery): Promise<ProcedureResults> {
-    const text = q.text.trim();
-    const scored: Array<{ p: Procedure; score: number }> = [];
-    for (const p of this.procedures) {
-      if (q.level !== null && !p.levels.includes(q.level)) continue;
-      if (q.field !== null && p.field !== q.field) continue;
-      let score = 0;
-      if (text !== "") {
-        // Names rank above other text, as in the core's FTS ranking.
-        if (matchesQuery(p.name, text)) score = fold(p.name).startsWith(fold(text)) ? 3 : 2;
-        else if (matchesQuery(`${p.name} ${p.field} ${p.agency}`, text)) score = 1;
-        else continue;
-      }
-      scored.push({ p, score });
+    const recorded = this.searches.get(searchKey(q));
+    if (!recorded) {
+      const filters = [q.level, q.field].filter((f) => f !== null && f !== "").join(", ");
+      throw new BackendError(
+        "internal",
+        `Không có kết quả ghi sẵn cho «${q.text}»${filters ? ` (${filters})` : ""} trong dữ liệu mẫu (no fixture): ` +
+          "thêm truy vấn vào tests/src/bin/record_ui_fixture.rs rồi chạy lại chương trình đó.",
+      );
     }
-    scored.sort((a, b) => b.score - a.score || collator.compare(a.p.name, b.p.name));
-    const hits = scored
-      .slice(0, q.limit)
-      .map(({ p }) => ({ code: p.code, name: p.name, field: p.field, levels: p.levels }));
-    return { hits, total: scored.length, freshness: this.freshness() };
+    const limit = q.limit === 0 ? 50 : q.limit;
+    return { ...recorded, hits: recorded.hits.slice(0, limit), freshness: this.freshness() };
+  }
+
+  async procedureHome(): Promise<ProcedureHome> {
+    const hits = (codes: string[]) =>
+      codes.flatMap((c) => {
+        const p = this.procedure(c);
+        return p ? [hitOf(p)] : [];
+      });
+    return {
+      ...this.recorded.home,
+      recent: hits(this.codes(K_RECENT).slice(0, RECENT_ON_HOME)),
+      saved: hits(this.codes(K_SAVED)),
+      freshness: this.freshness(),
+    };
   }
 
   async procedureFacets(): Promise<ProcedureFacets> {
-    const count = (values: string[]): Facet[] => {
-      const m = new Map<string, number>();
-      for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-      return [...m].map(([value, n]) => ({ value, count: n })).sort((a, b) => collator.compare(a.value, b.value));
-    };
-    return {
-      levels: count(this.procedures.flatMap((p) => p.levels)),
-      fields: count(this.procedures.map((p) => p.field)),
-    };
+    return this.recorded.facets;
+  }
+
+  private procedure(code: string): Procedure | undefined {
+    return this.recorded.procedures.find((p) => p.code === code);
+  }
+
+  /** A recorded procedure, or the core's not_found (naming the fixture, which holds only a few). */
+  private knownProcedure(code: string): Procedure {
+    const p = this.procedure(code);
+    if (!p) {
+      throw new BackendError(
+        "not_found",
+        `Không tìm thấy thủ tục này (dữ liệu mẫu chỉ ghi sẵn ${this.recorded.procedures.length} thủ tục; no fixture for ${code}).`,
+      );
+    }
+    return p;
+  }
+
+  /** A list of procedure codes kept in storage, newest first. */
+  private codes(key: string): string[] {
+    const raw = this.storage.getItem(key);
+    if (raw === null) return [];
+    try {
+      const v: unknown = JSON.parse(raw);
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Puts `code` first in the list at `key` (or takes it out). */
+  private putFirst(key: string, code: string, keep: boolean): void {
+    const rest = this.codes(key).filter((c) => c !== code);
+    this.storage.setItem(key, JSON.stringify(keep ? [code, ...rest] : rest));
   }
 
   private checked(code: string): number[] {
@@ -353,14 +423,24 @@ export class FakeBackend implements Backend {
   }
 
   async getProcedure(code: string): Promise<ProcedureDetail> {
-    const procedure = this.procedures.find((p) => p.code === code);
-    if (!procedure) throw new BackendError("not_found", "Không tìm thấy thủ tục này.");
-    return { procedure, checked: this.checked(code), freshness: this.freshness() };
+    const procedure = this.knownProcedure(code);
+    const detail = {
+      procedure,
+      checked: this.checked(code),
+      saved: this.codes(K_SAVED).includes(code),
+      freshness: this.freshness(),
+    };
+    this.putFirst(K_RECENT, code, true);
+    return detail;
+  }
+
+  async setProcedureSaved(code: string, saved: boolean): Promise<void> {
+    if (saved) this.knownProcedure(code);
+    this.putFirst(K_SAVED, code, saved);
   }
 
   async setDocumentChecked(code: string, index: number, checked: boolean): Promise<number[]> {
-    const procedure = this.procedures.find((p) => p.code === code);
-    if (!procedure) throw new BackendError("not_found", "Không tìm thấy thủ tục này.");
+    const procedure = this.knownProcedure(code);
     if (!Number.isInteger(index) || index < 0 || index >= procedure.documents.length) {
       throw new BackendError("invalid_input", "Giấy tờ không hợp lệ.");
     }
@@ -376,7 +456,7 @@ export class FakeBackend implements Backend {
     const syncedAt = this.storage.getItem(K_SYNCED);
     const resources = [
       { resource: "units", syncedAt, count: this.units.length },
-      { resource: "procedures", syncedAt, count: this.procedures.length },
+      { resource: "procedures", syncedAt, count: this.recorded.home.total },
     ];
     if (this.home()) resources.push({ resource: "news", syncedAt, count: this.news.length });
     return {
@@ -430,7 +510,33 @@ export class FakeBackend implements Backend {
   }
 
   async getServerUrl(): Promise<string | null> {
-    return "http://127.0.0.1:8787";
+    return this.storage.getItem(K_SERVER) ?? DEMO_SERVER;
+  }
+
+  async getConnection(): Promise<ConnectionInfo> {
+    return {
+      serverUrl: await this.getServerUrl(),
+      serverBuiltIn: false,
+      apiKeyFingerprint: DEMO_KEY_FINGERPRINT,
+      apiKeyBuiltIn: false,
+    };
+  }
+
+  /** Only the demo server (with or without a trailing slash) "answers" its health
+   *  check; anything else fails as the core does, and nothing is stored. */
+  async setServerUrl(url: string): Promise<ConnectionInfo> {
+    const wanted = url.trim().replace(/\/+$/, "");
+    if (!/^https?:\/\/[^\s/]+/.test(wanted)) {
+      throw new BackendError("invalid_input", "Địa chỉ máy chủ không hợp lệ (cần bắt đầu bằng http:// hoặc https://).");
+    }
+    if (this.offline || wanted !== DEMO_SERVER) {
+      throw new BackendError(
+        "invalid_input",
+        `Không kết nối được tới máy chủ ${wanted}. Kiểm tra địa chỉ và kết nối mạng rồi thử lại.`,
+      );
+    }
+    this.storage.setItem(K_SERVER, wanted);
+    return this.getConnection();
   }
 
   // ---- phản ánh, kiến nghị ----
@@ -602,6 +708,18 @@ export class FakeBackend implements Backend {
 
   async listOutbox(): Promise<OutboxEntry[]> {
     return this.loadRequests().outbox.map(({ payload: _payload, ...entry }) => entry);
+  }
+
+  async retryOutbox(id: bigint | number): Promise<void> {
+    const state = this.loadRequests();
+    const row = state.outbox.find((r) => Number(r.id) === Number(id));
+    if (!row) throw { code: "not_found", message: "Không tìm thấy dữ liệu yêu cầu." };
+    if (row.state !== "failed_permanent") {
+      throw { code: "invalid_input", message: "Chỉ gửi lại được mục đã bị máy chủ từ chối." };
+    }
+    row.state = "pending";
+    row.nextAttemptAt = null;
+    this.saveRequests(state);
   }
 
   drainOutbox(): Promise<DrainReport> {

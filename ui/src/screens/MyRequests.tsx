@@ -69,6 +69,17 @@ function Outbox({ backend, version, onChange }: { backend: Backend; version: num
     }
   };
 
+  const retry = async (id: bigint | number) => {
+    setError(null);
+    try {
+      await backend.retryOutbox(id);
+    } catch (e) {
+      setError(toBackendError(e).message);
+      return;
+    }
+    await drain();
+  };
+
   return (
     <section class="outbox" aria-labelledby="outbox-title">
       <h2 id="outbox-title">{t("outboxTitle")}</h2>
@@ -84,6 +95,20 @@ function Outbox({ backend, version, onChange }: { backend: Backend; version: num
                 {r.attempts > 0 && ` · ${t("attempts", { n: r.attempts })}`}
               </span>
               {r.lastError && <span class="outbox-error">{t("lastError", { message: r.lastError.message })}</span>}
+              {r.state === "pending" && r.nextAttemptAt && (
+                <span class="outbox-meta">{t("nextTry", { time: formatDateTime(r.nextAttemptAt, getLang()) })}</span>
+              )}
+              {r.state === "failed_permanent" && (
+                <button
+                  type="button"
+                  class="button secondary"
+                  disabled={draining}
+                  onClick={() => void retry(r.id)}
+                  data-testid="retry-outbox"
+                >
+                  {t("retry")}
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -1,6 +1,8 @@
 // First run (and "change where you live"): choose a province, then a commune or ward.
-// Saved through set_home_unit. The unit list comes from the synced store, so before the
-// first sync it may be empty: then we offer a refresh and reload on sync-finished.
+// Saved through set_home_unit. Until the unit list has been synced, the backend asks the
+// server for just the list shown (the provinces, then one province's communes), so a new
+// device on a slow link can choose at once. Offline with nothing stored, a list fails:
+// then we show the error, offer a refresh and reload on sync-finished.
 import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
 import { UnitPicker } from "../components/UnitPicker";
@@ -23,7 +25,10 @@ export function Onboarding({ backend, version, current, onDone, onRefresh }: Onb
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    backend.listProvinces().then(setProvinces, (e) => setError(toBackendError(e).message));
+    backend.listProvinces().then(setProvinces, (e) => {
+      setError(toBackendError(e).message);
+      setProvinces([]);
+    });
   }, [backend, version]);
 
   useEffect(() => {

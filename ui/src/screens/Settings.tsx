@@ -3,7 +3,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
 import { relativeTime } from "../format";
 import { resourceName, t, type Lang } from "../i18n";
-import type { HomeUnit, SyncStatus } from "../models";
+import { toBackendError } from "../errors";
+import type { ConnectionInfo, HomeUnit, SyncStatus } from "../models";
 import { href } from "../route";
 
 /** Props of settings. */
@@ -16,9 +17,9 @@ export type SettingsProps = ScreenProps & {
 
 /** The settings screen. */
 export function Settings({ backend, now, home, status, lang, onLang }: SettingsProps) {
-  const [server, setServer] = useState<string | null>(null);
+  const [connection, setConnection] = useState<ConnectionInfo | null>(null);
   useEffect(() => {
-    backend.getServerUrl().then(setServer, () => setServer(null));
+    backend.getConnection().then(setConnection, () => setConnection(null));
   }, [backend]);
   return (
     <section class="screen" aria-labelledby="settings-title">
@@ -57,8 +58,15 @@ export function Settings({ backend, now, home, status, lang, onLang }: SettingsP
 
       <h2>{t("server")}</h2>
       <p class="break" data-testid="server-url">
-        {server ?? t("serverNone")}
+        {connection?.serverUrl ?? t("serverNone")}
+        {connection?.serverBuiltIn && ` ${t("builtIn")}`}
       </p>
+      <p data-testid="api-key">
+        {t("apiKey")}:{" "}
+        {connection?.apiKeyFingerprint ? <code>{connection.apiKeyFingerprint}</code> : t("apiKeyNone")}
+        {connection?.apiKeyBuiltIn && ` ${t("builtIn")}`}
+      </p>
+      <ServerForm current={connection?.serverUrl ?? ""} onSave={(url) => backend.setServerUrl(url)} onSaved={setConnection} />
 
       <h2>{t("dataStatus")}</h2>
       <ul class="status-list" data-testid="data-status">
@@ -74,5 +82,75 @@ export function Settings({ backend, now, home, status, lang, onLang }: SettingsP
       </ul>
       {status?.lastError && <p class="error">{t("lastError", { message: status.lastError.message })}</p>}
     </section>
+  );
+}
+
+/** Changes the server address; the core checks it answers before saving it. */
+function ServerForm({
+  current,
+  onSave,
+  onSaved,
+}: {
+  current: string;
+  onSave: (url: string) => Promise<ConnectionInfo>;
+  onSaved: (c: ConnectionInfo) => void;
+}) {
+  const [url, setUrl] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  return (
+    <form
+      class="server-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        setSaved(false);
+        onSave(url.trim() === "" ? current : url.trim()).then(
+          (c) => {
+            setBusy(false);
+            setSaved(true);
+            setUrl("");
+            onSaved(c);
+          },
+          (err) => {
+            setBusy(false);
+            setError(toBackendError(err).message);
+          },
+        );
+      }}
+    >
+      <label class="field-label" for="server-input">
+        {t("serverChange")}
+      </label>
+      <input
+        id="server-input"
+        class="text-input"
+        type="url"
+        inputMode="url"
+        autoComplete="url"
+        placeholder={current || "https://"}
+        value={url}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? "server-error" : undefined}
+        onInput={(e) => setUrl(e.currentTarget.value)}
+        data-testid="server-input"
+      />
+      {error && (
+        <p class="field-error" id="server-error" role="alert" data-testid="server-error">
+          {error}
+        </p>
+      )}
+      {saved && (
+        <p role="status" data-testid="server-saved">
+          {t("serverSaved")}
+        </p>
+      )}
+      <button type="submit" class="button secondary" disabled={busy} data-testid="server-save">
+        {busy ? t("serverChecking") : t("serverSave")}
+      </button>
+    </form>
   );
 }

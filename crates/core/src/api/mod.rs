@@ -2,7 +2,8 @@
 //! tests call [`Core`] and nothing deeper.
 //!
 //! Owns: the [`Core`] handle (one per profile database) and its methods, split
-//! by domain: [`units`] (home unit, unit lists), [`news`], [`procedures`]
+//! by domain: [`connection`] (which server and key, checked server change),
+//! [`units`] (home unit, unit lists), [`news`], [`procedures`]
 //! (search, detail, checklist), [`media`], [`sync`] (server URL, sync, status),
 //! [`requests`] (services, photos, submitting, the outbox, my and public requests);
 //! and the [`models`] that cross to the UI. Does not own: SQL (`store`),
@@ -12,6 +13,7 @@
 //! connection behind a mutex; reads use a second, read-only connection, so a
 //! search is not blocked by a sync committing pages (SQLite WAL).
 
+pub mod connection;
 pub mod media;
 pub mod models;
 pub mod news;
@@ -27,6 +29,7 @@ use rusqlite::Connection;
 
 use crate::Error;
 use crate::store::{self, sync_state};
+pub use connection::ConnectionInfo;
 pub use models::*;
 
 /// The client core of one profile. Clone it freely: clones share the database.
@@ -52,6 +55,8 @@ struct Inner {
     /// Where the device token lives; `None` when the platform store could not
     /// be opened (sending then fails with `internal` until it can).
     secrets: Option<Arc<dyn crate::secrets::SecretStore>>,
+    /// The procedure search index, rebuilt when the catalogue changes.
+    search: crate::search::SearchCache,
 }
 
 /// How to build a [`Core`] for tests or embedding: the clock, the RNG seed
@@ -101,13 +106,15 @@ impl Core {
         let reader = store::open_reader(db_path)?;
         let secrets = match options.secrets {
             Some(s) => Some(s),
-            None => match crate::secrets::platform_store() {
-                Ok(s) => Some(Arc::from(s)),
-                Err(e) => {
-                    tracing::warn!(error = %e, "no platform secret store; sending is disabled");
-                    None
+            None => {
+                match crate::secrets::platform_store(db_path.parent().unwrap_or(Path::new("."))) {
+                    Ok(s) => Some(Arc::from(s)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "no platform secret store; sending is disabled");
+                        None
+                    }
                 }
-            },
+            }
         };
         let rng = match options.seed {
             Some(seed) => crate::outbox::clock::Rng::seeded(seed),
@@ -121,6 +128,7 @@ impl Core {
                 clock: options.clock,
                 rng: Mutex::new(rng),
                 secrets,
+                search: crate::search::SearchCache::default(),
             }),
         })
     }

@@ -120,7 +120,46 @@ pub struct ProcedureHit {
 pub struct ProcedureResults {
     /// The best hits, best first (at most the query's limit).
     pub hits: Vec<ProcedureHit>,
-    /// Number of all matches.
+    /// Number of procedures that match well (every one passing the filters
+    /// when nothing was typed).
+    pub total: u32,
+    /// True when nothing matches well: `hits` are the nearest procedures and
+    /// the UI says so and offers the commune's own channel.
+    pub weak: bool,
+    /// Freshness of the catalogue cache.
+    pub freshness: Freshness,
+}
+
+/// A life event ("Sinh con", "Kết hôn") on the opening screen of Thủ tục.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LifeEvent {
+    /// Stable id, e.g. "sinh-con".
+    pub id: String,
+    /// Vietnamese title.
+    pub title: String,
+    /// English title.
+    pub title_en: String,
+    /// The procedures it leads to that the device holds, in the order a
+    /// resident needs them.
+    pub procedures: Vec<ProcedureHit>,
+}
+
+/// The opening screen of Thủ tục, before anything is typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProcedureHome {
+    /// The most-asked procedures at the home unit's level (commune/ward).
+    pub popular: Vec<ProcedureHit>,
+    /// Entries by life event, each with its short list.
+    pub events: Vec<LifeEvent>,
+    /// Procedures the user opened lately, newest first.
+    pub recent: Vec<ProcedureHit>,
+    /// Procedures the user saved, latest first.
+    pub saved: Vec<ProcedureHit>,
+    /// Number of procedures held, for "2.642 thủ tục".
     pub total: u32,
     /// Freshness of the catalogue cache.
     pub freshness: Freshness,
@@ -157,6 +196,8 @@ pub struct ProcedureDetail {
     pub procedure: Procedure,
     /// Indexes into `procedure.documents` the user ticked, ascending.
     pub checked: Vec<u32>,
+    /// True when the user saved this procedure.
+    pub saved: bool,
     /// Freshness of the catalogue cache.
     pub freshness: Freshness,
 }
@@ -356,7 +397,7 @@ pub struct AttributeAnswer {
 pub struct RequestDraft {
     /// Service code.
     pub service_code: String,
-    /// What happened (required, ≤ 5000 characters).
+    /// What happened (required, ≤ 4000 characters, GeoReport v2's limit).
     pub description: String,
     /// Answers to the service's questions.
     pub attributes: Vec<AttributeAnswer>,

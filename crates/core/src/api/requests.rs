@@ -37,7 +37,9 @@ use crate::store::outbox::{self as rows, NewRow, OutboxRow};
 use crate::store::{my_requests, public_requests, services, settings, sync_state};
 use crate::sync::{Call, HttpTransport, Method, Request, Resource, Transport};
 
-/// Longest description, as the server allows.
+/// Longest description: GeoReport v2's limit, which the server enforces.
+const MAX_DESCRIPTION: usize = congdan_protocol::open311::MAX_DESCRIPTION_CHARS;
+/// Longest text answer, comment or reason, as the server allows.
 const MAX_TEXT: usize = 5000;
 /// Longest one-line answer or address.
 const MAX_LINE: usize = 500;
@@ -97,7 +99,17 @@ impl Core {
         }))
     }
 
-    /// Sets the Open311 `api_key` sent with requests (default `congdan-demo-key`).
+    /// The Open311 `api_key` sent with requests: the stored one, else the
+    /// build's default ([`settings::DEFAULT_API_KEY`]); `None` when neither
+    /// exists (requests then wait in the outbox). Reads only. Errors: `storage`.
+    pub fn api_key(&self) -> Result<Option<String>, Error> {
+        Ok(self
+            .read(|c| settings::get(c, settings::API_KEY))?
+            .or_else(|| settings::DEFAULT_API_KEY.map(str::to_owned)))
+    }
+
+    /// Sets the Open311 `api_key` sent with requests (one per app, from the
+    /// commune: `congdan-server api-key add`); remembered in the profile.
     /// Writes: `settings`. Errors: `invalid_input` (blank), `storage`.
     pub fn set_api_key(&self, key: &str) -> Result<(), Error> {
         let key = key.trim();
@@ -174,8 +186,8 @@ impl Core {
         if description.is_empty() {
             return Err(refuse("Hãy mô tả sự việc."));
         }
-        if description.chars().count() > MAX_TEXT {
-            return Err(refuse(format!("Nội dung dài quá {MAX_TEXT} ký tự.")));
+        if description.chars().count() > MAX_DESCRIPTION {
+            return Err(refuse(format!("Nội dung dài quá {MAX_DESCRIPTION} ký tự.")));
         }
         let (lat, long) = match (draft.lat, draft.long) {
             (Some(lat), Some(long)) => {
@@ -363,6 +375,27 @@ impl Core {
         Ok(SubmitReceipt { outbox_id, uuid })
     }
 
+    /// "Thử lại": puts a submission the server refused back in line (with the
+    /// photos it needs, if they were refused too), to be sent by the next
+    /// drain under the same Idempotency-Key. Writes: `outbox`. Errors:
+    /// `not_found` (no such row), `invalid_input` (the row was not refused),
+    /// `storage`.
+    pub fn retry_outbox(&self, id: i64) -> Result<(), Error> {
+        let mut conn = self.writer();
+        if rows::get(&conn, id)?.is_none() {
+            return Err(Error::NotFound {
+                what: "outbox row",
+                key: id.to_string(),
+            });
+        }
+        let requeued = rows::durably(&mut conn, |c| rows::requeue(c, id))?;
+        if requeued {
+            Ok(())
+        } else {
+            Err(refuse("Chỉ gửi lại được mục đã bị máy chủ từ chối."))
+        }
+    }
+
     /// The outbox: every unsent or refused row and the most recent sent ones,
     /// in sending order. Reads only. Errors: `storage`.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, Error> {
@@ -417,6 +450,14 @@ impl Core {
                 Err(e) if matches!(e, Error::Storage { .. } | Error::CorruptRow { .. }) => {
                     return Err(e);
                 }
+                Err(e) if e.code() == crate::ErrorCode::Offline => {
+                    // The server cannot be reached: nothing else would get through.
+                    return Ok(DrainReport {
+                        pending: u32::try_from(unsent.len()).unwrap_or(u32::MAX),
+                        last_error: Some(e.to_body()),
+                        ..DrainReport::default()
+                    });
+                }
                 Err(e) => {
                     early_error = Some(e.to_body());
                     None
@@ -425,9 +466,7 @@ impl Core {
         } else {
             None
         };
-        let api_key = self
-            .read(|c| settings::get(c, settings::API_KEY))?
-            .unwrap_or_else(|| settings::DEFAULT_API_KEY.to_string());
+        let api_key = self.api_key()?;
         let env = Env {
             db: self.writer_mutex(),
             transport,
@@ -441,6 +480,21 @@ impl Core {
             report.last_error = early_error;
         }
         Ok(report)
+    }
+
+    /// Drops the device token of this profile from the secret store (the
+    /// registration it belongs to is gone); a failure is logged, since the
+    /// token is no longer read once the device id is gone.
+    pub(crate) fn forget_device(&self) {
+        let Some(store) = self.inner.secrets.as_ref() else {
+            return;
+        };
+        if let Err(e) = self.secret_key().and_then(|key| store.delete(&key)) {
+            tracing::warn!(
+                code = e.code().as_str(),
+                "could not forget the device token"
+            );
+        }
     }
 
     /// The key of this profile's device token in the secret store.
@@ -673,8 +727,22 @@ impl Core {
                 &[Resource::MyRequests],
                 progress,
             )
-            .await?;
-            outcomes.extend(pulled);
+            .await;
+            match pulled {
+                Ok(pulled) => outcomes.extend(pulled),
+                Err(e) if e.code() == crate::ErrorCode::Unauthorized => {
+                    // The server no longer knows this device: register again on
+                    // the next send; the cached requests stay readable.
+                    tracing::info!("device unknown to the server; it will register again");
+                    {
+                        let conn = self.writer();
+                        settings::delete(&conn, settings::DEVICE_ID)?;
+                        sync_state::reset(&conn, "my_requests")?;
+                    }
+                    self.forget_device();
+                }
+                Err(e) => return Err(e),
+            }
             for item in self.read(my_requests::all)? {
                 let id = &item.request.service_request_id;
                 let now = item.request.detailed_status.as_str();

@@ -39,6 +39,8 @@ struct State {
     requests: Vec<(String, Vec<u8>)>,
     devices: u32,
     calls: Vec<String>,
+    /// When set, `GET /api/v1/my/requests` answers this status.
+    my_requests_status: Option<u16>,
 }
 
 /// A small model of the server.
@@ -148,6 +150,15 @@ impl Server {
 
 impl Transport for Server {
     async fn get(&self, request: &Request) -> Result<Response, Error> {
+        if request.path == "/api/v1/my/requests"
+            && let Some(status) = self.0.lock().unwrap().my_requests_status
+        {
+            return Ok(Response {
+                status,
+                etag: None,
+                body: br#"{"code":"unauthorized","message":"x"}"#.to_vec(),
+            });
+        }
         let body = match request.path.as_str() {
             "/open311/v2/services.json" => serde_json::to_vec(&vec![service("a").0]).unwrap(),
             "/open311/v2/services/a.json" => serde_json::to_vec(&service("a").1.unwrap()).unwrap(),
@@ -207,6 +218,7 @@ fn fixture() -> Fixture {
         },
     )
     .unwrap();
+    core.set_api_key("test-app-key").unwrap();
     {
         let conn = core.writer();
         crate::store::services::replace(&conn, &[service("a")]).unwrap();
@@ -274,6 +286,13 @@ async fn submit_validates_against_the_cached_form() {
     let mut d = draft("Ổ gà");
     d.photo_ids = vec!["missing".into()];
     assert!(f.core.submit_request(&d).is_err());
+    // GeoReport v2 limits descriptions to 4000 characters, and so does the server
+    // (issue 13): refused here instead of failing for good in the outbox.
+    let d = draft(&"ễ".repeat(4001));
+    assert_eq!(
+        f.core.submit_request(&d).unwrap_err().code(),
+        crate::ErrorCode::InvalidInput
+    );
     assert!(
         f.core.outbox().unwrap().is_empty(),
         "nothing saved on refusal"
@@ -310,7 +329,7 @@ async fn a_timeout_after_commit_is_replayed_not_duplicated() {
         ("1", "submitted")
     );
     let body = String::from_utf8(f.server.requests()[0].1.clone()).unwrap();
-    assert!(body.contains("api_key=congdan-demo-key"));
+    assert!(body.contains("api_key=test-app-key"));
     assert!(body.contains("device_id=dev-1"));
 }
 
@@ -428,8 +447,36 @@ async fn a_permanent_refusal_is_set_aside_and_shown_and_the_rest_go_on() {
     assert_eq!(detail.error.unwrap().message, "Ảnh không hợp lệ.");
 }
 
+// Issue 13: no key is built into the core; without one a request waits in
+// the outbox (nothing is sent) until the user or the CLI sets one.
 #[tokio::test]
-async fn a_failing_head_blocks_later_rows_in_order() {
+async fn without_an_api_key_a_request_waits_until_one_is_set() {
+    if crate::store::settings::DEFAULT_API_KEY.is_some() {
+        return; // a commune's own build carries a key
+    }
+    let f = fixture();
+    f.core
+        .writer()
+        .execute(
+            "DELETE FROM settings WHERE key = ?1",
+            [crate::store::settings::API_KEY],
+        )
+        .unwrap();
+    assert_eq!(f.core.api_key().unwrap(), None);
+    f.core.submit_request(&draft("Ổ gà")).unwrap();
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!((report.sent, report.pending), (0, 1));
+    assert_eq!(report.last_error.unwrap().code, "not_configured");
+    assert!(f.server.requests().is_empty(), "nothing sent without a key");
+    assert!(f.core.set_api_key("  ").is_err());
+    f.core.set_api_key("k2").unwrap();
+    assert_eq!(f.core.api_key().unwrap().as_deref(), Some("k2"));
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!((report.sent, report.pending), (1, 0));
+}
+
+#[tokio::test]
+async fn a_stuck_row_does_not_hold_back_unrelated_ones() {
     let f = fixture();
     for text in ["Một", "Hai", "Ba"] {
         f.core.submit_request(&draft(text)).unwrap();
@@ -438,20 +485,46 @@ async fn a_failing_head_blocks_later_rows_in_order() {
         201,
         r#"{"device_id":"dev-1","token":"tok-1"}"#,
     ));
+    // The server fails the first report only (a 503 for that one call).
     f.server.fault(Fault::Answer(503, ""));
     let report = drain(&f, NO_RETRY).await;
-    assert_eq!((report.sent, report.pending), (0, 3));
-    assert!(f.server.requests().is_empty(), "nothing overtook the head");
+    assert_eq!((report.sent, report.pending), (2, 1), "Hai and Ba went on");
+    assert_eq!(
+        report.last_error.map(|e| e.code),
+        Some("server_unavailable".to_string())
+    );
+    let entries = f.core.outbox().unwrap();
+    let stuck = entries
+        .iter()
+        .find(|e| e.state == OutboxState::Pending)
+        .expect("Một waits");
+    assert_eq!(stuck.attempts, 1, "attempts are visible");
+    assert!(stuck.next_attempt_at.is_some() && stuck.last_error.is_some());
     let report = drain(&f, NO_RETRY).await;
-    assert_eq!((report.sent, report.pending), (3, 0));
+    assert_eq!((report.sent, report.pending), (1, 0));
     let sent: Vec<String> = f
         .server
         .requests()
         .iter()
         .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
         .collect();
-    assert!(sent[0].contains("description=M%E1%BB%99t"));
-    assert!(sent[2].contains("description=Ba"));
+    assert!(sent[0].contains("description=Hai"));
+    assert!(sent[2].contains("description=M%E1%BB%99t"));
+}
+
+#[tokio::test]
+async fn offline_stops_the_drain_at_once() {
+    let f = fixture();
+    for text in ["Một", "Hai"] {
+        f.core.submit_request(&draft(text)).unwrap();
+    }
+    f.server.fault(Fault::DropBefore);
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!((report.sent, report.pending), (0, 2));
+    assert_eq!(
+        report.last_error.map(|e| e.code),
+        Some("offline".to_string())
+    );
 }
 
 #[tokio::test]
@@ -551,4 +624,150 @@ async fn rating_reopen_support_queue_and_gate_my_requests() {
     let report = drain(&f, NO_RETRY).await;
     assert_eq!((report.sent, report.pending), (2, 0));
     assert!(!f.core.my_request("7").unwrap().pending);
+}
+
+/// Review of issue 13: a device registered with one server never sends that
+/// server's token to another; choosing the same server again keeps it.
+#[tokio::test]
+async fn moving_to_another_server_forgets_the_device_and_its_token() {
+    let f = fixture();
+    f.core.set_server_url("http://old.example").unwrap();
+    f.core.submit_request(&draft("Đèn hỏng")).unwrap();
+    drain(&f, DrainPolicy::default()).await;
+    let token = f.core.device_token().unwrap();
+    assert!(token.is_some(), "registered by the first send");
+
+    f.core.set_server_url("http://old.example/").unwrap();
+    assert_eq!(f.core.device_token().unwrap(), token, "same server: kept");
+
+    f.core.set_server_url("http://new.example").unwrap();
+    assert_eq!(f.core.device_token().unwrap(), None);
+    let id = f
+        .core
+        .read(|c| crate::store::settings::get(c, crate::store::settings::DEVICE_ID))
+        .unwrap();
+    assert_eq!(id, None, "the registration belongs to the old server");
+}
+
+/// Issue 13: a 401/403 about the device is a reason to register again and
+/// retry, not a refusal; refused again after that, the row is set aside.
+#[tokio::test]
+async fn an_unknown_device_registers_again_and_retries() {
+    use congdan_protocol::open311::DetailedStatus;
+    let f = fixture();
+    {
+        let conn = f.core.writer();
+        crate::store::my_requests::upsert(
+            &conn,
+            &[
+                crate::store::my_requests::tests::my_request("7", DetailedStatus::Answered),
+                crate::store::my_requests::tests::my_request("8", DetailedStatus::Answered),
+            ],
+        )
+        .unwrap();
+    }
+    f.core.rate_request("7", 4, None).unwrap();
+    f.server.fault(Fault::Pass); // registration: dev-1
+    f.server.fault(Fault::Answer(
+        401,
+        r#"{"code":"unauthorized","message":"x"}"#,
+    ));
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!((report.sent, report.pending), (0, 1));
+    assert_eq!(
+        report.last_error.map(|e| e.code),
+        Some("unauthorized".to_string())
+    );
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!((report.sent, report.pending), (1, 0), "sent as dev-2");
+    assert_eq!(f.server.0.lock().unwrap().devices, 2, "registered again");
+
+    f.core.rate_request("8", 5, None).unwrap();
+    f.server
+        .fault(Fault::Answer(403, r#"{"code":"forbidden","message":"x"}"#));
+    drain(&f, NO_RETRY).await;
+    f.server.fault(Fault::Pass); // registration: dev-3
+    f.server
+        .fault(Fault::Answer(403, r#"{"code":"forbidden","message":"x"}"#));
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!(
+        (report.failed_permanent, report.pending),
+        (1, 0),
+        "set aside"
+    );
+    let entries = f.core.outbox().unwrap();
+    let refused = entries
+        .iter()
+        .find(|e| e.state == OutboxState::FailedPermanent)
+        .unwrap();
+    assert_eq!(refused.last_error.as_ref().unwrap().code, "rejected");
+}
+
+/// Issue 13: "Thử lại" puts a refused submission back in line; it is sent by
+/// the next drain with the same Idempotency-Key.
+#[tokio::test]
+async fn a_refused_submission_can_be_sent_again() {
+    let f = fixture();
+    f.core.submit_request(&draft("Một")).unwrap();
+    f.server.fault(Fault::Pass); // registration
+    f.server.fault(Fault::Answer(
+        400,
+        r#"[{"code":400,"description":"Dịch vụ tạm ngừng nhận."}]"#,
+    ));
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!(report.failed_permanent, 1);
+    let id = f.core.outbox().unwrap()[0].id;
+    assert_eq!(
+        f.core.retry_outbox(id + 100).unwrap_err().code(),
+        crate::ErrorCode::NotFound
+    );
+    f.core.retry_outbox(id).unwrap();
+    assert_eq!(
+        f.core.retry_outbox(id).unwrap_err().code(),
+        crate::ErrorCode::InvalidInput,
+        "only a refused row"
+    );
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!((report.sent, report.pending), (1, 0));
+    let entry = &f.core.outbox().unwrap()[0];
+    assert_eq!(entry.state, OutboxState::Done);
+    assert_eq!(entry.attempts, 1, "the refused attempt stays counted");
+}
+
+/// Issue 13: when "my requests" answers that the server does not know the
+/// device, the sync goes on, the device registers again on the next send, and
+/// the requests already cached stay readable.
+#[tokio::test]
+async fn a_forgotten_device_registers_again_and_keeps_its_cached_requests() {
+    use congdan_protocol::open311::DetailedStatus;
+    let f = fixture();
+    f.core.submit_request(&draft("Một")).unwrap();
+    drain(&f, NO_RETRY).await;
+    assert!(f.core.device_token().unwrap().is_some());
+    {
+        let conn = f.core.writer();
+        crate::store::my_requests::upsert(
+            &conn,
+            &[crate::store::my_requests::tests::my_request(
+                "1",
+                DetailedStatus::Answered,
+            )],
+        )
+        .unwrap();
+    }
+    f.server.0.lock().unwrap().my_requests_status = Some(401);
+    f.core
+        .pull_requests(&f.server, true, &|_| {})
+        .await
+        .expect("the sync goes on");
+    assert_eq!(f.core.device_token().unwrap(), None, "forgotten");
+    assert!(
+        f.core.my_request("1").is_ok(),
+        "cached requests stay readable"
+    );
+    f.server.0.lock().unwrap().my_requests_status = None;
+    f.core.submit_request(&draft("Hai")).unwrap();
+    let report = drain(&f, NO_RETRY).await;
+    assert_eq!(report.sent, 1);
+    assert_eq!(f.server.0.lock().unwrap().devices, 2, "registered again");
 }

@@ -7,22 +7,44 @@ use crate::store::{news, procedures, settings, sync_state, units};
 use crate::sync::{self, HttpTransport, PageProgress, Resource, Transport};
 
 impl Core {
-    /// The configured server base URL, if any. Reads only. Errors: `storage`.
+    /// The configured server base URL: the stored one, else the build's default
+    /// ([`settings::DEFAULT_SERVER_URL`]), if any. Reads only. Errors: `storage`.
     pub fn server_url(&self) -> Result<Option<String>, Error> {
-        self.read(settings::server_url)
+        Ok(self
+            .read(settings::server_url)?
+            .or_else(|| settings::DEFAULT_SERVER_URL.map(str::to_owned)))
     }
 
     /// Sets the server base URL (http or https, with a host; a trailing `/` is
     /// dropped). Pointing at a different server forgets every cursor and ETag,
-    /// so the next sync pulls everything again. Writes: `settings`,
-    /// `sync_state`. Errors: `invalid_input` (bad URL), `storage`.
+    /// so the next sync pulls everything again, and forgets the device's
+    /// registration and token, which belong to the old server and must never
+    /// be sent to the new one (the device registers there on its next send;
+    /// queued submissions go to the new server). Writes: `settings`,
+    /// `sync_state`, the secret store. Errors: `invalid_input` (bad URL),
+    /// `storage`.
     pub fn set_server_url(&self, url: &str) -> Result<(), Error> {
         let normalized = normalize_url(url)?;
+        let moved = self.store_server_url(&normalized)?;
+        if moved {
+            self.forget_device();
+        }
+        Ok(())
+    }
+
+    /// Stores the URL; true when it replaced another server's.
+    fn store_server_url(&self, normalized: &str) -> Result<bool, Error> {
         let mut conn = self.writer();
         let tx = conn
             .transaction()
             .map_err(Error::storage("set server begin"))?;
-        if settings::server_url(&tx)?.as_deref() != Some(normalized.as_str()) {
+        let previous = settings::server_url(&tx)?;
+        let mut moved = false;
+        if previous.as_deref() != Some(normalized) {
+            moved = previous.is_some();
+            if moved {
+                settings::delete(&tx, settings::DEVICE_ID)?;
+            }
             for r in [
                 "units",
                 "procedures",
@@ -33,14 +55,18 @@ impl Core {
             ] {
                 sync_state::reset(&tx, r)?;
             }
-            settings::set(&tx, settings::SERVER_URL, &normalized)?;
+            settings::set(&tx, settings::SERVER_URL, normalized)?;
         }
-        tx.commit().map_err(Error::storage("set server commit"))
+        tx.commit().map_err(Error::storage("set server commit"))?;
+        Ok(moved)
     }
 
-    /// Pulls units, procedures and (when a home unit is set) its news from the
-    /// server, page by page; each page is committed with its cursor, then news
-    /// images are cached (image failures never fail the sync). `progress` is
+    /// Pulls from the server, page by page, most wanted first (issue 12): the
+    /// home unit's news (when one is set) and its images, then units, services
+    /// and requests, and the national procedure catalogue last, so a slow link
+    /// shows news long before the catalogue is complete. Each page is committed
+    /// with its cursor, so a cut loses at most the page in flight and the next
+    /// sync resumes after it; image failures never fail the sync. `progress` is
     /// called after every page and once per resource at the end. Writes: every
     /// content table, `media`, `sync_state` (also on failure: the error and the
     /// offline flag). Errors: `not_configured` (no server URL), `offline`,
@@ -95,9 +121,12 @@ impl Core {
                 done: p.done,
             })
         };
-        let mut outcomes = sync::run(self.writer_mutex(), transport, &plan, &forward).await?;
+        let (catalogue, first): (Vec<Resource>, Vec<Resource>) =
+            plan.into_iter().partition(|r| *r == Resource::Procedures);
+        let mut outcomes = sync::run(self.writer_mutex(), transport, &first, &forward).await?;
         let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;
         outcomes.extend(more);
+        outcomes.extend(sync::run(self.writer_mutex(), transport, &catalogue, &forward).await?);
         Ok(SyncReport {
             drain,
             status_changes,
@@ -114,12 +143,14 @@ impl Core {
         })
     }
 
-    /// The resources a sync pulls, in order.
+    /// The paged resources a sync pulls, in order: the home unit's news, units,
+    /// the catalogue (services and requests are pulled before the catalogue).
     fn plan(&self) -> Result<Vec<Resource>, Error> {
-        let mut plan = vec![Resource::Units, Resource::Procedures];
+        let mut plan = Vec::with_capacity(3);
         if let Some(unit) = self.read(settings::home_unit)? {
             plan.push(Resource::News { unit });
         }
+        plan.extend([Resource::Units, Resource::Procedures]);
         Ok(plan)
     }
 
@@ -158,7 +189,7 @@ impl Core {
 }
 
 /// Checks and normalizes a server base URL.
-fn normalize_url(url: &str) -> Result<String, Error> {
+pub(crate) fn normalize_url(url: &str) -> Result<String, Error> {
     let invalid = |reason: &str| Error::InvalidInput {
         what: "server_url",
         reason: reason.to_string(),

@@ -20,8 +20,14 @@ struct Fake {
     seen: Mutex<Vec<Request>>,
 }
 
+/// The answer key of a request: path and query, without `limit` (page sizes
+/// adapt to the link; see `sync::pages`).
 fn key(path: &str, query: &[(&str, &str)]) -> String {
-    let q: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let q: Vec<String> = query
+        .iter()
+        .filter(|(k, _)| *k != "limit")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     format!("{path}?{}", q.join("&"))
 }
 
@@ -125,7 +131,7 @@ fn open() -> (Core, tempfile::TempDir) {
 fn first_sync_answers(fake: &Fake) {
     fake.answer(
         UNITS,
-        &[("since", "0"), ("limit", "200")],
+        &[("since", "0")],
         Ok(page(
             vec![
                 unit("01", "Thành phố Hà Nội", "Thành phố", None),
@@ -140,7 +146,7 @@ fn first_sync_answers(fake: &Fake) {
     );
     fake.answer(
         UNITS,
-        &[("since", "3"), ("limit", "200")],
+        &[("since", "3")],
         Ok(page(
             vec![unit("00004", "Phường Ba Đình", "Phường", Some("01"))],
             &["99999"],
@@ -151,7 +157,7 @@ fn first_sync_answers(fake: &Fake) {
     );
     fake.answer(
         PROCS,
-        &[("since", "0"), ("limit", "200")],
+        &[("since", "0")],
         Ok(page(
             vec![
                 procedure("1.000001", "Đăng ký khai sinh", "Hộ tịch", &["Cấp xã"]),
@@ -194,8 +200,14 @@ async fn sync_pages_304_news_images_and_offline() {
         .sync_with(&fake, false, &|p| progress.lock().unwrap().push(p))
         .await
         .unwrap();
+    let paged: Vec<ResourceReport> = report
+        .resources
+        .iter()
+        .filter(|r| r.resource != "services")
+        .cloned()
+        .collect();
     assert_eq!(
-        report.resources[..2],
+        paged,
         [
             ResourceReport {
                 resource: "units".into(),
@@ -218,38 +230,34 @@ async fn sync_pages_304_news_images_and_offline() {
     assert!(progress[2].done && progress[2].resource == "units");
     let names: Vec<_> = core
         .provinces()
+        .await
         .unwrap()
         .into_iter()
         .map(|u| u.code)
         .collect();
     assert_eq!(names, ["89", "01"]);
-    assert!(core.communes("89").unwrap().is_empty(), "tombstone applied");
+    assert!(
+        core.communes("89").await.unwrap().is_empty(),
+        "tombstone applied"
+    );
     assert_eq!(core.news(10).unwrap_err().code(), ErrorCode::NotConfigured);
 
     // Home unit: must be a commune.
     assert_eq!(
-        core.set_home_unit("01").unwrap_err().code(),
+        core.set_home_unit("01").await.unwrap_err().code(),
         ErrorCode::NotFound
     );
-    let home = core.set_home_unit("00004").unwrap();
+    let home = core.set_home_unit("00004").await.unwrap();
     assert_eq!(home.province_name, "Thành phố Hà Nội");
     assert_eq!(core.home_unit().unwrap(), Some(home));
 
     // Second sync: 304s with the stored ETags, then news and images.
     fake.requests();
-    fake.answer(
-        UNITS,
-        &[("since", "5"), ("limit", "200")],
-        Ok(not_modified()),
-    );
-    fake.answer(
-        PROCS,
-        &[("since", "2"), ("limit", "200")],
-        Ok(not_modified()),
-    );
+    fake.answer(UNITS, &[("since", "5")], Ok(not_modified()));
+    fake.answer(PROCS, &[("since", "2")], Ok(not_modified()));
     fake.answer(
         NEWS,
-        &[("unit", "00004"), ("since", "0"), ("limit", "200")],
+        &[("unit", "00004"), ("since", "0")],
         Ok(page(
             vec![
                 item("a", 1, Some("http://img/a.png")),
@@ -270,15 +278,29 @@ async fn sync_pages_304_news_images_and_offline() {
         }),
     );
     let report = core.sync_with(&fake, false, &|_| {}).await.unwrap();
-    assert!(report.resources[0].not_modified && report.resources[1].not_modified);
-    assert_eq!(report.resources[2].items, 3);
-    let seen = fake.requests();
-    assert_eq!(seen[0].if_none_match.as_deref(), Some("W/\"units-all-5\""));
+    // The home unit's news first, the catalogue last (issue 12).
+    let order: Vec<&str> = report
+        .resources
+        .iter()
+        .map(|r| r.resource.as_str())
+        .collect();
+    assert_eq!(order.first(), Some(&"news"));
+    assert_eq!(order.last(), Some(&"procedures"));
+    assert_eq!(report.resources[0].items, 3);
+    assert!(report.resources[1].not_modified && report.resources[1].resource == "units");
+    assert!(report.resources.last().unwrap().not_modified);
+    let seen: Vec<Request> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/v1/"))
+        .collect();
+    assert_eq!(seen[0].path, NEWS);
+    assert_eq!(seen[0].if_none_match, None);
+    assert_eq!(seen[1].if_none_match.as_deref(), Some("W/\"units-all-5\""));
     assert_eq!(
-        seen[1].if_none_match.as_deref(),
+        seen[2].if_none_match.as_deref(),
         Some("W/\"procedures-all-2\"")
     );
-    assert_eq!(seen[2].if_none_match, None);
 
     let list = core.news(10).unwrap();
     let ids: Vec<_> = list.items.iter().map(|n| n.id.as_str()).collect();
@@ -310,7 +332,8 @@ async fn sync_pages_304_news_images_and_offline() {
     assert_eq!(status.last_error.unwrap().code, "offline");
     assert_eq!(
         status.resources.iter().map(|r| r.count).collect::<Vec<_>>(),
-        [3, 2, 3]
+        [3, 3, 2],
+        "news, units, procedures"
     );
     assert!(core.news(10).unwrap().freshness.offline);
     assert_eq!(
@@ -321,19 +344,11 @@ async fn sync_pages_304_news_images_and_offline() {
     );
 
     // Back online: 304 everywhere clears the error and flag.
-    fake.answer(
-        UNITS,
-        &[("since", "5"), ("limit", "200")],
-        Ok(not_modified()),
-    );
-    fake.answer(
-        PROCS,
-        &[("since", "2"), ("limit", "200")],
-        Ok(not_modified()),
-    );
+    fake.answer(UNITS, &[("since", "5")], Ok(not_modified()));
+    fake.answer(PROCS, &[("since", "2")], Ok(not_modified()));
     fake.answer(
         NEWS,
-        &[("unit", "00004"), ("since", "8"), ("limit", "200")],
+        &[("unit", "00004"), ("since", "8")],
         Ok(not_modified()),
     );
     core.sync_with(&fake, false, &|_| {}).await.unwrap();
@@ -350,7 +365,7 @@ async fn a_failed_page_keeps_the_cursor_of_the_last_stored_one() {
     // Page 2 of units fails with a 503.
     fake.answer(
         UNITS,
-        &[("since", "3"), ("limit", "200")],
+        &[("since", "3")],
         Ok(Response {
             status: 503,
             etag: None,
@@ -359,7 +374,7 @@ async fn a_failed_page_keeps_the_cursor_of_the_last_stored_one() {
     );
     let err = core.sync_with(&fake, false, &|_| {}).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::ServerUnavailable);
-    assert_eq!(core.provinces().unwrap().len(), 2, "page 1 kept");
+    assert_eq!(core.provinces().await.unwrap().len(), 2, "page 1 kept");
     let status = core.status().unwrap();
     assert!(status.offline);
     assert_eq!(status.last_error.unwrap().code, "server_unavailable");
@@ -369,7 +384,7 @@ async fn a_failed_page_keeps_the_cursor_of_the_last_stored_one() {
     core.sync_with(&fake, false, &|_| {}).await.unwrap();
     let seen = fake.requests();
     assert_eq!(seen[0].query[0], ("since", "3".to_string()));
-    assert_eq!(core.communes("01").unwrap().len(), 1);
+    assert_eq!(core.communes("01").await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -378,7 +393,7 @@ async fn bad_body_is_bad_response_and_stores_nothing() {
     let fake = Fake::default();
     fake.answer(
         UNITS,
-        &[("since", "0"), ("limit", "200")],
+        &[("since", "0")],
         Ok(Response {
             status: 200,
             etag: None,
@@ -390,7 +405,7 @@ async fn bad_body_is_bad_response_and_stores_nothing() {
     let status = core.status().unwrap();
     assert!(!status.offline);
     assert_eq!(status.last_error.unwrap().code, "bad_response");
-    assert!(core.provinces().unwrap().is_empty());
+    assert!(core.provinces().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -422,7 +437,7 @@ async fn checklist_survives_resync_and_validates() {
     changed.decision = "2/QĐ-BTP".into();
     fake.answer(
         PROCS,
-        &[("since", "2"), ("limit", "200")],
+        &[("since", "2")],
         Ok(page(
             vec![changed],
             &[],
@@ -431,11 +446,7 @@ async fn checklist_survives_resync_and_validates() {
             "W/\"procedures-all-3\"",
         )),
     );
-    fake.answer(
-        UNITS,
-        &[("since", "5"), ("limit", "200")],
-        Ok(not_modified()),
-    );
+    fake.answer(UNITS, &[("since", "5")], Ok(not_modified()));
     core.sync_with(&fake, false, &|_| {}).await.unwrap();
     let detail = core.procedure("1.000001").unwrap();
     assert_eq!(detail.procedure.decision, "2/QĐ-BTP");
@@ -477,14 +488,14 @@ async fn search_facets_and_changing_home_unit_resets_news() {
     assert_eq!(f.levels.len(), 2);
     assert_eq!(f.fields.len(), 2);
 
-    core.set_home_unit("00004").unwrap();
+    core.set_home_unit("00004").await.unwrap();
     {
         let conn = core.writer();
         crate::store::news::upsert(&conn, &[item("x", 1, None)]).unwrap();
         crate::store::sync_state::advance(&conn, "news", "00004", "9", None).unwrap();
     }
     // Same unit again: nothing reset.
-    core.set_home_unit("00004").unwrap();
+    core.set_home_unit("00004").await.unwrap();
     assert_eq!(core.news(0).unwrap().items.len(), 1);
     // Simulate another commune, then switch: news and cursor are gone.
     {
@@ -495,7 +506,7 @@ async fn search_facets_and_changing_home_unit_resets_news() {
         )
         .unwrap();
     }
-    core.set_home_unit("00008").unwrap();
+    core.set_home_unit("00008").await.unwrap();
     assert!(core.news(0).unwrap().items.is_empty());
     let conn = core.writer();
     assert_eq!(
@@ -505,6 +516,163 @@ async fn search_facets_and_changing_home_unit_resets_news() {
         "0"
     );
     let _unused: Option<NewsItem> = None;
+}
+
+/// Cuts every answer partway through its body, recording the page sizes asked for.
+#[derive(Default)]
+struct Cutting {
+    limits: Mutex<Vec<String>>,
+}
+
+impl Transport for Cutting {
+    async fn get(&self, request: &Request) -> Result<Response, Error> {
+        if let Some((_, limit)) = request.query.iter().find(|(k, _)| *k == "limit") {
+            self.limits.lock().unwrap().push(limit.clone());
+        }
+        Err(Error::Interrupted {
+            resource: request.resource.into(),
+            reason: "cut".into(),
+        })
+    }
+
+    async fn fetch_image(&self, _url: &str) -> Result<Option<Image>, Error> {
+        Ok(None)
+    }
+}
+
+/// Issue 12: a page cut in flight is asked for in halves from then on (kept across
+/// syncs); a link that is simply down leaves the page size alone.
+#[tokio::test]
+async fn a_cut_page_is_asked_for_in_halves_and_a_down_link_changes_nothing() {
+    let (core, _dir) = open();
+    let cutting = Cutting::default();
+    for _ in 0..2 {
+        let err = core.sync_with(&cutting, false, &|_| {}).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Offline);
+    }
+    assert_eq!(*cutting.limits.lock().unwrap(), ["1000", "500"]);
+
+    let down = Fake::default();
+    for _ in 0..2 {
+        core.sync_with(&down, false, &|_| {}).await.unwrap_err();
+    }
+    let limits: Vec<String> = down
+        .requests()
+        .iter()
+        .map(|r| {
+            r.query
+                .iter()
+                .find(|(k, _)| *k == "limit")
+                .unwrap()
+                .1
+                .clone()
+        })
+        .collect();
+    assert_eq!(limits, ["250", "250"]);
+}
+
+fn json_answer(value: impl Serialize) -> Result<Response, ErrorCode> {
+    Ok(Response {
+        status: 200,
+        etag: None,
+        body: serde_json::to_vec(&value).unwrap(),
+    })
+}
+
+/// Issue 12: a new device chooses its commune before any sync, fetching only
+/// the units it shows or needs.
+#[tokio::test]
+async fn an_empty_device_asks_the_server_for_just_the_units_it_needs() {
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    let ba_dinh = unit("00004", "Phường Ba Đình", "Phường", Some("01"));
+    let ha_noi = unit("01", "Thành phố Hà Nội", "Thành phố", None);
+    let an_giang = unit("89", "Tỉnh An Giang", "Tỉnh", None);
+    fake.answer("/api/v1/units/00004", &[], json_answer(&ba_dinh));
+    fake.answer("/api/v1/units/01", &[], json_answer(&ha_noi));
+    fake.answer(
+        "/api/v1/units/99999",
+        &[],
+        Ok(Response {
+            status: 404,
+            etag: None,
+            body: br#"{"code":"not_found","message":"x"}"#.to_vec(),
+        }),
+    );
+
+    // Without a server the store answers alone.
+    assert_eq!(
+        core.set_home_unit_with(None::<&Fake>, "00004")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    let home = core.set_home_unit_with(Some(&fake), "00004").await.unwrap();
+    assert_eq!(home.province_name, "Thành phố Hà Nội");
+    let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/api/v1/units/00004", "/api/v1/units/01"]);
+    assert_eq!(core.home_unit().unwrap(), Some(home));
+    // Stored now: no second request.
+    core.set_home_unit_with(Some(&fake), "00004").await.unwrap();
+    assert!(fake.requests().is_empty());
+    // A stored province is no home unit, and is not asked for again.
+    assert_eq!(
+        core.set_home_unit_with(Some(&fake), "01")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    assert!(fake.requests().is_empty());
+    assert_eq!(
+        core.set_home_unit_with(Some(&fake), "99999")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    // Unknown to the store and the network is down: say so.
+    assert_eq!(
+        core.set_home_unit_with(Some(&fake), "00008")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Offline
+    );
+
+    // Onboarding lists: the provinces, then the communes of the chosen one.
+    fake.answer("/api/v1/provinces", &[], json_answer([&ha_noi, &an_giang]));
+    fake.answer(
+        "/api/v1/provinces/01/communes",
+        &[],
+        json_answer([
+            &ba_dinh,
+            &unit("00008", "Phường Ngọc Hà", "Phường", Some("01")),
+        ]),
+    );
+    let provinces = core.provinces_with(Some(&fake)).await.unwrap();
+    let codes: Vec<&str> = provinces.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(codes, ["89", "01"], "sorted by name");
+    assert_eq!(
+        core.communes_with(Some(&fake), "01").await.unwrap().len(),
+        2
+    );
+    // Offline: what the store holds, or the error when it holds nothing.
+    fake.answers.lock().unwrap().clear();
+    assert_eq!(core.provinces_with(Some(&fake)).await.unwrap().len(), 2);
+    assert_eq!(
+        core.communes_with(Some(&fake), "89")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Offline
+    );
+    let status = core.status().unwrap();
+    assert!(
+        status.resources.iter().all(|r| r.synced_at.is_none()),
+        "no feed moved"
+    );
 }
 
 #[test]
@@ -549,4 +717,59 @@ fn newer_database_is_refused_by_open() {
     }
     let err = Core::open(&path).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Storage);
+}
+
+#[tokio::test]
+async fn opening_screen_recent_saved_and_a_prepared_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(crate::FakeClock::new(chrono::Utc::now()));
+    let core = Core::open_with(
+        &dir.path().join("profile.sqlite"),
+        CoreOptions {
+            clock: clock.clone(),
+            ..CoreOptions::default()
+        },
+    )
+    .unwrap();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    core.prepare_search().unwrap();
+    let version = core.read(crate::store::procedures::version).unwrap();
+    assert!(
+        core.inner.search.current(version).is_some(),
+        "built ahead of the first search"
+    );
+
+    let home = core.procedure_home().unwrap();
+    assert_eq!(home.total, 2);
+    assert!(
+        home.popular.is_empty(),
+        "none of the most-asked codes is held"
+    );
+    assert!(
+        home.events.is_empty(),
+        "events with nothing held are left out"
+    );
+    assert!(home.recent.is_empty() && home.saved.is_empty());
+
+    core.procedure("1.000001").unwrap();
+    clock.advance(std::time::Duration::from_secs(60));
+    core.procedure("1.000002").unwrap();
+    clock.advance(std::time::Duration::from_secs(60));
+    core.procedure("1.000001").unwrap();
+    core.set_procedure_saved("1.000002", true).unwrap();
+    assert_eq!(
+        core.set_procedure_saved("9.999999", true)
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    let home = core.procedure_home().unwrap();
+    let codes = |hits: &[ProcedureHit]| hits.iter().map(|h| h.code.clone()).collect::<Vec<_>>();
+    assert_eq!(codes(&home.recent), ["1.000001", "1.000002"]);
+    assert_eq!(codes(&home.saved), ["1.000002"]);
+    assert!(core.procedure("1.000002").unwrap().saved);
+    core.set_procedure_saved("1.000002", false).unwrap();
+    assert!(core.procedure_home().unwrap().saved.is_empty());
 }

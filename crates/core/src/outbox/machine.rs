@@ -77,6 +77,12 @@ pub fn judge_failure(resource: &'static str, answer: &Answer) -> Step {
         )
     };
     match status {
+        // The Open311 POST's own check: the app's key (a setting to fix, not
+        // a reason to drop the resident's report).
+        403 if resource == "request" => Step::Transient(Error::NotConfigured {
+            what: "api_key_refused",
+        }),
+        401 | 403 => Step::Transient(Error::Unauthorized { resource, status }),
         409 => match error_code(answer).as_deref() {
             Some("already_supported") => Step::Ack { remote_id: None },
             Some("wrong_state") | Some("idempotency_mismatch") => refuse(answer),

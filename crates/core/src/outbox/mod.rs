@@ -31,11 +31,11 @@ use std::sync::Mutex;
 use congdan_protocol::ErrorBody;
 use rusqlite::Connection;
 
-use crate::Error;
 use crate::api::models::{DrainProgress, DrainReport, OutboxKind, OutboxState};
-use crate::store::draft_photos;
 use crate::store::outbox::{self as rows, OutboxRow};
+use crate::store::{draft_photos, settings};
 use crate::sync::{Call, Method, Transport};
+use crate::{Error, ErrorCode};
 use clock::{Clock, Rng, backoff};
 use machine::{Step, UploadMachine, judge_simple};
 use payload::{RatingPayload, ReopenPayload, RequestPayload, SupportPayload, UploadPayload};
@@ -89,8 +89,9 @@ pub struct Env<'a, T: Transport> {
     pub clock: &'a dyn Clock,
     /// Jitter.
     pub rng: &'a Mutex<Rng>,
-    /// Open311 api key.
-    pub api_key: String,
+    /// Open311 api key (`None`: request rows wait, failing transiently with
+    /// `not_configured`, until one is set).
+    pub api_key: Option<String>,
     /// Device credentials (`None`: rows needing them fail transiently).
     pub device: Option<DeviceCreds>,
 }
@@ -111,8 +112,13 @@ enum Outcome {
     Permanent(ErrorBody),
 }
 
-/// Sends unsent rows in order until the outbox is empty, a transient failure
-/// stops it, or (with `honour_schedule`) the head row is not due yet.
+/// Sends unsent rows in order. Order is kept only where it matters: a row
+/// waits for the rows it depends on (a request for its photos, a rating for
+/// its request), while one stuck row does not hold back unrelated ones. A
+/// row not due yet (with `honour_schedule`) or failing for its own reasons
+/// is passed over; the drain stops only when the server cannot be reached at
+/// all. A 401/403 about the device forgets the device, so the next attempt
+/// registers it again; a second one for the same row sets the row aside.
 /// Network problems are reported in [`DrainReport::last_error`], not as `Err`.
 /// Errors: `storage` (and `storage` for a corrupt payload).
 pub async fn drain<T: Transport>(
@@ -144,11 +150,11 @@ pub async fn drain<T: Transport>(
             continue;
         }
         if deps.iter().any(|d| d.state != OutboxState::Done) {
-            // An earlier row is still unsent; order forbids going past it.
-            break;
+            // What it depends on is still unsent: it waits, the others go on.
+            continue;
         }
         if policy.honour_schedule && row.next_attempt_at.is_some_and(|due| due > env.clock.now()) {
-            break;
+            continue;
         }
         let mut attempts = row.attempts;
         let mut inline = 0u32;
@@ -202,7 +208,39 @@ pub async fn drain<T: Transport>(
                     });
                     continue 'rows;
                 }
+                Outcome::Transient(err)
+                    if err.code() == ErrorCode::Unauthorized
+                        && row
+                            .last_error
+                            .as_ref()
+                            .is_some_and(|e| e.code == ErrorCode::Unauthorized.as_str()) =>
+                {
+                    // Refused again after registering anew: the server will not
+                    // let this device do it (e.g. rate another device's report).
+                    let body = Error::Rejected {
+                        resource: rows::kind_str(row.kind),
+                        status: 403,
+                        message: "Máy chủ không cho thiết bị này thực hiện việc này (thiết bị \
+                                  đã được đăng ký lại). Hãy liên hệ UBND xã/phường."
+                            .into(),
+                    }
+                    .to_body();
+                    rows::durably(&mut lock(env.db), |c| {
+                        rows::mark_failed(c, row.id, &body, now)
+                    })?;
+                    report.failed_permanent += 1;
+                    finished += 1;
+                    continue 'rows;
+                }
                 Outcome::Transient(err) => {
+                    if err.code() == ErrorCode::Unauthorized {
+                        // The next drain registers the device again.
+                        settings::delete(&lock(env.db), settings::DEVICE_ID)?;
+                        tracing::info!(
+                            row = row.id,
+                            "device not known to the server; re-registering"
+                        );
+                    }
                     attempts = attempts.saturating_add(1);
                     let delay = backoff(
                         attempts,
@@ -222,13 +260,18 @@ pub async fn drain<T: Transport>(
                         code = body.code,
                         "outbox row will be retried"
                     );
-                    if inline < policy.inline_retries {
+                    if inline < policy.inline_retries && err.code() != ErrorCode::Unauthorized {
                         inline += 1;
                         env.clock.sleep(delay).await;
                         continue;
                     }
+                    let unreachable = err.code() == ErrorCode::Offline;
                     report.last_error = Some(body);
-                    break 'rows;
+                    if unreachable {
+                        // Nothing else can get through either.
+                        break 'rows;
+                    }
+                    continue 'rows;
                 }
             }
         }
@@ -289,7 +332,10 @@ async fn attempt<T: Transport>(
                 .filter(|d| d.kind == OutboxKind::Upload)
                 .filter_map(|d| d.remote_id.clone())
                 .collect();
-            let body = payload::request_form(&p, &env.api_key, Some(&device.device_id), &media_ids);
+            let Some(api_key) = env.api_key.as_deref() else {
+                return Ok(Outcome::Transient(Error::NotConfigured { what: "api_key" }));
+            };
+            let body = payload::request_form(&p, api_key, Some(&device.device_id), &media_ids);
             (
                 "request",
                 Call {
@@ -395,6 +441,11 @@ async fn upload<T: Transport>(
             .to_body(),
         ));
     };
+    // The server takes uploads only from a registered device (or an app key).
+    let auth = match bearer(env) {
+        Ok((auth, _)) => auth,
+        Err(e) => return Ok(Outcome::Transient(e)),
+    };
     let mut machine = UploadMachine::new(&row.uuid, &p.mime, photo.bytes, row.remote_id.clone());
     let mut known_id = row.remote_id.clone();
     let chunks = machine.length() / machine::CHUNK as u64 + 1;
@@ -402,7 +453,8 @@ async fn upload<T: Transport>(
     let mut step = machine.start();
     loop {
         match step {
-            Step::Send(call) => {
+            Step::Send(mut call) => {
+                call.headers.push(("authorization", auth.clone()));
                 if budget == 0 {
                     return Ok(Outcome::Transient(Error::BadResponse {
                         resource: "upload".into(),

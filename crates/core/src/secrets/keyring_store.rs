@@ -1,11 +1,11 @@
-//! Desktop [`SecretStore`] over the keyring ecosystem (keyring-core).
+//! Desktop [`SecretStore`] over the keyring ecosystem (keyring-core): the
+//! Secret Service on Linux (GNOME Keyring, KWallet; through zbus, no C
+//! library), the Keychain on macOS, the Credential Manager on Windows.
 //!
-//! On Linux it uses the kernel keyutils store, which works on headless
-//! machines without a Secret Service. That store needs the process to be in a
-//! session keyring, so [`KeyringStore::new`] joins (creating if needed) one
-//! first. Keyutils values do not survive a reboot: fine for tests and headless
-//! use; a desktop Secret Service store is the follow-up for users' machines.
-//! Other desktop platforms have no store wired yet and get a typed error.
+//! Each survives reboots. [`KeyringStore::open`] probes the store with one
+//! read, so a machine without one (no D-Bus session, no Secret Service, a
+//! locked-down container) is told apart at start-up and the caller falls back
+//! to the profile file ([`super::FileStore`]).
 
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use keyring_core::{CredentialStore, Entry};
 use super::{SERVICE, SecretStore, check};
 use crate::Error;
 
-/// Tokens in the platform credential store.
+/// Tokens in the desktop's credential store.
 #[derive(Debug)]
 pub struct KeyringStore {
     store: Arc<CredentialStore>,
@@ -30,30 +30,48 @@ fn platform(e: keyring_core::Error) -> Error {
     Error::Secret { reason }
 }
 
+/// This platform's keyring-core store.
+#[cfg(target_os = "linux")]
+fn native() -> Result<Arc<CredentialStore>, Error> {
+    let store: Arc<CredentialStore> =
+        zbus_secret_service_keyring_store::Store::new().map_err(platform)?;
+    Ok(store)
+}
+
+/// This platform's keyring-core store.
+#[cfg(target_os = "macos")]
+fn native() -> Result<Arc<CredentialStore>, Error> {
+    let store: Arc<CredentialStore> =
+        apple_native_keyring_store::keychain::Store::new().map_err(platform)?;
+    Ok(store)
+}
+
+/// This platform's keyring-core store.
+#[cfg(target_os = "windows")]
+fn native() -> Result<Arc<CredentialStore>, Error> {
+    let store: Arc<CredentialStore> =
+        windows_native_keyring_store::Store::new().map_err(platform)?;
+    Ok(store)
+}
+
+/// No store is wired on other desktops.
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+fn native() -> Result<Arc<CredentialStore>, Error> {
+    Err(Error::Unsupported {
+        what: "credential store on this desktop platform",
+    })
+}
+
 impl KeyringStore {
-    /// Opens the platform store. Errors: `internal` when the platform store or
-    /// the session keyring is not available.
-    #[cfg(target_os = "linux")]
-    pub fn new() -> Result<KeyringStore, Error> {
-        use linux_keyutils::{KeyRing, KeyRingIdentifier};
-        KeyRing::from_special_id(KeyRingIdentifier::Session, true).map_err(|e| Error::Secret {
-            reason: format!("cannot join a session keyring: {e:?}"),
-        })?;
-        let store: Arc<CredentialStore> =
-            linux_keyutils_keyring_store::Store::new().map_err(platform)?;
-        Ok(KeyringStore { store })
+    /// Opens the desktop's credential store and checks that it answers.
+    /// Errors: `internal` when there is none or it does not answer.
+    pub fn open() -> Result<KeyringStore, Error> {
+        let store = KeyringStore { store: native()? };
+        store.get("probe")?;
+        Ok(store)
     }
 
-    /// Opens the platform store. Errors: `internal` (unsupported) until this
-    /// platform's store is wired.
-    #[cfg(not(target_os = "linux"))]
-    pub fn new() -> Result<KeyringStore, Error> {
-        Err(Error::Unsupported {
-            what: "credential store on this desktop platform",
-        })
-    }
-
-    /// The entry of one profile.
+    /// The entry of one key.
     fn entry(&self, profile: &str) -> Result<Entry, Error> {
         self.store.build(SERVICE, profile, None).map_err(platform)
     }
@@ -80,31 +98,5 @@ impl SecretStore for KeyringStore {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(platform(e)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Runs the store contract against the real keyutils store when this
-    /// machine offers one (containers may forbid keyctl); otherwise it says so
-    /// and passes, since there is nothing to test.
-    #[test]
-    fn keyutils_store_meets_the_contract_when_available() {
-        let store = match KeyringStore::new() {
-            Ok(store) => store,
-            Err(e) => {
-                eprintln!("skipping: no platform credential store here: {e}");
-                return;
-            }
-        };
-        let profile = format!("test-{}", uuid::Uuid::new_v4());
-        // A store that opens but refuses writes (seccomp) is treated as unavailable too.
-        if let Err(e) = store.set(&profile, "probe") {
-            eprintln!("skipping: credential store refuses writes: {e}");
-            return;
-        }
-        super::super::memory::tests::contract(&store, &profile);
     }
 }

@@ -133,6 +133,50 @@ pub const MIGRATIONS: &[&str] = &[
         url TEXT PRIMARY KEY NOT NULL,
         tried_ms INTEGER NOT NULL
     ) STRICT;",
+    // 4: procedure search (issue 7): the in-memory index reads aliases and
+    // keywords from `procedures` (filled from the bodies at open, see
+    // `procedures::fill_search_columns`), so the FTS table goes; the user's
+    // recently opened and saved procedures.
+    "DROP TABLE procedures_fts;
+    ALTER TABLE procedures ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE procedures ADD COLUMN keywords TEXT NOT NULL DEFAULT '';
+    CREATE TABLE procedure_visits (
+        code TEXT PRIMARY KEY NOT NULL,
+        visited_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX procedure_visits_by_time ON procedure_visits (visited_ms DESC);
+    CREATE TABLE saved_procedures (
+        code TEXT PRIMARY KEY NOT NULL,
+        saved_ms INTEGER NOT NULL
+    ) STRICT;",
+    // 5: ticked documents keyed by the document's identity (group U+001F
+    // name), not its position (issue 13), so a catalogue update that reorders
+    // documents keeps the ticks; existing ticks are moved over through the
+    // stored bodies, and ticks of procedures no longer held keep their index
+    // ('#N') rather than being dropped.
+    "CREATE TABLE checked_documents (
+        code TEXT NOT NULL,
+        document TEXT NOT NULL,
+        checked_ms INTEGER NOT NULL,
+        PRIMARY KEY (code, document)
+    ) STRICT;
+    INSERT OR IGNORE INTO checked_documents (code, document, checked_ms)
+        SELECT c.code,
+               COALESCE(json_extract(b.body, '$.documents[' || c.doc_index || '].group'), '')
+                   || char(31) || json_extract(b.body, '$.documents[' || c.doc_index || '].name'),
+               c.checked_ms
+        FROM checklist c
+        JOIN procedures p ON p.code = c.code
+        JOIN procedure_bodies b ON b.id = p.id
+        WHERE json_extract(b.body, '$.documents[' || c.doc_index || '].name') IS NOT NULL;
+    INSERT OR IGNORE INTO checked_documents (code, document, checked_ms)
+        SELECT c.code, '#' || c.doc_index, c.checked_ms
+        FROM checklist c
+        WHERE NOT EXISTS (
+            SELECT 1 FROM procedures p JOIN procedure_bodies b ON b.id = p.id
+            WHERE p.code = c.code
+              AND json_extract(b.body, '$.documents[' || c.doc_index || '].name') IS NOT NULL);
+    DROP TABLE checklist;",
 ];
 
 /// The schema version this binary writes.
@@ -202,9 +246,8 @@ mod tests {
             "table units",
             "table news",
             "table procedures",
-            "table procedures_fts",
             "table procedure_bodies",
-            "table checklist",
+            "table checked_documents",
             "table media",
             "table sync_state",
             "table outbox",
@@ -212,6 +255,8 @@ mod tests {
             "table services",
             "table my_requests",
             "table public_requests",
+            "table procedure_visits",
+            "table saved_procedures",
         ] {
             assert!(tables.iter().any(|s| s == t), "missing {t}: {tables:?}");
         }

@@ -4,15 +4,18 @@
 //! Owns: opening the file with the right pragmas ([`open`]), the schema and its
 //! migrations ([`migrations`]), and one module per table holding that table's
 //! row type and every SQL statement that touches it. Nothing outside `store`
-//! writes SQL for these tables, except `search`, which reads `procedures` and
-//! `procedures_fts`.
+//! writes SQL for these tables.
 //! Does not own: deciding what to fetch (that is `sync`) or API models (`api`).
 //!
 //! Tables and invariants:
-//! - `settings(key, value)`: `server_url`, `home_unit`.
-//! - `units`, `news`, `procedures` (+ `procedures_fts`), `media`: caches of
-//!   server content; they can always be dropped and re-pulled.
-//! - `checklist(code, doc_index)`: the user's ticked documents. User data: it is
+//! - `settings(key, value)`: `server_url`, `home_unit`, `procedures_version`
+//!   (moves with every catalogue write, so the search index knows to rebuild).
+//! - `units`, `news`, `procedures`, `media`: caches of server content; they can
+//!   always be dropped and re-pulled.
+//! - `procedure_visits`, `saved_procedures`: the procedures the user opened
+//!   lately and the ones they saved. User data, never touched by sync.
+//! - `checked_documents(code, document)`: the user's ticked documents, keyed by
+//!   the document's group and name (not its position). User data: it is
 //!   never touched by sync, so it survives a procedure being re-synced.
 //! - `sync_state(resource, scope)`: cursor and ETag per pulled resource. The
 //!   cursor is only ever written in the same transaction as the page it came
@@ -24,15 +27,17 @@
 //! - `my_requests`: cache of the device's own requests; not written while
 //!   request-kind outbox rows are unsent (local writes win).
 
-pub mod checklist;
+pub mod checked_documents;
 pub mod draft_photos;
 pub mod media;
 pub mod migrations;
 pub mod my_requests;
 pub mod news;
 pub mod outbox;
+pub mod procedure_visits;
 pub mod procedures;
 pub mod public_requests;
+pub mod saved_procedures;
 pub mod services;
 pub mod settings;
 pub mod sync_state;
@@ -56,6 +61,7 @@ pub fn open(path: &Path) -> Result<Connection, Error> {
     let mut conn = Connection::open(path).map_err(Error::storage("open database"))?;
     configure(&conn)?;
     migrations::run(&mut conn)?;
+    procedures::fill_search_columns(&mut conn)?;
     Ok(conn)
 }
 

@@ -350,6 +350,29 @@ pub fn mark_failed(
     Ok(())
 }
 
+/// Puts a refused row back in line, with the rows it depends on that were
+/// refused too, due now; attempts and the last error stay visible. Returns
+/// false when the row is not a refused one. Errors: `storage`.
+pub fn requeue(conn: &Connection, id: i64) -> Result<bool, Error> {
+    let Some(row) = get(conn, id)? else {
+        return Ok(false);
+    };
+    if row.state != OutboxState::FailedPermanent {
+        return Ok(false);
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'pending', next_attempt_ms = NULL, finished_ms = NULL \
+             WHERE id = ?1 AND state = 'failed_permanent'",
+        )
+        .map_err(Error::storage("outbox requeue prepare"))?;
+    for one in row.depends_on.iter().chain(std::iter::once(&id)) {
+        stmt.execute(params![one])
+            .map_err(Error::storage("outbox requeue"))?;
+    }
+    Ok(true)
+}
+
 /// A transient failure: count it, store the error and when to try again; the
 /// row goes back to `pending`. Errors: `storage`.
 pub fn mark_retry(

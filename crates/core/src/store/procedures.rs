@@ -1,152 +1,251 @@
-//! `procedures` and its search index `procedures_fts`: the cached procedure catalogue.
+//! `procedures`: the cached procedure catalogue.
 //!
 //! The full record is kept as JSON in `procedure_bodies` (same id), so the
-//! `procedures` rows that searches scan stay small; their columns are what
-//! lists, filters, facets and ranking need. `procedures_fts` (rowid = `procedures.id`)
-//! holds the folded name and a folded keywords text and is rewritten together
-//! with its row in the caller's transaction. Searching it is `search`'s job.
+//! `procedures` rows stay small; their columns are what lists, filters, facets
+//! and the search index need: name, folded name (`sort_name`), field, levels,
+//! aliases (JSON) and a folded `keywords` text. Every write bumps the
+//! `procedures_version` setting in the same transaction, so the in-memory
+//! search index knows when to rebuild. Ranking is `congdan_search`'s job.
 
 use congdan_protocol::Procedure;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::Error;
 use crate::search::fold;
+use crate::store::settings;
 
-/// The `procedures_fts` rowid of a procedure: its name length (in characters)
-/// in the high bits and its `procedures.id` in the low 32. FTS5 hands out
-/// matches in rowid order, so "shorter names first" needs no sort and a
-/// `LIMIT` stops the scan early; `fts_key & 0xFFFFFFFF` joins back to the row.
-pub fn fts_key(id: i64, name_len: i64) -> i64 {
-    (name_len.clamp(0, 1 << 20) << 32) | (id & 0xFFFF_FFFF)
+/// The setting that changes whenever the catalogue does.
+const VERSION_KEY: &str = "procedures_version";
+
+/// A number that changes whenever procedures are written or deleted (0 for a
+/// store that never held any). Errors: `storage`.
+pub fn version(conn: &Connection) -> Result<i64, Error> {
+    Ok(settings::get(conn, VERSION_KEY)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
-/// Upper bound on the folded keywords text of one procedure, in bytes: code,
-/// field, agencies and the first document names. Some records list 50 kB of
-/// documents; every extra byte lengthens the doclists each query merges (600
-/// instead of 2,000 bytes took search p95 from 2.0 to 1.5 ms on the catalogue and
-/// from 17 to 8.4 ms over 50,000 procedures), while names of documents beyond the
-/// first few add little to finding a procedure.
-const KEYWORDS_MAX_BYTES: usize = 600;
-
-/// The folded keywords text: code, field, agency, authority, issuer and the
-/// document names, cut at [`KEYWORDS_MAX_BYTES`] on a word boundary.
-fn keywords(p: &Procedure) -> String {
-    let mut raw = String::new();
-    for part in [&p.code, &p.field, &p.agency, &p.authority, &p.issuer] {
-        raw.push_str(part);
-        raw.push(' ');
-    }
-    for d in &p.documents {
-        if raw.len() > KEYWORDS_MAX_BYTES * 2 {
-            break;
-        }
-        raw.push_str(&d.name);
-        raw.push(' ');
-    }
-    let mut folded = fold(&raw);
-    if folded.len() > KEYWORDS_MAX_BYTES {
-        let mut cut = KEYWORDS_MAX_BYTES;
-        while !folded.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        if let Some(space) = folded[..cut].rfind(' ') {
-            cut = space;
-        }
-        folded.truncate(cut);
-    }
-    folded
+/// Moves [`version`] on.
+fn bump_version(conn: &Connection) -> Result<(), Error> {
+    let next = version(conn)?.wrapping_add(1);
+    settings::set(conn, VERSION_KEY, &next.to_string())
 }
 
-/// Merges the search index into one segment. Sync stores the catalogue page by
-/// page, leaving one index segment per page; a search over many segments does
-/// the same merge on every query, so the sync calls this once after a pull that
-/// changed procedures. Errors: `storage`.
-pub fn optimize_index(conn: &Connection) -> Result<(), Error> {
-    conn.execute(
-        "INSERT INTO procedures_fts (procedures_fts) VALUES ('optimize')",
-        [],
-    )
-    .map_err(Error::storage("procedures_fts optimize"))?;
-    Ok(())
-}
-
-/// Inserts or replaces procedures by code, keeping the FTS index in step.
-/// Run inside a transaction for speed and atomicity. Errors: `storage`.
+/// Inserts or replaces procedures by code. Run inside a transaction for speed
+/// and atomicity. Errors: `storage`.
 pub fn upsert(conn: &Connection, procedures: &[Procedure]) -> Result<(), Error> {
     let mut row = conn
         .prepare_cached(
-            "INSERT INTO procedures (code, name, field, levels, sort_name, name_len) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+            "INSERT INTO procedures (code, name, field, levels, sort_name, name_len, aliases, keywords) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, field = excluded.field, \
                levels = excluded.levels, sort_name = excluded.sort_name, \
-               name_len = excluded.name_len \
+               name_len = excluded.name_len, aliases = excluded.aliases, keywords = excluded.keywords \
              RETURNING id",
         )
         .map_err(Error::storage("procedures upsert prepare"))?;
     let mut body_row = conn
         .prepare_cached("INSERT OR REPLACE INTO procedure_bodies (id, body) VALUES (?1, ?2)")
         .map_err(Error::storage("procedure body prepare"))?;
-    let mut old = conn
-        .prepare_cached("SELECT id, name_len FROM procedures WHERE code = ?1")
-        .map_err(Error::storage("procedures old prepare"))?;
-    let mut fts_delete = conn
-        .prepare_cached("DELETE FROM procedures_fts WHERE rowid = ?1")
-        .map_err(Error::storage("procedures fts delete prepare"))?;
-    let mut fts_insert = conn
-        .prepare_cached("INSERT INTO procedures_fts (rowid, name, keywords) VALUES (?1, ?2, ?3)")
-        .map_err(Error::storage("procedures fts insert prepare"))?;
     for p in procedures {
-        let levels = serde_json::to_string(&p.levels).map_err(|e| Error::Internal {
-            reason: format!("encode levels: {e}"),
-        })?;
-        let body = serde_json::to_string(p).map_err(|e| Error::Internal {
-            reason: format!("encode procedure: {e}"),
-        })?;
-        let previous: Option<(i64, i64)> = old
-            .query_row(params![p.code], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .map_err(Error::storage("procedures old"))?;
-        if let Some((id, len)) = previous {
-            fts_delete
-                .execute(params![fts_key(id, len)])
-                .map_err(Error::storage("procedures fts delete"))?;
-        }
-        let folded_name = fold(&p.name);
+        let encode = |what: &str, e: serde_json::Error| Error::Internal {
+            reason: format!("encode {what}: {e}"),
+        };
+        let levels = serde_json::to_string(&p.levels).map_err(|e| encode("levels", e))?;
+        let aliases = serde_json::to_string(&p.aliases).map_err(|e| encode("aliases", e))?;
+        let body = serde_json::to_string(p).map_err(|e| encode("procedure", e))?;
         let name_len = i64::try_from(p.name.chars().count()).unwrap_or(i64::MAX);
         let id: i64 = row
             .query_row(
-                params![p.code, p.name, p.field, levels, folded_name, name_len],
+                params![
+                    p.code,
+                    p.name,
+                    p.field,
+                    levels,
+                    fold(&p.name),
+                    name_len,
+                    aliases,
+                    congdan_search::procedure_keywords(p)
+                ],
                 |r| r.get(0),
             )
             .map_err(Error::storage("procedures upsert"))?;
         body_row
             .execute(params![id, body])
             .map_err(Error::storage("procedure body upsert"))?;
-        fts_insert
-            .execute(params![fts_key(id, name_len), folded_name, keywords(p)])
-            .map_err(Error::storage("procedures fts insert"))?;
+    }
+    if !procedures.is_empty() {
+        bump_version(conn)?;
     }
     Ok(())
 }
 
-/// Deletes procedures by code (tombstones) and their index rows. The user's
-/// checklist rows are left alone (user data). Errors: `storage`.
-pub fn delete(conn: &Connection, codes: &[String]) -> Result<(), Error> {
-    let mut find = conn
-        .prepare_cached("DELETE FROM procedures WHERE code = ?1 RETURNING id, name_len")
-        .map_err(Error::storage("procedures delete prepare"))?;
-    let mut fts = conn
-        .prepare_cached("DELETE FROM procedures_fts WHERE rowid = ?1")
-        .map_err(Error::storage("procedures fts delete prepare"))?;
-    for code in codes {
-        let row: Option<(i64, i64)> = find
-            .query_row(params![code], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .map_err(Error::storage("procedures delete"))?;
-        if let Some((id, len)) = row {
-            fts.execute(params![fts_key(id, len)])
-                .map_err(Error::storage("procedures fts delete"))?;
+/// Fills `aliases` and `keywords` of rows stored before those columns existed
+/// (migration step 4), from their bodies, so an upgraded device searches its
+/// cached catalogue offline at once. A no-op once done. Errors: `storage`.
+pub fn fill_search_columns(conn: &mut Connection) -> Result<(), Error> {
+    let tx = conn
+        .transaction()
+        .map_err(Error::storage("fill search columns begin"))?;
+    let rows: Vec<(String, String)> = {
+        let mut stmt = tx
+            .prepare(
+                "SELECT p.code, b.body FROM procedures p JOIN procedure_bodies b ON b.id = p.id \
+                 WHERE p.keywords = ''",
+            )
+            .map_err(Error::storage("fill search columns prepare"))?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<Result<_, _>>())
+            .map_err(Error::storage("fill search columns read"))?
+    };
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut procedures = Vec::with_capacity(rows.len());
+    for (code, body) in rows {
+        match serde_json::from_str::<Procedure>(&body) {
+            Ok(p) => procedures.push(p),
+            // A body this binary cannot read is found by its code only, and
+            // not looked at again on every open.
+            Err(_) => {
+                tx.execute(
+                    "UPDATE procedures SET keywords = ?1 WHERE code = ?2",
+                    params![fold(&code), code],
+                )
+                .map_err(Error::storage("fill search columns code only"))?;
+            }
         }
+    }
+    upsert(&tx, &procedures)?;
+    tx.commit()
+        .map_err(Error::storage("fill search columns commit"))?;
+    tracing::info!(count = procedures.len(), "filled search columns");
+    Ok(())
+}
+
+/// What the search index needs of one procedure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRow {
+    /// Procedure code.
+    pub code: String,
+    /// Name as published.
+    pub name: String,
+    /// Colloquial names.
+    pub aliases: Vec<String>,
+    /// Folded keywords text.
+    pub keywords: String,
+    /// Levels.
+    pub levels: Vec<String>,
+    /// Field.
+    pub field: String,
+}
+
+/// Every procedure as the search index needs it. A corrupt JSON cell only
+/// loses that cell's aliases or levels. Errors: `storage`.
+pub fn search_rows(conn: &Connection) -> Result<Vec<SearchRow>, Error> {
+    let mut stmt = conn
+        .prepare_cached("SELECT code, name, aliases, keywords, levels, field FROM procedures")
+        .map_err(Error::storage("search rows prepare"))?;
+    stmt.query_map([], |r| {
+        let aliases: String = r.get(2)?;
+        let levels: String = r.get(4)?;
+        Ok(SearchRow {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            aliases: serde_json::from_str(&aliases).unwrap_or_default(),
+            keywords: r.get(3)?,
+            levels: serde_json::from_str(&levels).unwrap_or_default(),
+            field: r.get(5)?,
+        })
+    })
+    .and_then(|rows| rows.collect())
+    .map_err(Error::storage("search rows"))
+}
+
+/// The list columns (code, name, field, levels) of the procedures with these
+/// codes, in the order given; unknown codes are skipped. Errors: `storage`.
+pub fn summaries(conn: &Connection, codes: &[String]) -> Result<Vec<Summary>, Error> {
+    let mut stmt = conn
+        .prepare_cached("SELECT code, name, field, levels FROM procedures WHERE code = ?1")
+        .map_err(Error::storage("summaries prepare"))?;
+    let mut out = Vec::with_capacity(codes.len());
+    for code in codes {
+        let row = stmt
+            .query_row(params![code], summary)
+            .optional()
+            .map_err(Error::storage("summaries"))?;
+        out.extend(row);
+    }
+    Ok(out)
+}
+
+/// Procedures passing the filters, by folded name, with their total; for the
+/// list shown before anything is typed. Errors: `storage`.
+pub fn browse(
+    conn: &Connection,
+    level: Option<&str>,
+    field: Option<&str>,
+    limit: u32,
+) -> Result<(Vec<Summary>, u32), Error> {
+    const FILTERS: &str = "(?1 IS NULL OR EXISTS (SELECT 1 FROM json_each(p.levels) j WHERE j.value = ?1)) \
+                           AND (?2 IS NULL OR p.field = ?2)";
+    let total: u32 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM procedures p WHERE {FILTERS}"
+        ))
+        .and_then(|mut s| s.query_row(params![level, field], |r| r.get(0)))
+        .map_err(Error::storage("browse count"))?;
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT p.code, p.name, p.field, p.levels FROM procedures p \
+             WHERE {FILTERS} ORDER BY p.sort_name, p.code LIMIT ?3"
+        ))
+        .map_err(Error::storage("browse prepare"))?;
+    let rows = stmt
+        .query_map(params![level, field, i64::from(limit)], summary)
+        .and_then(|rows| rows.collect())
+        .map_err(Error::storage("browse"))?;
+    Ok((rows, total))
+}
+
+/// The columns a result list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Procedure code.
+    pub code: String,
+    /// Name as published.
+    pub name: String,
+    /// Field (lĩnh vực).
+    pub field: String,
+    /// Levels that carry it out.
+    pub levels: Vec<String>,
+}
+
+/// Decodes `code, name, field, levels`; a corrupt levels cell only loses the badge.
+fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Summary> {
+    let levels: String = r.get(3)?;
+    Ok(Summary {
+        code: r.get(0)?,
+        name: r.get(1)?,
+        field: r.get(2)?,
+        levels: serde_json::from_str(&levels).unwrap_or_default(),
+    })
+}
+
+/// Deletes procedures by code (tombstones). The user's checklist, visits and
+/// saved rows are left alone (user data). Errors: `storage`.
+pub fn delete(conn: &Connection, codes: &[String]) -> Result<(), Error> {
+    let mut stmt = conn
+        .prepare_cached("DELETE FROM procedures WHERE code = ?1")
+        .map_err(Error::storage("procedures delete prepare"))?;
+    let mut deleted = 0;
+    for code in codes {
+        deleted += stmt
+            .execute(params![code])
+            .map_err(Error::storage("procedures delete"))?;
+    }
+    if deleted > 0 {
+        bump_version(conn)?;
     }
     Ok(())
 }
@@ -206,7 +305,6 @@ pub fn field_counts(conn: &Connection) -> Result<Vec<(String, u32)>, Error> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::search::{SearchFilter, search_procedures};
     use crate::store::test_support::db;
     use congdan_protocol::RequiredDocument;
 
@@ -238,61 +336,95 @@ pub(crate) mod tests {
             ],
             legal_basis: vec![],
             source_url: "https://dichvucong.gov.vn/x".into(),
+            aliases: Vec::new(),
         }
     }
 
     #[test]
-    fn upsert_get_delete_keep_index_in_step() {
+    fn upsert_get_delete_move_the_version() {
         let db = db();
-        let p = procedure(
+        assert_eq!(version(&db.conn).unwrap(), 0);
+        let mut p = procedure(
             "1.000001",
             "Đăng ký khai sinh lưu động",
             "Hộ tịch",
             &["Cấp xã"],
         );
+        p.aliases = vec!["giấy khai sinh".into()];
         upsert(&db.conn, std::slice::from_ref(&p)).unwrap();
-        let f = SearchFilter::default();
-        assert_eq!(
-            search_procedures(&db.conn, "luu dong", &f, 10)
-                .unwrap()
-                .total,
-            1
-        );
+        let v1 = version(&db.conn).unwrap();
+        assert_ne!(v1, 0);
         assert_eq!(get(&db.conn, "1.000001").unwrap(), Some(p.clone()));
+        let rows = search_rows(&db.conn).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].aliases, ["giấy khai sinh"]);
+        assert!(
+            rows[0].keywords.starts_with("1.000001 ho tich"),
+            "{}",
+            rows[0].keywords
+        );
         let mut renamed = p.clone();
         renamed.name = "Đăng ký kết hôn".into();
         upsert(&db.conn, &[renamed.clone()]).unwrap();
         assert_eq!(count(&db.conn).unwrap(), 1);
+        assert_ne!(version(&db.conn).unwrap(), v1);
         assert_eq!(
-            search_procedures(&db.conn, "luu dong", &f, 10)
-                .unwrap()
-                .hits
-                .len(),
-            0
+            summaries(&db.conn, &["9.9".into(), "1.000001".into()]).unwrap()[0].name,
+            "Đăng ký kết hôn"
         );
+        let v2 = version(&db.conn).unwrap();
+        delete(&db.conn, &["nope".into()]).unwrap();
         assert_eq!(
-            search_procedures(&db.conn, "ket hon", &f, 10)
-                .unwrap()
-                .total,
-            1
+            version(&db.conn).unwrap(),
+            v2,
+            "deleting nothing changes nothing"
         );
-        let fts: i64 = db
-            .conn
-            .query_row("SELECT count(*) FROM procedures_fts", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(fts, 1);
         delete(&db.conn, &["1.000001".into()]).unwrap();
+        assert_ne!(version(&db.conn).unwrap(), v2);
         assert_eq!(get(&db.conn, "1.000001").unwrap(), None);
-        let fts: i64 = db
-            .conn
-            .query_row("SELECT count(*) FROM procedures_fts", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(fts, 0);
         let bodies: i64 = db
             .conn
             .query_row("SELECT count(*) FROM procedure_bodies", [], |r| r.get(0))
             .unwrap();
         assert_eq!(bodies, 0, "body deleted with its row");
+    }
+
+    #[test]
+    fn rows_of_an_older_store_get_their_search_columns_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            // A store as version 3 left it: no aliases or keywords columns.
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            crate::store::migrations::run_steps(
+                &mut conn,
+                &crate::store::migrations::MIGRATIONS[..3],
+            )
+            .unwrap();
+            let body = serde_json::to_string(&procedure(
+                "1.1",
+                "Đăng ký khai sinh",
+                "Hộ tịch",
+                &["Cấp xã"],
+            ))
+            .unwrap();
+            conn.execute_batch(&format!(
+                "INSERT INTO procedures (id, code, name, field, levels, sort_name, name_len) \
+                 VALUES (7, '1.1', 'Đăng ký khai sinh', 'Hộ tịch', '[\"Cấp xã\"]', 'dang ky khai sinh', 17); \
+                 INSERT INTO procedure_bodies (id, body) VALUES (7, '{}');",
+                body.replace('\'', "''")
+            ))
+            .unwrap();
+        }
+        let conn = crate::store::open(&path).unwrap();
+        let rows = search_rows(&conn).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(
+            rows[0].keywords.starts_with("1.1 ho tich"),
+            "{}",
+            rows[0].keywords
+        );
+        assert_ne!(version(&conn).unwrap(), 0);
     }
 
     #[test]
@@ -319,21 +451,5 @@ pub(crate) mod tests {
             field_counts(&db.conn).unwrap(),
             [("Hộ tịch".into(), 2), ("Hải quan".into(), 1)]
         );
-    }
-
-    #[test]
-    fn keywords_are_capped_on_a_word_boundary() {
-        let mut p = procedure("1.1", "A", "Hộ tịch", &["Cấp xã"]);
-        p.documents = (0..2000)
-            .map(|i| RequiredDocument {
-                group: String::new(),
-                name: format!("Giấy tờ số {i}"),
-                copies: String::new(),
-            })
-            .collect();
-        let k = keywords(&p);
-        assert!(k.len() <= KEYWORDS_MAX_BYTES);
-        assert!(k.starts_with("1.1 ho tich"));
-        assert!(!k.ends_with(' '));
     }
 }

@@ -14,8 +14,12 @@ pub const PROFILE_ID: &str = "profile_id";
 pub const DEVICE_ID: &str = "device_id";
 /// Key of the Open311 `api_key` to send (default [`DEFAULT_API_KEY`]).
 pub const API_KEY: &str = "open311_api_key";
-/// The demo server's Open311 api key.
-pub const DEFAULT_API_KEY: &str = "congdan-demo-key";
+/// The Open311 api key a commune's own build carries (`CONGDAN_API_KEY` at
+/// compile time); `None` in a plain build, where the user or the CLI sets one.
+pub const DEFAULT_API_KEY: Option<&str> = option_env!("CONGDAN_API_KEY");
+/// The server a commune's own build points at (`CONGDAN_SERVER_URL` at compile
+/// time) until the user picks another; `None` in a plain build.
+pub const DEFAULT_SERVER_URL: Option<&str> = option_env!("CONGDAN_SERVER_URL");
 
 /// Reads a setting; `None` when never set. Errors: `storage`.
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>, Error> {
@@ -36,6 +40,13 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<(), Error> {
         params![key, value],
     )
     .map_err(Error::storage("settings set"))?;
+    Ok(())
+}
+
+/// Removes a setting; removing a missing one is not an error. Errors: `storage`.
+pub fn delete(conn: &Connection, key: &str) -> Result<(), Error> {
+    conn.execute("DELETE FROM settings WHERE key = ?1", params![key])
+        .map_err(Error::storage("settings delete"))?;
     Ok(())
 }
 

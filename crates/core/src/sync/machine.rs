@@ -162,6 +162,12 @@ impl Pull {
         &self.resource
     }
 
+    /// Asks for `limit` changes per page from the next request on (the page
+    /// size follows the link, see [`super::pages`]).
+    pub fn set_limit(&mut self, limit: u32) {
+        self.limit = limit;
+    }
+
     /// Pages accepted so far.
     pub fn pages(&self) -> u32 {
         self.pages
@@ -198,6 +204,13 @@ impl Pull {
                 Instruction::Fail(Error::NotFound {
                     what: "unit",
                     key: self.resource.scope().to_string(),
+                })
+            }
+            status @ (401 | 403) if matches!(self.resource, Resource::MyRequests) => {
+                // The server does not know this device (any more).
+                Instruction::Fail(Error::Unauthorized {
+                    resource: "my_requests",
+                    status,
                 })
             }
             status @ 500..=599 => Instruction::Fail(Error::ServerUnavailable { resource, status }),
@@ -443,6 +456,45 @@ mod tests {
         assert_eq!(
             fail_code(pull.on_response(&ok("e", body))),
             ErrorCode::BadResponse
+        );
+    }
+
+    /// A short replay of the `sync_page` fuzz corpus (issue 12): the first
+    /// byte picks the resource, the rest is the body, as in the fuzz target;
+    /// every input ends in a decision, and the real pages in it are stored.
+    #[test]
+    fn fuzz_corpus_replays_into_decisions() {
+        use congdan_protocol::{NewsItem, Procedure};
+        fn decide<T: DeserializeOwned>(resource: Resource, body: &[u8]) -> bool {
+            let mut pull = Pull::new(resource, &SyncState::fresh("x", "all"), 100);
+            let response = Response {
+                status: 200,
+                etag: Some("W/\"x\"".into()),
+                body: body.to_vec(),
+            };
+            matches!(pull.on_response::<T>(&response), Instruction::Store(_))
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/sync_page");
+        let mut stored = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let Some((&pick, body)) = bytes.split_first() else {
+                continue;
+            };
+            stored += usize::from(match pick % 3 {
+                0 => decide::<Unit>(Resource::Units, body),
+                1 => decide::<NewsItem>(
+                    Resource::News {
+                        unit: "00004".into(),
+                    },
+                    body,
+                ),
+                _ => decide::<Procedure>(Resource::Procedures, body),
+            });
+        }
+        assert!(
+            stored >= 4,
+            "the real pages of the corpus are stored ({stored})"
         );
     }
 }

@@ -6,13 +6,20 @@
 //! transaction, so a dropped connection loses at most the page in flight and
 //! the cursor never runs ahead of the data. After news pages, it caches the
 //! news images that are not in `media` yet; image failures are logged and
-//! skipped, never failing the sync.
-//! Does not own: which resources to pull (the caller's plan) or API models.
+//! skipped, never failing the sync. Page sizes follow the link ([`pages`]):
+//! the size each resource learned is kept in `settings` under
+//! `page_limit.<resource>`. Looking up single units and unit lists for a device
+//! that has not synced them yet is in [`lookup`].
+//! Does not own: which resources to pull, or in which order (the caller's plan),
+//! or API models.
 
+pub mod lookup;
 pub mod machine;
+pub mod pages;
 pub mod transport;
 
 use std::sync::Mutex;
+use std::time::Instant;
 
 use chrono::Utc;
 use congdan_protocol::{MyRequest, NewsItem, Procedure, Unit};
@@ -20,13 +27,11 @@ use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
 pub use machine::{Instruction, PageToStore, Pull, Request, Resource, Response};
+pub use pages::PageSize;
 pub use transport::{Answer, Call, HttpTransport, Image, Method, Transport};
 
 use crate::Error;
-use crate::store::{media, my_requests, news, procedures, sync_state, units};
-
-/// Changes asked for per page.
-pub const PAGE_LIMIT: u32 = 200;
+use crate::store::{media, my_requests, news, procedures, settings, sync_state, units};
 /// Images fetched at most per sync (the newest news first).
 const MAX_IMAGES_PER_SYNC: u32 = 40;
 /// Missing images looked at per sync (those on unreachable hosts are only noted).
@@ -80,16 +85,7 @@ pub async fn run<T: Transport>(
                 pull::<Unit, T>(db, transport, resource, progress, apply_units).await
             }
             Resource::Procedures => {
-                let r =
-                    pull::<Procedure, T>(db, transport, resource, progress, apply_procedures).await;
-                if let Ok(outcome) = &r
-                    && outcome.items + outcome.deleted > 0
-                    && let Err(e) = procedures::optimize_index(&lock(db))
-                {
-                    // A slower search, not a failed sync: the data is stored.
-                    tracing::warn!(error = %e, "could not optimize the search index");
-                }
-                r
+                pull::<Procedure, T>(db, transport, resource, progress, apply_procedures).await
             }
             Resource::News { .. } => {
                 let r = pull::<NewsItem, T>(db, transport, resource, progress, apply_news).await;
@@ -186,7 +182,8 @@ async fn pull<I: DeserializeOwned, T: Transport>(
     let name = resource.name();
     let scope = resource.scope().to_string();
     let state = sync_state::get(&lock(db), name, &scope)?;
-    let mut machine = Pull::new(resource.clone(), &state, PAGE_LIMIT);
+    let mut size = PageSize::start(resource, learned_page_size(db, name));
+    let mut machine = Pull::new(resource.clone(), &state, size.limit());
     let mut outcome = Outcome {
         resource: name,
         pages: 0,
@@ -197,10 +194,25 @@ async fn pull<I: DeserializeOwned, T: Transport>(
     let mut next = machine.start::<I>();
     loop {
         next = match next {
-            Instruction::Fetch(request) => match transport.get(&request).await {
-                Ok(response) => machine.on_response(&response),
-                Err(e) => Instruction::Fail(e),
-            },
+            Instruction::Fetch(request) => {
+                let sent = Instant::now();
+                match transport.get(&request).await {
+                    Ok(response) => {
+                        if response.status == 200 && size.after_page(sent.elapsed()) {
+                            keep_page_size(db, name, size);
+                            machine.set_limit(size.limit());
+                        }
+                        machine.on_response(&response)
+                    }
+                    Err(e) => {
+                        // Only a cut answer says the page was too long for the link.
+                        if matches!(e, Error::Interrupted { .. }) && size.after_cut() {
+                            keep_page_size(db, name, size);
+                        }
+                        Instruction::Fail(e)
+                    }
+                }
+            }
             Instruction::Store(page) => {
                 store_page(db, name, &scope, &page, apply)?;
                 outcome.pages += 1;
@@ -236,6 +248,35 @@ async fn pull<I: DeserializeOwned, T: Transport>(
             }
             Instruction::Fail(e) => return Err(e),
         };
+    }
+}
+
+/// The settings key of the page size `resource` learned.
+fn page_size_key(resource: &str) -> String {
+    format!("page_limit.{resource}")
+}
+
+/// The page size `resource` learned in earlier pulls, if any.
+fn learned_page_size(db: &Mutex<Connection>, resource: &str) -> Option<u32> {
+    match settings::get(&lock(db), &page_size_key(resource)) {
+        Ok(value) => value.and_then(|v| v.parse().ok()),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the learned page size");
+            None
+        }
+    }
+}
+
+/// Keeps the page size `resource` learned for the next pulls; failing to keep
+/// it only means the next sync starts from the default again.
+fn keep_page_size(db: &Mutex<Connection>, resource: &str, size: PageSize) {
+    tracing::debug!(resource, limit = size.limit(), "page size adapted");
+    if let Err(e) = settings::set(
+        &lock(db),
+        &page_size_key(resource),
+        &size.limit().to_string(),
+    ) {
+        tracing::warn!(error = %e, "could not keep the learned page size");
     }
 }
 

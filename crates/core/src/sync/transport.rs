@@ -1,9 +1,16 @@
 //! Getting requests to the server: the [`Transport`] trait and its reqwest implementation.
 //!
 //! Owns: HTTP details (timeouts, compression, headers) and the mapping of
-//! network failures to error codes: no connection, DNS failure or timeout →
-//! `offline`; an unreadable body → `bad_response`. Status codes are judged by
-//! the state machines (content pulls and the outbox), not here.
+//! network failures to error codes: no connection, DNS failure or no answer →
+//! `offline`; a body cut off or stalled mid-way (even inside a compressed stream)
+//! → `offline` too (as [`Error::Interrupted`], so sync can shrink its pages); a
+//! body that arrived whole but cannot be decompressed → `bad_response`. Status
+//! codes are judged by the state machines (content pulls and the outbox), not here.
+//!
+//! Timeouts follow the link, not the size of the answer (issue 12): a connect
+//! timeout, then a read-idle timeout that restarts with every piece of the
+//! answer that arrives. A 140 KB catalogue page takes half a minute on 2G and
+//! finishes; a link that delivers nothing for [`READ_IDLE_TIMEOUT`] fails.
 //!
 //! Two shapes of call: [`Transport::get`] for change-feed pages, and
 //! [`Transport::send`] for the outbox's writes (any method, headers, body).
@@ -18,11 +25,16 @@ use reqwest::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use super::machine::{Request, Response};
 use crate::Error;
 
-/// Connect timeout of every request.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Whole-request timeout of content pages.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Whole-request timeout of one image.
+/// Connect timeout of every request: a 2G handshake is one 1.3 s round trip,
+/// and a lost SYN is sent again after 1 s, then 3 s.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for the next bytes of an answer: for its headers after the
+/// request was sent (an outbox call's body included, so an upload gets at least
+/// the 30 s it had before), then between pieces of the body. There is no
+/// whole-request timeout, so a slow but alive link finishes any page; a stalled
+/// one fails.
+pub const READ_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Whole-request timeout of one image (images are optional: a slow link skips them).
 const IMAGE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest image we cache.
 pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
@@ -143,7 +155,8 @@ pub trait Transport: Send + Sync {
     }
 }
 
-/// The real transport: reqwest with gzip and zstd, 5 s connect and 30 s request timeouts.
+/// The real transport: reqwest with gzip and zstd, a 10 s connect timeout and a
+/// 30 s read-idle timeout.
 #[derive(Debug, Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
@@ -157,7 +170,7 @@ impl HttpTransport {
     pub fn new(base_url: &str) -> Result<HttpTransport, Error> {
         let client = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
+            .read_timeout(READ_IDLE_TIMEOUT)
             .gzip(true)
             .zstd(true)
             .user_agent(concat!("congdan/", env!("CARGO_PKG_VERSION")))
@@ -180,10 +193,11 @@ impl HttpTransport {
     }
 }
 
-/// Maps a reqwest failure of `resource` to our error codes.
+/// Maps a reqwest failure of `resource` before any answer arrived to our error
+/// codes.
 fn classify(resource: &str, e: reqwest::Error) -> Error {
     let e = e.without_url();
-    if e.is_decode() {
+    if e.is_decode() && !cut_short(&e) {
         Error::BadResponse {
             resource: resource.to_string(),
             reason: e.to_string(),
@@ -195,6 +209,60 @@ fn classify(resource: &str, e: reqwest::Error) -> Error {
             reason: e.to_string(),
         }
     }
+}
+
+/// Maps a failure while reading the body of an answer: a cut or a stall is
+/// [`Error::Interrupted`] (code `offline`), a body that arrived whole but cannot
+/// be decompressed is `bad_response`.
+fn classify_body(resource: &str, e: reqwest::Error) -> Error {
+    let e = e.without_url();
+    if e.is_decode() && !cut_short(&e) {
+        Error::BadResponse {
+            resource: resource.to_string(),
+            reason: e.to_string(),
+        }
+    } else {
+        Error::Interrupted {
+            resource: resource.to_string(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// Whether a body error was the network's doing: the connection was reset or
+/// closed before the body was complete, or the link stalled. reqwest reports
+/// these as decode errors when the body is decompressed (the decoder sees a
+/// truncated stream), so the cause is looked for down the source chain; a
+/// corrupt stream that arrived whole has none of these causes.
+fn cut_short(e: &reqwest::Error) -> bool {
+    use std::io::ErrorKind;
+    if e.is_timeout() {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::UnexpectedEof
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::NotConnected
+                    | ErrorKind::TimedOut
+            )
+        {
+            return true;
+        }
+        if cause
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 impl Transport for HttpTransport {
@@ -220,7 +288,7 @@ impl Transport for HttpTransport {
         let body = response
             .bytes()
             .await
-            .map_err(|e| classify(request.resource, e))?
+            .map_err(|e| classify_body(request.resource, e))?
             .to_vec();
         tracing::debug!(
             resource = request.resource,
@@ -308,7 +376,7 @@ impl Transport for HttpTransport {
         let body = response
             .bytes()
             .await
-            .map_err(|e| classify(call.resource, e))?
+            .map_err(|e| classify_body(call.resource, e))?
             .to_vec();
         tracing::debug!(resource = call.resource, status, "call answer");
         Ok(Answer {
@@ -340,6 +408,96 @@ mod tests {
         };
         let err = t.get(&req).await.unwrap_err();
         assert_eq!(err.code(), ErrorCode::Offline);
+    }
+
+    /// Serves one connection: reads the request, writes `head` and `body`, then
+    /// closes (FIN) or resets (RST) the connection.
+    async fn serve_once(head: String, body: Vec<u8>, reset: bool) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = vec![0u8; 4096];
+            let _ = sock.read(&mut buf).await.unwrap();
+            sock.write_all(head.as_bytes()).await.unwrap();
+            sock.write_all(&body).await.unwrap();
+            sock.flush().await.unwrap();
+            if reset {
+                sock.set_zero_linger().unwrap();
+            } else {
+                sock.shutdown().await.unwrap();
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn units_request() -> Request {
+        Request {
+            resource: "procedures",
+            path: "/api/v1/procedures".into(),
+            query: vec![("since", "0".into())],
+            if_none_match: None,
+        }
+    }
+
+    /// The start of a gzip stream of one stored (uncompressed) deflate block of
+    /// `len` bytes, and the first `sent` of those bytes.
+    fn gzip_prefix(len: u16, sent: usize) -> Vec<u8> {
+        let mut body = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+        body.push(1); // final block, stored
+        body.extend_from_slice(&len.to_le_bytes());
+        body.extend_from_slice(&(!len).to_le_bytes());
+        body.extend(std::iter::repeat_n(b'{', sent));
+        body
+    }
+
+    #[tokio::test]
+    async fn a_body_cut_midway_is_offline_not_bad_data() {
+        for (encoding, reset) in [
+            ("gzip", false),
+            ("gzip", true),
+            ("identity", false),
+            ("identity", true),
+        ] {
+            let body = if encoding == "gzip" {
+                gzip_prefix(60_000, 20_000)
+            } else {
+                vec![b'{'; 20_000]
+            };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: {encoding}\r\nContent-Length: 70000\r\n\r\n"
+            );
+            let url = serve_once(head, body, reset).await;
+            let err = HttpTransport::new(&url)
+                .unwrap()
+                .get(&units_request())
+                .await
+                .unwrap_err();
+            assert_eq!(
+                err.code(),
+                ErrorCode::Offline,
+                "{encoding} reset={reset}: {err:?}"
+            );
+            assert!(matches!(err, Error::Interrupted { .. }), "{err:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_compressed_body_is_bad_data() {
+        let mut body = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+        body.extend_from_slice(&[0x07, 0xff, 0xff, 0xff, 0xff]); // reserved block type
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let url = serve_once(head, body, false).await;
+        let err = HttpTransport::new(&url)
+            .unwrap()
+            .get(&units_request())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::BadResponse, "{err:?}");
     }
 
     #[tokio::test]

@@ -77,6 +77,7 @@ pub async fn ingest_feed(
         name: source.name(),
         counts,
         rejected: parsed.rejected,
+        repaired: parsed.repaired,
     })
 }
 

@@ -4,6 +4,8 @@
 //! Each command takes a [`Storage`] and returns a report value; printing and exit
 //! codes belong to `main.rs`. Parsing of outside formats is `congdan-sources`'s job.
 
+pub mod backup;
+pub mod holidays;
 mod ingest;
 mod report;
 mod seed;
@@ -12,7 +14,7 @@ use std::path::PathBuf;
 
 pub use ingest::{FETCH_TIMEOUT, FeedSource, ingest_feed};
 pub use report::{MAX_REJECTED_LINES, SeedReport, SourceReport};
-pub use seed::{seed, seed_requests};
+pub use seed::{seed, seed_demo, seed_services, synonyms};
 
 use crate::storage::{Resource, Storage, StorageError};
 
@@ -63,6 +65,15 @@ pub enum CommandError {
         resource: &'static str,
         /// The key given.
         key: String,
+    },
+    /// A synonym file has a malformed line; nothing was written.
+    #[error("bad synonym file {path}")]
+    Synonyms {
+        /// The file.
+        path: PathBuf,
+        /// The line and what is wrong with it.
+        #[source]
+        source: congdan_search::SynonymError,
     },
     /// A blocking parse task panicked.
     #[error("parser task failed: {0}")]

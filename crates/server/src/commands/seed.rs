@@ -1,19 +1,54 @@
 //! `seed`: fill the database from a data directory (`units.csv`,
-//! `procedures.jsonl.gz`, `feeds/*.xml` as national news). Upserts, so running
-//! it again changes nothing that did not change.
+//! `procedures.jsonl.gz`, `feeds/*.xml` as national news, the Open311 services);
+//! demo accounts and the demo key only with [`seed_demo`]. Upserts, so running
+//! it again changes nothing that did not change. Each procedure gets the
+//! aliases the synonym dictionary finds in its name ("sổ đỏ", "CCCD"), so
+//! devices find it by what residents call it.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use congdan_search::Synonyms;
 use congdan_sources::{catalogue, feed, units};
 
 use super::{CommandError, SeedReport, SourceReport, blocking};
 use crate::storage::{NATIONAL_UNIT, Storage};
 
-/// Seed `storage` from `dir`. Units and procedures are required; a feed file
-/// that is not a feed is skipped and reported.
-pub async fn seed(storage: &dyn Storage, dir: &Path) -> Result<SeedReport, CommandError> {
+/// The synonym dictionary a seed applies: the one that ships with the
+/// project, then the commune's own lines from `dir/synonyms.tsv` (kept with
+/// the data, so every re-seed applies them), then `extra`. Errors: `io` for
+/// an unreadable file, `synonyms` (with the line) for a malformed one.
+pub fn synonyms(dir: &Path, extra: Option<&Path>) -> Result<Synonyms, CommandError> {
+    let mut dictionary = Synonyms::builtin();
+    let own = dir.join("synonyms.tsv");
+    let files = own
+        .is_file()
+        .then_some(own.as_path())
+        .into_iter()
+        .chain(extra);
+    for path in files {
+        let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let parsed = Synonyms::parse(&text).map_err(|source| CommandError::Synonyms {
+            path: path.to_owned(),
+            source,
+        })?;
+        dictionary = dictionary.extended(parsed);
+    }
+    Ok(dictionary)
+}
+
+/// Seed `storage` from `dir`, adding to each procedure the aliases `synonyms`
+/// finds in its name. Units and procedures are required; a feed file that is
+/// not a feed is skipped and reported.
+pub async fn seed(
+    storage: &dyn Storage,
+    dir: &Path,
+    synonyms: &Synonyms,
+) -> Result<SeedReport, CommandError> {
     let mut report = SeedReport::default();
 
     let path = dir.join("units.csv");
@@ -33,6 +68,7 @@ pub async fn seed(storage: &dyn Storage, dir: &Path) -> Result<SeedReport, Comma
         name: "units.csv".to_owned(),
         counts,
         rejected: parsed.rejected,
+        repaired: parsed.repaired,
     });
 
     let path = dir.join("procedures.jsonl.gz");
@@ -43,11 +79,17 @@ pub async fn seed(storage: &dyn Storage, dir: &Path) -> Result<SeedReport, Comma
         })
     })
     .await?;
-    let counts = storage.upsert_procedures(parsed.items).await?;
+    let mut procedures = parsed.items;
+    for p in &mut procedures {
+        p.aliases = synonyms.aliases_for(&p.name);
+    }
+    report.procedures_with_aliases = procedures.iter().filter(|p| !p.aliases.is_empty()).count();
+    let counts = storage.upsert_procedures(procedures).await?;
     report.sources.push(SourceReport {
         name: "procedures.jsonl.gz".to_owned(),
         counts,
         rejected: parsed.rejected,
+        repaired: parsed.repaired,
     });
 
     for path in feed_files(&dir.join("feeds"))? {
@@ -71,6 +113,7 @@ pub async fn seed(storage: &dyn Storage, dir: &Path) -> Result<SeedReport, Comma
                     name,
                     counts,
                     rejected: parsed.rejected,
+                    repaired: parsed.repaired,
                 });
             }
             Err(CommandError::Source { source, .. }) => {
@@ -80,17 +123,26 @@ pub async fn seed(storage: &dyn Storage, dir: &Path) -> Result<SeedReport, Comma
             Err(other) => return Err(other),
         }
     }
-    seed_requests(storage).await?;
+    seed_services(storage).await?;
     Ok(report)
 }
 
-/// Seed the Open311 services and the demo officer of unit 00004
-/// ([`crate::accounts::DEMO_USERNAME`]). Always run by `seed`: it is demo data,
-/// and re-running it resets the demo officer's password.
-pub async fn seed_requests(storage: &dyn Storage) -> Result<(), CommandError> {
+/// Seed the Open311 services (the catalogue of what residents can report).
+/// Run by every `seed`; creates no account and no key.
+pub async fn seed_services(storage: &dyn Storage) -> Result<(), CommandError> {
     let count = storage
         .put_services(crate::open311::catalogue::services())
         .await?;
+    tracing::info!(services = count, "seeded services");
+    Ok(())
+}
+
+/// Demo data for `seed --demo` and tests: the services, the demo officer of
+/// unit 00004 ([`crate::accounts::DEMO_USERNAME`], its password reset to the
+/// published demo password) and the demo Open311 key
+/// ([`crate::api_keys::DEMO_API_KEY`], named `demo`). Never for a real deployment.
+pub async fn seed_demo(storage: &dyn Storage) -> Result<(), CommandError> {
+    seed_services(storage).await?;
     crate::accounts::add_account(
         storage,
         crate::accounts::DEMO_USERNAME,
@@ -102,7 +154,18 @@ pub async fn seed_requests(storage: &dyn Storage) -> Result<(), CommandError> {
     )
     .await
     .map_err(|e| CommandError::Worker(e.to_string()))?;
-    tracing::info!(services = count, "seeded services and the demo officer");
+    match crate::api_keys::add_known(
+        storage,
+        crate::api_keys::DEMO_KEY_NAME,
+        crate::api_keys::DEMO_API_KEY,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(()) | Err(crate::api_keys::ApiKeyError::Exists(_)) => {}
+        Err(e) => return Err(CommandError::Worker(e.to_string())),
+    }
+    tracing::info!("seeded the demo officer and the demo key");
     Ok(())
 }
 

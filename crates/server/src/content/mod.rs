@@ -3,6 +3,7 @@
 //! [`crate::feed`]; storage from [`crate::storage`].
 
 pub mod news;
+pub mod procedure_search;
 pub mod procedures;
 pub mod units;
 
@@ -19,8 +20,12 @@ pub const HEALTH_PATH: &str = "/health";
 pub const ROUTES: &[&str] = &[
     HEALTH_PATH,
     units::LIST_PATH,
+    units::ONE_PATH,
+    units::PROVINCES_PATH,
+    units::COMMUNES_PATH,
     news::LIST_PATH,
     procedures::LIST_PATH,
+    procedures::SEARCH_PATH,
     procedures::ONE_PATH,
 ];
 

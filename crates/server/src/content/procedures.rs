@@ -1,4 +1,5 @@
-//! `GET /api/v1/procedures` (change feed, scope `all`) and
+//! `GET /api/v1/procedures` (change feed, scope `all`),
+//! `GET /api/v1/procedures/search` (ranked search, see [`super::procedure_search`]) and
 //! `GET /api/v1/procedures/{code}` (one procedure, served as stored JSON).
 
 use axum::Router;
@@ -15,6 +16,8 @@ use crate::storage::{Resource, Scope};
 
 /// Path of the procedure list, relative to `/api/v1`.
 pub const LIST_PATH: &str = "/procedures";
+/// Path of the procedure search, relative to `/api/v1`.
+pub const SEARCH_PATH: &str = "/procedures/search";
 /// Path of one procedure, relative to `/api/v1`.
 pub const ONE_PATH: &str = "/procedures/{code}";
 
@@ -22,6 +25,7 @@ pub const ONE_PATH: &str = "/procedures/{code}";
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(LIST_PATH, get(list))
+        .route(SEARCH_PATH, get(super::procedure_search::search))
         .route(ONE_PATH, get(one))
 }
 

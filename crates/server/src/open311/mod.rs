@@ -9,6 +9,7 @@
 
 pub mod catalogue;
 mod requests;
+pub use requests::{PUBLIC_POSITION_DECIMALS, public_coordinate};
 mod services;
 pub mod validate;
 pub mod xml;
@@ -27,6 +28,11 @@ use crate::storage::requests::Conflict;
 
 /// Prefix of the Open311 API.
 pub const OPEN311_PREFIX: &str = "/open311/v2";
+
+/// `Content-Type` of `.json` answers.
+pub const JSON_TYPE: &str = "application/json; charset=utf-8";
+/// `Content-Type` of `.xml` answers, as GeoReport v2 names it.
+pub const XML_TYPE: &str = "text/xml; charset=utf-8";
 
 /// Every Open311 route relative to the prefix, in OpenAPI template syntax
 /// (`{format}` is `json` or `xml`).
@@ -110,10 +116,7 @@ pub fn reply<T: Serialize>(status: StatusCode, format: Format, root: &str, value
         Format::Json => match serde_json::to_vec(&json) {
             Ok(bytes) => (
                 status,
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )],
+                [(header::CONTENT_TYPE, HeaderValue::from_static(JSON_TYPE))],
                 bytes,
             )
                 .into_response(),
@@ -125,10 +128,7 @@ pub fn reply<T: Serialize>(status: StatusCode, format: Format, root: &str, value
         Format::Xml => match xml::to_xml(root, &json) {
             Ok(bytes) => (
                 status,
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/xml; charset=utf-8"),
-                )],
+                [(header::CONTENT_TYPE, HeaderValue::from_static(XML_TYPE))],
                 bytes,
             )
                 .into_response(),

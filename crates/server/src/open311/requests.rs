@@ -1,7 +1,8 @@
 //! `POST requests.{fmt}` (form or multipart with `media` photos, idempotent by
-//! `Idempotency-Key`), `GET requests.{fmt}` with Open311 filters and a 90-day
-//! window, `GET requests/{id}.{fmt}`, `GET tokens/{token}.{fmt}`,
-//! `GET servicerequestupdates.{fmt}` and `GET media/{id}`.
+//! `Idempotency-Key`; `api_key` in the body or the query string), `GET requests.{fmt}`
+//! with Open311 filters and a 90-day window, `GET requests/{id}.{fmt}`,
+//! `GET tokens/{token}.{fmt}`, `GET servicerequestupdates.{fmt}` and `GET media/{id}`.
+//! Photo links are stored server-relative and answered absolute (public base URL).
 
 use axum::Router;
 use axum::body::Body;
@@ -12,10 +13,11 @@ use axum::routing::get;
 use chrono::{DateTime, Duration, Utc};
 use congdan_protocol::open311::{DetailedStatus, RequestToken, ServiceRequest, Status};
 
-use super::validate::{Checked, Fields, check, check_api_key};
+use super::validate::{Checked, Fields, bad_api_key, check, given_api_key};
 use super::{Failure, Format, OPEN311_PREFIX, reply};
 use crate::AppState;
 use crate::deadlines::{add_working_hours, vietnam_offset};
+use crate::holidays::HolidayCalendar;
 use crate::storage::requests::{Idem, NewRequest, PrivateDetails, RequestFilter, ServiceRecord};
 
 /// Longest window of `GET requests` and `servicerequestupdates`.
@@ -76,10 +78,16 @@ pub async fn bearer_device(
     }
 }
 
-/// The body's fields, photos (already checked) and a fingerprint of what was sent.
+/// The body's fields, photos (checked and cleaned of metadata) and the parts the
+/// fingerprint is made of. A multipart body over `limit` bytes is 413.
+/// Reads a form or multipart body: its fields, the photos as sent (checked
+/// for size only: they are decoded after the API key is checked, so an
+/// anonymous POST never costs an image decode), and the raw parts for the
+/// idempotency hash.
 async fn read_body(
     request: Request,
-) -> Result<(Fields, Vec<(String, Vec<u8>)>, Vec<Vec<u8>>), Failure> {
+    limit: usize,
+) -> Result<(Fields, Vec<Vec<u8>>, Vec<Vec<u8>>), Failure> {
     let is_multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -95,6 +103,13 @@ async fn read_body(
             .map_err(|_| Failure::bad("Nội dung phải là application/x-www-form-urlencoded."))?;
         return Ok((Fields(pairs), Vec::new(), vec![bytes.to_vec()]));
     }
+    // The whole body is read (bounded) before any part is parsed or any photo
+    // decoded, so an oversized body is refused with 413 having decoded nothing.
+    let (head, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "Nội dung gửi lên quá lớn."))?;
+    let request = Request::from_parts(head, Body::from(bytes));
     let mut multipart = Multipart::from_request(request, &())
         .await
         .map_err(|_| Failure::bad("Nội dung multipart/form-data không hợp lệ."))?;
@@ -134,22 +149,7 @@ async fn read_body(
                     "Ảnh quá lớn (tối đa 8 MB).",
                 ));
             }
-            let bytes = bytes.to_vec();
-            let checked = tokio::task::spawn_blocking(move || {
-                crate::images::check_image(&bytes).map(|mime| (mime.to_owned(), bytes))
-            })
-            .await
-            .map_err(|_| Failure::internal())?;
-            match checked {
-                Ok(photo) => photos.push(photo),
-                Err(reason) => {
-                    tracing::info!(%reason, "rejected a photo");
-                    return Err(Failure::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "Tệp media không phải ảnh JPEG, PNG hoặc WebP hợp lệ.",
-                    ));
-                }
-            }
+            photos.push(bytes.to_vec());
         } else {
             let text = String::from_utf8(bytes.to_vec())
                 .map_err(|_| Failure::bad("Trường văn bản phải là UTF-8."))?;
@@ -157,6 +157,30 @@ async fn read_body(
         }
     }
     Ok((Fields(pairs), photos, parts))
+}
+
+/// Decodes each photo, drops its metadata and re-encodes it (content type
+/// from the bytes). Errors: 422 for a file that is not a JPEG, PNG or WebP.
+async fn sanitize_photos(raw: Vec<Vec<u8>>) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let mut photos = Vec::with_capacity(raw.len());
+    for bytes in raw {
+        let checked = tokio::task::spawn_blocking(move || {
+            crate::images::sanitize(&bytes).map(|clean| (clean.mime.to_owned(), clean.bytes))
+        })
+        .await
+        .map_err(|_| Failure::internal())?;
+        match checked {
+            Ok(photo) => photos.push(photo),
+            Err(reason) => {
+                tracing::info!(%reason, "rejected a photo");
+                return Err(Failure::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Tệp media không phải ảnh JPEG, PNG hoặc WebP hợp lệ.",
+                ));
+            }
+        }
+    }
+    Ok(photos)
 }
 
 fn notice(hours: u32, deadline: DateTime<Utc>) -> String {
@@ -172,8 +196,9 @@ fn public_view(
     checked: &Checked,
     now: DateTime<Utc>,
     agency: String,
+    calendar: &HolidayCalendar,
 ) -> ServiceRequest {
-    let deadline = add_working_hours(now, service.deadline_hours);
+    let deadline = add_working_hours(now, service.deadline_hours, calendar);
     ServiceRequest {
         service_request_id: String::new(),
         status: Status::Open,
@@ -224,8 +249,17 @@ async fn create_inner(
 ) -> Result<(congdan_protocol::open311::RequestCreated, bool), Failure> {
     let key = idempotency_key(headers)?;
     let device = bearer_device(state, headers).await?;
-    let (fields, photos, parts) = read_body(request).await?;
-    check_api_key(&fields, &state.config.api_keys)?;
+    let query = query_pairs(request.uri().query())?;
+    let (fields, raw_photos, parts) =
+        read_body(request, state.config.max_upload_body_bytes).await?;
+    let api_key = given_api_key(&fields, &query)?;
+    if crate::api_keys::check(state.storage.as_ref(), api_key, (state.clock)())
+        .await?
+        .is_none()
+    {
+        return Err(bad_api_key());
+    }
+    let photos = sanitize_photos(raw_photos).await?;
     let code = fields
         .one("service_code")?
         .ok_or_else(|| Failure::bad("Thiếu service_code."))?
@@ -236,7 +270,11 @@ async fn create_inner(
             "Không có dịch vụ với mã service_code này.",
         )
     })?;
-    let checked = check(&fields, &service, photos.len())?;
+    let mut checked = check(&fields, &service, photos.len())?;
+    if checked.unit.is_none() {
+        // The configured triage unit (`default_unit`), so that some officer sees it.
+        checked.unit.clone_from(&state.config.default_unit);
+    }
     if let (Some(device), Some(claimed)) = (&device, &checked.device_id)
         && device != claimed
     {
@@ -254,7 +292,10 @@ async fn create_inner(
         None => service.agency.clone(),
     };
     let now = (state.clock)();
-    let public = public_view(&service, &checked, now, agency);
+    // Days off and swaps from the day before (UTC vs local date) on.
+    let since = now.with_timezone(&vietnam_offset()).date_naive().pred_opt();
+    let calendar = HolidayCalendar::new(&state.storage.holidays(since, None).await?);
+    let public = public_view(&service, &checked, now, agency, &calendar);
     let token = crate::secrets::random_token().map_err(|e| {
         tracing::error!(error = %e, "no randomness for a request token");
         Failure::internal()
@@ -295,6 +336,73 @@ async fn create_inner(
         "service request stored"
     );
     Ok((created, replayed))
+}
+
+/// Make a server-relative link (our photos, `/open311/v2/media/{id}`) absolute with
+/// the configured public base URL; links to other sites stay as they are.
+fn absolute(state: &AppState, link: &mut String) {
+    if link.starts_with('/') {
+        *link = state.config.public_url.join(link);
+    }
+}
+
+/// Decimals of `lat`/`long` in public answers: 3 decimals is about 111 m of
+/// latitude (and less of longitude) at Vietnam's latitudes, enough to find the
+/// place and not the house. The reporter (`/api/v1/my/requests`) and officers
+/// (`/api/v1/officer/requests`) see the exact position.
+pub const PUBLIC_POSITION_DECIMALS: i32 = 3;
+
+/// A coordinate rounded to [`PUBLIC_POSITION_DECIMALS`].
+pub fn public_coordinate(value: f64) -> f64 {
+    let scale = 10f64.powi(PUBLIC_POSITION_DECIMALS);
+    (value * scale).round() / scale
+}
+
+/// What the public may see of requests: the position rounded to about 100 m
+/// and the typed address without its house numbers (the stored body carries
+/// no contact data; see `PrivateDetails`).
+fn public_positions(requests: &mut [ServiceRequest]) {
+    for request in requests {
+        request.lat = request.lat.map(public_coordinate);
+        request.long = request.long.map(public_coordinate);
+        request.address = request.address.as_deref().map(public_address);
+    }
+}
+
+/// A typed address without the parts that find the house: words holding a
+/// digit ("12", "12A", "34/5") and the "số"/"nhà" before them. "Số 12 ngõ 34
+/// Đội Cấn" becomes "ngõ Đội Cấn": the street is still there for neighbours.
+pub fn public_address(address: &str) -> String {
+    let words: Vec<&str> = address.split_whitespace().collect();
+    let has_digit = |w: &str| w.chars().any(|c| c.is_ascii_digit());
+    let kept: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            let numbered_next = words.get(i + 1).is_some_and(|n| has_digit(n));
+            let lead = matches!(
+                w.to_lowercase().as_str(),
+                "số" | "so" | "nhà" | "nha" | "sn"
+            );
+            !(has_digit(w) || (lead && numbered_next))
+        })
+        .map(|(_, w)| w.trim_matches(','))
+        .filter(|w| !w.is_empty())
+        .collect();
+    kept.join(" ")
+}
+
+/// Absolute photo links in requests about to be answered (stored relative, so a
+/// changed public URL applies to old requests too).
+fn absolute_links(state: &AppState, requests: &mut [ServiceRequest]) {
+    for request in requests {
+        if let Some(link) = &mut request.media_url {
+            absolute(state, link);
+        }
+        for link in &mut request.media_urls {
+            absolute(state, link);
+        }
+    }
 }
 
 fn query_pairs(raw: Option<&str>) -> Result<Fields, Failure> {
@@ -374,7 +482,11 @@ async fn search(
     }
     .await;
     match result {
-        Ok(requests) => reply(StatusCode::OK, format, "service_requests", &requests),
+        Ok(mut requests) => {
+            absolute_links(&state, &mut requests);
+            public_positions(&mut requests);
+            reply(StatusCode::OK, format, "service_requests", &requests)
+        }
         Err(failure) => failure.render(format),
     }
 }
@@ -390,7 +502,11 @@ async fn one(State(state): State<AppState>, Path(file): Path<String>) -> Respons
         ..RequestFilter::default()
     };
     match state.storage.find_requests(filter).await {
-        Ok(found) if !found.is_empty() => reply(StatusCode::OK, format, "service_requests", &found),
+        Ok(mut found) if !found.is_empty() => {
+            absolute_links(&state, &mut found);
+            public_positions(&mut found);
+            reply(StatusCode::OK, format, "service_requests", &found)
+        }
         Ok(_) => Failure::new(StatusCode::NOT_FOUND, "Không tìm thấy phản ánh.").render(format),
         Err(e) => Failure::from(e).render(format),
     }
@@ -428,7 +544,14 @@ async fn updates(
     }
     .await;
     match result {
-        Ok(list) => reply(StatusCode::OK, format, "service_request_updates", &list),
+        Ok(mut list) => {
+            for update in &mut list {
+                if let Some(link) = &mut update.media_url {
+                    absolute(&state, link);
+                }
+            }
+            reply(StatusCode::OK, format, "service_request_updates", &list)
+        }
         Err(failure) => failure.render(format),
     }
 }
@@ -445,6 +568,10 @@ async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Respons
                         header::CACHE_CONTROL,
                         HeaderValue::from_static("public, max-age=31536000, immutable"),
                     ),
+                    (
+                        header::X_CONTENT_TYPE_OPTIONS,
+                        HeaderValue::from_static("nosniff"),
+                    ),
                 ],
                 Body::from(bytes),
             )
@@ -452,5 +579,22 @@ async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Respons
         }
         Ok(None) => Failure::new(StatusCode::NOT_FOUND, "Không tìm thấy ảnh.").render(Format::Json),
         Err(e) => Failure::from(e).render(Format::Json),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_address;
+
+    #[test]
+    fn public_addresses_keep_the_street_not_the_house() {
+        assert_eq!(public_address("12 Đội Cấn"), "Đội Cấn");
+        assert_eq!(
+            public_address("Số 12 ngõ 34/5 Đội Cấn, Ba Đình"),
+            "ngõ Đội Cấn Ba Đình"
+        );
+        assert_eq!(public_address("nhà 7A, thôn Đông"), "thôn Đông");
+        assert_eq!(public_address("Chợ Đồng Xuân"), "Chợ Đồng Xuân");
+        assert_eq!(public_address(""), "");
     }
 }

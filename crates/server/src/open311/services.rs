@@ -1,4 +1,5 @@
-//! `GET discovery.{fmt}`, `GET services.{fmt}` and `GET services/{code}.{fmt}`.
+//! `GET discovery.{fmt}` (the endpoint's absolute URL, from the configured public
+//! base URL), `GET services.{fmt}` and `GET services/{code}.{fmt}`.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -21,7 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/services/{file}", get(definition))
 }
 
-async fn discovery(format: Format) -> Response {
+async fn discovery(State(state): State<AppState>, format: Format) -> Response {
     let changeset = Utc
         .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
         .single()
@@ -29,11 +30,10 @@ async fn discovery(format: Format) -> Response {
     let body = Discovery {
         changeset,
         contact: "Ủy ban nhân dân phường — bộ phận Một cửa".to_owned(),
-        key_service: "Dùng khóa thử nghiệm congdan-demo-key hoặc xin khóa tại UBND phường."
-            .to_owned(),
+        key_service: "Xin khóa api_key cho ứng dụng của bạn tại UBND phường.".to_owned(),
         endpoints: vec![Endpoint {
             specification: "http://wiki.open311.org/GeoReport_v2".to_owned(),
-            url: OPEN311_PREFIX.to_owned(),
+            url: state.config.public_url.join(OPEN311_PREFIX),
             changeset,
             kind: "production".to_owned(),
             formats: vec!["application/json".to_owned(), "text/xml".to_owned()],

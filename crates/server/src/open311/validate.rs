@@ -4,7 +4,7 @@
 //! `village`). Pure: no storage, no clock.
 
 use chrono::DateTime;
-use congdan_protocol::open311::Datatype;
+use congdan_protocol::open311::{Datatype, MAX_DESCRIPTION_CHARS};
 use congdan_protocol::requests::MAX_MEDIA_PER_REQUEST;
 
 use super::Failure;
@@ -80,15 +80,20 @@ pub struct Checked {
     pub attributes: Vec<(String, String)>,
 }
 
-/// Check `api_key` against the accepted keys (403 when missing or wrong).
-pub fn check_api_key(fields: &Fields, keys: &[String]) -> Result<(), Failure> {
-    match fields.one("api_key")? {
-        Some(key) if keys.iter().any(|k| k == key) => Ok(()),
-        _ => Err(Failure::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "Thiếu hoặc sai api_key.",
-        )),
-    }
+/// The `api_key` a POST came with (403 when there is none); the caller checks
+/// it against the stored keys ([`crate::api_keys::check`]). The body's field
+/// wins; some clients send the key in the query string instead.
+pub fn given_api_key<'a>(body: &'a Fields, query: &'a Fields) -> Result<&'a str, Failure> {
+    let given = match body.one("api_key")? {
+        Some(key) => Some(key),
+        None => query.one("api_key")?,
+    };
+    given.filter(|key| !key.is_empty()).ok_or_else(bad_api_key)
+}
+
+/// The Open311 answer to a missing, unknown or revoked `api_key`.
+pub fn bad_api_key() -> Failure {
+    Failure::new(axum::http::StatusCode::FORBIDDEN, "Thiếu hoặc sai api_key.")
 }
 
 fn coordinate(fields: &Fields, name: &str, limit: f64) -> Result<Option<f64>, Failure> {
@@ -232,7 +237,7 @@ pub fn check(
         address,
         address_id,
         zipcode: fields.text("zipcode", 20)?,
-        description: fields.text("description", MAX_TEXT)?,
+        description: fields.text("description", MAX_DESCRIPTION_CHARS)?,
         email,
         first_name: fields.text("first_name", MAX_NAME)?,
         last_name: fields.text("last_name", MAX_NAME)?,
@@ -332,14 +337,55 @@ mod tests {
 
     #[test]
     fn api_key_is_required() {
-        let keys = vec!["k".to_owned()];
-        assert!(check_api_key(&fields(&[("api_key", "k")]), &keys).is_ok());
-        assert_eq!(check_api_key(&fields(&[]), &keys).unwrap_err().status, 403);
+        let none = fields(&[]);
         assert_eq!(
-            check_api_key(&fields(&[("api_key", "x")]), &keys)
+            given_api_key(&fields(&[("api_key", "k")]), &none).unwrap(),
+            "k"
+        );
+        assert_eq!(given_api_key(&none, &none).unwrap_err().status, 403);
+        assert_eq!(
+            given_api_key(&fields(&[("api_key", "")]), &none)
                 .unwrap_err()
                 .status,
             403
         );
+    }
+
+    #[test]
+    fn api_key_from_the_query_string_when_the_body_has_none() {
+        let none = fields(&[]);
+        assert_eq!(
+            given_api_key(&none, &fields(&[("api_key", "k")])).unwrap(),
+            "k"
+        );
+        // The body's key is the one checked when both are sent.
+        assert_eq!(
+            given_api_key(&fields(&[("api_key", "x")]), &fields(&[("api_key", "k")])).unwrap(),
+            "x"
+        );
+    }
+
+    #[test]
+    fn description_is_limited_to_4000_characters() {
+        let s = service("hoi-dap-thu-tuc");
+        let at_limit = "ễ".repeat(MAX_DESCRIPTION_CHARS);
+        let over = "ễ".repeat(MAX_DESCRIPTION_CHARS + 1);
+        let form = |text: &str| {
+            fields(&[
+                ("address_string", "x"),
+                ("attribute[cau_hoi]", "y"),
+                ("description", text),
+            ])
+        };
+        assert_eq!(
+            check(&form(&at_limit), &s, 0)
+                .unwrap()
+                .description
+                .as_deref(),
+            Some(at_limit.as_str())
+        );
+        let refused = check(&form(&over), &s, 0).unwrap_err();
+        assert_eq!(refused.status, 400);
+        assert!(refused.description.contains("description"));
     }
 }

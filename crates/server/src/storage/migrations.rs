@@ -28,6 +28,14 @@
 //!   only after the bytes decoded as an image.
 //! - `idempotency(key, fingerprint, status, answer)`: the first answer to each
 //!   `Idempotency-Key`, written in the same transaction as the change it answers.
+//! - `holidays(date, kind, name, status, source)`: days off (`off`) and swapped
+//!   working weekend days (`work`), one row per local date; an import replaces
+//!   whole years.
+//! - `api_keys(name, key_hash, created_at, last_used_at)`: one Open311 `api_key`
+//!   per client app, as SHA-256; a revoked key's row is deleted.
+//! - `request_updates.public` (step 5): whether the step's note may be shown to
+//!   residents and in public lists; officers' notes are internal (0) unless the
+//!   officer marks them public, official answers and residents' own words are 1.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -156,6 +164,31 @@ const MIGRATIONS: &[&str] = &[
          username   TEXT NOT NULL REFERENCES accounts (username),
          expires_at TEXT NOT NULL
      ) STRICT;",
+    // 3: API keys of client apps (`api-key add/list/revoke`), stored hashed.
+    "CREATE TABLE api_keys (
+         name         TEXT PRIMARY KEY NOT NULL,
+         key_hash     TEXT NOT NULL UNIQUE,
+         created_at   TEXT NOT NULL,
+         last_used_at TEXT
+     ) STRICT;",
+    // 4: public holidays and day swaps the deadlines skip (`holidays import`).
+    "CREATE TABLE holidays (
+         date   TEXT PRIMARY KEY NOT NULL,
+         kind   TEXT NOT NULL CHECK (kind IN ('off', 'work')),
+         name   TEXT NOT NULL,
+         status TEXT NOT NULL,
+         source TEXT NOT NULL
+     ) STRICT;",
+    // 5: internal officer notes. Existing steps: answers, residents' steps and
+    // empty notes are public; other officer notes become internal, and a
+    // request's public `status_notes` keeps only its official answer.
+    "ALTER TABLE request_updates ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+     UPDATE request_updates SET public = 1
+      WHERE officer IS NULL OR note = ''
+         OR note = (SELECT r.answer FROM requests r WHERE r.id = request_updates.request_id);
+     UPDATE requests SET body = json_remove(body, '$.status_notes')
+      WHERE json_extract(body, '$.status_notes') IS NOT NULL
+        AND (answer IS NULL OR json_extract(body, '$.status_notes') IS NOT answer);",
 ];
 
 /// Schema version this binary writes.
@@ -211,6 +244,48 @@ mod tests {
             .query_row("PRAGMA user_version", [], |row| row.get(0))
             .unwrap();
         assert_eq!(version, latest_version());
+    }
+
+    #[test]
+    fn step_5_keeps_answers_public_and_makes_officer_notes_internal() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for step in &MIGRATIONS[..4] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO services VALUES ('s', 0, '{}', '{}', 8, 'UBND');
+             INSERT INTO requests (id, service_code, token, detailed_status, requested_at,
+                 updated_at, seq, body, private, answer)
+             VALUES (1, 's', 't1', 'answered', 'a', 'a', 1,
+                     '{\"status_notes\":\"Đã vá.\"}', '{}', 'Đã vá.'),
+                    (2, 's', 't2', 'received', 'a', 'a', 2,
+                     '{\"status_notes\":\"Gọi chị An 0912\"}', '{}', NULL);
+             INSERT INTO request_updates (request_id, detailed_status, at, note, officer) VALUES
+                 (1, 'submitted', 'a', '', NULL),
+                 (1, 'answered', 'b', 'Đã vá.', 'B'),
+                 (2, 'submitted', 'a', 'Mở lại vì chưa sửa', NULL),
+                 (2, 'received', 'b', 'Gọi chị An 0912', 'B');",
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let public: Vec<i64> = conn
+            .prepare("SELECT public FROM request_updates ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(public, [1, 1, 1, 0]);
+        let bodies: Vec<String> = conn
+            .prepare("SELECT body FROM requests ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(bodies[0].contains("Đã vá."));
+        assert!(!bodies[1].contains("0912"), "{}", bodies[1]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Storage behind the server: one trait, [`Storage`] (content change feeds),
 //! with its supertrait [`RequestStorage`] (service requests, devices, accounts,
-//! uploads; see [`requests`]), and their SQLite implementation, [`SqliteStorage`].
+//! uploads; see [`requests`]), [`ApiKeyStorage`] (client apps' keys) and
+//! [`HolidayStorage`] (public holidays), and their SQLite implementation, [`SqliteStorage`].
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -10,9 +11,13 @@
 //! This module does not know about HTTP, cursors as strings or ETags: see
 //! [`crate::feed`] for that.
 
+pub mod api_keys;
+pub mod holidays;
+pub mod maintenance;
 mod migrations;
 pub mod requests;
 mod sqlite;
+mod sqlite_maintenance;
 mod sqlite_requests;
 
 use std::future::Future;
@@ -20,6 +25,9 @@ use std::pin::Pin;
 
 use congdan_protocol::{NewsItem, Procedure, Unit};
 
+pub use api_keys::ApiKeyStorage;
+pub use holidays::HolidayStorage;
+pub use maintenance::MaintenanceStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
 
@@ -140,7 +148,9 @@ impl UpsertCounts {
 ///   strictly greater `seq`;
 /// - a key of a resource has either a live row or a tombstone, never both;
 /// - an upsert of an identical item changes nothing (its `seq` is kept).
-pub trait Storage: RequestStorage + Send + Sync + 'static {
+pub trait Storage:
+    RequestStorage + ApiKeyStorage + HolidayStorage + MaintenanceStorage + Send + Sync + 'static
+{
     /// Highest `seq` of a resource's rows and tombstones visible in `scope` (0 when none).
     fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64>;
 
@@ -156,6 +166,10 @@ pub trait Storage: RequestStorage + Send + Sync + 'static {
 
     /// One unit by code.
     fn unit(&self, code: String) -> StorageFuture<'_, Option<Unit>>;
+
+    /// The stored JSON texts of the units whose parent is `parent` (the
+    /// provinces when `None`), by code.
+    fn units_json(&self, parent: Option<String>) -> StorageFuture<'_, Vec<String>>;
 
     /// The stored JSON text of one procedure.
     fn procedure_json(&self, code: String) -> StorageFuture<'_, Option<String>>;

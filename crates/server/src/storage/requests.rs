@@ -144,8 +144,11 @@ pub struct RequestFilter {
 pub struct StatusStep {
     /// New status.
     pub status: DetailedStatus,
-    /// Note (public) of the step.
+    /// Note of the step.
     pub note: String,
+    /// Whether `note` may be shown to the resident and the public; officers'
+    /// notes are internal unless marked public. An answer is always public.
+    pub note_public: bool,
     /// The official answer, when the step gives one.
     pub answer: Option<String>,
     /// Display name of the officer.
@@ -178,7 +181,7 @@ pub struct UploadState {
     pub offset: u64,
     /// Announced total length.
     pub length: u64,
-    /// Announced MIME type.
+    /// Announced MIME type; once complete, the type of the stored bytes.
     pub mime: String,
     /// Whether the bytes are complete and checked.
     pub complete: bool,
@@ -223,7 +226,7 @@ pub trait RequestStorage: Send + Sync + 'static {
         end: DateTime<Utc>,
         limit: u32,
     ) -> StorageFuture<'_, Vec<ServiceRequestUpdate>>;
-    /// Timeline of one request.
+    /// Timeline of one request as a resident sees it (internal notes empty).
     fn timeline(&self, id: String) -> StorageFuture<'_, Vec<TimelineEntry>>;
     /// Write an officer's status step.
     fn change_status(
@@ -310,8 +313,9 @@ pub trait RequestStorage: Send + Sync + 'static {
     ) -> StorageFuture<'_, Option<Append>>;
     /// The bytes of an upload (complete or not).
     fn upload_bytes(&self, id: String) -> StorageFuture<'_, Option<Vec<u8>>>;
-    /// Mark a full upload as checked, or discard it.
-    fn finish_upload(&self, id: String, keep: bool) -> StorageFuture<'_, ()>;
+    /// Keep a full upload as the cleaned photo `(mime, bytes)` that replaces
+    /// what was sent (see [`crate::images::sanitize`]), or discard it (`None`).
+    fn finish_upload(&self, id: String, clean: Option<(String, Vec<u8>)>) -> StorageFuture<'_, ()>;
     /// A finished upload's MIME type and bytes.
     fn media(&self, id: String) -> StorageFuture<'_, Option<(String, Vec<u8>)>>;
 }

@@ -462,6 +462,15 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn units_json(&self, parent: Option<String>) -> StorageFuture<'_, Vec<String>> {
+        self.read(move |conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT body FROM units WHERE parent IS ?1 ORDER BY code")?;
+            let rows = stmt.query_map([&parent], |row| row.get(0))?;
+            Ok(rows.collect::<Result<Vec<String>, _>>()?)
+        })
+    }
+
     fn procedure_json(&self, code: String) -> StorageFuture<'_, Option<String>> {
         self.read(move |conn| {
             Ok(conn
@@ -570,6 +579,32 @@ mod tests {
             UnitLevel::Province
         );
         assert!(s.unit("00004".into()).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn units_by_parent_are_stored_json_by_code() {
+        let (_dir, s) = storage();
+        s.upsert_units(vec![
+            unit("79", None),
+            unit("01", None),
+            unit("00007", Some("01")),
+            unit("00004", Some("01")),
+            unit("26734", Some("79")),
+        ])
+        .await
+        .unwrap();
+        let codes = |texts: Vec<String>| -> Vec<String> {
+            texts
+                .iter()
+                .map(|t| serde_json::from_str::<Unit>(t).unwrap().code)
+                .collect()
+        };
+        assert_eq!(codes(s.units_json(None).await.unwrap()), ["01", "79"]);
+        assert_eq!(
+            codes(s.units_json(Some("01".into())).await.unwrap()),
+            ["00004", "00007"]
+        );
+        assert!(s.units_json(Some("99".into())).await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -168,18 +168,30 @@ fn add_update(
     at: DateTime<Utc>,
     note: &str,
     officer: Option<&str>,
+    public: bool,
 ) -> Result<(), StorageError> {
     tx.execute(
-        "INSERT INTO request_updates (request_id, detailed_status, at, note, officer) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, status.as_str(), ts(at), note, officer],
+        "INSERT INTO request_updates (request_id, detailed_status, at, note, officer, public) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, status.as_str(), ts(at), note, officer, public],
     )?;
     Ok(())
 }
 
-fn timeline_of(conn: &Connection, id: i64) -> Result<Vec<TimelineEntry>, StorageError> {
+/// Who reads a timeline: the resident sees internal notes as empty, officers see all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    Resident,
+    Officer,
+}
+
+fn timeline_of(
+    conn: &Connection,
+    id: i64,
+    reader: Reader,
+) -> Result<Vec<TimelineEntry>, StorageError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, detailed_status, at, note, officer FROM request_updates \
+        "SELECT id, detailed_status, at, note, officer, public FROM request_updates \
          WHERE request_id = ?1 ORDER BY id",
     )?;
     let mut rows = stmt.query([id])?;
@@ -189,12 +201,19 @@ fn timeline_of(conn: &Connection, id: i64) -> Result<Vec<TimelineEntry>, Storage
         let key = update_id.to_string();
         let status: String = row.get(1)?;
         let at: String = row.get(2)?;
+        let public: bool = row.get(5)?;
+        let note: String = row.get(3)?;
         out.push(TimelineEntry {
             status: DetailedStatus::parse(&status)
                 .ok_or_else(|| corrupt("request_updates", &key, "unknown status"))?,
             at: parse_ts("request_updates", &key, &at)?,
-            note: row.get(3)?,
+            note: if public || reader == Reader::Officer {
+                note
+            } else {
+                String::new()
+            },
             officer: row.get(4)?,
+            internal: !public,
             update_id: key,
         });
     }
@@ -231,7 +250,7 @@ fn my_request(conn: &Connection, id: i64) -> Result<Option<MyRequest>, StorageEr
         .transpose()?;
     Ok(Some(MyRequest {
         request: from_json("requests", &key, &body)?,
-        timeline: timeline_of(conn, id)?,
+        timeline: timeline_of(conn, id, Reader::Resident)?,
         answer,
         rating,
         reopen_count: u32::try_from(reopen_count).unwrap_or(0),
@@ -257,7 +276,7 @@ fn officer_view(conn: &Connection, id: i64) -> Result<Option<OfficerRequest>, St
         last_name: private.last_name,
         email: private.email,
         phone: private.phone,
-        timeline: timeline_of(conn, id)?,
+        timeline: timeline_of(conn, id, Reader::Officer)?,
     }))
 }
 
@@ -318,7 +337,10 @@ fn to_account(
 fn upload_state(conn: &Connection, id: &str) -> Result<Option<UploadState>, StorageError> {
     let row: Option<(i64, i64, String, i64)> = conn
         .query_row(
-            "SELECT length(data), length, mime, complete FROM uploads WHERE id = ?1",
+            // A finished upload holds the re-encoded photo, whose size differs from
+            // what was sent: it reports the announced length as its offset.
+            "SELECT CASE WHEN complete = 1 THEN length ELSE length(data) END, length, mime, complete \
+             FROM uploads WHERE id = ?1",
             [id],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
@@ -404,12 +426,14 @@ fn insert_request(
         "UPDATE requests SET body = ?2 WHERE id = ?1",
         params![id, to_json("requests", &id.to_string(), &public)?],
     )?;
-    add_update(tx, id, DetailedStatus::Submitted, at, "", None)?;
+    add_update(tx, id, DetailedStatus::Submitted, at, "", None, true)?;
     let created = RequestCreated {
         service_request_id: Some(id.to_string()),
         service_notice: public.service_notice.clone(),
         account_id: new.private.account_id.clone(),
-        token: Some(new.token),
+        // GeoReport v2 answers with the id or a token, not both; the token
+        // stays stored for `GET tokens/{token}`.
+        token: None,
     };
     idem_record(tx, idem, 201, &created, at)?;
     Ok(Ok(Written::Fresh(created)))
@@ -504,7 +528,8 @@ fn updates_in(
     limit: u32,
 ) -> Result<Vec<ServiceRequestUpdate>, StorageError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT u.id, u.request_id, u.detailed_status, u.at, u.note, \
+        "SELECT u.id, u.request_id, u.detailed_status, u.at, \
+         CASE WHEN u.public = 1 THEN u.note ELSE '' END, \
          (SELECT m.upload_id FROM request_media m WHERE m.request_id = u.request_id ORDER BY position LIMIT 1) \
          FROM request_updates u WHERE u.at >= ?1 AND u.at <= ?2 ORDER BY u.id LIMIT ?3",
     )?;
@@ -636,7 +661,7 @@ fn reopen_in(
     idem: Option<&Idem>,
 ) -> Result<Result<Written<MyRequest>, Conflict>, StorageError> {
     follow_up_answered(tx, id, device_id, at, idem, |id| {
-        add_update(tx, id, DetailedStatus::Submitted, at, reason, None)?;
+        add_update(tx, id, DetailedStatus::Submitted, at, reason, None, true)?;
         tx.execute(
             "UPDATE requests SET reopen_count = reopen_count + 1 WHERE id = ?1",
             [id],
@@ -696,11 +721,12 @@ fn change_status_in(
         return Ok(Err(Conflict::NotFound));
     };
     let note = step.answer.clone().unwrap_or_else(|| step.note.clone());
+    let public = step.answer.is_some() || step.note_public;
     let Some(_) = touch(tx, row, step.at, |request| {
         request.detailed_status = step.status;
         request.status = step.status.status();
         request.officer = Some(step.officer.clone());
-        if !note.is_empty() {
+        if public && !note.is_empty() {
             request.status_notes = Some(note.clone());
         }
     })?
@@ -713,7 +739,15 @@ fn change_status_in(
             params![row, answer],
         )?;
     }
-    add_update(tx, row, step.status, step.at, &note, Some(&step.officer))?;
+    add_update(
+        tx,
+        row,
+        step.status,
+        step.at,
+        &note,
+        Some(&step.officer),
+        public,
+    )?;
     officer_view(tx, row).map(|view| view.ok_or(Conflict::NotFound))
 }
 
@@ -815,7 +849,7 @@ impl RequestStorage for SqliteStorage {
 
     fn timeline(&self, id: String) -> StorageFuture<'_, Vec<TimelineEntry>> {
         self.read(move |conn| match row_id(&id) {
-            Some(row) => timeline_of(conn, row),
+            Some(row) => timeline_of(conn, row, Reader::Resident),
             None => Ok(Vec::new()),
         })
     }
@@ -1048,10 +1082,13 @@ impl RequestStorage for SqliteStorage {
         })
     }
 
-    fn finish_upload(&self, id: String, keep: bool) -> StorageFuture<'_, ()> {
+    fn finish_upload(&self, id: String, clean: Option<(String, Vec<u8>)>) -> StorageFuture<'_, ()> {
         self.write(move |tx| {
-            if keep {
-                tx.execute("UPDATE uploads SET complete = 1 WHERE id = ?1", [&id])?;
+            if let Some((mime, bytes)) = clean {
+                tx.execute(
+                    "UPDATE uploads SET complete = 1, mime = ?2, data = ?3 WHERE id = ?1",
+                    params![id, mime, bytes],
+                )?;
             } else {
                 tx.execute("DELETE FROM uploads WHERE id = ?1 AND complete = 0", [&id])?;
             }

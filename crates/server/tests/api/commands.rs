@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use axum::routing::get;
+use congdan_search::Synonyms;
 use congdan_server::commands::{self, CommandError, FeedSource};
 use congdan_server::storage::{Resource, Scope, Storage};
 
@@ -20,9 +21,20 @@ fn vnexpress() -> PathBuf {
 #[tokio::test]
 async fn seed_reports_and_reseeding_changes_nothing() {
     let t = test_app();
-    let report = commands::seed(t.storage.as_ref(), &fixtures().join("seed"))
+    let dictionary = Synonyms::builtin()
+        .extended(Synonyms::parse("HQ\thải quan\ta commune's own line\n").unwrap());
+    let report = commands::seed(t.storage.as_ref(), &fixtures().join("seed"), &dictionary)
         .await
         .unwrap();
+    assert_eq!(
+        report.procedures_with_aliases, 2,
+        "the two customs procedures get HQ"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("synonyms: 2 procedures have colloquial names")
+    );
     let names: Vec<&str> = report.sources.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
@@ -46,7 +58,7 @@ async fn seed_reports_and_reseeding_changes_nothing() {
     );
 
     let head = t.storage.head(Resource::Units, Scope::All).await.unwrap();
-    let again = commands::seed(t.storage.as_ref(), &fixtures().join("seed"))
+    let again = commands::seed(t.storage.as_ref(), &fixtures().join("seed"), &dictionary)
         .await
         .unwrap();
     for source in &again.sources {
@@ -76,7 +88,7 @@ async fn seed_without_catalogue_fails() {
         dir.path().join("units.csv"),
     )
     .unwrap();
-    let err = commands::seed(t.storage.as_ref(), dir.path())
+    let err = commands::seed(t.storage.as_ref(), dir.path(), &Synonyms::builtin())
         .await
         .unwrap_err();
     assert!(matches!(err, CommandError::Source { .. }), "{err}");

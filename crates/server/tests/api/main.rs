@@ -2,12 +2,16 @@
 //! `tower::ServiceExt::oneshot`, one test over a real socket, and checks of the
 //! OpenAPI document against the router. One test binary, one module per area.
 
+mod api_keys;
 mod commands;
 mod compression;
+mod deadlines;
 mod errors;
 mod news;
 mod open311;
 mod openapi;
 mod paging;
+mod privacy;
+mod procedure_search;
 mod socket;
 mod support;

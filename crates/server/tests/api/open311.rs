@@ -8,8 +8,10 @@ use axum::http::Request;
 use congdan_protocol::open311::{
     Open311Error, RequestCreated, Service, ServiceDefinition, ServiceRequest,
 };
+use congdan_server::public_url::PublicUrl;
 use congdan_server::storage::RequestStorage;
 use congdan_server::storage::requests::RequestFilter;
+use congdan_server::{AppState, ServerConfig};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -20,7 +22,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 async fn seeded() -> TestApp {
     let t = test_app();
     t.seed_units().await;
-    congdan_server::commands::seed_requests(t.storage.as_ref())
+    congdan_server::commands::seed_demo(t.storage.as_ref())
         .await
         .unwrap();
     t
@@ -86,6 +88,9 @@ fn open311_error(answer: &Answer) -> Open311Error {
     errors.into_iter().next().unwrap()
 }
 
+/// The description of [`GOOD`], percent-encoded ("Ổ gà lớn").
+const GOOD_DESCRIPTION: &str = "%E1%BB%94%20g%C3%A0%20l%E1%BB%9Bn";
+
 const GOOD: &str = "api_key=congdan-demo-key&service_code=ha-tang-giao-thong&lat=21.0341&long=105.8372\
 &description=%E1%BB%94%20g%C3%A0%20l%E1%BB%9Bn&attribute[loai_hu_hong]=o-ga&attribute[nguy_hiem]=co\
 &unit=00001&village=T%E1%BB%95%205&email=a%40b.vn&first_name=An&phone=0912345678";
@@ -102,6 +107,10 @@ async fn services_and_definitions_in_json_and_xml() {
     let t = seeded().await;
     let answer = t.get("/open311/v2/services.json").await;
     assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.headers["content-type"],
+        "application/json; charset=utf-8"
+    );
     let services: Vec<Service> = serde_json::from_slice(&answer.body).unwrap();
     assert_eq!(services.len(), 7);
     assert!(
@@ -125,12 +134,7 @@ async fn services_and_definitions_in_json_and_xml() {
     }
     let answer = t.get("/open311/v2/services.xml").await;
     assert_eq!(answer.status, 200);
-    assert!(
-        answer.headers["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("application/xml")
-    );
+    assert_eq!(answer.headers["content-type"], "text/xml; charset=utf-8");
     let parsed: XmlServices =
         quick_xml::de::from_str(std::str::from_utf8(&answer.body).unwrap()).unwrap();
     assert_eq!(parsed.service.len(), 7);
@@ -166,6 +170,7 @@ async fn services_and_definitions_in_json_and_xml() {
     );
     let answer = t.get("/open311/v2/services/khong-co.xml").await;
     assert_eq!(answer.status, 404);
+    assert_eq!(answer.headers["content-type"], "text/xml; charset=utf-8");
     let text = std::str::from_utf8(&answer.body).unwrap();
     assert!(
         text.contains("<errors><error><code>404</code><description>"),
@@ -175,6 +180,52 @@ async fn services_and_definitions_in_json_and_xml() {
     let answer = t.get("/open311/v2/discovery.json").await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json()["endpoints"][0]["formats"][1], "text/xml");
+}
+
+/// The same app over `storage` with a configured public base URL.
+fn with_public_url(t: &TestApp, base: &str) -> axum::Router {
+    congdan_server::app(AppState::new(t.storage.clone()).with_config(ServerConfig {
+        public_url: PublicUrl::parse(base).unwrap(),
+        ..ServerConfig::default()
+    }))
+}
+
+// Issue 13: GeoReport v2 clients use the discovery `url` as given, so it is absolute.
+#[tokio::test]
+async fn discovery_gives_the_absolute_endpoint_url_of_the_public_base() {
+    let mut t = seeded().await;
+    let answer = t.get("/open311/v2/discovery.json").await;
+    assert_eq!(
+        answer.json()["endpoints"][0]["url"],
+        "http://127.0.0.1:8080/open311/v2",
+        "default base"
+    );
+    t.app = with_public_url(&t, "https://congdan.example.vn/phuong-ba-dinh/");
+    let answer = t.get("/open311/v2/discovery.json").await;
+    assert_eq!(
+        answer.json()["endpoints"][0]["url"],
+        "https://congdan.example.vn/phuong-ba-dinh/open311/v2"
+    );
+    #[derive(serde::Deserialize)]
+    struct XmlDiscovery {
+        endpoints: XmlEndpoints,
+    }
+    #[derive(serde::Deserialize)]
+    struct XmlEndpoints {
+        endpoint: Vec<XmlEndpoint>,
+    }
+    #[derive(serde::Deserialize)]
+    struct XmlEndpoint {
+        url: String,
+    }
+    let answer = t.get("/open311/v2/discovery.xml").await;
+    assert_eq!(answer.headers["content-type"], "text/xml; charset=utf-8");
+    let parsed: XmlDiscovery =
+        quick_xml::de::from_str(std::str::from_utf8(&answer.body).unwrap()).unwrap();
+    assert_eq!(
+        parsed.endpoints.endpoint[0].url,
+        "https://congdan.example.vn/phuong-ba-dinh/open311/v2"
+    );
 }
 
 #[tokio::test]
@@ -189,7 +240,14 @@ async fn create_then_read_by_id_token_list_and_xml() {
     );
     let created: Vec<RequestCreated> = serde_json::from_slice(&answer.body).unwrap();
     let id = created[0].service_request_id.clone().unwrap();
-    let token = created[0].token.clone().unwrap();
+    // Issue 13: GeoReport v2 answers with the id or a token, never both.
+    assert_eq!(created[0].token, None);
+    assert!(
+        answer.json()[0].get("token").is_none(),
+        "no token key at all"
+    );
+    assert!(answer.json()[0].get("service_notice").is_some());
+    assert!(answer.json()[0].get("account_id").is_some());
     assert!(
         created[0]
             .service_notice
@@ -208,13 +266,21 @@ async fn create_then_read_by_id_token_list_and_xml() {
     let requests: Vec<ServiceRequest> = serde_json::from_slice(&answer.body).unwrap();
     let request = &requests[0];
     assert_eq!(request.service_code, "ha-tang-giao-thong");
-    assert_eq!(request.lat, Some(21.0341));
+    // Public answers round the position to about 100 m (3 decimals).
+    assert_eq!(request.lat, Some(21.034));
     assert_eq!(request.village.as_deref(), Some("Tổ 5"));
     assert!(request.expected_datetime.unwrap() > request.requested_datetime);
     // Public fields only.
     let text = String::from_utf8_lossy(&answer.body);
     assert!(!text.contains("a@b.vn") && !text.contains("0912345678") && !text.contains("\"An\""));
 
+    // The token is still stored, and `tokens/{token}` still answers for it.
+    let token: String = rusqlite::Connection::open(t.db_path())
+        .unwrap()
+        .query_row("SELECT token FROM requests WHERE id = ?1", [&id], |row| {
+            row.get(0)
+        })
+        .unwrap();
     let answer = t.get(&format!("/open311/v2/tokens/{token}.json")).await;
     assert_eq!(answer.json()[0]["service_request_id"], id.as_str());
 
@@ -287,6 +353,12 @@ async fn bad_inputs_are_open311_errors_and_write_nothing() {
         (format!("{GOOD}&attribute[bi_an]=1"), 400),
         (GOOD.replace("unit=00001", "unit=99999"), 400),
         (format!("{GOOD}&media_ids=khong-co"), 400),
+        // Issue 13: GeoReport v2 limits the description to 4000 characters.
+        (GOOD.replace(GOOD_DESCRIPTION, &"a".repeat(4001)), 400),
+        (
+            GOOD.replace(GOOD_DESCRIPTION, &"%E1%BB%85".repeat(4001)),
+            400,
+        ),
     ];
     for (form, status) in cases {
         let answer = t.post_form(&form, &[]).await;
@@ -303,6 +375,86 @@ async fn bad_inputs_are_open311_errors_and_write_nothing() {
         );
     }
     assert_eq!(t.request_count().await, 0, "nothing half-written");
+}
+
+// Issue 13: a description of exactly 4000 characters (not bytes) is taken; one more
+// is refused with the spec's error body, in XML as in JSON.
+#[tokio::test]
+async fn description_limit_is_4000_characters_in_both_formats() {
+    let t = seeded().await;
+    let at_limit = GOOD.replace(GOOD_DESCRIPTION, &"%E1%BB%85".repeat(4000));
+    let answer = t.post_form(&at_limit, &[]).await;
+    assert_eq!(
+        answer.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let over = GOOD.replace(GOOD_DESCRIPTION, &"%E1%BB%85".repeat(4001));
+    let answer = t
+        .send(
+            "POST",
+            "/open311/v2/requests.xml",
+            &[("content-type", FORM)],
+            over.into_bytes(),
+        )
+        .await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.headers["content-type"], "text/xml; charset=utf-8");
+    let text = std::str::from_utf8(&answer.body).unwrap();
+    assert!(
+        text.contains("<errors><error><code>400</code><description>") && text.contains("4000"),
+        "{text}"
+    );
+    assert_eq!(t.request_count().await, 1);
+}
+
+// Issue 13: some clients send `api_key` in the query string of the POST.
+#[tokio::test]
+async fn api_key_is_taken_from_the_query_string_too() {
+    let t = seeded().await;
+    let without = GOOD.replace("api_key=congdan-demo-key&", "");
+    let answer = t
+        .send(
+            "POST",
+            "/open311/v2/requests.json?api_key=congdan-demo-key",
+            &[("content-type", FORM)],
+            without.clone().into_bytes(),
+        )
+        .await;
+    assert_eq!(
+        answer.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    for uri in [
+        "/open311/v2/requests.json?api_key=sai",
+        "/open311/v2/requests.json",
+    ] {
+        let answer = t
+            .send(
+                "POST",
+                uri,
+                &[("content-type", FORM)],
+                without.clone().into_bytes(),
+            )
+            .await;
+        assert_eq!(answer.status, 403, "{uri}");
+        open311_error(&answer);
+    }
+    // Multipart bodies too.
+    let (ct, body) = multipart(&MULTI[1..], None);
+    let answer = t
+        .send(
+            "POST",
+            "/open311/v2/requests.xml?api_key=congdan-demo-key",
+            &[("content-type", &ct)],
+            body,
+        )
+        .await;
+    assert_eq!(answer.status, 201);
+    assert_eq!(t.request_count().await, 2);
 }
 
 #[tokio::test]
@@ -381,7 +533,10 @@ async fn multipart_photo_is_stored_and_served_bad_files_refused() {
         .json()[0];
     let url = request["media_url"].as_str().unwrap().to_owned();
     assert_eq!(request["media_urls"].as_array().unwrap().len(), 1);
-    let photo = t.get(&url).await;
+    let path = url
+        .strip_prefix("http://127.0.0.1:8080")
+        .expect("media_url is absolute (default public base)");
+    let photo = t.get(path).await;
     assert_eq!(photo.status, 200);
     assert_eq!(photo.headers["content-type"], "image/png");
     assert_eq!(photo.body.as_ref(), png().as_slice());
@@ -413,6 +568,68 @@ async fn multipart_photo_is_stored_and_served_bad_files_refused() {
     assert_eq!(answer.status, 413);
     open311_error(&answer);
     assert_eq!(t.request_count().await, 1);
+}
+
+// Issue 13: clients use `media_url` as given, so photo links are absolute, built from
+// the configured public base URL (stored relative, so a new base applies to old requests).
+#[tokio::test]
+async fn photo_links_are_absolute_with_the_public_base() {
+    let mut t = seeded().await;
+    let (ct, body) = multipart(MULTI, Some(("image/png", &png())));
+    let answer = t
+        .send(
+            "POST",
+            "/open311/v2/requests.json",
+            &[("content-type", &ct)],
+            body,
+        )
+        .await;
+    assert_eq!(answer.status, 201);
+    let id = answer.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // An outside link given by the client stays as it is.
+    let outside = format!("{GOOD}&media_url=https%3A%2F%2Fanh.example.vn%2Fo-ga.jpg");
+    assert_eq!(t.post_form(&outside, &[]).await.status, 201);
+
+    let base = "https://congdan.example.vn/phuong";
+    t.app = with_public_url(&t, &format!("{base}/"));
+    let one = &t
+        .get(&format!("/open311/v2/requests/{id}.json"))
+        .await
+        .json()[0];
+    let url = one["media_url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with(&format!("{base}/open311/v2/media/")),
+        "{url}"
+    );
+    assert_eq!(one["media_urls"][0], url.as_str());
+    let photo = t.get(url.strip_prefix(base).unwrap()).await;
+    assert_eq!(photo.status, 200);
+
+    let listed = t.get("/open311/v2/requests.json").await.json();
+    let listed = listed.as_array().unwrap();
+    assert!(listed.iter().any(|r| r["media_url"] == url.as_str()));
+    assert!(
+        listed
+            .iter()
+            .any(|r| r["media_url"] == "https://anh.example.vn/o-ga.jpg")
+    );
+    let updates = t.get("/open311/v2/servicerequestupdates.json").await.json();
+    assert!(
+        updates
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["media_url"] == url.as_str())
+    );
+    let xml = t.get(&format!("/open311/v2/requests/{id}.xml")).await;
+    let text = std::str::from_utf8(&xml.body).unwrap();
+    assert!(
+        text.contains(&format!("<media_url>{url}</media_url>")),
+        "{text}"
+    );
 }
 
 async fn json_post(t: &TestApp, uri: &str, headers: &[(&str, &str)], body: Value) -> Answer {
@@ -628,6 +845,9 @@ async fn device_officer_rating_reopen_and_support() {
     );
 }
 
+/// Uploads need credentials: the demo app's key in its header.
+const APP_KEY: (&str, &str) = ("x-api-key", "congdan-demo-key");
+
 #[tokio::test]
 async fn resumable_upload_then_request_with_media_ids() {
     let t = seeded().await;
@@ -638,7 +858,12 @@ async fn resumable_upload_then_request_with_media_ids() {
         .send(
             "POST",
             "/api/v1/uploads",
-            &[("upload-length", &len), ("content-type", "image/png"), key],
+            &[
+                ("upload-length", &len),
+                ("content-type", "image/png"),
+                key,
+                APP_KEY,
+            ],
             Vec::new(),
         )
         .await;
@@ -648,7 +873,12 @@ async fn resumable_upload_then_request_with_media_ids() {
         .send(
             "POST",
             "/api/v1/uploads",
-            &[("upload-length", &len), ("content-type", "image/png"), key],
+            &[
+                ("upload-length", &len),
+                ("content-type", "image/png"),
+                key,
+                APP_KEY,
+            ],
             Vec::new(),
         )
         .await;
@@ -704,7 +934,11 @@ async fn resumable_upload_then_request_with_media_ids() {
         .send(
             "POST",
             "/api/v1/uploads",
-            &[("upload-length", "9000000"), ("content-type", "image/png")],
+            &[
+                ("upload-length", "9000000"),
+                ("content-type", "image/png"),
+                APP_KEY,
+            ],
             Vec::new(),
         )
         .await;
@@ -713,7 +947,11 @@ async fn resumable_upload_then_request_with_media_ids() {
         .send(
             "POST",
             "/api/v1/uploads",
-            &[("upload-length", "5"), ("content-type", "image/png")],
+            &[
+                ("upload-length", "5"),
+                ("content-type", "image/png"),
+                APP_KEY,
+            ],
             Vec::new(),
         )
         .await;
@@ -742,7 +980,7 @@ async fn open311_over_a_real_socket() {
     let storage = std::sync::Arc::new(
         congdan_server::storage::SqliteStorage::open(&dir.path().join("s.db")).unwrap(),
     );
-    congdan_server::commands::seed_requests(storage.as_ref())
+    congdan_server::commands::seed_demo(storage.as_ref())
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -750,7 +988,10 @@ async fn open311_over_a_real_socket() {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(congdan_server::serve(
         listener,
-        congdan_server::AppState::new(storage),
+        AppState::new(storage).with_config(ServerConfig {
+            public_url: PublicUrl::from_addr(addr),
+            ..ServerConfig::default()
+        }),
         async move {
             let _ = stopped.await;
         },
@@ -778,11 +1019,26 @@ async fn open311_over_a_real_socket() {
     #[derive(serde::Deserialize)]
     struct Item {
         service_request_id: String,
-        token: String,
+        token: Option<String>,
     }
     let created: Created = quick_xml::de::from_str(&text).unwrap();
     assert_eq!(created.request[0].service_request_id, "1");
-    assert_eq!(created.request[0].token.len(), 64);
+    assert_eq!(
+        created.request[0].token, None,
+        "the id, not a token: {text}"
+    );
+    let discovery: serde_json::Value = client
+        .get(format!("http://{addr}/open311/v2/discovery.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        discovery["endpoints"][0]["url"],
+        format!("http://{addr}/open311/v2")
+    );
     stop.send(()).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(10), server)
         .await

@@ -132,7 +132,7 @@ async fn real_answers_match_the_documented_schemas() {
         .unwrap();
     t.storage.upsert_news(vec![news("n1", "VN")]).await.unwrap();
 
-    congdan_server::commands::seed_requests(t.storage.as_ref())
+    congdan_server::commands::seed_demo(t.storage.as_ref())
         .await
         .unwrap();
     let form = "api_key=congdan-demo-key&service_code=hoi-dap-thu-tuc&address_string=x&attribute[cau_hoi]=y";

@@ -236,6 +236,44 @@ async fn units_feed_and_empty_database() {
     assert_eq!(units[2].parent.as_deref(), Some("01"));
 }
 
+/// Issue 12: a device without the unit feed asks for one unit, the provinces, or
+/// the communes of one province.
+#[tokio::test]
+async fn unit_snapshots_by_code_province_list_and_communes() {
+    let t = test_app();
+    t.seed_units().await;
+    let one = t.get("/api/v1/units/00001").await;
+    assert_eq!(one.status, 200);
+    let unit: congdan_protocol::Unit = serde_json::from_slice(&one.body).unwrap();
+    assert_eq!(unit.parent.as_deref(), Some("01"));
+    let etag = one.headers["etag"].to_str().unwrap().to_owned();
+    assert_eq!(etag, "W/\"units-all-5\"");
+    let again = t
+        .get_with("/api/v1/units/00001", &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(again.status, 304);
+
+    let codes = |answer: &crate::support::Answer| -> Vec<String> {
+        let units: Vec<congdan_protocol::Unit> = serde_json::from_slice(&answer.body).unwrap();
+        units.into_iter().map(|u| u.code).collect()
+    };
+    let provinces = t.get("/api/v1/provinces").await;
+    assert_eq!(provinces.status, 200);
+    assert_eq!(codes(&provinces), ["01", "79"]);
+    let communes = t.get("/api/v1/provinces/01/communes").await;
+    assert_eq!(codes(&communes), ["00001", "00002"]);
+
+    for missing in [
+        "/api/v1/units/99999",
+        "/api/v1/provinces/99/communes",
+        "/api/v1/provinces/00001/communes",
+    ] {
+        let answer = t.get(missing).await;
+        assert_eq!(answer.status, 404, "{missing}");
+        assert_eq!(answer.json()["code"], "unknown_unit", "{missing}");
+    }
+}
+
 #[tokio::test]
 async fn full_page_of_a_thousand_procedures() {
     let t = test_app();

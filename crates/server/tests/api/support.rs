@@ -43,6 +43,11 @@ impl Answer {
 }
 
 impl TestApp {
+    /// The SQLite file behind `storage`, for checks the API cannot make.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("server.db")
+    }
+
     pub async fn get(&self, uri: &str) -> Answer {
         self.get_with(uri, &[]).await
     }
@@ -132,6 +137,7 @@ pub fn procedure(code: &str, name: &str) -> Procedure {
             number: "60/2014/QH13".to_owned(),
         }],
         source_url: format!("https://dichvucong.gov.vn/p/{code}"),
+        aliases: Vec::new(),
     }
 }
 

@@ -2,20 +2,27 @@
 //! dichvucong.gov.vn, plain or gzip. Maps each line into a [`Procedure`].
 //!
 //! It owns reading the lines and the record mapping; the un-flattening of the
-//! crawler's run-together tables lives in the private `tables` module. It does not fix mis-crawled
-//! records, does not drop duplicates, and does not fold text for search.
+//! crawler's run-together tables lives in the private `tables` module, and the
+//! repair of mis-scraped names (a leading ". ", a name split across lines or
+//! printed twice, glued words, known typos, a trailing period) in `names`: every
+//! repaired name is reported in [`Parsed::repaired`] with its line and code.
+//! It does not fix records that hold another procedure's page (mis-crawls), does
+//! not drop duplicates, and does not fold text for search.
 
+mod names;
 mod tables;
 
+pub use names::{NameRepair, RepairedName, repair_name};
+
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use congdan_protocol::Procedure;
 use serde::Deserialize;
 
 use crate::text::clean;
-use crate::{Parsed, Rejected, SourceError};
+use crate::{Parsed, Rejected, Repaired, SourceError};
 
 /// The value the portal shows in an empty cell; we store it as an empty string.
 const NO_INFO: &str = "Không có thông tin";
@@ -86,6 +93,15 @@ pub fn open(path: &Path) -> Result<Parsed<Procedure>, SourceError> {
     }
 }
 
+/// Longest procedure name accepted: the longest real one has 1,094
+/// characters; the name repairs look for doubled phrases, whose cost grows
+/// with the cube of the word count.
+pub const MAX_NAME_CHARS: usize = 3_000;
+
+/// Longest line accepted, in bytes: the longest real record is about 80 kB;
+/// a longer line is rejected by number without being kept in memory.
+pub const MAX_LINE_BYTES: usize = 4 << 20;
+
 /// Reads line by line, mapping read failures with `io_error`.
 fn parse_lines<R: BufRead>(
     mut reader: R,
@@ -96,13 +112,34 @@ fn parse_lines<R: BufRead>(
     let mut line_no = 0usize;
     loop {
         buf.clear();
-        let read = reader.read_until(b'\n', &mut buf).map_err(&io_error)?;
+        let limit = u64::try_from(MAX_LINE_BYTES + 1).unwrap_or(u64::MAX);
+        let read = (&mut reader)
+            .take(limit)
+            .read_until(b'\n', &mut buf)
+            .map_err(&io_error)?;
         if read == 0 {
             break;
         }
         line_no += 1;
+        if buf.len() > MAX_LINE_BYTES {
+            skip_line(&mut reader).map_err(&io_error)?;
+            parsed.rejected.push(Rejected::new(
+                format!("line {line_no}"),
+                format!("line is longer than {MAX_LINE_BYTES} bytes"),
+            ));
+            continue;
+        }
         match parse_line(&buf) {
-            Ok(Some(procedure)) => parsed.items.push(procedure),
+            Ok(Some((procedure, repairs))) => {
+                if !repairs.is_empty() {
+                    parsed.repaired.push(Repaired::new(
+                        format!("line {line_no}"),
+                        procedure.code.clone(),
+                        repairs,
+                    ));
+                }
+                parsed.items.push(procedure);
+            }
             Ok(None) => {}
             Err(reason) => parsed
                 .rejected
@@ -112,8 +149,29 @@ fn parse_lines<R: BufRead>(
     Ok(parsed)
 }
 
-/// Parses one line: `Ok(None)` for a blank line, `Err(reason)` for a bad one.
-fn parse_line(bytes: &[u8]) -> Result<Option<Procedure>, String> {
+/// Reads and drops the rest of an overlong line, up to its newline.
+fn skip_line<R: BufRead>(reader: &mut R) -> std::io::Result<()> {
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = chunk.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+/// Parses one line: `Ok(None)` for a blank line, `Err(reason)` for a bad one,
+/// else the procedure with the repairs its name needed.
+fn parse_line(bytes: &[u8]) -> Result<Option<(Procedure, Vec<NameRepair>)>, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "line is not valid UTF-8".to_owned())?;
     let text = text.trim_start_matches('\u{feff}').trim();
     if text.is_empty() {
@@ -147,15 +205,26 @@ fn field(value: Option<String>) -> String {
     }
 }
 
-/// Maps one crawled record into a [`Procedure`], or says why it cannot.
-fn map_record(raw: RawRecord) -> Result<Procedure, String> {
+/// Maps one crawled record into a [`Procedure`] (with the repairs made to its
+/// name), or says why it cannot.
+fn map_record(raw: RawRecord) -> Result<(Procedure, Vec<NameRepair>), String> {
     let code = clean(raw.ma_thu_tuc.as_deref().ok_or("missing ma_thu_tuc")?);
     if !is_valid_code(&code) {
         return Err("ma_thu_tuc is not of the form d.dddddd".to_owned());
     }
-    let name = clean(raw.ten_thu_tuc.as_deref().ok_or("missing ten_thu_tuc")?);
+    let raw_name = raw.ten_thu_tuc.as_deref().ok_or("missing ten_thu_tuc")?;
+    if raw_name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "ten_thu_tuc is longer than {MAX_NAME_CHARS} characters"
+        ));
+    }
+    let RepairedName { name, repairs } = repair_name(raw_name);
     if name.is_empty() {
-        return Err("ten_thu_tuc is empty".to_owned());
+        return Err(if clean(raw_name).is_empty() {
+            "ten_thu_tuc is empty".to_owned()
+        } else {
+            "ten_thu_tuc has only punctuation".to_owned()
+        });
     }
     let levels = raw
         .cap_thuc_hien
@@ -165,7 +234,7 @@ fn map_record(raw: RawRecord) -> Result<Procedure, String> {
         .map(clean)
         .filter(|l| !l.is_empty())
         .collect();
-    Ok(Procedure {
+    let procedure = Procedure {
         code,
         name,
         decision: field(raw.so_quyet_dinh),
@@ -181,5 +250,7 @@ fn map_record(raw: RawRecord) -> Result<Procedure, String> {
         documents: tables::documents(raw.thanh_phan_ho_so.as_deref().unwrap_or_default()),
         legal_basis: tables::legal_basis(raw.can_cu_phap_ly.as_deref().unwrap_or_default()),
         source_url: clean(raw.detail_url.as_deref().unwrap_or_default()),
-    })
+        aliases: Vec::new(),
+    };
+    Ok((procedure, repairs))
 }

@@ -1,0 +1,175 @@
+//! Slow and unstable links (issue 12): the real server and the real client core (and
+//! CLI) through the shaping proxy. Figures are benchmarks' business
+//! (`congdan-bench-net`); these tests check behaviour: what comes first, what a cut
+//! costs, and how it is reported.
+
+use congdan_core::{Core, ErrorCode, SyncProgress};
+use congdan_tests::server::TestServer;
+use congdan_tests::shaper::{Profile, Shaper, TWO_G};
+use congdan_tests::{bin_path, wait};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Procedures in the demo catalogue (data/demo/procedures.jsonl.gz).
+const CATALOGUE_SIZE: u32 = 2642;
+/// A Hà Nội ward from the demo units.
+const HOME_UNIT: &str = "00004";
+
+fn count(core: &Core, resource: &str) -> u32 {
+    core.status()
+        .unwrap()
+        .resources
+        .into_iter()
+        .find(|r| r.resource == resource)
+        .map_or(0, |r| r.count)
+}
+
+/// Issue 12: "set-unit on an empty device answers 'Không tìm thấy đơn vị hành chính'",
+/// and "after 97 s the device has no news at all, because news comes after the
+/// catalogue". On 2G, the CLI now chooses the ward on an empty device, and a sync
+/// makes its news readable while the catalogue is still far from complete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_device_on_2g_chooses_its_ward_and_reads_news_before_the_catalogue() {
+    let server = TestServer::seeded().await.unwrap();
+    let link = Shaper::start(server.addr(), TWO_G, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("client.db");
+
+    let out = tokio::process::Command::new(bin_path("congdan"))
+        .arg("--db")
+        .arg(&db)
+        .args(["--server", &link.url(), "set-unit", HOME_UNIT])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("Phường Ba Đình") && said.contains("Hà Nội"),
+        "{said}"
+    );
+
+    let core = Core::open(&db).unwrap();
+    assert_eq!(
+        count(&core, "units"),
+        2,
+        "the ward and its province, nothing more"
+    );
+    let order = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = order.clone();
+    let syncing = core.clone();
+    let sync = tokio::spawn(async move {
+        let progress = move |p: SyncProgress| {
+            if p.done {
+                seen.lock().unwrap().push(p.resource);
+            }
+        };
+        syncing.sync(&progress).await
+    });
+    let news = wait::until("news readable on 2G", Duration::from_secs(60), async || {
+        core.news(20).ok().filter(|list| !list.items.is_empty())
+    })
+    .await
+    .unwrap();
+    assert!(!news.items.is_empty());
+    assert!(
+        count(&core, "procedures") < CATALOGUE_SIZE,
+        "the catalogue should still be on its way"
+    );
+    assert!(
+        !sync.is_finished(),
+        "a 2G sync of the catalogue takes minutes"
+    );
+    sync.abort();
+    let done = order.lock().unwrap().clone();
+    assert_eq!(done.first().map(String::as_str), Some("news"), "{done:?}");
+    assert!(!done.iter().any(|r| r == "procedures"), "{done:?}");
+}
+
+/// Onboarding on an empty device lists the provinces, then the communes of one,
+/// fetching only those, and choosing a listed commune needs no further request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn onboarding_on_an_empty_device_fetches_only_the_lists_it_shows() {
+    let server = TestServer::seeded().await.unwrap();
+    let link = Shaper::start(server.addr(), TWO_G, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::open(&dir.path().join("client.db")).unwrap();
+    core.set_server_url(&link.url()).unwrap();
+
+    let provinces = core.provinces().await.unwrap();
+    assert_eq!(provinces.len(), 34);
+    let ha_noi = provinces.iter().find(|p| p.code == "01").unwrap();
+    let communes = core.communes(&ha_noi.code).await.unwrap();
+    assert!(communes.len() > 100, "{}", communes.len());
+    assert!(communes.iter().all(|c| c.parent.as_deref() == Some("01")));
+    assert_eq!(count(&core, "units") as usize, 34 + communes.len());
+
+    let connections = link.stats().connections.load(Ordering::SeqCst);
+    let home = core.set_home_unit(HOME_UNIT).await.unwrap();
+    assert_eq!(home.province_name, ha_noi.name);
+    assert_eq!(
+        link.stats().connections.load(Ordering::SeqCst),
+        connections,
+        "a listed commune is chosen from the store"
+    );
+}
+
+/// A link cut inside a catalogue page is a network error (the `offline` code and its
+/// Vietnamese message, not "invalid data"); the pages committed before the cut stay,
+/// and the next sync resumes after them without fetching them again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_mid_catalogue_is_a_network_error_and_the_next_sync_resumes() {
+    let server = TestServer::seeded().await.unwrap();
+    // The figure is not the point here: a fast link keeps the test short.
+    let link = Arc::new(
+        Shaper::start(server.addr(), Profile::fast(Duration::from_millis(10)), 1)
+            .await
+            .unwrap(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::open(&dir.path().join("client.db")).unwrap();
+    core.set_server_url(&link.url()).unwrap();
+    core.set_home_unit(HOME_UNIT).await.unwrap();
+
+    // After the third catalogue page is stored, cut the link 10 KB into the next answer.
+    let pages = Arc::new(AtomicU32::new(0));
+    let (counter, cutter) = (pages.clone(), link.clone());
+    let progress = move |p: SyncProgress| {
+        if p.resource == "procedures" && !p.done && counter.fetch_add(1, Ordering::SeqCst) == 2 {
+            cutter.cut_after_down_bytes(10_000);
+        }
+    };
+    let err = core.sync(&progress).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Offline, "{err:?}");
+    assert_eq!(
+        err.to_body().message,
+        "Không có kết nối mạng. Đang hiển thị dữ liệu đã lưu."
+    );
+    assert_eq!(link.stats().cuts.load(Ordering::SeqCst), 1);
+    let status = core.status().unwrap();
+    assert_eq!(status.last_error.unwrap().code, "offline");
+    assert!(status.offline);
+    let stored = count(&core, "procedures");
+    assert!(stored > 0 && stored < CATALOGUE_SIZE, "stored {stored}");
+    assert!(count(&core, "news") > 0, "news came before the catalogue");
+
+    let report = core.sync(&|_| {}).await.unwrap();
+    let resumed = report
+        .resources
+        .iter()
+        .find(|r| r.resource == "procedures")
+        .unwrap()
+        .items;
+    assert_eq!(
+        resumed + stored,
+        CATALOGUE_SIZE,
+        "resumed {resumed} after {stored}: committed pages are not fetched again"
+    );
+    assert_eq!(count(&core, "procedures"), CATALOGUE_SIZE);
+    assert!(core.status().unwrap().last_error.is_none());
+}

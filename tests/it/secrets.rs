@@ -1,0 +1,120 @@
+//! Device identity across runs and reboots (issue 13): the device token lives
+//! in the desktop's Secret Service when one answers, otherwise in a file of
+//! the profile directory readable only by the user; either way the next run —
+//! in a new session keyring, as after a reboot — still holds it, so "my
+//! requests" keep following the same device.
+
+use std::path::Path;
+use std::process::Command;
+
+use congdan_tests::cli::{LAMP_REPORT, congdan_with as congdan, ok};
+use congdan_tests::secret_service::{self, SecretService};
+use congdan_tests::server::TestServer;
+use congdan_tests::{bin_path, on_path, require};
+
+/// Syncs, chooses a ward and sends one report, which registers the device.
+fn register_by_sending(db: &Path, server: &str, env: &dyn Fn(&mut Command)) {
+    ok(congdan(
+        db,
+        &[
+            "--server",
+            server,
+            "--api-key",
+            congdan_tests::DEMO_API_KEY,
+            "sync",
+        ],
+        env,
+    ));
+    ok(congdan(db, &["set-unit", "00004"], env));
+    ok(congdan(db, LAMP_REPORT, env));
+}
+
+/// The requests the server returns for this device (after a sync).
+fn server_requests(db: &Path, env: &dyn Fn(&mut Command)) -> serde_json::Value {
+    ok(congdan(db, &["sync"], env));
+    let out = ok(congdan(db, &["requests", "--json"], env));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn without_a_secret_service_the_token_is_a_user_only_file_that_outlives_the_session() {
+    if !require(on_path("keyctl"), "keyctl (Debian keyutils)") {
+        return;
+    }
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    // No session bus at all: not the variable, and not the per-user socket
+    // zbus falls back to ($XDG_RUNTIME_DIR/bus).
+    let no_runtime = tempfile::tempdir().unwrap();
+    let no_bus = |c: &mut Command| {
+        c.env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/congdan-test-bus",
+        )
+        .env("XDG_RUNTIME_DIR", no_runtime.path());
+    };
+    register_by_sending(&db, &server.url(), &no_bus);
+
+    let file = dir.path().join("secrets.json");
+    let before = std::fs::read_to_string(&file).expect("the token is in the profile file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "readable only by the user");
+    }
+
+    // The next run in a brand-new session keyring, as after a reboot.
+    let mut cmd = Command::new("keyctl");
+    cmd.args(["session", "-"])
+        .arg(bin_path("congdan"))
+        .arg("--db")
+        .arg(&db)
+        .arg("sync");
+    no_bus(&mut cmd);
+    ok(cmd.output().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before,
+        "same token: the device did not register again"
+    );
+    let requests = server_requests(&db, &no_bus);
+    assert_eq!(requests["items"].as_array().unwrap().len(), 1, "{requests}");
+}
+
+#[tokio::test]
+async fn with_a_secret_service_the_token_lives_there_and_not_in_a_file() {
+    if !require(
+        secret_service::available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool",
+    ) {
+        return;
+    }
+    let service = SecretService::start().unwrap();
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    let in_session = |c: &mut Command| {
+        for (k, v) in service.env() {
+            c.env(k, v);
+        }
+    };
+    register_by_sending(&db, &server.url(), &in_session);
+
+    assert!(
+        !dir.path().join("secrets.json").exists(),
+        "no file fallback"
+    );
+    let found = service
+        .command("secret-tool")
+        .args(["search", "--all", "service", "vn.congdan.app"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&found.stdout).into_owned()
+        + &String::from_utf8_lossy(&found.stderr);
+    assert!(listing.contains("device:"), "{listing}");
+
+    let requests = server_requests(&db, &in_session);
+    assert_eq!(requests["items"].as_array().unwrap().len(), 1, "{requests}");
+}
