@@ -405,30 +405,22 @@ impl Index {
                 continue;
             }
             for s in 0..=tokens.len() - alias.len() {
-                let factor = |j: usize| {
-                    tokens[s + j]
-                        .matches
-                        .iter()
-                        .find(|(id, _)| *id == alias[j])
-                        .map(|&(_, f)| f)
-                };
-                if (0..alias.len()).all(|j| factor(j).is_some()) {
-                    for j in 0..alias.len() {
-                        best[s + j] = best[s + j].max(factor(j).unwrap_or(0.0));
-                        if j + 1 < alias.len() {
-                            alias_pairs[s + j] = true;
-                        }
+                let factors: Option<Vec<f32>> = alias
+                    .iter()
+                    .zip(&tokens[s..])
+                    .map(|(w, t)| t.matches.iter().find(|(id, _)| id == w).map(|&(_, f)| f))
+                    .collect();
+                for (j, f) in factors.into_iter().flatten().enumerate() {
+                    best[s + j] = best[s + j].max(f);
+                    if j + 1 < alias.len() {
+                        alias_pairs[s + j] = true;
                     }
                 }
             }
         }
         // Keywords only.
         for (i, t) in tokens.iter().enumerate() {
-            if best[i] < KEYWORD
-                && t.matches
-                    .iter()
-                    .any(|(id, _)| doc.keywords.binary_search(id).is_ok())
-            {
+            if best[i] < KEYWORD {
                 let f = t
                     .matches
                     .iter()

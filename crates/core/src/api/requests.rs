@@ -482,12 +482,13 @@ impl Core {
         Ok(report)
     }
 
-    /// Drops the device token of this profile from the secret store (the
-    /// registration it belongs to is gone); a failure is logged, since the
-    /// token is no longer read once the device id is gone.
-    pub(crate) fn forget_device(&self) {
+    /// Forgets the device's registration: its id, so the next send registers
+    /// again, and its token in the secret store (a failure there is logged:
+    /// the token is no longer read once the id is gone). Errors: `storage`.
+    pub(crate) fn forget_device(&self) -> Result<(), Error> {
+        settings::delete(&self.writer(), settings::DEVICE_ID)?;
         let Some(store) = self.inner.secrets.as_ref() else {
-            return;
+            return Ok(());
         };
         if let Err(e) = self.secret_key().and_then(|key| store.delete(&key)) {
             tracing::warn!(
@@ -495,6 +496,7 @@ impl Core {
                 "could not forget the device token"
             );
         }
+        Ok(())
     }
 
     /// The key of this profile's device token in the secret store.
@@ -734,12 +736,8 @@ impl Core {
                     // The server no longer knows this device: register again on
                     // the next send; the cached requests stay readable.
                     tracing::info!("device unknown to the server; it will register again");
-                    {
-                        let conn = self.writer();
-                        settings::delete(&conn, settings::DEVICE_ID)?;
-                        sync_state::reset(&conn, "my_requests")?;
-                    }
-                    self.forget_device();
+                    self.forget_device()?;
+                    sync_state::reset(&self.writer(), "my_requests")?;
                 }
                 Err(e) => return Err(e),
             }

@@ -25,9 +25,8 @@ impl Core {
     /// `storage`.
     pub fn set_server_url(&self, url: &str) -> Result<(), Error> {
         let normalized = normalize_url(url)?;
-        let moved = self.store_server_url(&normalized)?;
-        if moved {
-            self.forget_device();
+        if self.store_server_url(&normalized)? {
+            self.forget_device()?;
         }
         Ok(())
     }
@@ -43,6 +42,8 @@ impl Core {
         if previous.as_deref() != Some(normalized) {
             moved = previous.is_some();
             if moved {
+                // With the URL, in one transaction: the old server's device
+                // id never stays beside the new URL, even after a crash.
                 settings::delete(&tx, settings::DEVICE_ID)?;
             }
             for r in [

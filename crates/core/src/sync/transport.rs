@@ -196,25 +196,30 @@ impl HttpTransport {
 /// Maps a reqwest failure of `resource` before any answer arrived to our error
 /// codes.
 fn classify(resource: &str, e: reqwest::Error) -> Error {
-    let e = e.without_url();
-    if e.is_decode() && !cut_short(&e) {
-        Error::BadResponse {
-            resource: resource.to_string(),
-            reason: e.to_string(),
-        }
-    } else {
-        // connect refused, DNS, timeouts, resets mid-body: the network is the problem.
-        Error::Offline {
-            resource: resource.to_string(),
-            reason: e.to_string(),
-        }
-    }
+    // connect refused, DNS, timeouts, resets mid-body: the network is the problem.
+    decode_or(resource, e, |resource, reason| Error::Offline {
+        resource,
+        reason,
+    })
 }
 
 /// Maps a failure while reading the body of an answer: a cut or a stall is
 /// [`Error::Interrupted`] (code `offline`), a body that arrived whole but cannot
 /// be decompressed is `bad_response`.
 fn classify_body(resource: &str, e: reqwest::Error) -> Error {
+    decode_or(resource, e, |resource, reason| Error::Interrupted {
+        resource,
+        reason,
+    })
+}
+
+/// `bad_response` for a body that arrived whole but cannot be decoded, else
+/// the network error `network` makes of the resource and the reason.
+fn decode_or(
+    resource: &str,
+    e: reqwest::Error,
+    network: impl FnOnce(String, String) -> Error,
+) -> Error {
     let e = e.without_url();
     if e.is_decode() && !cut_short(&e) {
         Error::BadResponse {
@@ -222,10 +227,7 @@ fn classify_body(resource: &str, e: reqwest::Error) -> Error {
             reason: e.to_string(),
         }
     } else {
-        Error::Interrupted {
-            resource: resource.to_string(),
-            reason: e.to_string(),
-        }
+        network(resource.to_string(), e.to_string())
     }
 }
 
