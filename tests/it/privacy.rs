@@ -32,7 +32,10 @@ async fn oversized_registration_and_anonymous_upload_are_refused() {
     let server = TestServer::seeded().await.unwrap();
     let client = reqwest::Client::new();
     let big = serde_json::json!({ "pad": "x".repeat(100_000) }).to_string();
-    let answer = client
+    // A connection on which the server refused a body before reading it all is
+    // closed by the server; a client of its own keeps the pooled one below
+    // from being that connection.
+    let answer = reqwest::Client::new()
         .post(format!("{}/api/v1/devices", server.url()))
         .header("content-type", "application/json")
         .body(big)
