@@ -118,3 +118,46 @@ async fn with_a_secret_service_the_token_lives_there_and_not_in_a_file() {
     let requests = server_requests(&db, &in_session);
     assert_eq!(requests["items"].as_array().unwrap().len(), 1, "{requests}");
 }
+
+#[tokio::test]
+async fn a_profile_that_lost_its_token_registers_again_and_takes_its_requests_back() {
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    let no_runtime = tempfile::tempdir().unwrap();
+    // The profile-file store, so that the test can lose the token.
+    let no_bus = |c: &mut Command| {
+        c.env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/congdan-test-bus",
+        )
+        .env("XDG_RUNTIME_DIR", no_runtime.path());
+    };
+    register_by_sending(&db, &server.url(), &no_bus);
+    let requests = server_requests(&db, &no_bus);
+    let id = requests["items"][0]["id"].as_str().unwrap().to_owned();
+
+    // The secrets are gone (a restored profile, a wiped keyring).
+    let file = dir.path().join("secrets.json");
+    let before = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+
+    ok(congdan(&db, &["sync"], no_bus));
+    let after = std::fs::read_to_string(&file).expect("a new token was stored");
+    assert_ne!(after, before, "the device registered again");
+    // The server now counts the request as the new device's.
+    let secrets: std::collections::BTreeMap<String, String> = serde_json::from_str(&after).unwrap();
+    let token = secrets.values().next().unwrap();
+    let mine: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/my/requests", server.url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = mine["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{mine}");
+    assert_eq!(items[0]["request"]["service_request_id"], id.as_str());
+}

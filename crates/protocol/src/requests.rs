@@ -21,6 +21,36 @@ pub struct Device {
     pub token: String,
 }
 
+/// One earlier request a device claims back after registering again: its id
+/// and the `Idempotency-Key` it was sent with (only its sender knows the key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RequestClaim {
+    /// `service_request_id`.
+    pub id: String,
+    /// The UUID sent as `Idempotency-Key` with the request's POST.
+    pub key: String,
+}
+
+/// Body of `POST /api/v1/my/requests/claim`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ClaimInput {
+    /// At most [`MAX_CLAIMS`] requests.
+    pub requests: Vec<RequestClaim>,
+}
+
+/// Answer of `POST /api/v1/my/requests/claim`: the ids now the caller's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Claimed {
+    /// Claimed ids, in the order asked; the others did not match.
+    pub claimed: Vec<String>,
+}
+
+/// Most requests one claim may name.
+pub const MAX_CLAIMS: usize = 1000;
+
 /// One step of a request's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

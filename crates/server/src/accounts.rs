@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use congdan_protocol::requests::{Role, Session};
 
 use crate::secrets::{hash_token, random_token};
-use crate::storage::requests::Account;
+use crate::storage::accounts::Account;
 use crate::storage::{Storage, StorageError};
 
 /// Demo officer seeded for unit 00004 (Phường Ba Đình).

@@ -1,7 +1,8 @@
-//! The Cổng Dân reference backend: the read-only content API under `/api/v1`
-//! (units, procedures, news as change feeds with cursors, tombstones and weak
-//! ETags) over a [`storage::Storage`], plus the operator commands that fill it
-//! (seed, feed ingest, deletions).
+//! The Cổng Dân reference backend: the content API under `/api/v1` (units,
+//! procedures, news as change feeds with cursors, tombstones and weak ETags),
+//! service requests over Open311 GeoReport v2 with residents' and officers'
+//! follow-ups and photo uploads, all over a [`storage::Storage`], plus the
+//! operator commands that fill it (seed, feed ingest, keys, accounts, backup).
 //!
 //! Modules:
 //! - [`content`]: one router per resource, handlers beside their routes;
@@ -15,7 +16,8 @@
 //! - [`holidays`]: public holidays and day swaps the [`deadlines`] skip;
 //! - [`cleanup`]: the housekeeping schedule `serve` runs (orphan uploads, old
 //!   idempotency records, expired sessions);
-//! - [`ratelimit`]: per-address token buckets (device registration).
+//! - [`ratelimit`]: per-address token buckets (device registration);
+//! - [`routes`]: the router builder that records every path it registers.
 //!
 //! The binary (`main.rs`) only parses arguments, binds and prints. Wire types come
 //! from `congdan-protocol`; parsing of outside formats from `congdan-sources`.
@@ -39,6 +41,7 @@ pub mod public_url;
 pub mod ratelimit;
 pub mod residents;
 pub mod revalidate;
+pub mod routes;
 pub mod secrets;
 pub mod storage;
 pub mod uploads;
@@ -61,6 +64,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::{AppError, error_response, middleware_error_body};
 use crate::public_url::PublicUrl;
+use crate::routes::Routes;
 use crate::storage::Storage;
 
 /// Prefix of the content API.
@@ -146,28 +150,19 @@ impl AppState {
     }
 }
 
-/// Every route the server answers, full paths in OpenAPI/axum template syntax.
+/// Every route the server answers, full paths in axum template syntax, as the
+/// router registers them (docs/openapi.json and the tests are checked against it).
 pub fn routes() -> Vec<String> {
-    content::ROUTES
-        .iter()
-        .chain(residents::ROUTES)
-        .chain(officers::ROUTES)
-        .chain(uploads::ROUTES)
-        .map(|path| format!("{API_PREFIX}{path}"))
-        .chain(
-            open311::ROUTES
-                .iter()
-                .map(|path| format!("{}{path}", open311::OPEN311_PREFIX)),
-        )
-        .collect()
+    api_routes(&ServerConfig::default()).paths().to_vec()
 }
 
-/// The whole HTTP application with its layers. Ordinary routes share a small
-/// body limit; photo routes (uploads, `requests.{fmt}`) get a larger one of
-/// their own (axum's default limit is disabled there).
-pub fn app(state: AppState) -> Router {
-    let config = Arc::clone(&state.config);
-    let small = Router::new()
+/// The routes with their body limits. Ordinary routes share a small body
+/// limit; photo routes (uploads, `requests.{fmt}`) get a larger one of their
+/// own (axum's default limit is disabled there).
+fn api_routes(config: &ServerConfig) -> Routes {
+    let max_body = config.max_body_bytes;
+    let max_upload = config.max_upload_body_bytes;
+    let small = Routes::new()
         .nest(
             API_PREFIX,
             content::router()
@@ -175,15 +170,26 @@ pub fn app(state: AppState) -> Router {
                 .merge(officers::router()),
         )
         .nest(open311::OPEN311_PREFIX, open311::router())
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
-    let large = Router::new()
+        .map(|router| router.layer(RequestBodyLimitLayer::new(max_body)));
+    let large = Routes::new()
         .nest(API_PREFIX, uploads::router())
         .nest(open311::OPEN311_PREFIX, open311::upload_router())
-        .layer(DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(config.max_upload_body_bytes));
+        .map(|router| {
+            router
+                .layer(DefaultBodyLimit::disable())
+                .layer(RequestBodyLimitLayer::new(max_upload))
+        });
+    large.merge(small)
+}
+
+/// The whole HTTP application with its layers. Ordinary routes share a small
+/// body limit; photo routes (uploads, `requests.{fmt}`) get a larger one of
+/// their own (axum's default limit is disabled there).
+pub fn app(state: AppState) -> Router {
+    let config = Arc::clone(&state.config);
     // Layers listed innermost first; requests pass them bottom to top.
-    large
-        .merge(small)
+    api_routes(&config)
+        .into_router()
         .fallback(no_route)
         .with_state(state)
         .layer(CompressionLayer::new().gzip(true).zstd(true))

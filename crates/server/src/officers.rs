@@ -5,26 +5,21 @@
 //! sees and changes only that commune's requests; an account of a province
 //! also covers the province's communes.
 
+use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use congdan_protocol::open311::DetailedStatus;
 use congdan_protocol::requests::{LoginInput, OfficerRequest, Session, StatusChange};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::routes::Routes;
 use crate::secrets::hash_token;
-use crate::storage::requests::{Account, RequestFilter, StatusStep};
-
-/// Routes relative to `/api/v1`, for docs and tests.
-pub const ROUTES: &[&str] = &[
-    "/auth/login",
-    "/officer/requests",
-    "/officer/requests/{id}/status",
-];
+use crate::storage::accounts::Account;
+use crate::storage::requests::{RequestFilter, StatusStep};
 
 /// Body limit of a login (username and password).
 pub const LOGIN_BODY_LIMIT: usize = 4 * 1024;
@@ -32,8 +27,8 @@ pub const LOGIN_BODY_LIMIT: usize = 4 * 1024;
 pub const STATUS_BODY_LIMIT: usize = 64 * 1024;
 
 /// Routes of this module, each with its own body limit (docs/PROTOCOL.md).
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route(
             "/auth/login",
             post(login).layer(RequestBodyLimitLayer::new(LOGIN_BODY_LIMIT)),

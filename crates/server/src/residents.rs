@@ -8,45 +8,45 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::Extension;
+use axum::Json;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use congdan_protocol::requests::{Device, RatingInput, ReopenInput};
+use congdan_protocol::requests::{
+    ClaimInput, Claimed, Device, MAX_CLAIMS, RatingInput, ReopenInput,
+};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::feed::{ListParams, etag, if_none_match, page_body};
+use crate::routes::Routes;
 use crate::secrets::{fingerprint, hash_token, random_token};
 use crate::storage::requests::{Idem, Written};
-
-/// Routes relative to `/api/v1`, for docs and tests.
-pub const ROUTES: &[&str] = &[
-    "/devices",
-    "/my/requests",
-    "/my/requests/{id}/rating",
-    "/my/requests/{id}/reopen",
-    "/requests/{id}/support",
-];
 
 /// Body limit of calls that take no body (device registration, support).
 pub const EMPTY_BODY_LIMIT: usize = 1024;
 /// Body limit of a rating (stars and a comment).
 pub const RATING_BODY_LIMIT: usize = 8 * 1024;
+/// Body limit of a claim ([`MAX_CLAIMS`] ids with their keys).
+pub const CLAIM_BODY_LIMIT: usize = 128 * 1024;
 /// Body limit of a reopen (a reason of up to 5,000 characters).
 pub const REOPEN_BODY_LIMIT: usize = 32 * 1024;
 
 /// Routes of this module, each with its own body limit (docs/PROTOCOL.md).
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route(
             "/devices",
             post(register).layer(RequestBodyLimitLayer::new(EMPTY_BODY_LIMIT)),
         )
         .route("/my/requests", get(my_requests))
+        .route(
+            "/my/requests/claim",
+            post(claim).layer(RequestBodyLimitLayer::new(CLAIM_BODY_LIMIT)),
+        )
         .route(
             "/my/requests/{id}/rating",
             post(rate).layer(RequestBodyLimitLayer::new(RATING_BODY_LIMIT)),
@@ -198,6 +198,34 @@ async fn rate(
         .rate(id, device, input.stars, comment, (state.clock)(), idem)
         .await??;
     Ok(written(result))
+}
+
+/// `POST /my/requests/claim`: a device that had to register again takes back
+/// its earlier requests by showing each one's `Idempotency-Key`. Keys are
+/// compared by hash; a wrong pair is skipped, not an error, so one answer
+/// tells the client everything.
+async fn claim(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<ClaimInput>, JsonRejection>,
+) -> Result<Json<Claimed>, AppError> {
+    let input = crate::error::json_body(body)?;
+    if input.requests.len() > MAX_CLAIMS {
+        return Err(AppError::Invalid(
+            "Quá nhiều phản ánh trong một lần nhận lại.",
+        ));
+    }
+    let device = device(&state, &headers).await?;
+    let claims = input
+        .requests
+        .into_iter()
+        .filter_map(|claim| {
+            let key = uuid::Uuid::parse_str(claim.key.trim()).ok()?;
+            Some((claim.id, hash_token(&key.hyphenated().to_string())))
+        })
+        .collect();
+    let claimed = state.storage.claim_requests(device, claims).await?;
+    Ok(Json(Claimed { claimed }))
 }
 
 async fn reopen(

@@ -10,24 +10,22 @@
 //! capability for its chunks. Uploads not attached to a request within 24 h are
 //! deleted ([`crate::cleanup`]).
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
 use congdan_protocol::requests::{MAX_UPLOAD_BYTES, Upload};
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::storage::requests::{Append, UploadState};
-
-/// Routes relative to `/api/v1`, for docs and tests.
-pub const ROUTES: &[&str] = &["/uploads", "/uploads/{id}"];
+use crate::routes::Routes;
+use crate::storage::uploads::{Append, UploadState};
 
 /// Routes of this module (the caller gives them the large body limit).
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/uploads", post(create))
         .route("/uploads/{id}", axum::routing::patch(append).head(status))
 }

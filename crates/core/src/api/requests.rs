@@ -19,7 +19,9 @@ use base64::Engine;
 use chrono::DateTime;
 use congdan_protocol::MyRequest;
 use congdan_protocol::open311::{Datatype, Service, ServiceDefinition, ServiceRequest};
-use congdan_protocol::requests::{Device, MAX_MEDIA_PER_REQUEST};
+use congdan_protocol::requests::{
+    ClaimInput, Claimed, Device, MAX_CLAIMS, MAX_MEDIA_PER_REQUEST, RequestClaim,
+};
 
 use super::{
     Core, DrainProgress, DrainReport, MyRequestDetail, MyRequestList, MyRequestSummary,
@@ -35,7 +37,7 @@ use crate::outbox::{self, DeviceCreds, DrainPolicy, Env, photo};
 use crate::store::draft_photos::{self, DraftPhoto};
 use crate::store::outbox::{self as rows, NewRow, OutboxRow};
 use crate::store::{my_requests, public_requests, services, settings, sync_state};
-use crate::sync::{Call, HttpTransport, Method, Request, Resource, Transport};
+use crate::sync::{Call, HttpTransport, Method, Resource, Transport, open311};
 
 /// Longest description: GeoReport v2's limit, which the server enforces.
 const MAX_DESCRIPTION: usize = congdan_protocol::open311::MAX_DESCRIPTION_CHARS;
@@ -551,10 +553,107 @@ impl Core {
         store.set(&key, &device.token)?;
         settings::set(&self.writer(), settings::DEVICE_ID, &device.device_id)?;
         tracing::info!("device registered");
-        Ok(DeviceCreds {
+        let creds = DeviceCreds {
             device_id: device.device_id,
             token: device.token,
+        };
+        if self
+            .read(|c| rows::of_kind(c, OutboxKind::Request))?
+            .iter()
+            .any(|row| row.remote_id.is_some())
+        {
+            settings::set(&self.writer(), settings::CLAIM_PENDING, "1")?;
+            self.claim_earlier_requests(transport, &creds).await;
+        }
+        Ok(creds)
+    }
+
+    /// The token of a device registered now, when this profile has sent
+    /// requests but holds no device token (its secrets were lost, or the
+    /// server forgot the device), so that "Của tôi" follows them again without
+    /// waiting for the next report; the registration claims them back. `None`
+    /// when nothing was sent or the registration failed (logged; the next
+    /// sync tries again).
+    pub(crate) async fn register_again_for_sent_requests(&self, url: &str) -> Option<String> {
+        let again = async {
+            let sent = self
+                .read(|c| rows::of_kind(c, OutboxKind::Request))?
+                .iter()
+                .any(|row| row.remote_id.is_some());
+            if !sent {
+                return Ok(None);
+            }
+            let transport = HttpTransport::new(url)?;
+            Ok::<_, Error>(Some(self.ensure_device(&transport).await?.token))
+        }
+        .await;
+        again.unwrap_or_else(|e| {
+            tracing::warn!(
+                code = e.code().as_str(),
+                "could not register the device again"
+            );
+            None
         })
+    }
+
+    /// Takes back, for a device registered again, the requests this profile
+    /// sent before: each is named with the Idempotency-Key it was sent with
+    /// (its outbox uuid), which only this profile knows. Clears
+    /// `CLAIM_PENDING` once the server has answered; a failure is logged and
+    /// the claim is tried again at the next sync.
+    async fn claim_earlier_requests<T: Transport>(&self, transport: &T, creds: &DeviceCreds) {
+        let claimed = async {
+            let claims: Vec<RequestClaim> = self
+                .read(|c| rows::of_kind(c, OutboxKind::Request))?
+                .into_iter()
+                .filter_map(|row| {
+                    Some(RequestClaim {
+                        id: row.remote_id?,
+                        key: row.uuid,
+                    })
+                })
+                .collect();
+            let mut moved = 0;
+            for chunk in claims.chunks(MAX_CLAIMS) {
+                let body = serde_json::to_vec(&ClaimInput {
+                    requests: chunk.to_vec(),
+                })
+                .map_err(|e| Error::Internal {
+                    reason: format!("claim body: {e}"),
+                })?;
+                let answer = transport
+                    .send(&Call {
+                        resource: "claim",
+                        method: Method::Post,
+                        path: "/api/v1/my/requests/claim".into(),
+                        headers: vec![
+                            ("authorization", format!("Bearer {}", creds.token)),
+                            ("content-type", "application/json".into()),
+                        ],
+                        body,
+                    })
+                    .await?;
+                if !(200..300).contains(&answer.status) {
+                    return Err(Error::BadResponse {
+                        resource: "claim".into(),
+                        reason: format!("HTTP {}", answer.status),
+                    });
+                }
+                let claimed: Claimed =
+                    serde_json::from_slice(&answer.body).map_err(|e| Error::BadResponse {
+                        resource: "claim".into(),
+                        reason: e.to_string(),
+                    })?;
+                moved += claimed.claimed.len();
+            }
+            settings::delete(&self.writer(), settings::CLAIM_PENDING)?;
+            Ok::<_, Error>(moved)
+        }
+        .await;
+        match claimed {
+            Ok(moved) => tracing::info!(moved, "earlier requests claimed for this device"),
+            Err(e) => tracing::warn!(code = e.code().as_str(), "claiming earlier requests failed"),
+        }
     }
 
     /// The stored credentials, if the device is registered. Errors: `internal`
@@ -715,11 +814,20 @@ impl Core {
         progress: &(dyn Fn(crate::sync::PageProgress) + Send + Sync),
     ) -> Result<(Vec<crate::sync::Outcome>, Vec<RequestStatusChange>), Error> {
         let mut outcomes = Vec::new();
-        let result = self.pull_services(transport).await;
-        self.record("services", "all", &result)?;
+        let now = self.inner.clock.now();
+        let result = open311::pull_services(self.writer_mutex(), transport).await;
+        open311::record(self.writer_mutex(), "services", "all", &result, now)?;
         outcomes.push(result?);
         let mut changes = Vec::new();
         let gated = self.read(|c| rows::has_unsent(c, &MY_KINDS))?;
+        if with_device
+            && self
+                .read(|c| settings::get(c, settings::CLAIM_PENDING))?
+                .is_some()
+            && let Some(creds) = self.device_creds()?
+        {
+            self.claim_earlier_requests(transport, &creds).await;
+        }
         if with_device && !gated {
             let before: HashMap<String, String> =
                 self.read(my_requests::statuses)?.into_iter().collect();
@@ -756,192 +864,11 @@ impl Core {
             tracing::info!("my_requests not applied: outbox rows pending");
         }
         if let Some(unit) = self.read(settings::home_unit)? {
-            let result = self.pull_public(transport, &unit).await;
-            self.record("public_requests", &unit, &result)?;
+            let result = open311::pull_public(self.writer_mutex(), transport, &unit).await;
+            open311::record(self.writer_mutex(), "public_requests", &unit, &result, now)?;
             outcomes.push(result?);
         }
         Ok((outcomes, changes))
-    }
-
-    /// Records a non-paged pull's success or failure in `sync_state`.
-    fn record<T>(
-        &self,
-        resource: &str,
-        scope: &str,
-        result: &Result<T, Error>,
-    ) -> Result<(), Error> {
-        let conn = self.writer();
-        match result {
-            Ok(_) => sync_state::mark_success(&conn, resource, scope, self.inner.clock.now()),
-            Err(e) => {
-                let offline = matches!(
-                    e.code(),
-                    crate::ErrorCode::Offline | crate::ErrorCode::ServerUnavailable
-                );
-                sync_state::mark_failure(&conn, resource, scope, Some(&e.to_body()), offline)
-            }
-        }
-    }
-
-    /// GETs `services.json` (conditionally, with the stored ETag) and, when the
-    /// list changed, every service's form, then replaces the cache. A 304 keeps
-    /// the cache as it is: forms are refreshed together with their list.
-    async fn pull_services<T: Transport>(
-        &self,
-        transport: &T,
-    ) -> Result<crate::sync::Outcome, Error> {
-        let etag = self.read(|c| sync_state::get(c, "services", "all"))?.etag;
-        let Some((list, etag)) = get_json_if_changed::<Vec<Service>, T>(
-            transport,
-            "services",
-            "/open311/v2/services.json",
-            vec![],
-            etag,
-        )
-        .await?
-        else {
-            return Ok(not_modified("services"));
-        };
-        let mut full = Vec::with_capacity(list.len());
-        for service in list {
-            let definition = if service.metadata {
-                let path = format!(
-                    "/open311/v2/services/{}.json",
-                    url::form_urlencoded::byte_serialize(service.service_code.as_bytes())
-                        .collect::<String>()
-                );
-                Some(get_json::<ServiceDefinition, T>(transport, "services", &path, vec![]).await?)
-            } else {
-                None
-            };
-            full.push((service, definition));
-        }
-        let n = u32::try_from(full.len()).unwrap_or(u32::MAX);
-        let mut conn = self.writer();
-        let tx = conn
-            .transaction()
-            .map_err(Error::storage("services begin"))?;
-        services::replace(&tx, &full)?;
-        sync_state::advance(&tx, "services", "all", "0", etag.as_deref())?;
-        tx.commit().map_err(Error::storage("services commit"))?;
-        Ok(crate::sync::Outcome {
-            resource: "services",
-            pages: 1,
-            items: n,
-            deleted: 0,
-            not_modified: false,
-        })
-    }
-
-    /// GETs the public requests of `unit` (conditionally, with the stored ETag)
-    /// and replaces its cache when they changed.
-    async fn pull_public<T: Transport>(
-        &self,
-        transport: &T,
-        unit: &str,
-    ) -> Result<crate::sync::Outcome, Error> {
-        let etag = self
-            .read(|c| sync_state::get(c, "public_requests", unit))?
-            .etag;
-        let Some((list, etag)) = get_json_if_changed::<Vec<ServiceRequest>, T>(
-            transport,
-            "public_requests",
-            "/open311/v2/requests.json",
-            vec![("unit", unit.to_string())],
-            etag,
-        )
-        .await?
-        else {
-            return Ok(not_modified("public_requests"));
-        };
-        let n = u32::try_from(list.len()).unwrap_or(u32::MAX);
-        let mut conn = self.writer();
-        let tx = conn.transaction().map_err(Error::storage("public begin"))?;
-        public_requests::replace(&tx, unit, &list)?;
-        sync_state::advance(&tx, "public_requests", unit, "0", etag.as_deref())?;
-        tx.commit().map_err(Error::storage("public commit"))?;
-        Ok(crate::sync::Outcome {
-            resource: "public_requests",
-            pages: 1,
-            items: n,
-            deleted: 0,
-            not_modified: false,
-        })
-    }
-}
-
-/// The outcome of a conditional GET the server answered with 304.
-fn not_modified(resource: &'static str) -> crate::sync::Outcome {
-    crate::sync::Outcome {
-        resource,
-        pages: 0,
-        items: 0,
-        deleted: 0,
-        not_modified: true,
-    }
-}
-
-/// GETs a JSON document unless it still has `etag`: `None` on 304, else the
-/// document and its new ETag. Errors: as [`get_json`].
-async fn get_json_if_changed<D: serde::de::DeserializeOwned, T: Transport>(
-    transport: &T,
-    resource: &'static str,
-    path: &str,
-    query: Vec<(&'static str, String)>,
-    etag: Option<String>,
-) -> Result<Option<(D, Option<String>)>, Error> {
-    let response = transport
-        .get(&Request {
-            resource,
-            path: path.to_string(),
-            query,
-            if_none_match: etag,
-        })
-        .await?;
-    if response.status == 304 {
-        return Ok(None);
-    }
-    let etag = response.etag.clone();
-    Ok(Some((decode_json(resource, response)?, etag)))
-}
-
-/// GETs a JSON document. Errors: `offline`, `server_unavailable`, `bad_response`.
-async fn get_json<D: serde::de::DeserializeOwned, T: Transport>(
-    transport: &T,
-    resource: &'static str,
-    path: &str,
-    query: Vec<(&'static str, String)>,
-) -> Result<D, Error> {
-    let response = transport
-        .get(&Request {
-            resource,
-            path: path.to_string(),
-            query,
-            if_none_match: None,
-        })
-        .await?;
-    decode_json(resource, response)
-}
-
-/// The JSON body of a 200 answer. Errors: `server_unavailable` (5xx),
-/// `bad_response` (other statuses, unparseable bodies).
-fn decode_json<D: serde::de::DeserializeOwned>(
-    resource: &'static str,
-    response: crate::sync::Response,
-) -> Result<D, Error> {
-    match response.status {
-        200 => serde_json::from_slice(&response.body).map_err(|e| Error::BadResponse {
-            resource: resource.to_string(),
-            reason: format!("unparseable body: {e}"),
-        }),
-        status @ 500..=599 => Err(Error::ServerUnavailable {
-            resource: resource.to_string(),
-            status,
-        }),
-        status => Err(Error::BadResponse {
-            resource: resource.to_string(),
-            reason: format!("unexpected HTTP status {status}"),
-        }),
     }
 }
 

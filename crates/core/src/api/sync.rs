@@ -82,6 +82,7 @@ impl Core {
             .ok_or(Error::NotConfigured { what: "server_url" })?;
         // A device registered by this sync's drain is used from the next sync on.
         let token = match self.device_token() {
+            Ok(None) => self.register_again_for_sent_requests(&url).await,
             Ok(t) => t,
             Err(e) => {
                 tracing::warn!(code = e.code().as_str(), "device token unavailable");

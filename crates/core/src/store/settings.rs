@@ -12,6 +12,9 @@ pub const HOME_UNIT: &str = "home_unit";
 pub const PROFILE_ID: &str = "profile_id";
 /// Key of the registered device id (not secret; its token is in the keyring).
 pub const DEVICE_ID: &str = "device_id";
+/// Set while this profile's earlier requests still have to be claimed for a
+/// device registered again (see `POST /api/v1/my/requests/claim`).
+pub const CLAIM_PENDING: &str = "claim_pending";
 /// Key of the Open311 `api_key` to send (default [`DEFAULT_API_KEY`]).
 pub const API_KEY: &str = "open311_api_key";
 /// The Open311 api key a commune's own build carries (`CONGDAN_API_KEY` at

@@ -9,12 +9,14 @@
 //! skipped, never failing the sync. Page sizes follow the link ([`pages`]):
 //! the size each resource learned is kept in `settings` under
 //! `page_limit.<resource>`. Looking up single units and unit lists for a device
-//! that has not synced them yet is in [`lookup`].
+//! that has not synced them yet is in [`lookup`]; the Open311 documents that
+//! are not change feeds (services with their forms, public requests) in [`open311`].
 //! Does not own: which resources to pull, or in which order (the caller's plan),
 //! or API models.
 
 pub mod lookup;
 pub mod machine;
+pub mod open311;
 pub mod pages;
 pub mod transport;
 

@@ -7,31 +7,18 @@ pub mod procedure_search;
 pub mod procedures;
 pub mod units;
 
+use axum::Json;
 use axum::routing::get;
-use axum::{Json, Router};
 use congdan_protocol::Health;
 
-use crate::AppState;
+use crate::routes::Routes;
 
 /// Path of the health check, relative to `/api/v1`.
 pub const HEALTH_PATH: &str = "/health";
 
-/// Every route of the content API, relative to `/api/v1`, for docs and tests.
-pub const ROUTES: &[&str] = &[
-    HEALTH_PATH,
-    units::LIST_PATH,
-    units::ONE_PATH,
-    units::PROVINCES_PATH,
-    units::COMMUNES_PATH,
-    news::LIST_PATH,
-    procedures::LIST_PATH,
-    procedures::SEARCH_PATH,
-    procedures::ONE_PATH,
-];
-
 /// The content API router, to be nested under `/api/v1`.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route(HEALTH_PATH, get(health))
         .merge(units::router())
         .merge(news::router())

@@ -2,7 +2,6 @@
 //! items published for the unit itself, for its province, and nationally (`VN`).
 //! The ETag scope is the requested unit code.
 
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -12,14 +11,15 @@ use axum::routing::get;
 use crate::AppState;
 use crate::error::AppError;
 use crate::feed::{ListParams, serve_changes};
+use crate::routes::Routes;
 use crate::storage::{NATIONAL_UNIT, Resource, Scope};
 
 /// Path of the news list, relative to `/api/v1`.
 pub const LIST_PATH: &str = "/news";
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new().route(LIST_PATH, get(list))
+pub fn router() -> Routes {
+    Routes::new().route(LIST_PATH, get(list))
 }
 
 /// Unit codes whose news a reader of `unit` sees, or `UnknownUnit`.

@@ -2,7 +2,6 @@
 //! `GET /api/v1/procedures/search` (ranked search, see [`super::procedure_search`]) and
 //! `GET /api/v1/procedures/{code}` (one procedure, served as stored JSON).
 
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -12,6 +11,7 @@ use axum::routing::get;
 use crate::AppState;
 use crate::error::AppError;
 use crate::feed::{ListParams, serve_changes};
+use crate::routes::Routes;
 use crate::storage::{Resource, Scope};
 
 /// Path of the procedure list, relative to `/api/v1`.
@@ -22,8 +22,8 @@ pub const SEARCH_PATH: &str = "/procedures/search";
 pub const ONE_PATH: &str = "/procedures/{code}";
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route(LIST_PATH, get(list))
         .route(SEARCH_PATH, get(super::procedure_search::search))
         .route(ONE_PATH, get(one))

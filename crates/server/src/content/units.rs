@@ -6,7 +6,6 @@
 //! The snapshots carry the feed's ETag (the head of the unit feed), so an
 //! unchanged list is a 304 and a CDN can revalidate them.
 
-use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -17,6 +16,7 @@ use congdan_protocol::UnitLevel;
 use crate::AppState;
 use crate::error::AppError;
 use crate::feed::{ListParams, etag, if_none_match, serve_changes};
+use crate::routes::Routes;
 use crate::storage::{Resource, Scope};
 
 /// Path of the unit list, relative to `/api/v1`.
@@ -29,8 +29,8 @@ pub const PROVINCES_PATH: &str = "/provinces";
 pub const COMMUNES_PATH: &str = "/provinces/{code}/communes";
 
 /// Routes of this resource.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route(LIST_PATH, get(list))
         .route(ONE_PATH, get(one))
         .route(PROVINCES_PATH, get(provinces))

@@ -14,7 +14,6 @@ mod services;
 pub mod validate;
 pub mod xml;
 
-use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use congdan_protocol::open311::{Open311Code, Open311Error};
 use serde::Serialize;
 
-use crate::AppState;
+use crate::routes::Routes;
 use crate::storage::StorageError;
 use crate::storage::requests::Conflict;
 
@@ -34,32 +33,21 @@ pub const JSON_TYPE: &str = "application/json; charset=utf-8";
 /// `Content-Type` of `.xml` answers, as GeoReport v2 names it.
 pub const XML_TYPE: &str = "text/xml; charset=utf-8";
 
-/// Every Open311 route relative to the prefix, in OpenAPI template syntax
-/// (`{format}` is `json` or `xml`).
-pub const ROUTES: &[&str] = &[
-    "/discovery.{format}",
-    "/services.{format}",
-    "/services/{service_code}.{format}",
-    "/requests.{format}",
-    "/requests/{service_request_id}.{format}",
-    "/tokens/{token}.{format}",
-    "/servicerequestupdates.{format}",
-    "/media/{id}",
-];
-
 /// The Open311 router, to be nested under [`OPEN311_PREFIX`]. Body limits are
 /// set by the caller: `requests.{format}` takes photos. GET answers carry a
 /// body-hash ETag and honour `If-None-Match` ([`crate::revalidate`]).
-pub fn router() -> Router<AppState> {
-    services::router()
-        .merge(requests::router())
-        .layer(axum::middleware::from_fn(crate::revalidate::etag_from_body))
-        .fallback(no_route)
+pub fn router() -> Routes {
+    services::router().merge(requests::router()).map(|router| {
+        router
+            .layer(axum::middleware::from_fn(crate::revalidate::etag_from_body))
+            .fallback(no_route)
+    })
 }
 
 /// Routes that accept large bodies (multipart photos), for the body-limit layer.
-pub fn upload_router() -> Router<AppState> {
-    requests::upload_router().layer(axum::middleware::from_fn(crate::revalidate::etag_from_body))
+pub fn upload_router() -> Routes {
+    requests::upload_router()
+        .map(|router| router.layer(axum::middleware::from_fn(crate::revalidate::etag_from_body)))
 }
 
 async fn no_route(format: Format) -> Response {

@@ -4,7 +4,6 @@
 //! `GET tokens/{token}.{fmt}`, `GET servicerequestupdates.{fmt}` and `GET media/{id}`.
 //! Photo links are stored server-relative and answered absolute (public base URL).
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -18,6 +17,7 @@ use super::{Failure, Format, OPEN311_PREFIX, reply};
 use crate::AppState;
 use crate::deadlines::{add_working_hours, vietnam_offset};
 use crate::holidays::HolidayCalendar;
+use crate::routes::Routes;
 use crate::storage::requests::{Idem, NewRequest, PrivateDetails, RequestFilter, ServiceRecord};
 
 /// Longest window of `GET requests` and `servicerequestupdates`.
@@ -28,8 +28,8 @@ const MAX_RESULTS: u32 = 1000;
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
 /// Routes without large bodies.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/requests/{file}", get(one))
         .route("/tokens/{file}", get(token))
         .route("/servicerequestupdates.json", get(updates))
@@ -38,8 +38,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `requests.{fmt}`: POST takes photos, so the caller gives it a larger body limit.
-pub fn upload_router() -> Router<AppState> {
-    Router::new()
+pub fn upload_router() -> Routes {
+    Routes::new()
         .route("/requests.json", get(search).post(create))
         .route("/requests.xml", get(search).post(create))
 }
@@ -314,6 +314,9 @@ async fn create_inner(
     let new = NewRequest {
         public,
         token,
+        claim_hash: idem
+            .as_ref()
+            .map(|idem| crate::secrets::hash_token(&idem.key)),
         device_id: device,
         private: PrivateDetails {
             first_name: checked.first_name,

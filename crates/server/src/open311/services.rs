@@ -1,7 +1,6 @@
 //! `GET discovery.{fmt}` (the endpoint's absolute URL, from the configured public
 //! base URL), `GET services.{fmt}` and `GET services/{code}.{fmt}`.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,10 +10,11 @@ use congdan_protocol::open311::{Discovery, Endpoint, Service};
 
 use super::{Failure, Format, OPEN311_PREFIX, reply};
 use crate::AppState;
+use crate::routes::Routes;
 
 /// Routes of this module.
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/discovery.json", get(discovery))
         .route("/discovery.xml", get(discovery))
         .route("/services.json", get(list))

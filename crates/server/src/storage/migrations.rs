@@ -189,6 +189,9 @@ const MIGRATIONS: &[&str] = &[
      UPDATE requests SET body = json_remove(body, '$.status_notes')
       WHERE json_extract(body, '$.status_notes') IS NOT NULL
         AND (answer IS NULL OR json_extract(body, '$.status_notes') IS NOT answer);",
+    // 6: a request's claim: the SHA-256 of the Idempotency-Key it was sent
+    // with, so a device that registers again can take its earlier requests back.
+    "ALTER TABLE requests ADD COLUMN claim_hash TEXT;",
 ];
 
 /// Schema version this binary writes.

@@ -1,7 +1,10 @@
-//! Storage behind the server: one trait, [`Storage`] (content change feeds),
-//! with its supertrait [`RequestStorage`] (service requests, devices, accounts,
-//! uploads; see [`requests`]), [`ApiKeyStorage`] (client apps' keys) and
-//! [`HolidayStorage`] (public holidays), and their SQLite implementation, [`SqliteStorage`].
+//! Storage behind the server, one trait per concern so that a second engine can
+//! be added one concern at a time: [`Storage`] (content change feeds) with its
+//! supertraits [`RequestStorage`] (service requests and follow-ups),
+//! [`AccountStorage`] (accounts, sessions, devices), [`UploadStorage`] (photo
+//! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
+//! holidays) and [`MaintenanceStorage`] (scheduled cleanup). Each has its
+//! SQLite implementation on [`SqliteStorage`] in a `sqlite_<concern>.rs` file.
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -11,25 +14,34 @@
 //! This module does not know about HTTP, cursors as strings or ETags: see
 //! [`crate::feed`] for that.
 
+pub mod accounts;
 pub mod api_keys;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
 pub mod requests;
 mod sqlite;
+mod sqlite_accounts;
+mod sqlite_api_keys;
+mod sqlite_holidays;
 mod sqlite_maintenance;
 mod sqlite_requests;
+mod sqlite_rows;
+mod sqlite_uploads;
+pub mod uploads;
 
 use std::future::Future;
 use std::pin::Pin;
 
 use congdan_protocol::{NewsItem, Procedure, Unit};
 
+pub use accounts::AccountStorage;
 pub use api_keys::ApiKeyStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
+pub use uploads::UploadStorage;
 
 /// The national scope: news published for the whole country, visible to every unit.
 pub const NATIONAL_UNIT: &str = "VN";
@@ -149,7 +161,15 @@ impl UpsertCounts {
 /// - a key of a resource has either a live row or a tombstone, never both;
 /// - an upsert of an identical item changes nothing (its `seq` is kept).
 pub trait Storage:
-    RequestStorage + ApiKeyStorage + HolidayStorage + MaintenanceStorage + Send + Sync + 'static
+    RequestStorage
+    + AccountStorage
+    + UploadStorage
+    + ApiKeyStorage
+    + HolidayStorage
+    + MaintenanceStorage
+    + Send
+    + Sync
+    + 'static
 {
     /// Highest `seq` of a resource's rows and tombstones visible in `scope` (0 when none).
     fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64>;

@@ -1,5 +1,6 @@
-//! The storage side of service requests, devices, accounts and uploads: the
-//! [`RequestStorage`] trait and the values it takes and returns.
+//! The storage side of service requests (services, requests, their updates,
+//! residents' follow-ups): the [`RequestStorage`] trait and the values it takes
+//! and returns. Who is asking lives in [`super::accounts`], photos in [`super::uploads`].
 //!
 //! Every write that a client may retry takes an optional [`Idem`]: the first
 //! answer is recorded with the change in one transaction, a retry with the same
@@ -12,7 +13,7 @@ use congdan_protocol::open311::{
     DetailedStatus, RequestCreated, Service, ServiceDefinition, ServiceRequest,
     ServiceRequestUpdate, Status,
 };
-use congdan_protocol::requests::{MyRequest, OfficerRequest, Role, SupportAnswer, TimelineEntry};
+use congdan_protocol::requests::{MyRequest, OfficerRequest, SupportAnswer, TimelineEntry};
 
 use super::{RawPage, StorageFuture};
 
@@ -91,6 +92,9 @@ pub struct NewRequest {
     pub token: String,
     /// Registered device the request belongs to.
     pub device_id: Option<String>,
+    /// SHA-256 of the `Idempotency-Key` it came with: whoever shows that key
+    /// later may claim the request for another device ([`RequestStorage::claim_requests`]).
+    pub claim_hash: Option<String>,
     /// Contact details and attribute answers (never served publicly).
     pub private: PrivateDetails,
     /// Ids of finished uploads to attach, in order.
@@ -157,48 +161,7 @@ pub struct StatusStep {
     pub at: DateTime<Utc>,
 }
 
-/// An officer or other account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    /// Login name.
-    pub username: String,
-    /// Argon2 PHC string.
-    pub password_hash: String,
-    /// Display name.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-    /// Unit code the account is scoped to.
-    pub unit: String,
-}
-
-/// State of a resumable upload.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UploadState {
-    /// Id.
-    pub id: String,
-    /// Bytes received.
-    pub offset: u64,
-    /// Announced total length.
-    pub length: u64,
-    /// Announced MIME type; once complete, the type of the stored bytes.
-    pub mime: String,
-    /// Whether the bytes are complete and checked.
-    pub complete: bool,
-}
-
-/// What appending a chunk did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Append {
-    /// Stored; the new state.
-    Appended(UploadState),
-    /// The client's offset is not ours: here is ours.
-    OffsetMismatch(u64),
-    /// The chunk would go past the announced length.
-    TooLong,
-}
-
-/// Storage of service requests and everything around them.
+/// Storage of service requests and what residents and officers write on them.
 pub trait RequestStorage: Send + Sync + 'static {
     /// Insert or replace services (seed); their order is the order given.
     fn put_services(&self, services: Vec<ServiceRecord>) -> StorageFuture<'_, usize>;
@@ -235,15 +198,6 @@ pub trait RequestStorage: Send + Sync + 'static {
         step: StatusStep,
     ) -> StorageFuture<'_, Result<OfficerRequest, Conflict>>;
 
-    /// Register a device by the hash of its token.
-    fn create_device(
-        &self,
-        id: String,
-        token_hash: String,
-        at: DateTime<Utc>,
-    ) -> StorageFuture<'_, ()>;
-    /// The device a token hash belongs to.
-    fn device_by_token(&self, token_hash: String) -> StorageFuture<'_, Option<String>>;
     /// The device's requests changed after `since` (a `Page<MyRequest>` in raw form).
     fn my_changes(&self, device_id: String, since: u64, limit: u32) -> StorageFuture<'_, RawPage>;
     /// Rate an answered or closed request of the device.
@@ -265,6 +219,14 @@ pub trait RequestStorage: Send + Sync + 'static {
         at: DateTime<Utc>,
         idem: Option<Idem>,
     ) -> StorageFuture<'_, Result<Written<MyRequest>, Conflict>>;
+    /// Move to `device_id` the requests whose id and claim hash match a pair of
+    /// `claims`, each with a new `seq` so that they appear in the device's feed;
+    /// the ids moved. Pairs that match nothing are ignored.
+    fn claim_requests(
+        &self,
+        device_id: String,
+        claims: Vec<(String, String)>,
+    ) -> StorageFuture<'_, Vec<String>>;
     /// "Tôi cũng gặp": once per device.
     fn support(
         &self,
@@ -273,49 +235,4 @@ pub trait RequestStorage: Send + Sync + 'static {
         at: DateTime<Utc>,
         idem: Option<Idem>,
     ) -> StorageFuture<'_, Result<Written<SupportAnswer>, Conflict>>;
-
-    /// Insert or replace an account.
-    fn put_account(&self, account: Account, at: DateTime<Utc>) -> StorageFuture<'_, ()>;
-    /// One account.
-    fn account(&self, username: String) -> StorageFuture<'_, Option<Account>>;
-    /// Store a session (hash of its token).
-    fn create_session(
-        &self,
-        token_hash: String,
-        username: String,
-        expires_at: DateTime<Utc>,
-    ) -> StorageFuture<'_, ()>;
-    /// The account of a live session.
-    fn session_account(
-        &self,
-        token_hash: String,
-        now: DateTime<Utc>,
-    ) -> StorageFuture<'_, Option<Account>>;
-
-    /// Start an upload, or return the one made earlier with the same key
-    /// (`Err(IdempotencyMismatch)` when that one had another length or type).
-    fn create_upload(
-        &self,
-        id: String,
-        key: Option<String>,
-        mime: String,
-        length: u64,
-        at: DateTime<Utc>,
-    ) -> StorageFuture<'_, Result<UploadState, Conflict>>;
-    /// State of an upload.
-    fn upload(&self, id: String) -> StorageFuture<'_, Option<UploadState>>;
-    /// Append a chunk at `offset`.
-    fn append_upload(
-        &self,
-        id: String,
-        offset: u64,
-        chunk: Vec<u8>,
-    ) -> StorageFuture<'_, Option<Append>>;
-    /// The bytes of an upload (complete or not).
-    fn upload_bytes(&self, id: String) -> StorageFuture<'_, Option<Vec<u8>>>;
-    /// Keep a full upload as the cleaned photo `(mime, bytes)` that replaces
-    /// what was sent (see [`crate::images::sanitize`]), or discard it (`None`).
-    fn finish_upload(&self, id: String, clean: Option<(String, Vec<u8>)>) -> StorageFuture<'_, ()>;
-    /// A finished upload's MIME type and bytes.
-    fn media(&self, id: String) -> StorageFuture<'_, Option<(String, Vec<u8>)>>;
 }

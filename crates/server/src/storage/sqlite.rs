@@ -13,6 +13,7 @@ use std::time::Duration;
 use congdan_protocol::{NewsItem, Procedure, Unit};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::sqlite_rows::{corrupt, from_json, to_json};
 use super::{
     RawPage, Resource, Scope, Storage, StorageError, StorageFuture, UpsertCounts, migrations,
 };
@@ -219,11 +220,7 @@ fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 }
 
 fn to_seq(table: &'static str, key: &str, raw: i64) -> Result<u64, StorageError> {
-    u64::try_from(raw).map_err(|_| StorageError::Corrupt {
-        table,
-        key: key.to_owned(),
-        reason: format!("negative seq {raw}"),
-    })
+    u64::try_from(raw).map_err(|_| corrupt(table, key, format!("negative seq {raw}")))
 }
 
 fn to_sql_seq(seq: u64) -> i64 {
@@ -418,18 +415,6 @@ fn delete_row(tx: &Transaction<'_>, resource: Resource, key: &str) -> Result<boo
     Ok(true)
 }
 
-fn serialize<T: serde::Serialize>(
-    resource: Resource,
-    key: &str,
-    value: &T,
-) -> Result<String, StorageError> {
-    serde_json::to_string(value).map_err(|error| StorageError::Serialize {
-        resource: resource.as_str(),
-        key: key.to_owned(),
-        error,
-    })
-}
-
 impl Storage for SqliteStorage {
     fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64> {
         self.read(move |conn| head_in(conn, resource, &scope))
@@ -451,14 +436,8 @@ impl Storage for SqliteStorage {
                 .prepare_cached(table(Resource::Units).select_one)?
                 .query_row([&code], |row| row.get(0))
                 .optional()?;
-            body.map(|body| {
-                serde_json::from_str(&body).map_err(|e| StorageError::Corrupt {
-                    table: "units",
-                    key: code.clone(),
-                    reason: e.to_string(),
-                })
-            })
-            .transpose()
+            body.map(|body| from_json("units", &code, &body))
+                .transpose()
         })
     }
 
@@ -486,7 +465,7 @@ impl Storage for SqliteStorage {
                 .into_iter()
                 .map(|unit| {
                     Ok(Row {
-                        body: serialize(Resource::Units, &unit.code, &unit)?,
+                        body: to_json(Resource::Units.as_str(), &unit.code, &unit)?,
                         key: unit.code,
                         extra: unit.parent,
                     })
@@ -502,7 +481,7 @@ impl Storage for SqliteStorage {
                 .into_iter()
                 .map(|procedure| {
                     Ok(Row {
-                        body: serialize(Resource::Procedures, &procedure.code, &procedure)?,
+                        body: to_json(Resource::Procedures.as_str(), &procedure.code, &procedure)?,
                         key: procedure.code,
                         extra: None,
                     })
@@ -518,7 +497,7 @@ impl Storage for SqliteStorage {
                 .into_iter()
                 .map(|item| {
                     Ok(Row {
-                        body: serialize(Resource::News, &item.id, &item)?,
+                        body: to_json(Resource::News.as_str(), &item.id, &item)?,
                         key: item.id,
                         extra: Some(item.unit),
                     })

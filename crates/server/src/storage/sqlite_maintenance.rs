@@ -1,15 +1,10 @@
 //! [`MaintenanceStorage`] over SQLite: the deletes of a cleanup run.
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::params;
 
 use super::maintenance::{CleanupCutoffs, CleanupReport, MaintenanceStorage};
+use super::sqlite_rows::ts;
 use super::{SqliteStorage, StorageFuture};
-
-/// Same text form as the rows were written with (fixed-width UTC, sorts as time).
-fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
 
 impl MaintenanceStorage for SqliteStorage {
     fn cleanup(&self, cutoffs: CleanupCutoffs) -> StorageFuture<'_, CleanupReport> {

@@ -1,65 +1,26 @@
 //! [`RequestStorage`] over SQLite: the SQL of the service, request, update,
-//! device, account, session, upload and idempotency tables (see `migrations.rs`).
+//! media link and idempotency tables (see `migrations.rs`). Photos sent inline
+//! with a request are stored as finished uploads in the same transaction.
 //!
 //! Each write runs in one immediate transaction; refusals roll back. Every change
 //! to a request rewrites its public JSON and gives it a new `seq` from the
 //! server-wide counter, which is what the "my requests" feed pages on.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use congdan_protocol::open311::{
     DetailedStatus, RequestCreated, ServiceRequest, ServiceRequestUpdate,
 };
-use congdan_protocol::requests::{
-    MyRequest, OfficerRequest, Rating, Role, SupportAnswer, TimelineEntry,
-};
+use congdan_protocol::requests::{MyRequest, OfficerRequest, Rating, SupportAnswer, TimelineEntry};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::requests::{
-    Account, Append, Conflict, Idem, NewRequest, PrivateDetails, RequestFilter, RequestStorage,
-    ServiceRecord, StatusStep, UploadState, Written,
+    Conflict, Idem, NewRequest, PrivateDetails, RequestFilter, RequestStorage, ServiceRecord,
+    StatusStep, Written,
 };
+use super::sqlite_rows::{corrupt, from_json, parse_ts, to_json, ts};
 use super::{RawPage, SqliteStorage, StorageError, StorageFuture};
-
-/// Fixed-width UTC text (sorts like the instants it names).
-fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn parse_ts(table: &'static str, key: &str, text: &str) -> Result<DateTime<Utc>, StorageError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|e| corrupt(table, key, e))
-}
-
-fn corrupt(table: &'static str, key: &str, reason: impl std::fmt::Display) -> StorageError {
-    StorageError::Corrupt {
-        table,
-        key: key.to_owned(),
-        reason: reason.to_string(),
-    }
-}
-
-fn from_json<T: DeserializeOwned>(
-    table: &'static str,
-    key: &str,
-    text: &str,
-) -> Result<T, StorageError> {
-    serde_json::from_str(text).map_err(|e| corrupt(table, key, e))
-}
-
-fn to_json<T: Serialize>(
-    resource: &'static str,
-    key: &str,
-    value: &T,
-) -> Result<String, StorageError> {
-    serde_json::to_string(value).map_err(|error| StorageError::Serialize {
-        resource,
-        key: key.to_owned(),
-        error,
-    })
-}
 
 fn next_seq(tx: &Transaction<'_>) -> Result<i64, StorageError> {
     Ok(tx.query_row(
@@ -309,54 +270,6 @@ fn service_from_row(
     })
 }
 
-fn account_from_row(
-    row: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(String, String, String, String, String)> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-    ))
-}
-
-fn to_account(
-    (username, password_hash, name, role, unit): (String, String, String, String, String),
-) -> Result<Account, StorageError> {
-    let role = Role::parse(&role).ok_or_else(|| corrupt("accounts", &username, "unknown role"))?;
-    Ok(Account {
-        username,
-        password_hash,
-        name,
-        role,
-        unit,
-    })
-}
-
-fn upload_state(conn: &Connection, id: &str) -> Result<Option<UploadState>, StorageError> {
-    let row: Option<(i64, i64, String, i64)> = conn
-        .query_row(
-            // A finished upload holds the re-encoded photo, whose size differs from
-            // what was sent: it reports the announced length as its offset.
-            "SELECT CASE WHEN complete = 1 THEN length ELSE length(data) END, length, mime, complete \
-             FROM uploads WHERE id = ?1",
-            [id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        )
-        .optional()?;
-    row.map(|(offset, length, mime, complete)| {
-        Ok(UploadState {
-            id: id.to_owned(),
-            offset: u64::try_from(offset).map_err(|e| corrupt("uploads", id, e))?,
-            length: u64::try_from(length).map_err(|e| corrupt("uploads", id, e))?,
-            mime,
-            complete: complete != 0,
-        })
-    })
-    .transpose()
-}
-
 fn insert_request(
     tx: &Transaction<'_>,
     new: NewRequest,
@@ -382,8 +295,8 @@ fn insert_request(
     let seq = next_seq(tx)?;
     tx.execute(
         "INSERT INTO requests (service_code, token, device_id, unit, detailed_status, \
-         requested_at, updated_at, seq, body, private) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, '{}', ?8)",
+         requested_at, updated_at, seq, body, private, claim_hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, '{}', ?8, ?9)",
         params![
             new.public.service_code,
             new.token,
@@ -393,6 +306,7 @@ fn insert_request(
             ts(at),
             seq,
             to_json("requests", "new", &new.private)?,
+            new.claim_hash,
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -862,33 +776,6 @@ impl RequestStorage for SqliteStorage {
         self.write_or_refuse(move |tx| change_status_in(tx, &id, step))
     }
 
-    fn create_device(
-        &self,
-        id: String,
-        token_hash: String,
-        at: DateTime<Utc>,
-    ) -> StorageFuture<'_, ()> {
-        self.write(move |tx| {
-            tx.execute(
-                "INSERT INTO devices (id, token_hash, created_at) VALUES (?1, ?2, ?3)",
-                params![id, token_hash, ts(at)],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn device_by_token(&self, token_hash: String) -> StorageFuture<'_, Option<String>> {
-        self.read(move |conn| {
-            Ok(conn
-                .query_row(
-                    "SELECT id FROM devices WHERE token_hash = ?1",
-                    [&token_hash],
-                    |row| row.get(0),
-                )
-                .optional()?)
-        })
-    }
-
     fn my_changes(&self, device_id: String, since: u64, limit: u32) -> StorageFuture<'_, RawPage> {
         self.read(move |conn| my_page(conn, &device_id, since, limit))
     }
@@ -918,6 +805,29 @@ impl RequestStorage for SqliteStorage {
         self.write_or_refuse(move |tx| reopen_in(tx, &id, &device_id, &reason, at, idem.as_ref()))
     }
 
+    fn claim_requests(
+        &self,
+        device_id: String,
+        claims: Vec<(String, String)>,
+    ) -> StorageFuture<'_, Vec<String>> {
+        self.write(move |tx| {
+            let mut claimed = Vec::new();
+            for (id, claim_hash) in claims {
+                let Some(row) = row_id(&id) else { continue };
+                let seq = next_seq(tx)?;
+                let moved = tx.execute(
+                    "UPDATE requests SET device_id = ?2, seq = ?3 \
+                     WHERE id = ?1 AND claim_hash = ?4",
+                    params![row, device_id, seq, claim_hash],
+                )?;
+                if moved == 1 {
+                    claimed.push(id);
+                }
+            }
+            Ok(claimed)
+        })
+    }
+
     fn support(
         &self,
         id: String,
@@ -926,185 +836,5 @@ impl RequestStorage for SqliteStorage {
         idem: Option<Idem>,
     ) -> StorageFuture<'_, Result<Written<SupportAnswer>, Conflict>> {
         self.write_or_refuse(move |tx| support_in(tx, &id, &device_id, at, idem.as_ref()))
-    }
-
-    fn put_account(&self, account: Account, at: DateTime<Utc>) -> StorageFuture<'_, ()> {
-        self.write(move |tx| {
-            tx.execute(
-                "INSERT INTO accounts (username, password_hash, name, role, unit, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-                 ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, \
-                 name = excluded.name, role = excluded.role, unit = excluded.unit",
-                params![
-                    account.username,
-                    account.password_hash,
-                    account.name,
-                    account.role.as_str(),
-                    account.unit,
-                    ts(at)
-                ],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn account(&self, username: String) -> StorageFuture<'_, Option<Account>> {
-        self.read(move |conn| {
-            conn.query_row(
-                "SELECT username, password_hash, name, role, unit FROM accounts WHERE username = ?1",
-                [&username],
-                account_from_row,
-            )
-            .optional()?
-            .map(to_account)
-            .transpose()
-        })
-    }
-
-    fn create_session(
-        &self,
-        token_hash: String,
-        username: String,
-        expires_at: DateTime<Utc>,
-    ) -> StorageFuture<'_, ()> {
-        self.write(move |tx| {
-            tx.execute(
-                "INSERT INTO sessions (token_hash, username, expires_at) VALUES (?1, ?2, ?3)",
-                params![token_hash, username, ts(expires_at)],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn session_account(
-        &self,
-        token_hash: String,
-        now: DateTime<Utc>,
-    ) -> StorageFuture<'_, Option<Account>> {
-        self.read(move |conn| {
-            conn.query_row(
-                "SELECT a.username, a.password_hash, a.name, a.role, a.unit FROM sessions s \
-                 JOIN accounts a ON a.username = s.username \
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-                params![token_hash, ts(now)],
-                account_from_row,
-            )
-            .optional()?
-            .map(to_account)
-            .transpose()
-        })
-    }
-
-    fn create_upload(
-        &self,
-        id: String,
-        key: Option<String>,
-        mime: String,
-        length: u64,
-        at: DateTime<Utc>,
-    ) -> StorageFuture<'_, Result<UploadState, Conflict>> {
-        self.write_or_refuse(move |tx| {
-            if let Some(key) = &key {
-                let existing: Option<String> = tx
-                    .query_row("SELECT id FROM uploads WHERE idempotency_key = ?1", [key], |row| row.get(0))
-                    .optional()?;
-                if let Some(existing) = existing {
-                    let state = upload_state(tx, &existing)?
-                        .ok_or_else(|| corrupt("uploads", &existing, "vanished"))?;
-                    return Ok(if state.length == length && state.mime == mime {
-                        Ok(state)
-                    } else {
-                        Err(Conflict::IdempotencyMismatch)
-                    });
-                }
-            }
-            tx.execute(
-                "INSERT INTO uploads (id, idempotency_key, mime, length, data, complete, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, x'', 0, ?5)",
-                params![id, key, mime, i64::try_from(length).unwrap_or(i64::MAX), ts(at)],
-            )?;
-            Ok(Ok(UploadState {
-                id,
-                offset: 0,
-                length,
-                mime,
-                complete: false,
-            }))
-        })
-    }
-
-    fn upload(&self, id: String) -> StorageFuture<'_, Option<UploadState>> {
-        self.read(move |conn| upload_state(conn, &id))
-    }
-
-    fn append_upload(
-        &self,
-        id: String,
-        offset: u64,
-        chunk: Vec<u8>,
-    ) -> StorageFuture<'_, Option<Append>> {
-        self.write(move |tx| {
-            let Some(state) = upload_state(tx, &id)? else {
-                return Ok(None);
-            };
-            if state.complete || state.offset != offset {
-                return Ok(Some(Append::OffsetMismatch(state.offset)));
-            }
-            let chunk_len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
-            if state.offset.saturating_add(chunk_len) > state.length {
-                return Ok(Some(Append::TooLong));
-            }
-            // Read-modify-write keeps the column a BLOB (SQLite's `||` makes TEXT);
-            // uploads are at most 8 MiB.
-            let mut data: Vec<u8> =
-                tx.query_row("SELECT data FROM uploads WHERE id = ?1", [&id], |row| {
-                    row.get(0)
-                })?;
-            data.extend_from_slice(&chunk);
-            tx.execute(
-                "UPDATE uploads SET data = ?2 WHERE id = ?1",
-                params![id, data],
-            )?;
-            Ok(Some(Append::Appended(UploadState {
-                offset: state.offset + chunk_len,
-                ..state
-            })))
-        })
-    }
-
-    fn upload_bytes(&self, id: String) -> StorageFuture<'_, Option<Vec<u8>>> {
-        self.read(move |conn| {
-            Ok(conn
-                .query_row("SELECT data FROM uploads WHERE id = ?1", [&id], |row| {
-                    row.get(0)
-                })
-                .optional()?)
-        })
-    }
-
-    fn finish_upload(&self, id: String, clean: Option<(String, Vec<u8>)>) -> StorageFuture<'_, ()> {
-        self.write(move |tx| {
-            if let Some((mime, bytes)) = clean {
-                tx.execute(
-                    "UPDATE uploads SET complete = 1, mime = ?2, data = ?3 WHERE id = ?1",
-                    params![id, mime, bytes],
-                )?;
-            } else {
-                tx.execute("DELETE FROM uploads WHERE id = ?1 AND complete = 0", [&id])?;
-            }
-            Ok(())
-        })
-    }
-
-    fn media(&self, id: String) -> StorageFuture<'_, Option<(String, Vec<u8>)>> {
-        self.read(move |conn| {
-            Ok(conn
-                .query_row(
-                    "SELECT mime, data FROM uploads WHERE id = ?1 AND complete = 1",
-                    [&id],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?)
-        })
     }
 }

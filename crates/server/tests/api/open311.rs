@@ -1046,3 +1046,84 @@ async fn open311_over_a_real_socket() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_device_registered_again_claims_its_requests_with_their_keys() {
+    let t = seeded().await;
+    let register = || async {
+        let device = t.send("POST", "/api/v1/devices", &[], Vec::new()).await;
+        assert_eq!(device.status, 201);
+        format!("Bearer {}", device.json()["token"].as_str().unwrap())
+    };
+    let old = register().await;
+    let key = "0b6f3c2e-5a1d-4c3b-9e8f-000000000042";
+    let sent = t
+        .post_form(GOOD, &[("authorization", &old), ("idempotency-key", key)])
+        .await;
+    assert_eq!(sent.status, 201);
+    let id = sent.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let unkeyed = t.post_form(GOOD, &[("authorization", &old)]).await;
+    let unkeyed = unkeyed.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The old token is gone with the device's secrets: a new registration.
+    let new = register().await;
+    let new = ("authorization", new.as_str());
+    let uri = "/api/v1/my/requests/claim";
+    assert_eq!(
+        json_post(&t, uri, &[], json!({"requests": []}))
+            .await
+            .status,
+        401
+    );
+    let wrong = json_post(
+        &t,
+        uri,
+        &[new],
+        json!({"requests": [
+            {"id": id, "key": "0b6f3c2e-5a1d-4c3b-9e8f-000000000043"},
+            {"id": unkeyed, "key": key},
+            {"id": "not-an-id", "key": "not-a-key"}
+        ]}),
+    )
+    .await;
+    assert_eq!(wrong.status, 200);
+    assert_eq!(wrong.json()["claimed"], json!([]));
+    assert!(
+        t.get_with("/api/v1/my/requests", &[new]).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let right = json_post(
+        &t,
+        uri,
+        &[new],
+        json!({"requests": [{"id": id, "key": key}]}),
+    )
+    .await;
+    assert_eq!(right.json()["claimed"], json!([id]));
+    let mine = t.get_with("/api/v1/my/requests", &[new]).await.json();
+    assert_eq!(
+        mine["items"][0]["request"]["service_request_id"],
+        id.as_str()
+    );
+    // It is the new device's now: the old one no longer sees it.
+    let theirs = t
+        .get_with("/api/v1/my/requests", &[("authorization", &old)])
+        .await
+        .json();
+    let ids: Vec<&str> = theirs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["request"]["service_request_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [unkeyed.as_str()]);
+}

@@ -1,0 +1,204 @@
+//! Pulling the Open311 documents that are not change feeds: the service list
+//! with every service's form, and the home ward's public requests. Each is one
+//! conditional GET (the server's body-hash ETag); a 304 keeps the cache, a
+//! changed document replaces it in one transaction with its ETag.
+//!
+//! Forms are fetched together (a few at a time), so that on a link that is up
+//! for a few seconds at a time the whole list arrives in about two round trips
+//! instead of one per service.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use congdan_protocol::open311::{Service, ServiceDefinition, ServiceRequest};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use rusqlite::Connection;
+
+use super::{Outcome, Request, Transport, lock};
+use crate::Error;
+use crate::store::{public_requests, services, sync_state};
+
+/// Service forms asked for at once.
+const FORMS_IN_FLIGHT: usize = 4;
+
+/// GETs `services.json` (conditionally) and, when the list changed, every
+/// service's form, then replaces the cache. A 304 keeps the cache as it is:
+/// forms are refreshed together with their list. Errors: `offline`,
+/// `server_unavailable`, `bad_response`, `storage`.
+pub async fn pull_services<T: Transport>(
+    db: &Mutex<Connection>,
+    transport: &T,
+) -> Result<Outcome, Error> {
+    let etag = sync_state::get(&lock(db), "services", "all")?.etag;
+    let Some((list, etag)) = get_json_if_changed::<Vec<Service>, T>(
+        transport,
+        "services",
+        "/open311/v2/services.json",
+        vec![],
+        etag,
+    )
+    .await?
+    else {
+        return Ok(not_modified("services"));
+    };
+    let full: Vec<(Service, Option<ServiceDefinition>)> = stream::iter(list)
+        .map(|service| async move {
+            if !service.metadata {
+                return Ok((service, None));
+            }
+            let path = format!(
+                "/open311/v2/services/{}.json",
+                url::form_urlencoded::byte_serialize(service.service_code.as_bytes())
+                    .collect::<String>()
+            );
+            let form = get_json::<ServiceDefinition, T>(transport, "services", &path).await?;
+            Ok::<_, Error>((service, Some(form)))
+        })
+        .buffered(FORMS_IN_FLIGHT)
+        .try_collect()
+        .await?;
+    let n = u32::try_from(full.len()).unwrap_or(u32::MAX);
+    let mut conn = lock(db);
+    let tx = conn
+        .transaction()
+        .map_err(Error::storage("services begin"))?;
+    services::replace(&tx, &full)?;
+    sync_state::advance(&tx, "services", "all", "0", etag.as_deref())?;
+    tx.commit().map_err(Error::storage("services commit"))?;
+    Ok(changed("services", n))
+}
+
+/// GETs the public requests of `unit` (conditionally) and replaces its cache
+/// when they changed. Errors: as [`pull_services`].
+pub async fn pull_public<T: Transport>(
+    db: &Mutex<Connection>,
+    transport: &T,
+    unit: &str,
+) -> Result<Outcome, Error> {
+    let etag = sync_state::get(&lock(db), "public_requests", unit)?.etag;
+    let Some((list, etag)) = get_json_if_changed::<Vec<ServiceRequest>, T>(
+        transport,
+        "public_requests",
+        "/open311/v2/requests.json",
+        vec![("unit", unit.to_string())],
+        etag,
+    )
+    .await?
+    else {
+        return Ok(not_modified("public_requests"));
+    };
+    let n = u32::try_from(list.len()).unwrap_or(u32::MAX);
+    let mut conn = lock(db);
+    let tx = conn.transaction().map_err(Error::storage("public begin"))?;
+    public_requests::replace(&tx, unit, &list)?;
+    sync_state::advance(&tx, "public_requests", unit, "0", etag.as_deref())?;
+    tx.commit().map_err(Error::storage("public commit"))?;
+    Ok(changed("public_requests", n))
+}
+
+/// Records a pull's success or failure in `sync_state` (the offline flag when
+/// the network or the server was the cause). Errors: `storage`.
+pub fn record<T>(
+    db: &Mutex<Connection>,
+    resource: &str,
+    scope: &str,
+    result: &Result<T, Error>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let conn = lock(db);
+    match result {
+        Ok(_) => sync_state::mark_success(&conn, resource, scope, now),
+        Err(e) => {
+            let offline = matches!(
+                e.code(),
+                crate::ErrorCode::Offline | crate::ErrorCode::ServerUnavailable
+            );
+            sync_state::mark_failure(&conn, resource, scope, Some(&e.to_body()), offline)
+        }
+    }
+}
+
+/// The outcome of a conditional GET the server answered with 304.
+fn not_modified(resource: &'static str) -> Outcome {
+    Outcome {
+        resource,
+        pages: 0,
+        items: 0,
+        deleted: 0,
+        not_modified: true,
+    }
+}
+
+/// The outcome of a document that changed and replaced `items` cached rows.
+fn changed(resource: &'static str, items: u32) -> Outcome {
+    Outcome {
+        resource,
+        pages: 1,
+        items,
+        deleted: 0,
+        not_modified: false,
+    }
+}
+
+/// GETs a JSON document unless it still has `etag`: `None` on 304, else the
+/// document and its new ETag. Errors: as [`get_json`].
+async fn get_json_if_changed<D: serde::de::DeserializeOwned, T: Transport>(
+    transport: &T,
+    resource: &'static str,
+    path: &str,
+    query: Vec<(&'static str, String)>,
+    etag: Option<String>,
+) -> Result<Option<(D, Option<String>)>, Error> {
+    let response = transport
+        .get(&Request {
+            resource,
+            path: path.to_string(),
+            query,
+            if_none_match: etag,
+        })
+        .await?;
+    if response.status == 304 {
+        return Ok(None);
+    }
+    let etag = response.etag.clone();
+    Ok(Some((decode_json(resource, response)?, etag)))
+}
+
+/// GETs a JSON document. Errors: `offline`, `server_unavailable`, `bad_response`.
+async fn get_json<D: serde::de::DeserializeOwned, T: Transport>(
+    transport: &T,
+    resource: &'static str,
+    path: &str,
+) -> Result<D, Error> {
+    let response = transport
+        .get(&Request {
+            resource,
+            path: path.to_string(),
+            query: vec![],
+            if_none_match: None,
+        })
+        .await?;
+    decode_json(resource, response)
+}
+
+/// The JSON body of a 200 answer. Errors: `server_unavailable` (5xx),
+/// `bad_response` (other statuses, unparseable bodies).
+fn decode_json<D: serde::de::DeserializeOwned>(
+    resource: &'static str,
+    response: super::Response,
+) -> Result<D, Error> {
+    match response.status {
+        200 => serde_json::from_slice(&response.body).map_err(|e| Error::BadResponse {
+            resource: resource.to_string(),
+            reason: format!("unparseable body: {e}"),
+        }),
+        status @ 500..=599 => Err(Error::ServerUnavailable {
+            resource: resource.to_string(),
+            status,
+        }),
+        status => Err(Error::BadResponse {
+            resource: resource.to_string(),
+            reason: format!("unexpected HTTP status {status}"),
+        }),
+    }
+}

@@ -1,0 +1,60 @@
+//! Row conversions shared by the SQLite implementations: the one text form of
+//! instants, and JSON columns read and written with the table and key named in
+//! the error, so a corrupt row is reported rather than panicking.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::StorageError;
+
+/// Fixed-width UTC text (sorts like the instants it names).
+pub(super) fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// An instant written by [`ts`].
+pub(super) fn parse_ts(
+    table: &'static str,
+    key: &str,
+    text: &str,
+) -> Result<DateTime<Utc>, StorageError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| corrupt(table, key, e))
+}
+
+/// A row of `table` that cannot be read back.
+pub(super) fn corrupt(
+    table: &'static str,
+    key: &str,
+    reason: impl std::fmt::Display,
+) -> StorageError {
+    StorageError::Corrupt {
+        table,
+        key: key.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
+/// A JSON column of `table`.
+pub(super) fn from_json<T: DeserializeOwned>(
+    table: &'static str,
+    key: &str,
+    text: &str,
+) -> Result<T, StorageError> {
+    serde_json::from_str(text).map_err(|e| corrupt(table, key, e))
+}
+
+/// A value as the JSON text it is stored (and served) as.
+pub(super) fn to_json<T: Serialize>(
+    resource: &'static str,
+    key: &str,
+    value: &T,
+) -> Result<String, StorageError> {
+    serde_json::to_string(value).map_err(|error| StorageError::Serialize {
+        resource,
+        key: key.to_owned(),
+        error,
+    })
+}
