@@ -6,7 +6,7 @@ DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/server.db
 DEMO_ADDR ?= 127.0.0.1:8787
 
-.PHONY: run test deps ui build seed lint fmt bindings bench bench-net fuzz clean-demo package
+.PHONY: run test deps ui build seed lint fmt bindings bench bench-net fuzz clean-demo package screenshots
 
 ## run: the desktop app against a local demo server seeded with the real data in data/demo
 run: deps ui
@@ -58,6 +58,11 @@ bindings:
 
 fmt:
 	$(CARGO) fmt --all
+
+## screenshots: the README pictures, from the real app window against a demo server (360 px and desktop)
+screenshots: deps ui
+	$(CARGO) build -p congdan-app -p congdan -p congdan-server -p congdan-tests --bin congdan-app --bin congdan --bin congdan-server --bin congdan-screenshots
+	xvfb-run -a -s "-screen 0 1400x1000x24" target/debug/congdan-screenshots
 
 ## package: target/package/congdan-app_*.deb (Tauri's bundler, release build) and
 ## congdan-server_*.deb (binary, systemd unit, postinst creating the congdan user)

@@ -1,8 +1,8 @@
 // Browser end-to-end tests of the built UI (ui/dist) against the in-memory fake backend,
 // in headless Chromium (Debian's /usr/bin/chromium) through playwright-core, with axe-core
 // checks on every screen. Run: npm run build && npm run e2e
-// Screenshots (360 px wide) go to target/ui-screenshots/, or to docs/screenshots/ with
-// UPDATE_SCREENSHOTS=1 (how the README pictures are refreshed), so a test run leaves docs alone.
+// Screenshots (360 px wide) go to target/ui-screenshots/ for review; the README's pictures
+// come from the real app window (`make screenshots`), not from this fake backend.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -16,9 +16,7 @@ import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "dist");
-const shots = process.env.UPDATE_SCREENSHOTS
-  ? join(here, "..", "..", "docs", "screenshots")
-  : join(here, "..", "..", "target", "ui-screenshots");
+const shots = join(here, "..", "..", "target", "ui-screenshots");
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";

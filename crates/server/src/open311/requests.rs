@@ -44,6 +44,16 @@ pub fn upload_router() -> Routes {
         .route("/requests.xml", get(search).post(create))
 }
 
+/// The unit's name as an agency ("Phường Ba Đình"): units are named with their
+/// kind already ("Phường Ba Đình", kind "Phường"), older data without it.
+fn agency_name(kind: &str, name: &str) -> String {
+    if name.starts_with(kind) {
+        name.to_owned()
+    } else {
+        format!("{kind} {name}").trim().to_owned()
+    }
+}
+
 /// The `Idempotency-Key` header, which must be a UUID when present.
 pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Failure> {
     let Some(value) = headers.get("idempotency-key") else {
@@ -286,7 +296,7 @@ async fn create_inner(
 
     let agency = match &checked.unit {
         Some(unit) => match state.storage.unit(unit.clone()).await? {
-            Some(found) => format!("{} {}", found.kind, found.name).trim().to_owned(),
+            Some(found) => agency_name(&found.kind, &found.name),
             None => return Err(Failure::bad("Mã đơn vị (unit) không tồn tại.")),
         },
         None => service.agency.clone(),
@@ -587,7 +597,14 @@ async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Respons
 
 #[cfg(test)]
 mod tests {
-    use super::public_address;
+    use super::{agency_name, public_address};
+
+    #[test]
+    fn a_unit_named_with_its_kind_is_not_named_twice() {
+        assert_eq!(agency_name("Phường", "Phường Ba Đình"), "Phường Ba Đình");
+        assert_eq!(agency_name("Xã", "Tân Lập"), "Xã Tân Lập");
+        assert_eq!(agency_name("", "Đặc khu Côn Đảo"), "Đặc khu Côn Đảo");
+    }
 
     #[test]
     fn public_addresses_keep_the_street_not_the_house() {
