@@ -109,3 +109,40 @@ fn cli_reports_an_unknown_procedure_with_a_non_zero_exit() {
     assert!(!out.stderr.is_empty());
     assert!(stdout(&out).is_empty());
 }
+
+#[tokio::test]
+async fn my_report_shows_the_working_time_left_counted_with_the_holiday_table() {
+    use congdan_tests::cli::{LAMP_REPORT, ok};
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    let key = congdan_tests::DEMO_API_KEY;
+    ok(congdan(
+        &db,
+        &["--server", &server.url(), "--api-key", key, "sync"],
+    ));
+    ok(congdan(&db, &["set-unit", "00004"]));
+    ok(congdan(&db, LAMP_REPORT));
+    ok(congdan(&db, &["outbox", "--drain"]));
+    ok(congdan(&db, &["sync"]));
+    let mine: serde_json::Value =
+        serde_json::from_slice(&ok(congdan(&db, &["requests", "--json"])).stdout).unwrap();
+    let item = &mine["items"][0];
+    let deadline = chrono::DateTime::parse_from_rfc3339(item["deadline"].as_str().unwrap())
+        .unwrap()
+        .to_utc();
+    let left = &item["timeLeft"];
+    assert_eq!(left["overdue"], false, "{item}");
+    // The server's table (synced) and the built-in one agree here; the core
+    // counts from "now" a moment after this test's clock read.
+    let calendar =
+        congdan_hours::holidays::HolidayCalendar::from_iter(congdan_hours::holidays::builtin());
+    let expected =
+        congdan_hours::deadlines::working_minutes_between(chrono::Utc::now(), deadline, &calendar);
+    let shown = left["workingMinutes"].as_i64().unwrap();
+    assert!(
+        (expected..=expected + 1).contains(&shown),
+        "{shown} vs {expected}"
+    );
+    assert!(shown > 0, "{item}");
+}

@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { FAKE_SERVICES } from "./fake/services";
 import {
-  addWorkingHours,
   emptyForm,
   filterServices,
   groupServices,
   timeLeft,
   toDraft,
   validateForm,
-  workingMinutesBetween,
 } from "./feedback";
 import type { ServiceDefinition } from "./models";
 
@@ -18,8 +16,6 @@ const def = (code: string): ServiceDefinition => {
   if (!s) throw new Error(code);
   return s.definition;
 };
-/** 2026-03-02 is a Monday; times are Vietnam local (UTC+7). */
-const vn = (local: string) => new Date(`${local}+07:00`);
 
 describe("service search", () => {
   it("matches names and keywords without diacritics", () => {
@@ -85,27 +81,12 @@ describe("form validation from a definition", () => {
   });
 });
 
-describe("working hours", () => {
-  it("counts only Mon–Fri 07:30–11:30 and 13:30–17:00 in UTC+7", () => {
-    expect(workingMinutesBetween(vn("2026-03-02T07:30:00"), vn("2026-03-02T17:00:00"))).toBe(450);
-    expect(workingMinutesBetween(vn("2026-03-02T11:00:00"), vn("2026-03-02T14:00:00"))).toBe(60);
-    // Friday 16:00 → Monday 08:30: one hour on Friday, one on Monday, the weekend skipped.
-    expect(workingMinutesBetween(vn("2026-03-06T16:00:00"), vn("2026-03-09T08:30:00"))).toBe(120);
-    expect(workingMinutesBetween(vn("2026-03-02T10:00:00"), vn("2026-03-02T09:00:00"))).toBe(0);
-  });
-  it("adds working hours across lunch, nights and weekends", () => {
-    expect(addWorkingHours(vn("2026-03-02T10:30:00"), 2).toISOString()).toBe(vn("2026-03-02T14:30:00").toISOString());
-    expect(addWorkingHours(vn("2026-03-06T16:00:00"), 4).toISOString()).toBe(vn("2026-03-09T10:30:00").toISOString());
-    // Saturday: Monday gives 7.5 h, the last half hour is Tuesday 07:30–08:00.
-    expect(addWorkingHours(vn("2026-03-07T12:00:00"), 8).toISOString()).toBe(vn("2026-03-10T08:00:00").toISOString());
-  });
-  it("formats the time left", () => {
-    const now = vn("2026-03-02T13:00:00");
-    expect(timeLeft(vn("2026-03-02T16:30:00").toISOString(), now, "vi")).toBe("còn 3 giờ làm việc");
-    expect(timeLeft(vn("2026-03-02T14:00:00").toISOString(), now, "vi")).toBe("còn 30 phút làm việc");
-    expect(timeLeft(vn("2026-03-02T13:20:00").toISOString(), now, "vi")).toBe("sắp đến hạn");
-    expect(timeLeft(vn("2026-03-02T12:00:00").toISOString(), now, "vi")).toBe("quá hạn");
-    expect(timeLeft(vn("2026-03-02T16:30:00").toISOString(), now, "en")).toBe("3 working hours left");
-    expect(timeLeft("garbage", now, "vi")).toBe("");
+describe("time left", () => {
+  it("words the working time the core counted", () => {
+    expect(timeLeft({ workingMinutes: 200, overdue: false }, "vi")).toBe("còn 3 giờ làm việc");
+    expect(timeLeft({ workingMinutes: 30, overdue: false }, "vi")).toBe("còn 30 phút làm việc");
+    expect(timeLeft({ workingMinutes: 0, overdue: false }, "vi")).toBe("sắp đến hạn");
+    expect(timeLeft({ workingMinutes: 0, overdue: true }, "vi")).toBe("quá hạn");
+    expect(timeLeft({ workingMinutes: 200, overdue: false }, "en")).toBe("3 working hours left");
   });
 });

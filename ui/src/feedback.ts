@@ -4,7 +4,7 @@
 // No DOM, no backend: unit-tested in feedback.test.ts.
 import { matchesQuery } from "./fold";
 import { t, type Lang, type MessageKey } from "./i18n";
-import type { Attribute, DetailedStatus, PreparedPhoto, RequestDraft, Service, ServiceDefinition } from "./models";
+import type { Attribute, DetailedStatus, PreparedPhoto, RequestDraft, Service, ServiceDefinition, TimeLeft } from "./models";
 
 /** Status shown in "Của tôi": the server's, or "queued" for outbox rows not yet sent. */
 export type MyRequestStatus = DetailedStatus | "queued";
@@ -137,75 +137,14 @@ export function toDraft(def: ServiceDefinition, form: RequestForm): RequestDraft
   };
 }
 
-// ---- working hours ----
-
-const MINUTE = 60_000;
-const DAY = 86_400_000;
-/** Asia/Ho_Chi_Minh: UTC+7, no daylight saving. */
-const OFFSET = 7 * 60 * MINUTE;
-/** Working windows of a day, in minutes after local midnight. */
-const WINDOWS: Array<[number, number]> = [
-  [7 * 60 + 30, 11 * 60 + 30],
-  [13 * 60 + 30, 17 * 60],
-];
-const MAX_DAYS = 400;
-
-function isWorkday(localDayStart: number): boolean {
-  const dow = new Date(localDayStart).getUTCDay();
-  return dow !== 0 && dow !== 6;
-}
-
-/** Working minutes between two instants (0 when `to` is not after `from`). */
-export function workingMinutesBetween(from: Date, to: Date): number {
-  const a = from.getTime() + OFFSET;
-  const b = to.getTime() + OFFSET;
-  if (!(b > a)) return 0;
-  let total = 0;
-  let day = Math.floor(a / DAY) * DAY;
-  for (let i = 0; day < b && i < MAX_DAYS; i++, day += DAY) {
-    if (!isWorkday(day)) continue;
-    for (const [s, e] of WINDOWS) {
-      const lo = Math.max(a, day + s * MINUTE);
-      const hi = Math.min(b, day + e * MINUTE);
-      if (hi > lo) total += hi - lo;
-    }
-  }
-  return Math.floor(total / MINUTE);
-}
-
-/** The instant `hours` working hours after `from` (used by the fake to set deadlines). */
-export function addWorkingHours(from: Date, hours: number): Date {
-  let left = hours * 60 * MINUTE;
-  let cursor = from.getTime() + OFFSET;
-  let day = Math.floor(cursor / DAY) * DAY;
-  for (let i = 0; i < MAX_DAYS; i++, day += DAY) {
-    if (!isWorkday(day)) continue;
-    for (const [s, e] of WINDOWS) {
-      const lo = Math.max(cursor, day + s * MINUTE);
-      const hi = day + e * MINUTE;
-      if (hi <= lo) continue;
-      if (hi - lo >= left) return new Date(lo + left - OFFSET);
-      left -= hi - lo;
-      cursor = hi;
-    }
-  }
-  return new Date(cursor - OFFSET);
-}
-
-/** "còn 3 giờ làm việc", "còn 20 phút làm việc", "quá hạn" (en: "3 working hours left", "overdue"). */
-export function timeLeft(deadlineIso: string, now: Date, lang?: Lang): string {
-  const deadline = new Date(deadlineIso);
-  if (Number.isNaN(deadline.getTime())) return "";
-  if (now.getTime() >= deadline.getTime()) return t("overdue", {}, lang);
-  const minutes = workingMinutesBetween(now, deadline);
+/** "còn 3 giờ làm việc", "còn 20 phút làm việc", "quá hạn" (en: "3 working hours left", "overdue"),
+ * from the working time the core counted (holidays and swapped days included). */
+export function timeLeft(left: TimeLeft, lang?: Lang): string {
+  if (left.overdue) return t("overdue", {}, lang);
+  const minutes = left.workingMinutes;
   if (minutes < 1) return t("dueSoon", {}, lang);
   if (minutes < 60) return t("minutesLeft", { n: minutes }, lang);
   return t("hoursLeft", { n: Math.floor(minutes / 60) }, lang);
-}
-
-/** True when the deadline has passed. */
-export function isOverdue(deadlineIso: string | null, now: Date): boolean {
-  return deadlineIso !== null && now.getTime() >= new Date(deadlineIso).getTime();
 }
 
 /** i18n key of a status label (unknown statuses read as "đã gửi"). */

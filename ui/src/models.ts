@@ -41,6 +41,7 @@ export type { DrainReport } from "./bindings/DrainReport";
 export type { MyRequestDetail } from "./bindings/MyRequestDetail";
 export type { MyRequestList } from "./bindings/MyRequestList";
 export type { MyRequestSummary } from "./bindings/MyRequestSummary";
+export type { TimeLeft } from "./bindings/TimeLeft";
 export type { OutboxKind } from "./bindings/OutboxKind";
 export type { OutboxState } from "./bindings/OutboxState";
 export type { PreparedPhoto } from "./bindings/PreparedPhoto";

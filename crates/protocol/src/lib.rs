@@ -26,5 +26,5 @@ pub use procedures::{
     Channel, LegalDoc, Procedure, ProcedureSearchResult, ProcedureSummary, RequiredDocument,
 };
 pub use requests::{Device, MyRequest, Role, Session, StatusChange, TimelineEntry, Upload};
-pub use sync::{Health, Page};
+pub use sync::{Health, HolidayDay, Page};
 pub use units::{Unit, UnitLevel};

@@ -26,6 +26,19 @@ pub struct Page<T> {
     pub more: bool,
 }
 
+/// One listed day of `GET /api/v1/holidays`: a day off on a weekday or a
+/// swapped working weekend day. Devices count "còn N giờ làm việc" with them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HolidayDay {
+    /// Local (UTC+7) date, `YYYY-MM-DD`.
+    pub date: String,
+    /// `off` or `work`.
+    pub kind: String,
+    /// Vietnamese name, e.g. "Tết Nguyên đán Đinh Mùi (mùng 3)".
+    pub name: String,
+}
+
 /// Answer of `GET /api/v1/health`, used by clients to tell "offline" from "server down".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -17,7 +17,7 @@
 //! - [`cleanup`]: the housekeeping schedule `serve` runs (orphan uploads, old
 //!   idempotency records, expired sessions);
 //! - [`ratelimit`]: per-address token buckets (device registration);
-//! - [`routes`]: the router builder that records every path it registers.
+//! - [`mod@routes`]: the router builder that records every path it registers.
 //!
 //! The binary (`main.rs`) only parses arguments, binds and prints. Wire types come
 //! from `congdan-protocol`; parsing of outside formats from `congdan-sources`.
@@ -30,10 +30,8 @@ pub mod cleanup;
 pub mod commands;
 pub mod config;
 pub mod content;
-pub mod deadlines;
 pub mod error;
 pub mod feed;
-pub mod holidays;
 pub mod images;
 pub mod officers;
 pub mod open311;
@@ -45,6 +43,9 @@ pub mod routes;
 pub mod secrets;
 pub mod storage;
 pub mod uploads;
+
+/// Working hours, holidays and deadlines live in their own crate, shared with the client core.
+pub use congdan_hours::{deadlines, holidays};
 
 use std::future::Future;
 use std::sync::Arc;

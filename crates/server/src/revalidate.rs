@@ -1,5 +1,5 @@
 //! Conditional GETs for answers that are not change feeds (Open311 lists and
-//! definitions): a weak ETag computed from the body, and 304 when the client's
+//! definitions, the holiday table): a weak ETag computed from the body, and 304 when the client's
 //! `If-None-Match` still matches, so an unchanged list costs a few hundred bytes
 //! on the wire instead of the whole document.
 //!

@@ -2,6 +2,7 @@
 import type { ErrorBody } from "./ErrorBody";
 import type { Rating } from "./Rating";
 import type { ServiceRequest } from "./ServiceRequest";
+import type { TimeLeft } from "./TimeLeft";
 import type { TimelineEntry } from "./TimelineEntry";
 
 /**
@@ -44,6 +45,10 @@ answer: string | null,
  * Deadline.
  */
 deadline: string | null, 
+/**
+ * Working time left before the deadline, counted now with the holiday table.
+ */
+timeLeft: TimeLeft | null, 
 /**
  * Whether rating is allowed now (answered or closed, not yet rated, nothing queued).
  */

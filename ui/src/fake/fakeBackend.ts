@@ -7,7 +7,6 @@
 // and a query nobody recorded fails with a "no fixture" error saying how to record it.
 import type { Backend, Unsubscribe } from "../backend";
 import { BackendError } from "../errors";
-import { addWorkingHours } from "../feedback";
 import type {
   ConnectionInfo,
   DetailedStatus,
@@ -27,6 +26,7 @@ import type {
   PreparedPhoto,
   Procedure,
   Rating,
+  TimeLeft,
   ProcedureDetail,
   ProcedureFacets,
   ProcedureHit,
@@ -122,6 +122,8 @@ type FakeMine = {
   long: number | null;
   requestedAt: string;
   deadline: string | null;
+  /** Recorded as the core counts it (congdan-hours); the fake never counts working time. */
+  timeLeft: TimeLeft | null;
   timeline: Array<Omit<TimelineEntry, "update_id" | "internal">>;
   answer: string | null;
   rating: Rating | null;
@@ -171,6 +173,7 @@ function toDetail(m: FakeMine, reopenCount: number): MyRequestDetail {
     timeline: m.timeline.map((e, i) => ({ ...e, internal: false, update_id: `${m.id}-${i + 1}` })),
     answer: m.answer,
     deadline: m.deadline,
+    timeLeft: m.timeLeft,
     canRate: m.canRate,
     canReopen: m.canReopen,
     rating: m.rating,
@@ -577,7 +580,8 @@ export class FakeBackend implements Backend {
       lat: null,
       long: null,
       requestedAt: at(70),
-      deadline: addWorkingHours(new Date(now - 70 * HOUR), 8).toISOString(),
+      deadline: at(45),
+      timeLeft: { workingMinutes: 0, overdue: true },
       timeline: [
         { status: "submitted", at: at(70), note: "", officer: null },
         { status: "received", at: at(66), note: "Đã chuyển đội điện chiếu sáng.", officer: "Cán bộ Nguyễn Minh Anh" },
@@ -603,7 +607,8 @@ export class FakeBackend implements Backend {
       lat: null,
       long: null,
       requestedAt: at(200),
-      deadline: addWorkingHours(new Date(now - 200 * HOUR), 8).toISOString(),
+      deadline: at(150),
+      timeLeft: { workingMinutes: 0, overdue: true },
       timeline: [
         { status: "submitted", at: at(200), note: "", officer: null },
         { status: "received", at: at(190), note: "", officer: "Cán bộ Lê Thu Hà" },
@@ -785,7 +790,10 @@ export class FakeBackend implements Backend {
           lat: p.draft.lat,
           long: p.draft.long,
           requestedAt: now.toISOString(),
-          deadline: addWorkingHours(now, svc.deadlineHours).toISOString(),
+          // A new request has its whole deadline left; its date is only shown, so
+          // the fake puts it the same number of clock hours ahead.
+          deadline: new Date(now.getTime() + svc.deadlineHours * HOUR).toISOString(),
+          timeLeft: { workingMinutes: svc.deadlineHours * 60, overdue: false },
           timeline: [{ status: "submitted", at: now.toISOString(), note: "", officer: null }],
           answer: null,
           rating: null,
@@ -861,6 +869,7 @@ export class FakeBackend implements Backend {
           detailedStatus: "queued",
           requestedAt: p.requestedAt,
           deadline: null,
+          timeLeft: null,
           pending: true,
         };
       });
@@ -872,6 +881,7 @@ export class FakeBackend implements Backend {
       detailedStatus: m.detailedStatus,
       requestedAt: m.requestedAt,
       deadline: m.deadline,
+      timeLeft: m.timeLeft,
       pending: state.outbox.some((r) => "id" in r.payload && r.payload.id === m.id),
     }));
     return { items: [...queued, ...sent], freshness: this.freshness() };
@@ -899,6 +909,7 @@ export class FakeBackend implements Backend {
         long: d.long,
         requestedAt: row.payload.requestedAt,
         deadline: null,
+        timeLeft: null,
         timeline: [],
         answer: null,
         rating: null,

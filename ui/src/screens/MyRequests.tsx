@@ -7,19 +7,18 @@ import type { ScreenProps } from "../app";
 import type { Backend } from "../backend";
 import { FeedbackNav, PublicRequests, StatusChip } from "../components/Feedback";
 import { toBackendError } from "../errors";
-import { isOpenStatus, isOverdue, statusKey, timeLeft } from "../feedback";
+import { isOpenStatus, statusKey, timeLeft } from "../feedback";
 import { formatDateTime, relativeTime } from "../format";
 import { getLang, t } from "../i18n";
-import type { DrainProgress, MyRequestDetail, MyRequestSummary, OutboxEntry } from "../models";
+import type { DrainProgress, MyRequestDetail, MyRequestSummary, OutboxEntry, TimeLeft } from "../models";
 import { href } from "../route";
 
-function Deadline({ deadline, status, now }: { deadline: string | null; status: string; now: Date }) {
-  if (deadline === null || !isOpenStatus(status)) return null;
+function Deadline({ deadline, left, status }: { deadline: string | null; left: TimeLeft | null; status: string }) {
+  if (deadline === null || left === null || !isOpenStatus(status)) return null;
   const lang = getLang();
-  const late = isOverdue(deadline, now);
   return (
-    <p class={`deadline${late ? " is-late" : ""}`} data-testid="deadline">
-      {t("deadlineLabel")}: {formatDateTime(deadline, lang)} · <strong>{timeLeft(deadline, now, lang)}</strong>
+    <p class={`deadline${left.overdue ? " is-late" : ""}`} data-testid="deadline">
+      {t("deadlineLabel")}: {formatDateTime(deadline, lang)} · <strong>{timeLeft(left, lang)}</strong>
     </p>
   );
 }
@@ -188,9 +187,9 @@ export function MyRequestsScreen({ backend, version, now, onFreshness }: ScreenP
                 </span>
                 <span class="request-excerpt">{r.excerpt}</span>
                 <span class="request-meta">{t("sentAgo", { ago: relativeTime(r.requestedAt, now, lang) })}</span>
-                {r.deadline !== null && isOpenStatus(r.detailedStatus) && (
-                  <span class={`deadline${isOverdue(r.deadline, now) ? " is-late" : ""}`}>
-                    {t("deadlineLabel")}: {formatDateTime(r.deadline, lang)} · <strong>{timeLeft(r.deadline, now, lang)}</strong>
+                {r.deadline !== null && r.timeLeft !== null && isOpenStatus(r.detailedStatus) && (
+                  <span class={`deadline${r.timeLeft.overdue ? " is-late" : ""}`}>
+                    {t("deadlineLabel")}: {formatDateTime(r.deadline, lang)} · <strong>{timeLeft(r.timeLeft, lang)}</strong>
                   </span>
                 )}
               </a>
@@ -299,7 +298,7 @@ function ReopenForm({ onReopen }: { onReopen: (reason: string) => Promise<void> 
 }
 
 /** One of my requests. */
-export function MyRequestDetailScreen({ backend, version, now, id }: ScreenProps & { id: string }) {
+export function MyRequestDetailScreen({ backend, version, id }: ScreenProps & { id: string }) {
   const [detail, setDetail] = useState<MyRequestDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -376,7 +375,7 @@ export function MyRequestDetailScreen({ backend, version, now, id }: ScreenProps
             <StatusChip status={detail.detailedStatus} />{" "}
             {req && <span class="muted">{formatDateTime(req.requested_datetime, lang)}</span>}
           </p>
-          <Deadline deadline={detail.deadline} status={detail.detailedStatus} now={now} />
+          <Deadline deadline={detail.deadline} left={detail.timeLeft} status={detail.detailedStatus} />
           <p class="request-description">{detail.description}</p>
           <dl class="info">
             {req && (req.address || req.village || req.lat !== null) && (

@@ -457,8 +457,41 @@ pub struct MyRequestSummary {
     pub requested_at: DateTime<Utc>,
     /// Deadline, once the server set one.
     pub deadline: Option<DateTime<Utc>>,
+    /// Working time left before the deadline, counted now with the holiday table.
+    pub time_left: Option<TimeLeft>,
     /// True while the server has not acknowledged it (or a later rating/reopen).
     pub pending: bool,
+}
+
+/// How much of a deadline is left, in the office's working time (Mon–Fri
+/// 07:30–11:30 and 13:30–17:00, UTC+7, without the holiday table's days off,
+/// with its swapped working days): what "còn 3 giờ làm việc" says. Counted by
+/// the core, the same way the server counted the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TimeLeft {
+    /// Working minutes from now to the deadline (0 once it has passed).
+    pub working_minutes: u32,
+    /// True once the deadline has passed.
+    pub overdue: bool,
+}
+
+impl TimeLeft {
+    /// The time left from `now` to `deadline` in `calendar`'s working time.
+    pub fn until(
+        deadline: DateTime<Utc>,
+        now: DateTime<Utc>,
+        calendar: &congdan_hours::holidays::HolidayCalendar,
+    ) -> Self {
+        TimeLeft {
+            working_minutes: u32::try_from(congdan_hours::deadlines::working_minutes_between(
+                now, deadline, calendar,
+            ))
+            .unwrap_or(u32::MAX),
+            overdue: now >= deadline,
+        }
+    }
 }
 
 /// "Của tôi": my requests, newest first, queued ones included.
@@ -495,6 +528,8 @@ pub struct MyRequestDetail {
     pub answer: Option<String>,
     /// Deadline.
     pub deadline: Option<DateTime<Utc>>,
+    /// Working time left before the deadline, counted now with the holiday table.
+    pub time_left: Option<TimeLeft>,
     /// Whether rating is allowed now (answered or closed, not yet rated, nothing queued).
     pub can_rate: bool,
     /// Whether reopening is allowed now (answered or closed, nothing queued).

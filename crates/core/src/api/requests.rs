@@ -26,7 +26,7 @@ use congdan_protocol::requests::{
 use super::{
     Core, DrainProgress, DrainReport, MyRequestDetail, MyRequestList, MyRequestSummary,
     OutboxEntry, OutboxKind, OutboxState, PreparedPhoto, PublicRequest, RequestDraft,
-    RequestStatusChange, SubmitReceipt, freshness,
+    RequestStatusChange, SubmitReceipt, TimeLeft, freshness,
 };
 use crate::Error;
 use crate::outbox::payload::{
@@ -36,8 +36,8 @@ use crate::outbox::payload::{
 use crate::outbox::{self, DeviceCreds, DrainPolicy, Env, photo};
 use crate::store::draft_photos::{self, DraftPhoto};
 use crate::store::outbox::{self as rows, NewRow, OutboxRow};
-use crate::store::{my_requests, public_requests, services, settings, sync_state};
-use crate::sync::{Call, HttpTransport, Method, Resource, Transport, open311};
+use crate::store::{holidays, my_requests, public_requests, services, settings, sync_state};
+use crate::sync::{Call, HttpTransport, Method, Resource, Transport, documents};
 
 /// Longest description: GeoReport v2's limit, which the server enforces.
 const MAX_DESCRIPTION: usize = congdan_protocol::open311::MAX_DESCRIPTION_CHARS;
@@ -687,7 +687,9 @@ impl Core {
     /// (`queued`), refused ones (`failed`) and sent ones the feed has not
     /// brought yet (`submitted`); newest first. Reads only. Errors: `storage`.
     pub fn my_requests(&self) -> Result<MyRequestList, Error> {
+        let now = self.inner.clock.now();
         self.read(|conn| {
+            let calendar = holidays::calendar(conn)?;
             let cached = my_requests::all(conn)?;
             let requests = rows::of_kind(conn, OutboxKind::Request)?;
             let busy = busy_requests(conn)?;
@@ -708,6 +710,10 @@ impl Core {
                     detailed_status: item.request.detailed_status.as_str().to_string(),
                     requested_at: item.request.requested_datetime,
                     deadline: item.request.expected_datetime,
+                    time_left: item
+                        .request
+                        .expected_datetime
+                        .map(|due| TimeLeft::until(due, now, &calendar)),
                     pending: busy.contains_key(id),
                 });
             }
@@ -729,6 +735,7 @@ impl Core {
                     detailed_status: status.to_string(),
                     requested_at: row.created_at,
                     deadline: None,
+                    time_left: None,
                     pending,
                 });
             }
@@ -744,6 +751,7 @@ impl Core {
     /// answer, deadline and what the user may do next. Reads only. Errors:
     /// `not_found`, `storage`.
     pub fn my_request(&self, id: &str) -> Result<MyRequestDetail, Error> {
+        let now = self.inner.clock.now();
         self.read(|conn| {
             let busy = busy_requests(conn)?;
             let row = match rows::by_uuid(conn, id)? {
@@ -757,10 +765,18 @@ impl Core {
                 .and_then(|r| r.remote_id.clone())
                 .unwrap_or_else(|| id.to_string());
             if let Some(item) = my_requests::get(conn, &server_id)? {
+                let time_left = item
+                    .request
+                    .expected_datetime
+                    .map(|due| {
+                        Ok::<_, Error>(TimeLeft::until(due, now, &holidays::calendar(conn)?))
+                    })
+                    .transpose()?;
                 return Ok(detail_of(
                     item,
                     row.map(|r| r.uuid),
                     busy.contains_key(&server_id),
+                    time_left,
                 ));
             }
             let Some(row) = row else {
@@ -781,6 +797,7 @@ impl Core {
                 timeline: Vec::new(),
                 answer: None,
                 deadline: None,
+                time_left: None,
                 can_rate: false,
                 can_reopen: false,
                 rating: None,
@@ -815,9 +832,17 @@ impl Core {
     ) -> Result<(Vec<crate::sync::Outcome>, Vec<RequestStatusChange>), Error> {
         let mut outcomes = Vec::new();
         let now = self.inner.clock.now();
-        let result = open311::pull_services(self.writer_mutex(), transport).await;
-        open311::record(self.writer_mutex(), "services", "all", &result, now)?;
+        let result = documents::pull_services(self.writer_mutex(), transport).await;
+        documents::record(self.writer_mutex(), "services", "all", &result, now)?;
         outcomes.push(result?);
+        // Best effort: without a fresh table the stored (or built-in) one counts.
+        let result = documents::pull_holidays(self.writer_mutex(), transport).await;
+        documents::record(self.writer_mutex(), "holidays", "all", &result, now)?;
+        match result {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(e @ (Error::Storage { .. } | Error::CorruptRow { .. })) => return Err(e),
+            Err(e) => tracing::warn!(code = e.code().as_str(), "holidays not refreshed"),
+        }
         let mut changes = Vec::new();
         let gated = self.read(|c| rows::has_unsent(c, &MY_KINDS))?;
         if with_device
@@ -864,8 +889,8 @@ impl Core {
             tracing::info!("my_requests not applied: outbox rows pending");
         }
         if let Some(unit) = self.read(settings::home_unit)? {
-            let result = open311::pull_public(self.writer_mutex(), transport, &unit).await;
-            open311::record(self.writer_mutex(), "public_requests", &unit, &result, now)?;
+            let result = documents::pull_public(self.writer_mutex(), transport, &unit).await;
+            documents::record(self.writer_mutex(), "public_requests", &unit, &result, now)?;
             outcomes.push(result?);
         }
         Ok((outcomes, changes))
@@ -901,7 +926,12 @@ fn local_status(row: &OutboxRow) -> (String, &'static str, bool) {
 }
 
 /// The detail of a cached request.
-fn detail_of(item: MyRequest, local_uuid: Option<String>, pending: bool) -> MyRequestDetail {
+fn detail_of(
+    item: MyRequest,
+    local_uuid: Option<String>,
+    pending: bool,
+    time_left: Option<TimeLeft>,
+) -> MyRequestDetail {
     let status = item.request.detailed_status;
     let settled = matches!(
         status,
@@ -917,6 +947,7 @@ fn detail_of(item: MyRequest, local_uuid: Option<String>, pending: bool) -> MyRe
         timeline: item.timeline,
         answer: item.answer,
         deadline: item.request.expected_datetime,
+        time_left,
         can_rate: settled && item.rating.is_none() && !pending,
         can_reopen: settled && !pending,
         rating: item.rating,

@@ -177,6 +177,13 @@ pub const MIGRATIONS: &[&str] = &[
             WHERE p.code = c.code
               AND json_extract(b.body, '$.documents[' || c.doc_index || '].name') IS NOT NULL);
     DROP TABLE checklist;",
+    // 6: the server's holiday table (days off, swapped working days), so the
+    // working time left before a deadline is counted offline as the server
+    // counted the deadline.
+    "CREATE TABLE holidays (
+        date TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('off', 'work'))
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

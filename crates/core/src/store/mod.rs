@@ -29,6 +29,7 @@
 
 pub mod checked_documents;
 pub mod draft_photos;
+pub mod holidays;
 pub mod media;
 pub mod migrations;
 pub mod my_requests;

@@ -10,13 +10,13 @@
 //! the size each resource learned is kept in `settings` under
 //! `page_limit.<resource>`. Looking up single units and unit lists for a device
 //! that has not synced them yet is in [`lookup`]; the Open311 documents that
-//! are not change feeds (services with their forms, public requests) in [`open311`].
+//! are not change feeds (services with their forms, public requests, holidays) in [`documents`].
 //! Does not own: which resources to pull, or in which order (the caller's plan),
 //! or API models.
 
+pub mod documents;
 pub mod lookup;
 pub mod machine;
-pub mod open311;
 pub mod pages;
 pub mod transport;
 

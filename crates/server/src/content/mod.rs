@@ -2,6 +2,7 @@
 //! `router()`, plus the health check. Paging, ETags and bodies come from
 //! [`crate::feed`]; storage from [`crate::storage`].
 
+pub mod holidays;
 pub mod news;
 pub mod procedure_search;
 pub mod procedures;
@@ -21,6 +22,7 @@ pub fn router() -> Routes {
     Routes::new()
         .route(HEALTH_PATH, get(health))
         .merge(units::router())
+        .merge(holidays::router())
         .merge(news::router())
         .merge(procedures::router())
 }

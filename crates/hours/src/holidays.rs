@@ -4,8 +4,8 @@
 //! The table is data, not computed: Tết and Giỗ Tổ follow the lunar calendar and
 //! the Government announces the days off and the swapped Saturdays each year. It
 //! ships as `data/holidays/vn.csv` (embedded as [`BUILTIN_CSV`]), is stored in the
-//! server database (`holidays` table, see [`crate::storage::HolidayStorage`]) and
-//! an admin replaces a year with `congdan-server holidays import`.
+//! server database (its `holidays` table) where an admin replaces a year with
+//! `congdan-server holidays import`, and reaches devices as `GET /api/v1/holidays`.
 //!
 //! This module parses the CSV and answers "is this a working day"; it does no I/O.
 
@@ -164,6 +164,13 @@ impl HolidayCalendar {
     pub fn new<'a>(days: impl IntoIterator<Item = &'a Holiday>) -> Self {
         Self {
             days: days.into_iter().map(|h| (h.date, h.kind)).collect(),
+        }
+    }
+
+    /// A calendar of `(date, kind)` pairs (a device's stored copy of the table).
+    pub fn from_days(days: impl IntoIterator<Item = (NaiveDate, HolidayKind)>) -> Self {
+        Self {
+            days: days.into_iter().collect(),
         }
     }
 

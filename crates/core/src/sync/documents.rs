@@ -1,5 +1,6 @@
-//! Pulling the Open311 documents that are not change feeds: the service list
-//! with every service's form, and the home ward's public requests. Each is one
+//! Pulling the documents that are not change feeds: the Open311 service list
+//! with every service's form, the home ward's public requests, and the holiday
+//! table the working time left is counted with. Each is one
 //! conditional GET (the server's body-hash ETag); a 304 keeps the cache, a
 //! changed document replaces it in one transaction with its ETag.
 //!
@@ -10,13 +11,14 @@
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use congdan_protocol::HolidayDay;
 use congdan_protocol::open311::{Service, ServiceDefinition, ServiceRequest};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use rusqlite::Connection;
 
 use super::{Outcome, Request, Transport, lock};
 use crate::Error;
-use crate::store::{public_requests, services, sync_state};
+use crate::store::{holidays, public_requests, services, sync_state};
 
 /// Service forms asked for at once.
 const FORMS_IN_FLIGHT: usize = 4;
@@ -94,6 +96,35 @@ pub async fn pull_public<T: Transport>(
     sync_state::advance(&tx, "public_requests", unit, "0", etag.as_deref())?;
     tx.commit().map_err(Error::storage("public commit"))?;
     Ok(changed("public_requests", n))
+}
+
+/// GETs the holiday table (conditionally) and replaces the stored copy when
+/// it changed. Errors: as [`pull_services`].
+pub async fn pull_holidays<T: Transport>(
+    db: &Mutex<Connection>,
+    transport: &T,
+) -> Result<Outcome, Error> {
+    let etag = sync_state::get(&lock(db), "holidays", "all")?.etag;
+    let Some((days, etag)) = get_json_if_changed::<Vec<HolidayDay>, T>(
+        transport,
+        "holidays",
+        "/api/v1/holidays",
+        vec![],
+        etag,
+    )
+    .await?
+    else {
+        return Ok(not_modified("holidays"));
+    };
+    let n = u32::try_from(days.len()).unwrap_or(u32::MAX);
+    let mut conn = lock(db);
+    let tx = conn
+        .transaction()
+        .map_err(Error::storage("holidays begin"))?;
+    holidays::replace(&tx, &days)?;
+    sync_state::advance(&tx, "holidays", "all", "0", etag.as_deref())?;
+    tx.commit().map_err(Error::storage("holidays commit"))?;
+    Ok(changed("holidays", n))
 }
 
 /// Records a pull's success or failure in `sync_state` (the offline flag when

@@ -1,4 +1,4 @@
-//! Deadlines of service requests in working hours of a Vietnamese commune
+//! Deadlines of service requests, and the working time left before one, in working hours of a Vietnamese commune
 //! office: Monday to Friday, 07:30–11:30 and 13:30–17:00, Asia/Ho_Chi_Minh
 //! (UTC+7 all year, no daylight saving, so a fixed offset is exact).
 //!
@@ -60,6 +60,36 @@ pub fn add_working_hours(
     local_to_utc(now, offset)
 }
 
+/// Working minutes from `from` to `to` (0 when `to` is not after `from`): what
+/// "còn 3 giờ làm việc" counts. Same windows and `calendar` as
+/// [`add_working_hours`], so the minutes left at the start of a request are its
+/// deadline's hours.
+pub fn working_minutes_between(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    calendar: &HolidayCalendar,
+) -> i64 {
+    let offset = vietnam_offset();
+    let from = from.with_timezone(&offset).naive_local();
+    let to = to.with_timezone(&offset).naive_local();
+    let mut total = Duration::zero();
+    let mut day = from.date();
+    while day.and_time(NaiveTime::MIN) < to {
+        if calendar.is_working_day(day) {
+            for (open, close) in periods() {
+                let start = day.and_time(open).max(from);
+                let end = day.and_time(close).min(to);
+                if end > start {
+                    total += end - start;
+                }
+            }
+        }
+        let Some(next) = day.succ_opt() else { break };
+        day = next;
+    }
+    total.num_minutes()
+}
+
 fn local_to_utc(local: NaiveDateTime, offset: FixedOffset) -> DateTime<Utc> {
     (local - Duration::seconds(i64::from(offset.local_minus_utc()))).and_utc()
 }
@@ -72,6 +102,27 @@ mod tests {
 
     fn none() -> HolidayCalendar {
         HolidayCalendar::none()
+    }
+
+    #[test]
+    fn minutes_left_count_only_working_time_and_undo_a_deadline() {
+        let cal = HolidayCalendar::from_iter(builtin());
+        // Friday 2027-02-04 16:00 local, before Tết Đinh Mùi.
+        let start = local(2027, 2, 4, 16, 0);
+        let due = add_working_hours(start, 8, &cal);
+        assert_eq!(working_minutes_between(start, due, &cal), 8 * 60);
+        // Over Tết nothing is counted: from the first day off to the day back.
+        assert_eq!(
+            working_minutes_between(local(2027, 2, 5, 8, 0), local(2027, 2, 12, 7, 30), &cal),
+            0
+        );
+        // Lunch and evening do not count; a past deadline has nothing left.
+        let none = none();
+        assert_eq!(
+            working_minutes_between(local(2026, 3, 2, 11, 0), local(2026, 3, 2, 14, 0), &none),
+            60
+        );
+        assert_eq!(working_minutes_between(due, start, &cal), 0);
     }
 
     /// A local (UTC+7) time as UTC.
