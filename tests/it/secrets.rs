@@ -29,6 +29,19 @@ fn register_by_sending(db: &Path, server: &str, env: &dyn Fn(&mut Command)) {
     ok(congdan(db, LAMP_REPORT, env));
 }
 
+/// An environment with no session bus at all: not the variable, and not the
+/// per-user socket zbus falls back to (`$XDG_RUNTIME_DIR/bus`, pointed at the
+/// empty directory `runtime`), so the client keeps its token in the profile file.
+fn without_a_session_bus(runtime: &Path) -> impl Fn(&mut Command) + '_ {
+    move |c: &mut Command| {
+        c.env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/congdan-test-bus",
+        )
+        .env("XDG_RUNTIME_DIR", runtime);
+    }
+}
+
 /// The requests the server returns for this device (after a sync).
 fn server_requests(db: &Path, env: &dyn Fn(&mut Command)) -> serde_json::Value {
     ok(congdan(db, &["sync"], env));
@@ -44,16 +57,8 @@ async fn without_a_secret_service_the_token_is_a_user_only_file_that_outlives_th
     let server = TestServer::seeded().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("profile.db");
-    // No session bus at all: not the variable, and not the per-user socket
-    // zbus falls back to ($XDG_RUNTIME_DIR/bus).
     let no_runtime = tempfile::tempdir().unwrap();
-    let no_bus = |c: &mut Command| {
-        c.env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/congdan-test-bus",
-        )
-        .env("XDG_RUNTIME_DIR", no_runtime.path());
-    };
+    let no_bus = without_a_session_bus(no_runtime.path());
     register_by_sending(&db, &server.url(), &no_bus);
 
     let file = dir.path().join("secrets.json");
@@ -124,15 +129,9 @@ async fn a_profile_that_lost_its_token_registers_again_and_takes_its_requests_ba
     let server = TestServer::seeded().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("profile.db");
-    let no_runtime = tempfile::tempdir().unwrap();
     // The profile-file store, so that the test can lose the token.
-    let no_bus = |c: &mut Command| {
-        c.env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/congdan-test-bus",
-        )
-        .env("XDG_RUNTIME_DIR", no_runtime.path());
-    };
+    let no_runtime = tempfile::tempdir().unwrap();
+    let no_bus = without_a_session_bus(no_runtime.path());
     register_by_sending(&db, &server.url(), &no_bus);
     let requests = server_requests(&db, &no_bus);
     let id = requests["items"][0]["id"].as_str().unwrap().to_owned();

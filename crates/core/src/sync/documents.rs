@@ -59,15 +59,10 @@ pub async fn pull_services<T: Transport>(
         .buffered(FORMS_IN_FLIGHT)
         .try_collect()
         .await?;
-    let n = u32::try_from(full.len()).unwrap_or(u32::MAX);
-    let mut conn = lock(db);
-    let tx = conn
-        .transaction()
-        .map_err(Error::storage("services begin"))?;
-    services::replace(&tx, &full)?;
-    sync_state::advance(&tx, "services", "all", "0", etag.as_deref())?;
-    tx.commit().map_err(Error::storage("services commit"))?;
-    Ok(changed("services", n))
+    store(db, "services", "all", etag.as_deref(), |tx| {
+        services::replace(tx, &full)
+    })?;
+    Ok(changed("services", count(&full)))
 }
 
 /// GETs the public requests of `unit` (conditionally) and replaces its cache
@@ -89,13 +84,10 @@ pub async fn pull_public<T: Transport>(
     else {
         return Ok(not_modified("public_requests"));
     };
-    let n = u32::try_from(list.len()).unwrap_or(u32::MAX);
-    let mut conn = lock(db);
-    let tx = conn.transaction().map_err(Error::storage("public begin"))?;
-    public_requests::replace(&tx, unit, &list)?;
-    sync_state::advance(&tx, "public_requests", unit, "0", etag.as_deref())?;
-    tx.commit().map_err(Error::storage("public commit"))?;
-    Ok(changed("public_requests", n))
+    store(db, "public_requests", unit, etag.as_deref(), |tx| {
+        public_requests::replace(tx, unit, &list)
+    })?;
+    Ok(changed("public_requests", count(&list)))
 }
 
 /// GETs the holiday table (conditionally) and replaces the stored copy when
@@ -116,15 +108,10 @@ pub async fn pull_holidays<T: Transport>(
     else {
         return Ok(not_modified("holidays"));
     };
-    let n = u32::try_from(days.len()).unwrap_or(u32::MAX);
-    let mut conn = lock(db);
-    let tx = conn
-        .transaction()
-        .map_err(Error::storage("holidays begin"))?;
-    holidays::replace(&tx, &days)?;
-    sync_state::advance(&tx, "holidays", "all", "0", etag.as_deref())?;
-    tx.commit().map_err(Error::storage("holidays commit"))?;
-    Ok(changed("holidays", n))
+    store(db, "holidays", "all", etag.as_deref(), |tx| {
+        holidays::replace(tx, &days)
+    })?;
+    Ok(changed("holidays", count(&days)))
 }
 
 /// Records a pull's success or failure in `sync_state` (the offline flag when
@@ -147,6 +134,30 @@ pub fn record<T>(
             sync_state::mark_failure(&conn, resource, scope, Some(&e.to_body()), offline)
         }
     }
+}
+
+/// Writes a changed document's cached copy with `write` and records its ETag,
+/// in one transaction, so the ETag never describes a copy that is not stored.
+/// Errors: `storage`.
+fn store(
+    db: &Mutex<Connection>,
+    resource: &'static str,
+    scope: &str,
+    etag: Option<&str>,
+    write: impl FnOnce(&Connection) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut conn = lock(db);
+    let tx = conn
+        .transaction()
+        .map_err(Error::storage("document begin"))?;
+    write(&tx)?;
+    sync_state::advance(&tx, resource, scope, "0", etag)?;
+    tx.commit().map_err(Error::storage("document commit"))
+}
+
+/// How many items a document held, for the outcome.
+fn count<T>(items: &[T]) -> u32 {
+    u32::try_from(items.len()).unwrap_or(u32::MAX)
 }
 
 /// The outcome of a conditional GET the server answered with 304.
