@@ -347,7 +347,7 @@ test("refresh shows sync progress and then the new age", async () => {
   await page.goto(`${base}/#/news`);
   await page.getByTestId("news-item").first().waitFor();
   await page.getByTestId("refresh").click();
-  await waitFor(async () => /Đang đồng bộ (đơn vị hành chính|thủ tục|tin tức)… trang \d/.test(await text(page, "status-bar")), "progress text");
+  await waitFor(async () => /Đang đồng bộ (đơn vị hành chính|thủ tục|tin tức)… [\d.]+ mục, [\d,]+ KB/.test(await text(page, "status-bar")), "progress text");
   await waitFor(async () => /Cập nhật vừa xong/.test(await text(page, "status-bar")), "fresh after sync");
   await page.close();
 });
@@ -468,6 +468,8 @@ test("phản ánh offline: duplicates shown first, a request with a photo is sav
 
   await page.getByTestId("submit-request").click();
   await waitFor(async () => (await text(page, "submit-result")).includes("Đã lưu, sẽ gửi khi có mạng"), "saved offline");
+  // Every screen says what is waiting to be sent (the photo and the report).
+  await waitFor(async () => /2 mục đang chờ gửi/.test(await text(page, "status-bar")), "pending count in the status bar");
   await axe(page, "new request (saved)");
 
   await page.getByTestId("nav-myRequests").click();

@@ -1,7 +1,7 @@
 // The app shell: routing, home unit gate (onboarding), sync state shared by the status
 // bar, pull-to-refresh, and the tab bar. Screens get the backend and a `version` that
 // bumps after every finished sync so they reload what they show.
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Backend } from "./backend";
 import { StatusBar } from "./components/StatusBar";
 import { TabBar } from "./components/TabBar";
@@ -57,6 +57,32 @@ function systemNotify(c: RequestStatusChange): void {
   }
 }
 
+/** The backend calls that change what waits in the outbox. */
+const OUTBOX_WRITES = new Set<string>([
+  "submitRequest",
+  "rateRequest",
+  "reopenRequest",
+  "supportRequest",
+  "drainOutbox",
+  "retryOutbox",
+]);
+
+/** `backend` as the screens see it: after each outbox write, `changed` runs
+ * (the status bar re-reads what waits to be sent). */
+function watchingWrites(backend: Backend, changed: () => void): Backend {
+  return new Proxy(backend, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof name !== "string" || !OUTBOX_WRITES.has(name) || typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const done = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        void done.finally(changed).catch(() => undefined);
+        return done;
+      };
+    },
+  });
+}
+
 function resourceOf(route: Route): string | null {
   const tab = tabOf(route);
   if (tab === "news") return "news";
@@ -90,6 +116,12 @@ export function App({ backend }: { backend: Backend }) {
   const loadStatus = useCallback(() => {
     backend.syncStatus().then(setStatus, () => undefined);
   }, [backend]);
+
+  // What waits in the outbox changes with what the screens do: re-read it on
+  // every screen change and after every write the screens report.
+  useEffect(() => {
+    loadStatus();
+  }, [route, version, loadStatus]);
 
   useEffect(() => {
     backend.getHomeUnit().then(setHome, () => setHome(null));
@@ -170,7 +202,8 @@ export function App({ backend }: { backend: Backend }) {
   const syncedAt = oldest(times) ?? freshness?.syncedAt ?? null;
   const offline = (status?.offline ?? false) || (freshness?.offline ?? false);
 
-  const screenProps: ScreenProps = { backend, version, now, onFreshness: setFreshness };
+  const watched = useMemo(() => watchingWrites(backend, loadStatus), [backend, loadStatus]);
+  const screenProps: ScreenProps = { backend: watched, version, now, onFreshness: setFreshness };
 
   let screen;
   if (home === undefined) {
@@ -248,6 +281,7 @@ export function App({ backend }: { backend: Backend }) {
         syncing={syncing}
         progress={progress}
         error={syncError}
+        pending={status?.pending ?? 0}
         now={now}
         onRefresh={() => void refresh()}
       />

@@ -51,6 +51,14 @@ export function oldest(times: Array<string | null>): string | null {
 }
 
 /** Date and time, "dd/mm/yyyy hh:mm" (vi) or "yyyy-mm-dd hh:mm" (en), local time; "" when invalid. */
+/** A size for people: "850 KB", "3,4 MB" (vi) / "3.4 MB" (en). */
+export function formatBytes(bytes: number, lang: Lang): string {
+  const locale = lang === "vi" ? "vi-VN" : "en-GB";
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(locale)} KB`;
+  const mb = bytes / (1024 * 1024);
+  return `${mb.toLocaleString(locale, { maximumFractionDigits: mb < 10 ? 1 : 0 })} MB`;
+}
+
 export function formatDateTime(iso: string, lang: Lang): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";

@@ -4,8 +4,8 @@ import { resourceName, t } from "./i18n";
 describe("i18n", () => {
   it("fills placeholders in both languages", () => {
     expect(t("updatedAgo", { ago: "3 giờ trước" }, "vi")).toBe("Cập nhật 3 giờ trước");
-    expect(t("syncingResource", { resource: resourceName("procedures", "vi"), page: 3 }, "vi")).toBe(
-      "Đang đồng bộ thủ tục… trang 3",
+    expect(t("syncingResource", { resource: resourceName("procedures", "vi"), items: "1.200", size: "3,4 MB" }, "vi")).toBe(
+      "Đang đồng bộ thủ tục… 1.200 mục, 3,4 MB",
     );
     expect(t("resultCount", { n: 2 }, "en")).toBe("2 procedures");
   });

@@ -17,6 +17,10 @@ page: number,
  */
 items: number, 
 /**
+ * Bytes received so far for it (after decompression).
+ */
+bytes: number, 
+/**
  * True on the resource's last report.
  */
 done: boolean, };

@@ -17,4 +17,8 @@ offline: boolean,
 /**
  * Error of the last failed sync, cleared by a later success.
  */
-lastError: ErrorBody | null, };
+lastError: ErrorBody | null, 
+/**
+ * Writes waiting in the outbox (reports, photos, ratings), shown on every screen.
+ */
+pending: number, };

@@ -1,5 +1,5 @@
 // The bar on every screen: how old the data is, offline notice, sync progress, refresh.
-import { relativeTime } from "../format";
+import { formatBytes, relativeTime } from "../format";
 import { getLang, resourceName, t } from "../i18n";
 import type { SyncProgress } from "../models";
 
@@ -11,6 +11,8 @@ export type StatusBarProps = {
   syncing: boolean;
   progress: SyncProgress | null;
   error: string | null;
+  /** Writes waiting in the outbox. */
+  pending: number;
   now: Date;
   onRefresh: () => void;
 };
@@ -21,7 +23,11 @@ export function StatusBar(props: StatusBarProps) {
   let text: string;
   if (props.syncing) {
     text = props.progress
-      ? t("syncingResource", { resource: resourceName(props.progress.resource), page: props.progress.page })
+      ? t("syncingResource", {
+          resource: resourceName(props.progress.resource),
+          items: props.progress.items.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB"),
+          size: formatBytes(props.progress.bytes, lang),
+        })
       : t("syncing");
   } else if (props.offline) {
     text = t("offline");
@@ -40,6 +46,11 @@ export function StatusBar(props: StatusBarProps) {
       <p class="status-text" role="status" aria-live="polite">
         <span data-testid="status-text">{text}</span>
         {sub && <span class="status-sub">{sub}</span>}
+        {props.pending > 0 && (
+          <a class="status-sub status-pending" href="#/requests" data-testid="status-pending">
+            {t("pendingToSend", { n: props.pending })}
+          </a>
+        )}
       </p>
       <button
         type="button"

@@ -466,6 +466,7 @@ export class FakeBackend implements Backend {
       resources,
       offline: this.offline,
       lastError: this.offline ? { code: "offline", message: "Không có kết nối mạng." } : null,
+      pending: this.loadRequests().outbox.filter((r) => r.state === "pending" || r.state === "sending").length,
     };
   }
 
@@ -486,10 +487,10 @@ export class FakeBackend implements Backend {
     const report: SyncReport = { resources: [], drain, statusChanges };
     for (const [resource, pages, items] of plan) {
       for (let page = 1; page <= pages; page++) {
-        this.emitProgress({ resource, page, items: page * 10, done: false });
+        this.emitProgress({ resource, page, items: page * 10, bytes: page * 40_000, done: false });
         await this.step();
       }
-      this.emitProgress({ resource, page: pages, items, done: true });
+      this.emitProgress({ resource, page: pages, items, bytes: pages * 40_000, done: true });
       report.resources.push({ resource, pages, items, deleted: 0, notModified: items === 0 });
     }
     this.storage.setItem(K_SYNCED, this.now().toISOString());

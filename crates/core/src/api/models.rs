@@ -226,6 +226,8 @@ pub struct SyncStatus {
     pub offline: bool,
     /// Error of the last failed sync, cleared by a later success.
     pub last_error: Option<ErrorBody>,
+    /// Writes waiting in the outbox (reports, photos, ratings), shown on every screen.
+    pub pending: u32,
 }
 
 /// Progress of a running sync, sent after every stored page.
@@ -239,6 +241,8 @@ pub struct SyncProgress {
     pub page: u32,
     /// Changes (items plus deletions) stored so far for it.
     pub items: u32,
+    /// Bytes received so far for it (after decompression).
+    pub bytes: u32,
     /// True on the resource's last report.
     pub done: bool,
 }

@@ -120,6 +120,7 @@ impl Core {
                 resource: p.resource.to_string(),
                 page: p.page,
                 items: p.items,
+                bytes: p.bytes,
                 done: p.done,
             })
         };
@@ -166,6 +167,7 @@ impl Core {
                 resources: Vec::with_capacity(plan.len()),
                 offline: false,
                 last_error: None,
+                pending: crate::store::outbox::unsent_count(conn)?,
             };
             for r in &plan {
                 let state = sync_state::get(conn, r.name(), r.scope())?;

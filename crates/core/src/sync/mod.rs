@@ -50,6 +50,8 @@ pub struct PageProgress {
     pub page: u32,
     /// Items stored so far (upserts plus deletions).
     pub items: u32,
+    /// Bytes of answers received so far (after decompression).
+    pub bytes: u32,
     /// True on the final report of the resource.
     pub done: bool,
 }
@@ -193,6 +195,7 @@ async fn pull<I: DeserializeOwned, T: Transport>(
         deleted: 0,
         not_modified: false,
     };
+    let mut received: u32 = 0;
     let mut next = machine.start::<I>();
     loop {
         next = match next {
@@ -200,6 +203,8 @@ async fn pull<I: DeserializeOwned, T: Transport>(
                 let sent = Instant::now();
                 match transport.get(&request).await {
                     Ok(response) => {
+                        received = received
+                            .saturating_add(u32::try_from(response.body.len()).unwrap_or(u32::MAX));
                         if response.status == 200 && size.after_page(sent.elapsed()) {
                             keep_page_size(db, name, size);
                             machine.set_limit(size.limit());
@@ -225,6 +230,7 @@ async fn pull<I: DeserializeOwned, T: Transport>(
                     resource: name,
                     page: outcome.pages,
                     items: outcome.items + outcome.deleted,
+                    bytes: received,
                     done: false,
                 });
                 machine.on_stored()
@@ -236,6 +242,7 @@ async fn pull<I: DeserializeOwned, T: Transport>(
                     resource: name,
                     page: outcome.pages,
                     items: outcome.items + outcome.deleted,
+                    bytes: received,
                     done: true,
                 });
                 tracing::info!(
