@@ -55,6 +55,9 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::settings::get_server_url,
         commands::settings::get_connection,
         commands::settings::set_server_url,
+        commands::settings::media_usage,
+        commands::settings::set_media_budget,
+        commands::settings::clear_media,
         // units
         commands::units::list_provinces,
         commands::units::list_communes,

@@ -188,3 +188,34 @@ fn an_unreachable_server_is_not_saved() {
     let body: serde_json::Value = res.expect("connection succeeds").deserialize().unwrap();
     assert_eq!(body["serverUrl"], "http://127.0.0.1:9");
 }
+
+#[test]
+fn the_image_budget_is_shown_changed_and_checked() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let usage = get_ipc_response(&webview, request("media_usage", serde_json::json!({})))
+        .expect("command succeeds")
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(usage["budgetMb"], 100);
+    assert_eq!(usage["images"], 0);
+    let set = get_ipc_response(
+        &webview,
+        request("set_media_budget", serde_json::json!({ "megabytes": 250 })),
+    )
+    .expect("a budget in range is kept")
+    .deserialize::<serde_json::Value>()
+    .unwrap();
+    assert_eq!(set["budgetMb"], 250);
+    let err = get_ipc_response(
+        &webview,
+        request("set_media_budget", serde_json::json!({ "megabytes": 1 })),
+    )
+    .expect_err("too small a budget is refused");
+    assert_eq!(err["code"], "invalid_input");
+    let cleared = get_ipc_response(&webview, request("clear_media", serde_json::json!({})))
+        .expect("command succeeds")
+        .deserialize::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(cleared["usedKib"], 0);
+}

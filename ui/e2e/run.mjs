@@ -394,6 +394,13 @@ test("settings and the English toggle", async () => {
   await axe(page, "settings");
   await page.screenshot({ path: join(shots, "settings-360.png") });
   assert.doesNotMatch(await text(page, "api-key"), /congdan-demo-key/);
+  // The image cache: its room, a budget to choose, and a way to clear it.
+  await waitFor(async () => /12 ảnh, 1,8 MB trên tối đa 100 MB/.test(await text(page, "media-usage")), "image cache usage");
+  await page.getByTestId("image-budget").selectOption("250");
+  await waitFor(async () => /tối đa 250 MB/.test(await text(page, "media-usage")), "new budget shown");
+  await page.getByTestId("clear-images").click();
+  await waitFor(async () => /^0 ảnh/.test(await text(page, "media-usage")), "cache cleared");
+  assert.match(await text(page, "media-note"), /Đã xoá/);
   // A server that does not answer its health check is refused with a clear message, and kept out.
   await page.getByTestId("server-input").fill("http://10.0.0.9:8787");
   await page.getByTestId("server-save").click();

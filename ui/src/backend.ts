@@ -7,6 +7,7 @@ import { listen } from "@tauri-apps/api/event";
 import { toBackendError } from "./errors";
 import type {
   ConnectionInfo,
+  MediaUsage,
   DrainProgress,
   DrainReport,
   HomeUnit,
@@ -80,6 +81,12 @@ export interface Backend {
   /** Points the app at another server once it answered GET /api/v1/health; rejects
    *  with `invalid_input` and a Vietnamese message, changing nothing, when it did not. */
   setServerUrl(url: string): Promise<ConnectionInfo>;
+  /** Cached images: how many, the room they take, the budget (MB). */
+  mediaUsage(): Promise<MediaUsage>;
+  /** Sets the image budget (10–4000 MB; `invalid_input` otherwise); the oldest images beyond it go. */
+  setMediaBudget(megabytes: number): Promise<MediaUsage>;
+  /** Deletes every cached image (the next syncs fetch them again). */
+  clearMedia(): Promise<MediaUsage>;
 
   // ---- phản ánh, kiến nghị (Open311 service requests) ----
   /** Services residents can send requests to (cached for offline use). */
@@ -183,6 +190,15 @@ export class TauriBackend implements Backend {
   }
   setServerUrl(url: string): Promise<ConnectionInfo> {
     return call("set_server_url", { url });
+  }
+  mediaUsage(): Promise<MediaUsage> {
+    return call("media_usage");
+  }
+  setMediaBudget(megabytes: number): Promise<MediaUsage> {
+    return call("set_media_budget", { megabytes });
+  }
+  clearMedia(): Promise<MediaUsage> {
+    return call("clear_media");
   }
   listServices(): Promise<Service[]> {
     return call("list_services");

@@ -42,6 +42,7 @@ export type { MyRequestDetail } from "./bindings/MyRequestDetail";
 export type { MyRequestList } from "./bindings/MyRequestList";
 export type { MyRequestSummary } from "./bindings/MyRequestSummary";
 export type { TimeLeft } from "./bindings/TimeLeft";
+export type { MediaUsage } from "./bindings/MediaUsage";
 export type { OutboxKind } from "./bindings/OutboxKind";
 export type { OutboxState } from "./bindings/OutboxState";
 export type { PreparedPhoto } from "./bindings/PreparedPhoto";

@@ -8,7 +8,7 @@ use anyhow::Context;
 use congdan_core::{Core, Freshness, SyncProgress};
 use serde_json::to_writer_pretty;
 
-use crate::flags::{Command, Config, Format, Submit};
+use crate::flags::{Command, Config, Format, ImagesChange, Submit};
 
 /// Opens the profile, stores `--server` and `--api-key` if given, and runs the command.
 pub fn run(config: &Config) -> anyhow::Result<()> {
@@ -249,6 +249,24 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
         Command::SetServer(url) => {
             let info = runtime()?.block_on(core.check_and_set_server_url(url))?;
             connection(&info, Format::Text, &mut out)
+        }
+        Command::Images { change, format } => {
+            let usage = match change {
+                Some(ImagesChange::Budget(mb)) => core.set_media_budget(*mb)?,
+                Some(ImagesChange::Clear) => core.clear_media()?,
+                None => core.media_usage()?,
+            };
+            if *format == Format::Json {
+                return json(&mut out, &usage);
+            }
+            writeln!(
+                out,
+                "{} ảnh đã lưu, {:.1} MB trên tối đa {} MB",
+                usage.images,
+                f64::from(usage.used_kib) / 1024.0,
+                usage.budget_mb
+            )?;
+            Ok(())
         }
         Command::Status(format) => {
             let status = core.status()?;

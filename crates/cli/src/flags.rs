@@ -167,6 +167,18 @@ enum LowCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show the images saved for offline reading; change their budget or clear them.
+    Images {
+        /// New budget in MB (10–4000); the oldest images beyond it go at once.
+        #[arg(long, value_name = "MB")]
+        budget: Option<u32>,
+        /// Delete every saved image (the next syncs fetch them again).
+        #[arg(long, conflicts_with = "budget")]
+        clear: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what is cached and how the last sync went.
     Status {
         /// Print JSON.
@@ -185,6 +197,15 @@ enum LowCommand {
         /// Server base URL.
         url: String,
     },
+}
+
+/// What `images` changes before it shows the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImagesChange {
+    /// `--budget MB`.
+    Budget(u32),
+    /// `--clear`.
+    Clear,
 }
 
 /// What `outbox` does besides listing.
@@ -269,6 +290,13 @@ pub enum Command {
         code: String,
         /// Saved or not.
         saved: bool,
+    },
+    /// `images [--budget MB | --clear]`.
+    Images {
+        /// What to change first, if anything.
+        change: Option<ImagesChange>,
+        /// Output format.
+        format: Format,
     },
     /// `status`.
     Status(Format),
@@ -359,6 +387,18 @@ impl TryFrom<LowArgs> for Config {
             LowCommand::Save { code, remove } => Command::Save {
                 code: code.trim().to_string(),
                 saved: !remove,
+            },
+            LowCommand::Images {
+                budget,
+                clear,
+                json,
+            } => Command::Images {
+                change: match (budget, clear) {
+                    (Some(mb), _) => Some(ImagesChange::Budget(mb)),
+                    (None, true) => Some(ImagesChange::Clear),
+                    (None, false) => None,
+                },
+                format: Format::from_flag(json),
             },
             LowCommand::Status { json } => Command::Status(Format::from_flag(json)),
             LowCommand::Connection { json } => Command::Connection(Format::from_flag(json)),

@@ -1,8 +1,8 @@
-//! Commands for the profile's settings: the home commune or ward, and the
-//! server and API key the app uses.
+//! Commands for the profile's settings: the home commune or ward, the
+//! server and API key the app uses, and the room cached images may take.
 
 use crate::{AppState, UiError};
-use congdan_core::{ConnectionInfo, HomeUnit};
+use congdan_core::{ConnectionInfo, HomeUnit, MediaUsage};
 use tauri::State;
 
 /// The chosen commune/ward, or `null` before onboarding.
@@ -18,6 +18,27 @@ pub fn get_home_unit(state: State<'_, AppState>) -> Result<Option<HomeUnit>, UiE
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn set_home_unit(state: State<'_, AppState>, code: String) -> Result<HomeUnit, UiError> {
     Ok(state.core.set_home_unit(&code).await?)
+}
+
+/// The cached images: how many, the room they take, the budget.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn media_usage(state: State<'_, AppState>) -> Result<MediaUsage, UiError> {
+    Ok(state.core.media_usage()?)
+}
+
+/// Sets the image budget in MB; the oldest images beyond it go at once.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn set_media_budget(state: State<'_, AppState>, megabytes: u32) -> Result<MediaUsage, UiError> {
+    Ok(state.core.set_media_budget(megabytes)?)
+}
+
+/// Deletes every cached image (the next syncs fetch them again).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn clear_media(state: State<'_, AppState>) -> Result<MediaUsage, UiError> {
+    Ok(state.core.clear_media()?)
 }
 
 /// The server this profile syncs with, for the settings screen.

@@ -25,6 +25,7 @@ import type {
   OutboxEntry,
   PreparedPhoto,
   Procedure,
+  MediaUsage,
   Rating,
   TimeLeft,
   ProcedureDetail,
@@ -81,6 +82,8 @@ export type FakeOptions = {
 
 const K_HOME = "congdan.fake.home";
 const K_SERVER = "congdan.fake.server";
+const K_MEDIA_BUDGET = "congdan.fake.mediaBudget";
+const K_MEDIA_CLEARED = "congdan.fake.mediaCleared";
 /** The demo server, the only one the fake's health check reaches. */
 const DEMO_SERVER = "http://127.0.0.1:8787";
 /** What the real core's `connection()` shows for the demo key `congdan-demo-key`
@@ -515,6 +518,24 @@ export class FakeBackend implements Backend {
 
   async getServerUrl(): Promise<string | null> {
     return this.storage.getItem(K_SERVER) ?? DEMO_SERVER;
+  }
+
+  /** Cached images: the fake holds none of its own, only the budget the UI sets
+   *  (the core checks the range; the fake keeps what it is given). */
+  async mediaUsage(): Promise<MediaUsage> {
+    const budgetMb = Number(this.storage.getItem(K_MEDIA_BUDGET) ?? "100");
+    const cleared = this.storage.getItem(K_MEDIA_CLEARED) === "1";
+    return { images: cleared ? 0 : 12, usedKib: cleared ? 0 : 1840, budgetMb };
+  }
+
+  async setMediaBudget(megabytes: number): Promise<MediaUsage> {
+    this.storage.setItem(K_MEDIA_BUDGET, String(megabytes));
+    return this.mediaUsage();
+  }
+
+  async clearMedia(): Promise<MediaUsage> {
+    this.storage.setItem(K_MEDIA_CLEARED, "1");
+    return this.mediaUsage();
   }
 
   async getConnection(): Promise<ConnectionInfo> {

@@ -1,10 +1,10 @@
 // Cài đặt: where you live (change it), language, server, and what data is saved.
 import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
-import { relativeTime } from "../format";
+import { formatBytes, relativeTime } from "../format";
 import { resourceName, t, type Lang } from "../i18n";
 import { toBackendError } from "../errors";
-import type { ConnectionInfo, HomeUnit, SyncStatus } from "../models";
+import type { ConnectionInfo, HomeUnit, MediaUsage, SyncStatus } from "../models";
 import { href } from "../route";
 
 /** Props of settings. */
@@ -81,7 +81,63 @@ export function Settings({ backend, now, home, status, lang, onLang }: SettingsP
         ))}
       </ul>
       {status?.lastError && <p class="error">{t("lastError", { message: status.lastError.message })}</p>}
+
+      <SavedImages backend={backend} lang={lang} />
     </section>
+  );
+}
+
+/** Budgets offered, in MB. */
+const BUDGETS = [50, 100, 250, 500, 1000];
+
+/** The image cache: what it holds, its budget (changeable) and a way to clear it. */
+function SavedImages({ backend, lang }: { backend: ScreenProps["backend"]; lang: Lang }) {
+  const [usage, setUsage] = useState<MediaUsage | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => {
+    backend.mediaUsage().then(setUsage, () => setUsage(null));
+  }, [backend]);
+  if (!usage) return null;
+  const budgets = BUDGETS.includes(usage.budgetMb) ? BUDGETS : [...BUDGETS, usage.budgetMb].sort((a, b) => a - b);
+  const act = (p: Promise<MediaUsage>, done: string | null) =>
+    p.then(
+      (u) => {
+        setUsage(u);
+        setNote(done);
+      },
+      (e: unknown) => setNote(toBackendError(e).message),
+    );
+  return (
+    <>
+      <h2>{t("savedImages")}</h2>
+      <p data-testid="media-usage">
+        {t("savedImagesUsage", { n: usage.images, size: formatBytes(usage.usedKib * 1024, lang), budget: usage.budgetMb })}
+      </p>
+      <label class="field-label" for="image-budget">
+        {t("imageBudget")}
+      </label>
+      <select
+        id="image-budget"
+        class="text-input"
+        value={String(usage.budgetMb)}
+        onChange={(e) => void act(backend.setMediaBudget(Number(e.currentTarget.value)), null)}
+        data-testid="image-budget"
+      >
+        {budgets.map((mb) => (
+          <option key={mb} value={String(mb)}>
+            {mb} MB
+          </option>
+        ))}
+      </select>
+      <button type="button" class="button secondary" onClick={() => void act(backend.clearMedia(), t("imagesCleared"))} data-testid="clear-images">
+        {t("clearImages")}
+      </button>
+      {note && (
+        <p role="status" data-testid="media-note">
+          {note}
+        </p>
+      )}
+    </>
   );
 }
 

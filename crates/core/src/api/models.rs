@@ -498,6 +498,19 @@ impl TimeLeft {
     }
 }
 
+/// The image cache as Settings shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MediaUsage {
+    /// Cached images (lead and body images of news).
+    pub images: u32,
+    /// Room they take, in KiB.
+    pub used_kib: u32,
+    /// The most they may take, in MB; the oldest go first beyond it.
+    pub budget_mb: u32,
+}
+
 /// "Của tôi": my requests, newest first, queued ones included.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

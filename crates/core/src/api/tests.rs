@@ -262,7 +262,11 @@ async fn sync_pages_304_news_images_and_offline() {
             vec![
                 item("a", 1, Some("http://img/a.png")),
                 item("b", 2, Some("http://img-down/b.png")),
-                item("c", 3, None),
+                NewsItem {
+                    // An article's own pictures are saved too, not only the lead image.
+                    body_html: r#"<p>Ảnh</p><img src="http://img/c-body.png">"#.into(),
+                    ..item("c", 3, None)
+                },
             ],
             &[],
             "8",
@@ -275,6 +279,13 @@ async fn sync_pages_304_news_images_and_offline() {
         Some(Image {
             mime: "image/png".into(),
             bytes: b"PNG".to_vec(),
+        }),
+    );
+    fake.images.insert(
+        "http://img/c-body.png".into(),
+        Some(Image {
+            mime: "image/png".into(),
+            bytes: b"BODY".to_vec(),
         }),
     );
     let report = core.sync_with(&fake, false, &|_| {}).await.unwrap();
@@ -313,6 +324,9 @@ async fn sync_pages_304_news_images_and_offline() {
     );
     let media = core.media("http://img/a.png").unwrap().unwrap();
     assert_eq!(media.data_url, "data:image/png;base64,UE5H");
+    assert!(core.media("http://img/c-body.png").unwrap().is_some());
+    let usage = core.media_usage().unwrap();
+    assert_eq!((usage.images, usage.budget_mb), (2, 100));
     assert_eq!(
         core.media("http://img-down/b.png").unwrap(),
         None,

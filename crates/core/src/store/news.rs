@@ -92,26 +92,71 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<NewsItem>, Error> {
     .map_err(Error::storage("news get"))
 }
 
-/// Image URLs of stored items that are not in `media` yet, newest items first.
-/// Errors: `storage`.
+/// News items looked at for images to cache, newest first.
+const ITEMS_SCANNED: u32 = 500;
+
+/// Image URLs of stored items that are not in `media` yet and did not fail
+/// since `missed_since`: of each item (newest first) its lead image, then every
+/// image of its body, so an article reads offline with all its pictures; at
+/// most `limit`. Errors: `storage`.
 pub fn images_missing_media(
     conn: &Connection,
     limit: u32,
     missed_since: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<String>, Error> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT DISTINCT n.image FROM news n \
-             WHERE n.image IS NOT NULL AND n.image <> '' \
-               AND NOT EXISTS (SELECT 1 FROM media m WHERE m.url = n.image) \
-               AND NOT EXISTS (SELECT 1 FROM media_misses x \
-                               WHERE x.url = n.image AND x.tried_ms >= ?2) \
-             ORDER BY n.published_ms DESC LIMIT ?1",
-        )
+    let mut items = conn
+        .prepare_cached("SELECT image, body_html FROM news ORDER BY published_ms DESC, id LIMIT ?1")
         .map_err(Error::storage("news images prepare"))?;
-    stmt.query_map(params![limit, super::to_millis(missed_since)], |r| r.get(0))
+    let rows: Vec<(Option<String>, String)> = items
+        .query_map(params![ITEMS_SCANNED], |r| Ok((r.get(0)?, r.get(1)?)))
         .and_then(|rows| rows.collect())
-        .map_err(Error::storage("news images"))
+        .map_err(Error::storage("news images"))?;
+    let mut wanted = conn
+        .prepare_cached(
+            "SELECT NOT EXISTS (SELECT 1 FROM media WHERE url = ?1) \
+               AND NOT EXISTS (SELECT 1 FROM media_misses WHERE url = ?1 AND tried_ms >= ?2)",
+        )
+        .map_err(Error::storage("news images check prepare"))?;
+    let since = super::to_millis(missed_since);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    for (lead, body) in &rows {
+        let urls = lead
+            .iter()
+            .filter(|url| !url.is_empty())
+            .cloned()
+            .chain(body_image_urls(body));
+        for url in urls {
+            if out.len() >= limit {
+                return Ok(out);
+            }
+            if !seen.insert(url.clone()) {
+                continue;
+            }
+            let missing: bool = wanted
+                .query_row(params![url, since], |r| r.get(0))
+                .map_err(Error::storage("news images check"))?;
+            if missing {
+                out.push(url);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The `http(s)` image URLs of an article body, in order. The body is the
+/// server's sanitized HTML (double-quoted attributes, `&amp;` escapes), so
+/// reading `src="…"` inside `<img …>` tags is enough.
+fn body_image_urls(html: &str) -> impl Iterator<Item = String> + '_ {
+    html.match_indices("<img").filter_map(move |(start, _)| {
+        let tag = &html[start..];
+        let tag = &tag[..tag.find('>')?];
+        let value = tag.split(" src=\"").nth(1)?;
+        let value = &value[..value.find('"')?];
+        let url = value.replace("&amp;", "&");
+        (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
+    })
 }
 
 /// Number of stored items. Errors: `storage`.
@@ -125,6 +170,17 @@ pub(crate) mod tests {
     use super::*;
     use crate::store::test_support::db;
     use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn body_images_are_read_from_img_tags_only() {
+        let html = r#"<p>Ảnh <a href="https://x/a.jpg">link</a></p><img alt="x" src="https://img/1.jpg?a=1&amp;b=2"><img src="data:image/png;base64,AA"><img src="http://img/2.png" />"#;
+        let urls: Vec<String> = body_image_urls(html).collect();
+        assert_eq!(urls, ["https://img/1.jpg?a=1&b=2", "http://img/2.png"]);
+        assert_eq!(
+            body_image_urls("<img src=\"https://unterminated").count(),
+            0
+        );
+    }
 
     pub(crate) fn item(id: &str, day: u32, image: Option<&str>) -> NewsItem {
         NewsItem {

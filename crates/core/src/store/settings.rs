@@ -15,6 +15,19 @@ pub const DEVICE_ID: &str = "device_id";
 /// Set while this profile's earlier requests still have to be claimed for a
 /// device registered again (see `POST /api/v1/my/requests/claim`).
 pub const CLAIM_PENDING: &str = "claim_pending";
+/// Key of the image cache budget in MB (default [`DEFAULT_MEDIA_BUDGET_MB`]).
+pub const MEDIA_BUDGET_MB: &str = "media_budget_mb";
+/// How much room cached images may take unless the user says otherwise: the
+/// pictures of a few hundred articles, small beside a phone's storage.
+pub const DEFAULT_MEDIA_BUDGET_MB: u32 = 100;
+
+/// The image cache budget in MB. Errors: `storage`.
+pub fn media_budget_mb(conn: &Connection) -> Result<u32, Error> {
+    Ok(get(conn, MEDIA_BUDGET_MB)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_MEDIA_BUDGET_MB))
+}
+
 /// Key of the Open311 `api_key` to send (default [`DEFAULT_API_KEY`]).
 pub const API_KEY: &str = "open311_api_key";
 /// The Open311 api key a commune's own build carries (`CONGDAN_API_KEY` at

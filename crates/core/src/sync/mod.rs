@@ -367,5 +367,13 @@ async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
             }
         }
     }
-    tracing::info!(stored, skipped, "news images cached");
+    let evicted = {
+        let conn = lock(db);
+        settings::media_budget_mb(&conn)
+            .and_then(|mb| media::evict_to(&conn, u64::from(mb) * 1024 * 1024))
+    };
+    match evicted {
+        Ok(evicted) => tracing::info!(stored, skipped, evicted, "news images cached"),
+        Err(e) => tracing::warn!(error = %e, "could not keep the image cache within its budget"),
+    }
 }
