@@ -37,6 +37,8 @@ const COMMANDS: &[&str] = &[
     "retry_outbox",
     "sync_status",
     "sync_now",
+    "get_data_saver",
+    "set_data_saver",
 ];
 
 fn main() {

@@ -25,7 +25,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, core: Core) {
         prepare_search(&core).await;
         let mut retry = OFFLINE_RETRY;
         loop {
-            let outcome = sync_and_notify(&app, &core).await;
+            let outcome = sync_and_notify(&app, &core, false).await;
             prepare_search(&core).await;
             let pause = match outcome {
                 Ok(_) => {
@@ -53,16 +53,22 @@ async fn prepare_search(core: &Core) {
     }
 }
 
-/// Runs one sync, forwarding progress and the resulting status as events.
+/// Runs one sync (`full`: images and catalogue even with the data saver on),
+/// forwarding progress and the resulting status as events.
 pub async fn sync_and_notify<R: Runtime>(
     app: &AppHandle<R>,
     core: &Core,
+    full: bool,
 ) -> Result<SyncReport, congdan_core::Error> {
     let progress_app = app.clone();
     let progress = move |p: SyncProgress| {
         let _ = progress_app.emit(SYNC_PROGRESS, p);
     };
-    let outcome = core.sync(&progress).await;
+    let outcome = if full {
+        core.sync_full(&progress).await
+    } else {
+        core.sync(&progress).await
+    };
     match &outcome {
         Ok(report) => {
             for change in &report.status_changes {

@@ -90,6 +90,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // sync
         commands::sync::sync_status,
         commands::sync::sync_now,
+        commands::sync::get_data_saver,
+        commands::sync::set_data_saver,
     ])
 }
 

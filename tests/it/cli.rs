@@ -146,3 +146,30 @@ async fn my_report_shows_the_working_time_left_counted_with_the_holiday_table() 
     );
     assert!(shown > 0, "{item}");
 }
+
+#[tokio::test]
+async fn the_data_saver_leaves_the_catalogue_for_sync_full() {
+    use congdan_tests::cli::ok;
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    ok(congdan(&db, &["--server", &server.url(), "data-saver", "on"]));
+    let light = ok(congdan(&db, &["sync"]));
+    assert!(stdout(&light).contains("chờ `sync --full`"), "{}", stdout(&light));
+    let status: serde_json::Value =
+        serde_json::from_slice(&ok(congdan(&db, &["status", "--json"])).stdout).unwrap();
+    let count = |status: &serde_json::Value, name: &str| {
+        status["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["resource"] == name)
+            .map(|r| r["count"].as_u64().unwrap())
+    };
+    assert_eq!(count(&status, "procedures"), Some(0), "{status}");
+    assert!(count(&status, "units").unwrap() > 3000);
+    ok(congdan(&db, &["sync", "--full"]));
+    let status: serde_json::Value =
+        serde_json::from_slice(&ok(congdan(&db, &["status", "--json"])).stdout).unwrap();
+    assert!(count(&status, "procedures").unwrap() > 2000, "{status}");
+}

@@ -401,6 +401,11 @@ test("settings and the English toggle", async () => {
   await page.getByTestId("clear-images").click();
   await waitFor(async () => /^0 ảnh/.test(await text(page, "media-usage")), "cache cleared");
   assert.match(await text(page, "media-note"), /Đã xoá/);
+  // The data saver, and a full sync on demand.
+  await page.getByTestId("data-saver").check();
+  await page.getByTestId("full-sync").click();
+  await waitFor(async () => /Đã tải đầy đủ/.test(await text(page, "data-saver-note")), "full sync done");
+  await page.getByTestId("data-saver").uncheck();
   // A server that does not answer its health check is refused with a clear message, and kept out.
   await page.getByTestId("server-input").fill("http://10.0.0.9:8787");
   await page.getByTestId("server-save").click();

@@ -68,8 +68,13 @@ export interface Backend {
   setDocumentChecked(code: string, index: number, checked: boolean): Promise<number[]>;
   /** Per-resource sync state. */
   syncStatus(): Promise<SyncStatus>;
-  /** Syncs now; progress arrives through onSyncProgress. */
-  syncNow(): Promise<SyncReport>;
+  /** Syncs now; progress arrives through onSyncProgress. `full`: images and the
+   *  catalogue even with the data saver on (the user asked). */
+  syncNow(full?: boolean): Promise<SyncReport>;
+  /** Whether syncs leave images and the catalogue for a full sync (cellular). */
+  getDataSaver(): Promise<boolean>;
+  /** Turns the data saver on or off. */
+  setDataSaver(on: boolean): Promise<void>;
   /** Listens to "sync-progress". */
   onSyncProgress(cb: (p: SyncProgress) => void): Promise<Unsubscribe>;
   /** Listens to "sync-finished" (also sent after background syncs started by Rust). */
@@ -173,8 +178,14 @@ export class TauriBackend implements Backend {
   syncStatus(): Promise<SyncStatus> {
     return call("sync_status");
   }
-  syncNow(): Promise<SyncReport> {
-    return call("sync_now");
+  syncNow(full = false): Promise<SyncReport> {
+    return call("sync_now", { full });
+  }
+  getDataSaver(): Promise<boolean> {
+    return call("get_data_saver");
+  }
+  setDataSaver(on: boolean): Promise<void> {
+    return call("set_data_saver", { on });
   }
   async onSyncProgress(cb: (p: SyncProgress) => void): Promise<Unsubscribe> {
     return listen<SyncProgress>("sync-progress", (e) => cb(e.payload));

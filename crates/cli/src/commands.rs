@@ -22,7 +22,23 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match &config.command {
-        Command::Sync => sync(&core, &mut out),
+        Command::Sync { full } => sync(&core, *full, &mut out),
+        Command::DataSaver(change) => {
+            if let Some(on) = change {
+                core.set_data_saver(*on)?;
+            }
+            let on = core.data_saver()?;
+            writeln!(
+                out,
+                "Tiết kiệm dữ liệu: {}",
+                if on {
+                    "bật (ảnh và danh mục thủ tục chờ `sync --full`)"
+                } else {
+                    "tắt"
+                }
+            )?;
+            Ok(())
+        }
         Command::Units(province) => units(&core, province.as_deref(), &mut out),
         Command::SetUnit(code) => {
             let home = runtime()?.block_on(core.set_home_unit(code))?;
@@ -295,7 +311,7 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
 }
 
 /// `sync`: progress lines while pulling, then a summary.
-fn sync(core: &Core, out: &mut impl Write) -> anyhow::Result<()> {
+fn sync(core: &Core, full: bool, out: &mut impl Write) -> anyhow::Result<()> {
     let runtime = runtime()?;
     let progress = |p: SyncProgress| {
         let mut err = io::stderr().lock();
@@ -313,12 +329,22 @@ fn sync(core: &Core, out: &mut impl Write) -> anyhow::Result<()> {
             )
         };
     };
-    let report = runtime.block_on(core.sync(&progress))?;
+    let report = if full {
+        runtime.block_on(core.sync_full(&progress))?
+    } else {
+        runtime.block_on(core.sync(&progress))?
+    };
     if report.drain.sent + report.drain.failed_permanent + report.drain.pending > 0 {
         writeln!(
             out,
             "hộp thư đi: đã gửi {}, bị từ chối {}, còn chờ {}",
             report.drain.sent, report.drain.failed_permanent, report.drain.pending
+        )?;
+    }
+    if report.deferred {
+        writeln!(
+            out,
+            "tiết kiệm dữ liệu: ảnh và danh mục thủ tục chờ `sync --full`"
         )?;
     }
     for c in &report.status_changes {

@@ -40,7 +40,18 @@ pub struct LowArgs {
 #[derive(Debug, Subcommand)]
 enum LowCommand {
     /// Pull units, procedures and the home unit's news from the server.
-    Sync,
+    Sync {
+        /// Images and the catalogue too, even with the data saver on.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Show the data saver, or turn it on or off (images and the catalogue
+    /// then wait for `sync --full`).
+    DataSaver {
+        /// `on` or `off`.
+        #[arg(value_parser = ["on", "off"])]
+        state: Option<String>,
+    },
     /// List provinces, or the communes of PROVINCE_CODE.
     Units {
         /// Province code (2 digits).
@@ -250,8 +261,13 @@ pub struct Submit {
 /// A checked command.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// `sync`.
-    Sync,
+    /// `sync [--full]`.
+    Sync {
+        /// Ignore the data saver.
+        full: bool,
+    },
+    /// `data-saver [on|off]`.
+    DataSaver(Option<bool>),
     /// `units [PROVINCE_CODE]`.
     Units(Option<String>),
     /// `set-unit CODE`.
@@ -354,7 +370,8 @@ impl TryFrom<LowArgs> for Config {
             bail!("--db không được để trống");
         }
         let command = match low.command {
-            LowCommand::Sync => Command::Sync,
+            LowCommand::Sync { full } => Command::Sync { full },
+            LowCommand::DataSaver { state } => Command::DataSaver(state.map(|s| s == "on")),
             LowCommand::Units { province_code } => Command::Units(province_code),
             LowCommand::SetUnit { code } => Command::SetUnit(code.trim().to_string()),
             LowCommand::News { json, limit } => Command::News {
@@ -553,7 +570,7 @@ mod tests {
     fn server_is_global_and_limit_must_be_positive() {
         let c = config(&["--db", "p", "--server", "http://x", "sync"]).unwrap();
         assert_eq!(c.server.as_deref(), Some("http://x"));
-        assert_eq!(c.command, Command::Sync);
+        assert_eq!(c.command, Command::Sync { full: false });
         assert!(config(&["--db", "p", "news", "--limit", "0"]).is_err());
         assert!(config(&["sync"]).is_err(), "--db is required");
         let c = config(&["--db", "p", "units"]).unwrap();

@@ -18,4 +18,8 @@ drain: DrainReport,
 /**
  * Status changes of my requests seen by this sync (for notifications).
  */
-statusChanges: Array<RequestStatusChange>, };
+statusChanges: Array<RequestStatusChange>, 
+/**
+ * True when the data saver left images and the catalogue for a full sync.
+ */
+deferred: boolean, };

@@ -83,6 +83,7 @@ export type FakeOptions = {
 const K_HOME = "congdan.fake.home";
 const K_SERVER = "congdan.fake.server";
 const K_MEDIA_BUDGET = "congdan.fake.mediaBudget";
+const K_DATA_SAVER = "congdan.fake.dataSaver";
 const K_MEDIA_CLEARED = "congdan.fake.mediaCleared";
 /** The demo server, the only one the fake's health check reaches. */
 const DEMO_SERVER = "http://127.0.0.1:8787";
@@ -477,17 +478,24 @@ export class FakeBackend implements Backend {
     return new Promise((resolve) => setTimeout(resolve, this.stepMs));
   }
 
-  async syncNow(): Promise<SyncReport> {
+  async getDataSaver(): Promise<boolean> {
+    return this.storage.getItem(K_DATA_SAVER) === "1";
+  }
+
+  async setDataSaver(on: boolean): Promise<void> {
+    this.storage.setItem(K_DATA_SAVER, on ? "1" : "0");
+  }
+
+  async syncNow(full = false): Promise<SyncReport> {
     if (this.offline) throw new BackendError("offline", "Không có kết nối mạng.");
+    const deferred = !full && (await this.getDataSaver());
     // Like the core: send the outbox first, then pull (here: the demo status steps).
     const drain = await this.drainOutbox();
     const statusChanges = this.advanceStatuses();
-    const plan: Array<[string, number, number]> = [
-      ["units", 1, 0],
-      ["procedures", 3, 0],
-    ];
+    const plan: Array<[string, number, number]> = [["units", 1, 0]];
+    if (!deferred) plan.push(["procedures", 3, 0]);
     if (this.home()) plan.push(["news", 1, this.news.length]);
-    const report: SyncReport = { resources: [], drain, statusChanges };
+    const report: SyncReport = { resources: [], drain, statusChanges, deferred };
     for (const [resource, pages, items] of plan) {
       for (let page = 1; page <= pages; page++) {
         this.emitProgress({ resource, page, items: page * 10, bytes: page * 40_000, done: false });

@@ -82,8 +82,54 @@ export function Settings({ backend, now, home, status, lang, onLang }: SettingsP
       </ul>
       {status?.lastError && <p class="error">{t("lastError", { message: status.lastError.message })}</p>}
 
+      <DataSaver backend={backend} />
       <SavedImages backend={backend} lang={lang} />
     </section>
+  );
+}
+
+/** The data saver (cellular): a switch, and a full sync on demand. */
+function DataSaver({ backend }: { backend: ScreenProps["backend"] }) {
+  const [on, setOn] = useState<boolean | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    backend.getDataSaver().then(setOn, () => setOn(null));
+  }, [backend]);
+  if (on === null) return null;
+  const toggle = (value: boolean) =>
+    backend.setDataSaver(value).then(
+      () => setOn(value),
+      (e: unknown) => setNote(toBackendError(e).message),
+    );
+  const full = async () => {
+    setBusy(true);
+    try {
+      await backend.syncNow(true);
+      setNote(t("fullSyncDone"));
+    } catch (e) {
+      setNote(toBackendError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <h2>{t("dataSaver")}</h2>
+      <div class="check-row">
+        <input type="checkbox" id="data-saver" checked={on} onChange={(e) => void toggle(e.currentTarget.checked)} data-testid="data-saver" />
+        <label for="data-saver">{t("dataSaver")}</label>
+      </div>
+      <p class="muted">{t("dataSaverHint")}</p>
+      <button type="button" class="button secondary" disabled={busy} onClick={() => void full()} data-testid="full-sync">
+        {t("fullSync")}
+      </button>
+      {note && (
+        <p role="status" data-testid="data-saver-note">
+          {note}
+        </p>
+      )}
+    </>
   );
 }
 

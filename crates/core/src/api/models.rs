@@ -275,6 +275,8 @@ pub struct SyncReport {
     pub drain: DrainReport,
     /// Status changes of my requests seen by this sync (for notifications).
     pub status_changes: Vec<RequestStatusChange>,
+    /// True when the data saver left images and the catalogue for a full sync.
+    pub deferred: bool,
 }
 
 /// What an outbox row sends.

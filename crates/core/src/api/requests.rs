@@ -860,6 +860,7 @@ impl Core {
                 self.writer_mutex(),
                 transport,
                 &[Resource::MyRequests],
+                false,
                 progress,
             )
             .await;

@@ -70,11 +70,49 @@ impl Core {
     /// sync resumes after it; image failures never fail the sync. `progress` is
     /// called after every page and once per resource at the end. Writes: every
     /// content table, `media`, `sync_state` (also on failure: the error and the
-    /// offline flag). Errors: `not_configured` (no server URL), `offline`,
+    /// offline flag). With the data saver on ([`Core::set_data_saver`]) the
+    /// images and the catalogue wait for [`Core::sync_full`] (`deferred` in the
+    /// report). Errors: `not_configured` (no server URL), `offline`,
     /// `server_unavailable`, `bad_response`, `not_found` (server does not know
     /// the home unit), `storage`.
     pub async fn sync(
         &self,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Result<SyncReport, Error> {
+        self.sync_over_network(false, progress).await
+    }
+
+    /// [`Core::sync`] with everything, images and catalogue included, even
+    /// with the data saver on: the user asked for it. Errors: as [`Core::sync`].
+    pub async fn sync_full(
+        &self,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Result<SyncReport, Error> {
+        self.sync_over_network(true, progress).await
+    }
+
+    /// Whether syncs leave images and the catalogue for a full sync (a
+    /// metered, cellular connection). Reads only. Errors: `storage`.
+    pub fn data_saver(&self) -> Result<bool, Error> {
+        Ok(self
+            .read(|c| settings::get(c, settings::DATA_SAVER))?
+            .is_some())
+    }
+
+    /// Turns the data saver on or off. Writes: `settings`. Errors: `storage`.
+    pub fn set_data_saver(&self, on: bool) -> Result<(), Error> {
+        let conn = self.writer();
+        if on {
+            settings::set(&conn, settings::DATA_SAVER, "1")
+        } else {
+            settings::delete(&conn, settings::DATA_SAVER)
+        }
+    }
+
+    /// [`Core::sync`] over HTTP; `full` ignores the data saver.
+    async fn sync_over_network(
+        &self,
+        full: bool,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<SyncReport, Error> {
         let url = self
@@ -91,16 +129,31 @@ impl Core {
         };
         let with_device = token.is_some();
         let transport = HttpTransport::new(&url)?.with_bearer(token);
-        self.sync_with(&transport, with_device, progress).await
+        self.sync_planned(&transport, with_device, full, progress)
+            .await
     }
 
     /// [`Core::sync`] over any transport (tests feed recorded answers).
+    #[cfg(test)]
     pub(crate) async fn sync_with<T: Transport>(
         &self,
         transport: &T,
         with_device: bool,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<SyncReport, Error> {
+        self.sync_planned(transport, with_device, false, progress)
+            .await
+    }
+
+    /// One sync over `transport`; `full` ignores the data saver.
+    pub(crate) async fn sync_planned<T: Transport>(
+        &self,
+        transport: &T,
+        with_device: bool,
+        full: bool,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Result<SyncReport, Error> {
+        let deferred = !full && self.data_saver()?;
         let _turn = self.sync_turn().await;
         // Local writes first: the outbox drains (honouring backoff due times),
         // then the pulls; my_requests is only applied once nothing is unsent.
@@ -126,11 +179,19 @@ impl Core {
         };
         let (catalogue, first): (Vec<Resource>, Vec<Resource>) =
             plan.into_iter().partition(|r| *r == Resource::Procedures);
-        let mut outcomes = sync::run(self.writer_mutex(), transport, &first, &forward).await?;
+        let mut outcomes =
+            sync::run(self.writer_mutex(), transport, &first, !deferred, &forward).await?;
         let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;
         outcomes.extend(more);
-        outcomes.extend(sync::run(self.writer_mutex(), transport, &catalogue, &forward).await?);
+        if deferred {
+            tracing::info!("data saver: images and the catalogue wait for a full sync");
+        } else {
+            outcomes.extend(
+                sync::run(self.writer_mutex(), transport, &catalogue, true, &forward).await?,
+            );
+        }
         Ok(SyncReport {
+            deferred,
             drain,
             status_changes,
             resources: outcomes

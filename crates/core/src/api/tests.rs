@@ -372,6 +372,63 @@ async fn sync_pages_304_news_images_and_offline() {
 }
 
 #[tokio::test]
+async fn the_data_saver_leaves_images_and_the_catalogue_for_a_full_sync() {
+    let (core, _dir) = open();
+    core.set_data_saver(true).unwrap();
+    assert!(core.data_saver().unwrap());
+    let mut fake = Fake::default();
+    first_sync_answers(&fake);
+    let report = core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    assert!(report.deferred);
+    assert!(report.resources.iter().all(|r| r.resource != "procedures"));
+    assert!(
+        fake.requests().iter().all(|r| r.path != PROCS),
+        "no catalogue page asked"
+    );
+    core.set_home_unit("00004").await.unwrap();
+    fake.answer(UNITS, &[("since", "5")], Ok(not_modified()));
+    fake.answer(
+        NEWS,
+        &[("unit", "00004"), ("since", "0")],
+        Ok(page(
+            vec![item("a", 1, Some("http://img/a.png"))],
+            &[],
+            "8",
+            false,
+            "W/\"n\"",
+        )),
+    );
+    fake.images.insert(
+        "http://img/a.png".into(),
+        Some(Image {
+            mime: "image/png".into(),
+            bytes: b"PNG".to_vec(),
+        }),
+    );
+    core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    assert_eq!(core.media("http://img/a.png").unwrap(), None, "images wait");
+
+    // The user asks: everything comes.
+    fake.answer(
+        NEWS,
+        &[("unit", "00004"), ("since", "8")],
+        Ok(not_modified()),
+    );
+    let report = core
+        .sync_planned(&fake, false, true, &|_| {})
+        .await
+        .unwrap();
+    assert!(!report.deferred);
+    assert!(core.media("http://img/a.png").unwrap().is_some());
+    assert_eq!(
+        core.search_procedures(&ProcedureQuery::default())
+            .unwrap()
+            .total,
+        2
+    );
+}
+
+#[tokio::test]
 async fn a_failed_page_keeps_the_cursor_of_the_last_stored_one() {
     let (core, _dir) = open();
     let fake = Fake::default();

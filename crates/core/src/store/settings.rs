@@ -15,6 +15,9 @@ pub const DEVICE_ID: &str = "device_id";
 /// Set while this profile's earlier requests still have to be claimed for a
 /// device registered again (see `POST /api/v1/my/requests/claim`).
 pub const CLAIM_PENDING: &str = "claim_pending";
+/// Set while the data saver is on: syncs leave images and the catalogue for a
+/// full sync the user asks for (a metered, cellular connection).
+pub const DATA_SAVER: &str = "data_saver";
 /// Key of the image cache budget in MB (default [`DEFAULT_MEDIA_BUDGET_MB`]).
 pub const MEDIA_BUDGET_MB: &str = "media_budget_mb";
 /// How much room cached images may take unless the user says otherwise: the

@@ -71,7 +71,8 @@ pub struct Outcome {
     pub not_modified: bool,
 }
 
-/// Pulls every resource of `plan` in order. On the first failure it records the
+/// Pulls every resource of `plan` in order, and after news its images when
+/// `images` (not with the data saver on). On the first failure it records the
 /// error (and the offline flag when the network or server was the cause) in
 /// `sync_state` and returns it; resources not reached get the offline flag too.
 /// A resource that completes clears its error and flag. Errors: `offline`,
@@ -80,6 +81,7 @@ pub async fn run<T: Transport>(
     db: &Mutex<Connection>,
     transport: &T,
     plan: &[Resource],
+    images: bool,
     progress: &(dyn Fn(PageProgress) + Send + Sync),
 ) -> Result<Vec<Outcome>, Error> {
     let mut outcomes = Vec::with_capacity(plan.len());
@@ -93,7 +95,7 @@ pub async fn run<T: Transport>(
             }
             Resource::News { .. } => {
                 let r = pull::<NewsItem, T>(db, transport, resource, progress, apply_news).await;
-                if r.is_ok() {
+                if r.is_ok() && images {
                     cache_images(db, transport).await;
                 }
                 r
