@@ -10,6 +10,9 @@ pub enum TransitError {
     /// The bytes are not a compact network of a version this build reads.
     #[error("not a compact bus network (bad magic or version {0})")]
     Format(u8),
+    /// The compressed body does not inflate.
+    #[error("compressed bus network does not inflate: {0}")]
+    Wire(std::io::Error),
     /// The bytes are a compact network but do not decode.
     #[error("compact bus network does not decode: {0}")]
     Decode(#[from] postcard::Error),

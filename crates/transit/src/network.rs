@@ -15,6 +15,8 @@ use crate::geo::MicroPoint;
 const MAGIC: &[u8; 5] = b"CDBUS";
 /// Version of the encoding after [`MAGIC`]; bumped on any change of the types below.
 pub const FORMAT_VERSION: u8 = 1;
+/// Largest decoded network a device accepts (a metropolis is about 30 MB decoded).
+pub const MAX_DECODED_BYTES: u64 = 256 << 20;
 
 /// A whole network of one province, as ingested from one GTFS feed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,6 +189,29 @@ impl Network {
             Ok(bytes) => bytes,
             Err(e) => unreachable!("postcard into a Vec failed: {e}"),
         }
+    }
+
+    /// The body served to devices: [`Network::encode`] compressed with zstd at `level`
+    /// (19 at ingest: a city is compressed once and downloaded many times).
+    pub fn to_wire(&self, level: i32) -> std::io::Result<Vec<u8>> {
+        zstd::bulk::compress(&self.encode(), level)
+    }
+
+    /// Decodes a body made by [`Network::to_wire`], refusing to inflate past [`MAX_DECODED_BYTES`].
+    pub fn from_wire(body: &[u8]) -> Result<Network, TransitError> {
+        use std::io::Read;
+        let decoder = zstd::stream::read::Decoder::new(body).map_err(TransitError::Wire)?;
+        let mut bytes = Vec::new();
+        decoder
+            .take(MAX_DECODED_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(TransitError::Wire)?;
+        if bytes.len() as u64 > MAX_DECODED_BYTES {
+            return Err(TransitError::Inconsistent(format!(
+                "inflates past {MAX_DECODED_BYTES} bytes"
+            )));
+        }
+        Network::decode(&bytes)
     }
 
     /// Decodes and checks bytes made by [`Network::encode`]; never panics on hostile bytes.
