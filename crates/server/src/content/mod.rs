@@ -2,6 +2,7 @@
 //! `router()`, plus the health check. Paging, ETags and bodies come from
 //! [`crate::feed`]; storage from [`crate::storage`].
 
+pub mod bus;
 pub mod news;
 pub mod procedure_search;
 pub mod procedures;
@@ -27,6 +28,8 @@ pub const ROUTES: &[&str] = &[
     procedures::LIST_PATH,
     procedures::SEARCH_PATH,
     procedures::ONE_PATH,
+    bus::LIST_PATH,
+    bus::ONE_PATH,
 ];
 
 /// The content API router, to be nested under `/api/v1`.
@@ -36,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(units::router())
         .merge(news::router())
         .merge(procedures::router())
+        .merge(bus::router())
 }
 
 async fn health() -> Json<Health> {

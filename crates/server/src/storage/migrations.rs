@@ -36,6 +36,10 @@
 //! - `request_updates.public` (step 5): whether the step's note may be shown to
 //!   residents and in public lists; officers' notes are internal (0) unless the
 //!   officer marks them public, official answers and residents' own words are 1.
+//! - `bus_networks(province, version, etag, ingested_at, stops, routes, trips, body)`:
+//!   the compact bus network of each province (`body`: zstd of the congdan-transit
+//!   encoding, served byte for byte); an ingest replaces the row in one statement,
+//!   and only after the new feed validated, so a broken feed never removes one.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -189,6 +193,17 @@ const MIGRATIONS: &[&str] = &[
      UPDATE requests SET body = json_remove(body, '$.status_notes')
       WHERE json_extract(body, '$.status_notes') IS NOT NULL
         AND (answer IS NULL OR json_extract(body, '$.status_notes') IS NOT answer);",
+    // Bus networks (issue 8): one compact network per province, replaced whole.
+    "CREATE TABLE bus_networks (
+         province    TEXT PRIMARY KEY NOT NULL,
+         version     TEXT NOT NULL,
+         etag        TEXT NOT NULL,
+         ingested_at TEXT NOT NULL,
+         stops       INTEGER NOT NULL,
+         routes      INTEGER NOT NULL,
+         trips       INTEGER NOT NULL,
+         body        BLOB NOT NULL
+     ) STRICT;",
 ];
 
 /// Schema version this binary writes.

@@ -1,7 +1,8 @@
 //! Storage behind the server: one trait, [`Storage`] (content change feeds),
 //! with its supertrait [`RequestStorage`] (service requests, devices, accounts,
 //! uploads; see [`requests`]), [`ApiKeyStorage`] (client apps' keys) and
-//! [`HolidayStorage`] (public holidays), and their SQLite implementation, [`SqliteStorage`].
+//! [`HolidayStorage`] (public holidays), [`TransitStorage`] (bus networks), and their SQLite
+//! implementation, [`SqliteStorage`].
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -19,6 +20,8 @@ pub mod requests;
 mod sqlite;
 mod sqlite_maintenance;
 mod sqlite_requests;
+mod sqlite_transit;
+pub mod transit;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -30,6 +33,7 @@ pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
+pub use transit::TransitStorage;
 
 /// The national scope: news published for the whole country, visible to every unit.
 pub const NATIONAL_UNIT: &str = "VN";
@@ -149,7 +153,14 @@ impl UpsertCounts {
 /// - a key of a resource has either a live row or a tombstone, never both;
 /// - an upsert of an identical item changes nothing (its `seq` is kept).
 pub trait Storage:
-    RequestStorage + ApiKeyStorage + HolidayStorage + MaintenanceStorage + Send + Sync + 'static
+    RequestStorage
+    + ApiKeyStorage
+    + HolidayStorage
+    + MaintenanceStorage
+    + TransitStorage
+    + Send
+    + Sync
+    + 'static
 {
     /// Highest `seq` of a resource's rows and tombstones visible in `scope` (0 when none).
     fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64>;
