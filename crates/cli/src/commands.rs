@@ -23,6 +23,7 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
     let mut out = stdout.lock();
     match &config.command {
         Command::Sync => sync(&core, &mut out),
+        Command::Bus(bus) => crate::bus::run(&core, bus, &mut out),
         Command::Units(province) => units(&core, province.as_deref(), &mut out),
         Command::SetUnit(code) => {
             let home = runtime()?.block_on(core.set_home_unit(code))?;

@@ -178,6 +178,26 @@ pub struct Footpath {
     pub seconds: u32,
 }
 
+/// Packs numbers (stop lists, delta times) into the varint bytes a device stores per row.
+pub fn pack_u32s(values: &[u32]) -> Vec<u8> {
+    postcard::to_allocvec(values).unwrap_or_default()
+}
+
+/// Unpacks [`pack_u32s`] bytes; an error for bytes that are not such a list.
+pub fn unpack_u32s(bytes: &[u8]) -> Result<Vec<u32>, TransitError> {
+    Ok(postcard::from_bytes(bytes)?)
+}
+
+/// Packs shape points (microdegrees) for storage.
+pub fn pack_points(points: &[MicroPoint]) -> Vec<u8> {
+    postcard::to_allocvec(points).unwrap_or_default()
+}
+
+/// Unpacks [`pack_points`] bytes.
+pub fn unpack_points(bytes: &[u8]) -> Result<Vec<MicroPoint>, TransitError> {
+    Ok(postcard::from_bytes(bytes)?)
+}
+
 impl Network {
     /// The bytes a device downloads: magic, version, postcard body.
     pub fn encode(&self) -> Vec<u8> {

@@ -6,7 +6,7 @@
 //! pattern are split greedily into "FIFO chains": a trip joins the first chain whose last trip
 //! is at or before it at every stop. Interpolated timetables (like HCMC's) do overtake.
 
-use crate::network::{Footpath, Network};
+use crate::network::{Footpath, Network, Service, decode_times};
 use crate::service::ServiceDate;
 
 /// Seconds in a day.
@@ -175,18 +175,36 @@ impl DayTimetable {
 
     /// The runs of `network` that matter for journeys starting on `date` (see the module doc).
     pub fn runs(network: &Network, date: ServiceDate) -> Vec<Run> {
+        let trips = network
+            .trips
+            .iter()
+            .enumerate()
+            .map(|(t, trip)| (t as u32, trip.pattern, trip.service, trip.times.as_slice()));
+        Self::runs_from(&network.services, date, trips)
+    }
+
+    /// The runs that matter for journeys starting on `date`, from trips given as
+    /// `(trip number, pattern, service, delta-encoded times)` (a device reads them from
+    /// its store). Trips of unknown services are skipped.
+    pub fn runs_from<'a>(
+        services: &[Service],
+        date: ServiceDate,
+        trips: impl IntoIterator<Item = (u32, u32, u32, &'a [u32])>,
+    ) -> Vec<Run> {
         let days = [(-1i8, date.pred()), (0, date), (1, date.succ())];
-        let running: Vec<[bool; 3]> = network
-            .services
+        let running: Vec<[bool; 3]> = services
             .iter()
             .map(|s| days.map(|(_, d)| s.runs_on(d)))
             .collect();
         let mut runs = Vec::new();
-        for (t, trip) in network.trips.iter().enumerate() {
-            let Some(on) = running.get(trip.service as usize) else {
+        for (trip, pattern, service, packed) in trips {
+            let Some(on) = running.get(service as usize) else {
                 continue;
             };
-            let times = trip.stop_times();
+            if !on.iter().any(|&b| b) {
+                continue;
+            }
+            let times = decode_times(packed);
             let (Some(first), Some(last)) = (times.first(), times.last()) else {
                 continue;
             };
@@ -198,11 +216,8 @@ impl DayTimetable {
                 };
                 if on[k] && wanted {
                     runs.push(Run {
-                        trip: TripRef {
-                            trip: t as u32,
-                            day,
-                        },
-                        pattern: trip.pattern,
+                        trip: TripRef { trip, day },
+                        pattern,
                         times: times.clone(),
                     });
                 }

@@ -127,6 +127,7 @@ impl Core {
         let mut outcomes = sync::run(self.writer_mutex(), transport, &first, &forward).await?;
         let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;
         outcomes.extend(more);
+        let bus = self.pull_bus_reported(transport).await;
         outcomes.extend(sync::run(self.writer_mutex(), transport, &catalogue, &forward).await?);
         Ok(SyncReport {
             drain,
@@ -140,6 +141,7 @@ impl Core {
                     deleted: o.deleted,
                     not_modified: o.not_modified,
                 })
+                .chain(bus)
                 .collect(),
         })
     }
