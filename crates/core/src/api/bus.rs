@@ -155,7 +155,14 @@ impl Core {
             return Ok(None);
         };
         let now = self.inner.clock.now().timestamp_millis();
-        let pulled = crate::sync::bus::pull(self.writer_mutex(), transport, &province, now).await?;
+        let pulled = crate::sync::bus::pull(
+            self.writer_mutex(),
+            transport,
+            &province,
+            now,
+            crate::sync::bus::CHUNK,
+        )
+        .await?;
         if matches!(pulled, Pulled::Stored { .. }) {
             *self
                 .inner

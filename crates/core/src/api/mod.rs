@@ -193,3 +193,6 @@ mod tests;
 
 #[cfg(test)]
 mod requests_tests;
+
+#[cfg(test)]
+pub(crate) mod bus_tests;
