@@ -34,6 +34,14 @@ const COMMANDS: &[&str] = &[
     "retry_outbox",
     "sync_status",
     "sync_now",
+    "bus_status",
+    "bus_stops",
+    "bus_near",
+    "bus_departures",
+    "bus_route",
+    "bus_journey",
+    "set_bus_favourite",
+    "bus_favourites",
 ];
 
 fn main() {

@@ -87,6 +87,15 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // sync
         commands::sync::sync_status,
         commands::sync::sync_now,
+        // buses
+        commands::bus::bus_status,
+        commands::bus::bus_stops,
+        commands::bus::bus_near,
+        commands::bus::bus_departures,
+        commands::bus::bus_route,
+        commands::bus::bus_journey,
+        commands::bus::set_bus_favourite,
+        commands::bus::bus_favourites,
     ])
 }
 
