@@ -39,6 +39,14 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "get_data_saver",
     "set_data_saver",
+    "bus_status",
+    "bus_stops",
+    "bus_near",
+    "bus_departures",
+    "bus_route",
+    "bus_journey",
+    "set_bus_favourite",
+    "bus_favourites",
 ];
 
 fn main() {

@@ -92,6 +92,15 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::sync::sync_now,
         commands::sync::get_data_saver,
         commands::sync::set_data_saver,
+        // buses
+        commands::bus::bus_status,
+        commands::bus::bus_stops,
+        commands::bus::bus_near,
+        commands::bus::bus_departures,
+        commands::bus::bus_route,
+        commands::bus::bus_journey,
+        commands::bus::set_bus_favourite,
+        commands::bus::bus_favourites,
     ])
 }
 

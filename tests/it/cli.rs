@@ -153,9 +153,16 @@ async fn the_data_saver_leaves_the_catalogue_for_sync_full() {
     let server = TestServer::seeded().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.db");
-    ok(congdan(&db, &["--server", &server.url(), "data-saver", "on"]));
+    ok(congdan(
+        &db,
+        &["--server", &server.url(), "data-saver", "on"],
+    ));
     let light = ok(congdan(&db, &["sync"]));
-    assert!(stdout(&light).contains("chờ `sync --full`"), "{}", stdout(&light));
+    assert!(
+        stdout(&light).contains("chờ `sync --full`"),
+        "{}",
+        stdout(&light)
+    );
     let status: serde_json::Value =
         serde_json::from_slice(&ok(congdan(&db, &["status", "--json"])).stdout).unwrap();
     let count = |status: &serde_json::Value, name: &str| {

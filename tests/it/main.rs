@@ -3,6 +3,7 @@
 //! `congdan_tests`.
 
 mod backup;
+mod bus;
 mod cli;
 mod credentials;
 mod e2e;

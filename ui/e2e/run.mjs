@@ -556,6 +556,39 @@ test("'Tôi cũng gặp' increments the count once", async () => {
   await page.close();
 });
 
+test("xe buýt: a stop found without diacritics, its departures, a journey, a route drawing", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/bus`);
+  await page.getByTestId("bus-search").waitFor();
+  assert.match(await text(page, "bus-updated"), /cập nhật/);
+  await page.getByTestId("bus-search").fill("ben thanh");
+  await waitFor(async () => (await page.getByTestId("bus-stop").count()) >= 3, "stops for 'ben thanh'");
+  assert.match(await page.getByTestId("bus-stop").first().innerText(), /Bến Thành A/);
+  await axe(page, "bus search");
+  await page.screenshot({ path: join(shots, "bus-360.png") });
+  await page.getByTestId("bus-stop").first().click();
+  await waitFor(async () => (await page.locator("[data-testid=bus-departures] li").count()) >= 3, "departures of Bến Thành A");
+  assert.match(await text(page, "bus-departures"), /phút/);
+  await axe(page, "bus stop");
+  await page.screenshot({ path: join(shots, "bus-stop-360.png") });
+  await page.getByTestId("bus-from-here").click();
+  await page.getByTestId("bus-search").waitFor();
+  await page.getByTestId("bus-search").fill("hai thuong lan ong");
+  await waitFor(async () => (await page.getByTestId("bus-stop").count()) >= 1, "stops for 'hai thuong lan ong'");
+  await page.getByTestId("bus-stop").first().click();
+  await page.getByTestId("bus-to-here").click();
+  await waitFor(async () => (await page.locator("[data-testid=bus-journeys] > li").count()) >= 1, "journeys");
+  assert.match(await text(page, "bus-journeys"), /Lên tuyến \S+ tại .+ lúc \d\d:\d\d/);
+  await axe(page, "bus journey");
+  await page.screenshot({ path: join(shots, "bus-journey-360.png") });
+  await page.goto(`${base}/#/bus/route/1`);
+  await waitFor(async () => (await page.locator("svg.bus-map path").count()) === 1, "route drawing");
+  assert.ok((await page.locator("svg.bus-map circle").count()) > 10, "stops drawn");
+  await axe(page, "bus route");
+  await page.screenshot({ path: join(shots, "bus-route-360.png") });
+  await page.close();
+});
+
 test("no console errors, CSP violations or network requests", () => {
   assert.deepEqual(problems, []);
 });

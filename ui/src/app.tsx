@@ -11,6 +11,7 @@ import { oldest } from "./format";
 import { getLang, setLang, t, type Lang } from "./i18n";
 import type { Freshness, HomeUnit, RequestStatusChange, SyncProgress, SyncStatus } from "./models";
 import { href, parseRoute, tabOf, type Route } from "./route";
+import { BusJourneyScreen, BusRouteScreen, BusScreen, BusStopScreen } from "./screens/Bus";
 import { MyRequestDetailScreen, MyRequestsScreen, NearbyScreen } from "./screens/MyRequests";
 import { NewRequestScreen } from "./screens/NewRequest";
 import { NewsDetailScreen, NewsListScreen } from "./screens/News";
@@ -251,6 +252,18 @@ export function App({ backend }: { backend: Backend }) {
         break;
       case "nearby":
         screen = <NearbyScreen {...screenProps} />;
+        break;
+      case "bus":
+        screen = <BusScreen {...screenProps} />;
+        break;
+      case "busStop":
+        screen = <BusStopScreen {...screenProps} id={route.id} />;
+        break;
+      case "busRoute":
+        screen = <BusRouteScreen {...screenProps} id={route.id} />;
+        break;
+      case "busJourney":
+        screen = <BusJourneyScreen {...screenProps} from={route.from} to={route.to} />;
         break;
       case "settings":
         screen = (

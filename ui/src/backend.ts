@@ -6,6 +6,13 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { toBackendError } from "./errors";
 import type {
+  BusDepartures,
+  BusFavourite,
+  BusJourney,
+  BusRoute,
+  BusStatus,
+  BusStop,
+  JourneyOptions,
   ConnectionInfo,
   MediaUsage,
   DrainProgress,
@@ -124,6 +131,24 @@ export interface Backend {
   onOutboxProgress(cb: (p: DrainProgress) => void): Promise<Unsubscribe>;
   /** Listens to "request-status-changed". */
   onRequestStatusChanged(cb: (c: RequestStatusChange) => void): Promise<Unsubscribe>;
+
+  // ---- xe buýt (issue 8), all from the network stored on the device ----
+  /** Which network is stored and when it was updated. */
+  busStatus(): Promise<BusStatus>;
+  /** Stops by name, code or street, with or without diacritics. */
+  busStops(query: string): Promise<BusStop[]>;
+  /** The stops nearest to a point, nearest first. */
+  busNear(lat: number, lon: number, limit: number): Promise<BusStop[]>;
+  /** Next departures from a stop after `at` (RFC 3339 or local "YYYY-MM-DDTHH:MM"; null = now). */
+  busDepartures(stopId: string, at: string | null, limit: number): Promise<BusDepartures>;
+  /** A route: both directions, drawing and the day's timetable. */
+  busRoute(routeId: string, at: string | null): Promise<BusRoute>;
+  /** Journeys from one stop to another, earliest arrival first; [] when none. */
+  busJourney(from: string, to: string, options: JourneyOptions): Promise<BusJourney[]>;
+  /** Saves or removes a favourite stop ("stop", stop_id) or journey ("journey", "FROM>TO"). */
+  setBusFavourite(kind: string, key: string, label: string, on: boolean): Promise<void>;
+  /** Favourite stops and journeys, latest first. */
+  busFavourites(): Promise<BusFavourite[]>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -255,6 +280,30 @@ export class TauriBackend implements Backend {
   }
   async onRequestStatusChanged(cb: (c: RequestStatusChange) => void): Promise<Unsubscribe> {
     return listen<RequestStatusChange>("request-status-changed", (e) => cb(e.payload));
+  }
+  busStatus(): Promise<BusStatus> {
+    return call("bus_status");
+  }
+  busStops(query: string): Promise<BusStop[]> {
+    return call("bus_stops", { query });
+  }
+  busNear(lat: number, lon: number, limit: number): Promise<BusStop[]> {
+    return call("bus_near", { lat, lon, limit });
+  }
+  busDepartures(stopId: string, at: string | null, limit: number): Promise<BusDepartures> {
+    return call("bus_departures", { stopId, at, limit });
+  }
+  busRoute(routeId: string, at: string | null): Promise<BusRoute> {
+    return call("bus_route", { routeId, at });
+  }
+  busJourney(from: string, to: string, options: JourneyOptions): Promise<BusJourney[]> {
+    return call("bus_journey", { from, to, options });
+  }
+  setBusFavourite(kind: string, key: string, label: string, on: boolean): Promise<void> {
+    return call("set_bus_favourite", { kind, key, label, on });
+  }
+  busFavourites(): Promise<BusFavourite[]> {
+    return call("bus_favourites");
   }
 }
 

@@ -15,6 +15,10 @@ describe("routes", () => {
       { name: "nearby" },
       { name: "settings" },
       { name: "onboarding" },
+      { name: "bus" },
+      { name: "busStop", id: "81" },
+      { name: "busRoute", id: "1" },
+      { name: "busJourney", from: "81", to: "138" },
     ] as const) {
       expect(parseRoute(href(r))).toEqual(r);
     }
@@ -23,6 +27,11 @@ describe("routes", () => {
     expect(parseRoute("")).toEqual({ name: "news" });
     expect(parseRoute("#/nowhere")).toEqual({ name: "news" });
     expect(parseRoute("#/news/%E0%A4%A")).toEqual({ name: "article", id: "%E0%A4%A" });
+  });
+  it("keeps bus screens under the Xe buýt tab", () => {
+    expect(tabOf({ name: "busJourney", from: "81", to: "138" })).toBe("bus");
+    expect(parseRoute("#/bus/journey")).toEqual({ name: "busJourney", from: "", to: "" });
+    expect(parseRoute("#/bus/stop")).toEqual({ name: "bus" });
   });
   it("maps routes to tabs", () => {
     expect(tabOf({ name: "procedure", code: "x" })).toBe("procedures");

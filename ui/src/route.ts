@@ -13,15 +13,19 @@ export type Route =
   | { name: "myRequest"; id: string }
   | { name: "nearby" }
   | { name: "settings" }
-  | { name: "onboarding" };
+  | { name: "onboarding" }
+  | { name: "bus" }
+  | { name: "busStop"; id: string }
+  | { name: "busRoute"; id: string }
+  | { name: "busJourney"; from: string; to: string };
 
 /** The tabs of the tab bar. */
-export type Tab = "news" | "procedures" | "feedback" | "settings";
+export type Tab = "news" | "procedures" | "bus" | "feedback" | "settings";
 
 /** Reads a route from a location hash such as "#/procedures/1.001193". Unknown hashes give the news list. */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter((p) => p !== "").map((p) => safeDecode(p));
-  const [head, arg] = parts;
+  const [head, arg, arg2, arg3] = parts;
   switch (head) {
     case "news":
       return arg ? { name: "article", id: arg } : { name: "news" };
@@ -39,6 +43,11 @@ export function parseRoute(hash: string): Route {
       return { name: "settings" };
     case "onboarding":
       return { name: "onboarding" };
+    case "bus":
+      if (arg === "stop" && arg2) return { name: "busStop", id: arg2 };
+      if (arg === "route" && arg2) return { name: "busRoute", id: arg2 };
+      if (arg === "journey") return { name: "busJourney", from: arg2 ?? "", to: arg3 ?? "" };
+      return { name: "bus" };
     default:
       return { name: "news" };
   }
@@ -77,6 +86,16 @@ export function href(route: Route): string {
       return "#/settings";
     case "onboarding":
       return "#/onboarding";
+    case "bus":
+      return "#/bus";
+    case "busStop":
+      return `#/bus/stop/${encodeURIComponent(route.id)}`;
+    case "busRoute":
+      return `#/bus/route/${encodeURIComponent(route.id)}`;
+    case "busJourney": {
+      const parts = [route.from, route.to].filter((p) => p !== "").map(encodeURIComponent);
+      return `#/bus/journey${parts.map((p) => `/${p}`).join("")}`;
+    }
   }
 }
 
@@ -97,6 +116,11 @@ export function tabOf(route: Route): Tab | null {
       return "feedback";
     case "settings":
       return "settings";
+    case "bus":
+    case "busStop":
+    case "busRoute":
+    case "busJourney":
+      return "bus";
     case "onboarding":
       return null;
   }

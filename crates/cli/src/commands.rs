@@ -39,6 +39,7 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             )?;
             Ok(())
         }
+        Command::Bus(bus) => crate::bus::run(&core, bus, &mut out),
         Command::Units(province) => units(&core, province.as_deref(), &mut out),
         Command::SetUnit(code) => {
             let home = runtime()?.block_on(core.set_home_unit(code))?;

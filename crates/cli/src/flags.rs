@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "congdan",
     version,
-    about = "Cổng Dân từ dòng lệnh: đồng bộ, tin tức, tra cứu thủ tục hành chính"
+    about = "Cổng Dân từ dòng lệnh: đồng bộ, tin tức, tra cứu thủ tục hành chính, xe buýt"
 )]
 pub struct LowArgs {
     /// Profile database file (created if missing).
@@ -39,7 +39,7 @@ pub struct LowArgs {
 /// Raw subcommands.
 #[derive(Debug, Subcommand)]
 enum LowCommand {
-    /// Pull units, procedures and the home unit's news from the server.
+    /// Pull units, procedures, the home unit's news and its province's bus network from the server.
     Sync {
         /// Images and the catalogue too, even with the data saver on.
         #[arg(long)]
@@ -202,6 +202,12 @@ enum LowCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Buses offline: stops, departures, routes and journeys.
+    Bus {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::bus::LowBus,
+    },
     /// Point the profile at another server, after checking it answers
     /// /api/v1/health (nothing changes when it does not).
     SetServer {
@@ -342,6 +348,8 @@ pub enum Command {
         /// Output format.
         format: Format,
     },
+    /// `bus ...`.
+    Bus(crate::bus::BusCommand),
 }
 
 /// The checked configuration every command runs with.
@@ -465,6 +473,7 @@ impl TryFrom<LowArgs> for Config {
                 format: Format::from_flag(json),
             },
             LowCommand::Requests { json } => Command::Requests(Format::from_flag(json)),
+            LowCommand::Bus { action } => Command::Bus(action.try_into()?),
             LowCommand::Request { id, json } => Command::Request {
                 id: id.trim().to_string(),
                 format: Format::from_flag(json),

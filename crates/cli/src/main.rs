@@ -5,6 +5,7 @@
 //! success (and on a closed pipe, e.g. `congdan search x | head`), 2 on any
 //! error, whose Vietnamese message goes to stderr.
 
+mod bus;
 mod commands;
 mod flags;
 

@@ -261,6 +261,9 @@ impl Error {
                     .to_string()
             }
             Error::Unsupported { .. } => "Thiết bị này chưa hỗ trợ chức năng này.".to_string(),
+            Error::InvalidInput { what: "at", .. } => {
+                "Thời điểm không hợp lệ (ví dụ đúng: 2025-12-01T07:30).".to_string()
+            }
             Error::Rejected { message, .. } if !message.is_empty() => message.clone(),
             // Our own validation messages are Vietnamese and safe to show.
             Error::InvalidInput {
@@ -289,6 +292,9 @@ fn vietnamese_noun(what: &str) -> &'static str {
         "news item" => "tin tức",
         "service" => "dịch vụ (hãy đồng bộ để tải danh sách dịch vụ)",
         "request" => "phản ánh",
+        "bus stop" => "điểm dừng xe buýt",
+        "bus route" => "tuyến xe buýt",
+        "bus network" => "dữ liệu xe buýt của tỉnh/thành phố (hãy đồng bộ khi có mạng)",
         _ => "dữ liệu yêu cầu",
     }
 }

@@ -8,6 +8,7 @@
 //! of outside formats.
 #![deny(missing_docs)]
 
+pub mod bus;
 pub mod error;
 pub mod news;
 pub mod open311;
@@ -16,6 +17,7 @@ pub mod requests;
 pub mod sync;
 pub mod units;
 
+pub use bus::{BUS_NETWORK_CONTENT_TYPE, BusNetworkInfo};
 pub use error::ErrorBody;
 pub use news::NewsItem;
 pub use open311::{

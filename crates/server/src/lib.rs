@@ -59,6 +59,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -193,7 +194,12 @@ pub fn app(state: AppState) -> Router {
         .into_router()
         .fallback(no_route)
         .with_state(state)
-        .layer(CompressionLayer::new().gzip(true).zstd(true))
+        .layer(CompressionLayer::new().gzip(true).zstd(true).compress_when(
+            // Bus networks are stored compressed and served in byte ranges.
+            DefaultPredicate::new().and(NotForContentType::const_new(
+                congdan_protocol::BUS_NETWORK_CONTENT_TYPE,
+            )),
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             config.request_timeout,

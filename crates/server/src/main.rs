@@ -42,7 +42,8 @@ enum Command {
         #[arg(long)]
         public_url: Option<String>,
     },
-    /// Load units.csv, procedures.jsonl.gz and feeds/*.xml (national news) from DIR.
+    /// Load units.csv, procedures.jsonl.gz, feeds/*.xml (national news) and the bus
+    /// networks listed in gtfs/networks.csv (`province,file`) from DIR.
     Seed {
         /// SQLite database file (created if missing).
         #[arg(long)]
@@ -69,6 +70,19 @@ enum Command {
         unit: String,
         /// Feed file or URL.
         source: String,
+    },
+    /// Ingest a GTFS static zip as the bus network of a province. The feed is
+    /// validated first; when it has errors they are listed (file, line, entry),
+    /// the exit code is 1 and the stored network of that province stays served.
+    IngestGtfs {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Province code, e.g. 79 for Thành phố Hồ Chí Minh.
+        #[arg(long)]
+        province: String,
+        /// The GTFS zip.
+        zip: PathBuf,
     },
     /// Create or update an official's account (the first admin too); the
     /// password is read from stdin (first line) or from --password-file.
@@ -263,6 +277,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let report = commands::seed(&storage, &dir, &dictionary).await?;
             print!("{report}");
+            for bus in commands::bus::seed_networks(&storage, &dir).await? {
+                print!("{bus}");
+            }
             if demo {
                 commands::seed_demo(&storage).await?;
                 println!(
@@ -282,6 +299,16 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     let e = anyhow::Error::from(e);
                     println!("feed not ingested, stored news unchanged: {e:#}");
                     return Err(e);
+                }
+            }
+        }
+        Command::IngestGtfs { db, province, zip } => {
+            let storage = open(&db)?;
+            match commands::bus::ingest_gtfs(&storage, &province, &zip).await {
+                Ok(report) => print!("{report}"),
+                Err(e) => {
+                    println!("{e}");
+                    return Err(anyhow::Error::from(e));
                 }
             }
         }

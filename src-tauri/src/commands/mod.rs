@@ -1,5 +1,6 @@
 //! Tauri commands, one module per domain. Each command is one call into `congdan_core`.
 
+pub mod bus;
 pub mod news;
 pub mod outbox;
 pub mod procedures;

@@ -195,4 +195,20 @@ describe("FakeBackend", () => {
     expect((await b.listPublicRequests())[0]?.supportCount).toBe((before?.supportCount ?? 0) + 1);
     await expect(b.supportRequest(before?.id ?? "")).rejects.toMatchObject({ code: "invalid_input" });
   });
+  it("replays the core's bus answers: a stop without diacritics, its departures, a journey", async () => {
+    const b = new FakeBackend({ storage: memory(), now });
+    const stops = await b.busStops("BEN THANH");
+    expect(stops[0]?.name.startsWith("Bến Thành")).toBe(true);
+    expect((await b.busStops("hai thuong lan ong"))[0]?.name).toBe("Hải Thượng Lãn Ông");
+    const board = await b.busDepartures("81", null, 3);
+    expect(board.departures.length).toBe(3);
+    expect(board.departures[0]?.departure.endsWith("+07:00")).toBe(true);
+    const journeys = await b.busJourney("81", "138", { at: null, max_transfers: 2, max_walk_m: 500, min_change_s: 60 });
+    expect(journeys[0]?.legs.some((l) => l.kind === "bus" && l.trip_id !== undefined)).toBe(true);
+    await expect(b.busStops("xyz chưa ghi")).rejects.toThrow(/no fixture/);
+    await b.setBusFavourite("stop", "81", "Bến Thành A", true);
+    expect(await b.busFavourites()).toEqual([{ kind: "stop", key: "81", label: "Bến Thành A" }]);
+    await b.setBusFavourite("stop", "81", "", false);
+    expect(await b.busFavourites()).toEqual([]);
+  });
 });

@@ -8,6 +8,13 @@
 import type { Backend, Unsubscribe } from "../backend";
 import { BackendError } from "../errors";
 import type {
+  BusDepartures,
+  BusFavourite,
+  BusJourney,
+  BusRoute,
+  BusStatus,
+  BusStop,
+  JourneyOptions,
   ConnectionInfo,
   DetailedStatus,
   DrainProgress,
@@ -47,6 +54,7 @@ import type {
   Unit,
 } from "../models";
 import fixtureJson from "./fixture.json";
+import busJson from "./bus.json";
 import recordedJson from "./procedures.json";
 import { FAKE_SERVICES, type FakeService } from "./services";
 
@@ -95,6 +103,31 @@ const K_CHECKED = "congdan.fake.checked.";
 const K_REQUESTS = "congdan.fake.requests";
 const K_SAVED = "congdan.fake.saved";
 const K_RECENT = "congdan.fake.recent";
+const K_BUS_FAVOURITES = "congdan.fake.busFavourites";
+
+/** Shape of bus.json: answers of the real core on the demo bus network, recorded by
+ *  scripts/record-bus-fixture.sh at `recordedAt` (a Monday morning). */
+export type RecordedBus = {
+  recordedAt: string;
+  status: BusStatus;
+  stops: Record<string, BusStop[]>;
+  near: BusStop[];
+  departures: Record<string, BusDepartures>;
+  routes: Record<string, BusRoute>;
+  journeys: Record<string, BusJourney[]>;
+};
+
+/** Lowercase, without Vietnamese diacritics, đ → d: the key recorded bus searches are looked up by. */
+function busKey(q: string): string {
+  return q.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().trim().replace(/\s+/g, " ");
+}
+
+function noBusFixture(what: string): BackendError {
+  return new BackendError(
+    "not_found",
+    `Không có dữ liệu xe buýt ghi sẵn cho ${what} (no fixture: add it to scripts/record-bus-fixture.sh).`,
+  );
+}
 /** Recent procedures on the opening screen (the core's RECENT_ON_HOME). */
 const RECENT_ON_HOME = 5;
 const HOUR = 3_600_000;
@@ -1007,5 +1040,61 @@ export class FakeBackend implements Backend {
   async onRequestStatusChanged(cb: (c: RequestStatusChange) => void): Promise<Unsubscribe> {
     this.statusListeners.add(cb);
     return () => this.statusListeners.delete(cb);
+  }
+
+  // ---- xe buýt: replays of bus.json; favourites persisted like the core's ----
+  private readonly bus: RecordedBus = busJson as unknown as RecordedBus;
+
+  async busStatus(): Promise<BusStatus> {
+    return this.bus.status;
+  }
+
+  async busStops(query: string): Promise<BusStop[]> {
+    const key = busKey(query);
+    if (key === "") return [];
+    const hit = Object.entries(this.bus.stops).find(([q]) => busKey(q) === key);
+    if (!hit) throw noBusFixture(`«${query}»`);
+    return hit[1];
+  }
+
+  async busNear(_lat: number, _lon: number, limit: number): Promise<BusStop[]> {
+    return this.bus.near.slice(0, limit);
+  }
+
+  async busDepartures(stopId: string, _at: string | null, limit: number): Promise<BusDepartures> {
+    const board = this.bus.departures[stopId];
+    if (!board) throw noBusFixture(`điểm dừng ${stopId}`);
+    return { ...board, departures: board.departures.slice(0, limit) };
+  }
+
+  async busRoute(routeId: string, _at: string | null): Promise<BusRoute> {
+    const route = this.bus.routes[routeId];
+    if (!route) throw noBusFixture(`tuyến ${routeId}`);
+    return route;
+  }
+
+  async busJourney(from: string, to: string, _options: JourneyOptions): Promise<BusJourney[]> {
+    const found = this.bus.journeys[`${from}>${to}`];
+    if (!found) throw noBusFixture(`hành trình ${from} → ${to}`);
+    return found;
+  }
+
+  private loadBusFavourites(): BusFavourite[] {
+    try {
+      return JSON.parse(this.storage.getItem(K_BUS_FAVOURITES) ?? "[]") as BusFavourite[];
+    } catch {
+      return [];
+    }
+  }
+
+  async setBusFavourite(kind: string, key: string, label: string, on: boolean): Promise<void> {
+    if (kind !== "stop" && kind !== "journey") throw new BackendError("invalid_input", "Dữ liệu nhập vào không hợp lệ.");
+    const rest = this.loadBusFavourites().filter((f) => !(f.kind === kind && f.key === key));
+    const next = on ? [{ kind, key, label }, ...rest] : rest;
+    this.storage.setItem(K_BUS_FAVOURITES, JSON.stringify(next));
+  }
+
+  async busFavourites(): Promise<BusFavourite[]> {
+    return this.loadBusFavourites();
   }
 }

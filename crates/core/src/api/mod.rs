@@ -5,6 +5,7 @@
 //! by domain: [`connection`] (which server and key, checked server change),
 //! [`units`] (home unit, unit lists), [`news`], [`procedures`]
 //! (search, detail, checklist), [`media`], [`sync`] (server URL, sync, status),
+//! [`bus`] (stops, departures, routes, journeys, favourites; types in [`bus_models`]),
 //! [`requests`] (services, photos, submitting, the outbox, my and public requests);
 //! and the [`models`] that cross to the UI. Does not own: SQL (`store`),
 //! HTTP (`sync::transport`) or ranking (`search`).
@@ -13,6 +14,8 @@
 //! connection behind a mutex; reads use a second, read-only connection, so a
 //! search is not blocked by a sync committing pages (SQLite WAL).
 
+pub mod bus;
+pub mod bus_models;
 pub mod connection;
 pub mod media;
 pub mod models;
@@ -29,6 +32,7 @@ use rusqlite::Connection;
 
 use crate::Error;
 use crate::store::{self, sync_state};
+pub use bus_models::*;
 pub use connection::ConnectionInfo;
 pub use models::*;
 
@@ -57,6 +61,8 @@ struct Inner {
     secrets: Option<Arc<dyn crate::secrets::SecretStore>>,
     /// The procedure search index, rebuilt when the catalogue changes.
     search: crate::search::SearchCache,
+    /// The laid-out service day of bus journeys.
+    bus: bus::BusCache,
 }
 
 /// How to build a [`Core`] for tests or embedding: the clock, the RNG seed
@@ -129,6 +135,7 @@ impl Core {
                 rng: Mutex::new(rng),
                 secrets,
                 search: crate::search::SearchCache::default(),
+                bus: bus::BusCache::default(),
             }),
         })
     }
@@ -186,3 +193,6 @@ mod tests;
 
 #[cfg(test)]
 mod requests_tests;
+
+#[cfg(test)]
+pub(crate) mod bus_tests;

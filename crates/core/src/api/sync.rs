@@ -183,13 +183,17 @@ impl Core {
             sync::run(self.writer_mutex(), transport, &first, !deferred, &forward).await?;
         let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;
         outcomes.extend(more);
-        if deferred {
-            tracing::info!("data saver: images and the catalogue wait for a full sync");
+        // The bus network (megabytes) and the catalogue are the large downloads.
+        let bus = if deferred {
+            tracing::info!("data saver: images, buses and the catalogue wait for a full sync");
+            None
         } else {
+            let bus = self.pull_bus_reported(transport).await;
             outcomes.extend(
                 sync::run(self.writer_mutex(), transport, &catalogue, true, &forward).await?,
             );
-        }
+            bus
+        };
         Ok(SyncReport {
             deferred,
             drain,
@@ -203,6 +207,7 @@ impl Core {
                     deleted: o.deleted,
                     not_modified: o.not_modified,
                 })
+                .chain(bus)
                 .collect(),
         })
     }

@@ -184,6 +184,100 @@ pub const MIGRATIONS: &[&str] = &[
         date TEXT PRIMARY KEY NOT NULL,
         kind TEXT NOT NULL CHECK (kind IN ('off', 'work'))
     ) STRICT;",
+    // 7: buses (issue 8): the home province's network, one row per stop, route,
+    // pattern, trip (times packed), service, shape and footpath, so queries read
+    // what they need; the chunks of a download in progress; favourite stops and
+    // journeys (user data).
+    "CREATE TABLE bus_network (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        province TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        version TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        stored_ms INTEGER NOT NULL,
+        bytes INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE bus_stops (
+        idx INTEGER PRIMARY KEY,
+        stop_id TEXT NOT NULL UNIQUE,
+        code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        lat INTEGER NOT NULL,
+        lon INTEGER NOT NULL,
+        folded_name TEXT NOT NULL,
+        folded_rest TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX bus_stops_lat ON bus_stops (lat);
+    CREATE TABLE bus_routes (
+        idx INTEGER PRIMARY KEY,
+        route_id TEXT NOT NULL UNIQUE,
+        short_name TEXT NOT NULL,
+        long_name TEXT NOT NULL,
+        color TEXT NOT NULL,
+        text_color TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE bus_patterns (
+        idx INTEGER PRIMARY KEY,
+        route INTEGER NOT NULL,
+        direction INTEGER NOT NULL,
+        headsign TEXT NOT NULL,
+        stops BLOB NOT NULL,
+        shape INTEGER
+    ) STRICT;
+    CREATE INDEX bus_patterns_route ON bus_patterns (route);
+    CREATE TABLE bus_stop_patterns (
+        stop INTEGER NOT NULL,
+        pattern INTEGER NOT NULL,
+        pos INTEGER NOT NULL,
+        PRIMARY KEY (stop, pattern, pos)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE bus_trips (
+        idx INTEGER PRIMARY KEY,
+        trip_id TEXT NOT NULL,
+        pattern INTEGER NOT NULL,
+        service INTEGER NOT NULL,
+        first_departure INTEGER NOT NULL,
+        times BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX bus_trips_pattern ON bus_trips (pattern, first_departure);
+    CREATE TABLE bus_services (
+        idx INTEGER PRIMARY KEY,
+        service_id TEXT NOT NULL,
+        weekdays INTEGER NOT NULL,
+        start_date INTEGER NOT NULL,
+        end_date INTEGER NOT NULL,
+        added BLOB NOT NULL,
+        removed BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE bus_shapes (
+        idx INTEGER PRIMARY KEY,
+        points BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE bus_footpaths (
+        from_stop INTEGER NOT NULL,
+        to_stop INTEGER NOT NULL,
+        meters INTEGER NOT NULL,
+        seconds INTEGER NOT NULL,
+        PRIMARY KEY (from_stop, to_stop)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE bus_download (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        province TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        total INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE bus_download_chunks (
+        offset INTEGER PRIMARY KEY,
+        bytes BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE bus_favourites (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        label TEXT NOT NULL,
+        saved_ms INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

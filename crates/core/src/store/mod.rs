@@ -26,7 +26,10 @@
 //! - `services`, `public_requests`: caches of Open311 answers.
 //! - `my_requests`: cache of the device's own requests; not written while
 //!   request-kind outbox rows are unsent (local writes win).
+//! - `bus_*`: the home province's bus network (a cache, replaced whole), the
+//!   chunks of its download in progress, and `bus_favourites` (user data); see [`bus`].
 
+pub mod bus;
 pub mod checked_documents;
 pub mod draft_photos;
 pub mod holidays;

@@ -5,6 +5,7 @@
 //! codes belong to `main.rs`. Parsing of outside formats is `congdan-sources`'s job.
 
 pub mod backup;
+pub mod bus;
 pub mod holidays;
 mod ingest;
 mod report;

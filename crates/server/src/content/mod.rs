@@ -2,6 +2,7 @@
 //! `router()`, plus the health check. Paging, ETags and bodies come from
 //! [`crate::feed`]; storage from [`crate::storage`].
 
+pub mod bus;
 pub mod holidays;
 pub mod news;
 pub mod procedure_search;
@@ -25,6 +26,7 @@ pub fn router() -> Routes {
         .merge(holidays::router())
         .merge(news::router())
         .merge(procedures::router())
+        .merge(bus::router())
 }
 
 async fn health() -> Json<Health> {

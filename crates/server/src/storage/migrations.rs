@@ -36,6 +36,10 @@
 //! - `request_updates.public` (step 5): whether the step's note may be shown to
 //!   residents and in public lists; officers' notes are internal (0) unless the
 //!   officer marks them public, official answers and residents' own words are 1.
+//! - `bus_networks(province, version, etag, ingested_at, stops, routes, trips, body)`:
+//!   the compact bus network of each province (`body`: zstd of the congdan-transit
+//!   encoding, served byte for byte); an ingest replaces the row in one statement,
+//!   and only after the new feed validated, so a broken feed never removes one.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -192,6 +196,17 @@ const MIGRATIONS: &[&str] = &[
     // 6: a request's claim: the SHA-256 of the Idempotency-Key it was sent
     // with, so a device that registers again can take its earlier requests back.
     "ALTER TABLE requests ADD COLUMN claim_hash TEXT;",
+    // 7: bus networks (issue 8): one compact network per province, replaced whole.
+    "CREATE TABLE bus_networks (
+         province    TEXT PRIMARY KEY NOT NULL,
+         version     TEXT NOT NULL,
+         etag        TEXT NOT NULL,
+         ingested_at TEXT NOT NULL,
+         stops       INTEGER NOT NULL,
+         routes      INTEGER NOT NULL,
+         trips       INTEGER NOT NULL,
+         body        BLOB NOT NULL
+     ) STRICT;",
 ];
 
 /// Schema version this binary writes.

@@ -4,7 +4,8 @@
 //! [`AccountStorage`] (accounts, sessions, devices), [`UploadStorage`] (photo
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
 //! holidays) and [`MaintenanceStorage`] (scheduled cleanup). Each has its
-//! SQLite implementation on [`SqliteStorage`] in a `sqlite_<concern>.rs` file.
+//! SQLite implementation on [`SqliteStorage`] in a `sqlite_<concern>.rs` file;
+//! [`TransitStorage`] (bus networks) is one more.
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -27,7 +28,9 @@ mod sqlite_holidays;
 mod sqlite_maintenance;
 mod sqlite_requests;
 mod sqlite_rows;
+mod sqlite_transit;
 mod sqlite_uploads;
+pub mod transit;
 pub mod uploads;
 
 use std::future::Future;
@@ -41,6 +44,7 @@ pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
+pub use transit::TransitStorage;
 pub use uploads::UploadStorage;
 
 /// The national scope: news published for the whole country, visible to every unit.
@@ -167,6 +171,10 @@ pub trait Storage:
     + ApiKeyStorage
     + HolidayStorage
     + MaintenanceStorage
+    + ApiKeyStorage
+    + HolidayStorage
+    + MaintenanceStorage
+    + TransitStorage
     + Send
     + Sync
     + 'static

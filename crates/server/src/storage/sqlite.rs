@@ -32,8 +32,11 @@ pub struct SqliteStorage {
 }
 
 struct Inner {
-    writer: Mutex<Connection>,
+    // Fields drop in order: the read-only connections first, so that the writer is the
+    // last connection to close and checkpoints the WAL into the database file (a
+    // read-only connection closing last cannot, and a copied file would miss data).
     readers: Vec<Mutex<Connection>>,
+    writer: Mutex<Connection>,
     next_reader: AtomicUsize,
 }
 

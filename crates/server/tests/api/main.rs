@@ -3,6 +3,7 @@
 //! OpenAPI document against the router. One test binary, one module per area.
 
 mod api_keys;
+mod bus;
 mod commands;
 mod compression;
 mod deadlines;
