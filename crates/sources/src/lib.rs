@@ -17,6 +17,7 @@
 pub mod catalogue;
 mod error;
 pub mod feed;
+pub mod outages;
 mod text;
 pub mod units;
 
