@@ -11,6 +11,7 @@
 pub mod error;
 pub mod news;
 pub mod open311;
+pub mod outages;
 pub mod procedures;
 pub mod requests;
 pub mod sync;
@@ -22,6 +23,7 @@ pub use open311::{
     Attribute, AttributeValue, Datatype, DetailedStatus, Open311Code, Open311Error, Service,
     ServiceDefinition, ServiceRequest, ServiceRequestUpdate, Status,
 };
+pub use outages::{Outage, OutageInput, OutageSource, OutageStatus};
 pub use procedures::{
     Channel, LegalDoc, Procedure, ProcedureSearchResult, ProcedureSummary, RequiredDocument,
 };

@@ -35,6 +35,7 @@ pub mod holidays;
 pub mod images;
 pub mod officers;
 pub mod open311;
+pub mod outages;
 pub mod public_url;
 pub mod ratelimit;
 pub mod residents;
@@ -152,6 +153,7 @@ pub fn routes() -> Vec<String> {
         .iter()
         .chain(residents::ROUTES)
         .chain(officers::ROUTES)
+        .chain(&[outages::OFFICER_PATH])
         .chain(uploads::ROUTES)
         .map(|path| format!("{API_PREFIX}{path}"))
         .chain(
@@ -172,7 +174,8 @@ pub fn app(state: AppState) -> Router {
             API_PREFIX,
             content::router()
                 .merge(residents::router())
-                .merge(officers::router()),
+                .merge(officers::router())
+                .merge(outages::router()),
         )
         .nest(open311::OPEN311_PREFIX, open311::router())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes));

@@ -70,6 +70,20 @@ enum Command {
         /// Feed file or URL.
         source: String,
     },
+    /// Ingest a planned power-cut schedule (an-giang-csv, an-giang-json or
+    /// lam-dong-json, recognised from the content): new and changed cuts are
+    /// stored, cuts the newer schedule no longer lists are cancelled. A file in
+    /// an unknown layout is refused whole.
+    IngestOutages {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Layout to insist on (an-giang-csv, an-giang-json, lam-dong-json).
+        #[arg(long)]
+        format: Option<String>,
+        /// The schedule file.
+        source: PathBuf,
+    },
     /// Create or update an official's account (the first admin too); the
     /// password is read from stdin (first line) or from --password-file.
     #[command(alias = "add-officer")]
@@ -281,6 +295,28 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 Err(e) => {
                     let e = anyhow::Error::from(e);
                     println!("feed not ingested, stored news unchanged: {e:#}");
+                    return Err(e);
+                }
+            }
+        }
+        Command::IngestOutages { db, format, source } => {
+            use congdan_sources::outages::{Format, MAX_SCHEDULE_BYTES};
+            let format = match format {
+                Some(name) => Some(Format::from_name(&name).with_context(|| {
+                    format!("unknown format {name} (an-giang-csv, an-giang-json, lam-dong-json)")
+                })?),
+                None => None,
+            };
+            let storage = open(&db)?;
+            let bytes = commands::read_source(&source, MAX_SCHEDULE_BYTES).await?;
+            match congdan_server::outages::ingest(&storage, bytes, format).await {
+                Ok(report) => print!("{}: {report}", source.display()),
+                Err(e) => {
+                    let e = anyhow::Error::from(e);
+                    println!(
+                        "{}: schedule not ingested, stored cuts unchanged: {e:#}",
+                        source.display()
+                    );
                     return Err(e);
                 }
             }

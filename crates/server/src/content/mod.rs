@@ -3,6 +3,7 @@
 //! [`crate::feed`]; storage from [`crate::storage`].
 
 pub mod news;
+pub mod outages;
 pub mod procedure_search;
 pub mod procedures;
 pub mod units;
@@ -24,6 +25,7 @@ pub const ROUTES: &[&str] = &[
     units::PROVINCES_PATH,
     units::COMMUNES_PATH,
     news::LIST_PATH,
+    outages::LIST_PATH,
     procedures::LIST_PATH,
     procedures::SEARCH_PATH,
     procedures::ONE_PATH,
@@ -35,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route(HEALTH_PATH, get(health))
         .merge(units::router())
         .merge(news::router())
+        .merge(outages::router())
         .merge(procedures::router())
 }
 

@@ -36,6 +36,9 @@
 //! - `request_updates.public` (step 5): whether the step's note may be shown to
 //!   residents and in public lists; officers' notes are internal (0) unless the
 //!   officer marks them public, official answers and residents' own words are 1.
+//! - `outages(id, unit, seq, body)`: planned power cuts, one row per cut and unit
+//!   (`id` = `<cut>@<unit>`), a change feed scoped by `unit` like news; a
+//!   withdrawn cut stays with status `cancelled` (see `storage/outages.rs`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -189,6 +192,14 @@ const MIGRATIONS: &[&str] = &[
      UPDATE requests SET body = json_remove(body, '$.status_notes')
       WHERE json_extract(body, '$.status_notes') IS NOT NULL
         AND (answer IS NULL OR json_extract(body, '$.status_notes') IS NOT answer);",
+    // Planned power cuts: one row per (cut, unit), scoped by unit like news.
+    "CREATE TABLE outages (
+         id   TEXT PRIMARY KEY NOT NULL,
+         unit TEXT NOT NULL,
+         seq  INTEGER NOT NULL UNIQUE,
+         body TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX outages_unit_seq ON outages (unit, seq);",
 ];
 
 /// Schema version this binary writes.

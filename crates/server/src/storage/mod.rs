@@ -1,7 +1,7 @@
 //! Storage behind the server: one trait, [`Storage`] (content change feeds),
 //! with its supertrait [`RequestStorage`] (service requests, devices, accounts,
-//! uploads; see [`requests`]), [`ApiKeyStorage`] (client apps' keys) and
-//! [`HolidayStorage`] (public holidays), and their SQLite implementation, [`SqliteStorage`].
+//! uploads; see [`requests`]), [`ApiKeyStorage`] (client apps' keys),
+//! [`HolidayStorage`] (public holidays) and [`OutageStorage`] (power cuts), and their SQLite implementation, [`SqliteStorage`].
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -15,9 +15,11 @@ pub mod api_keys;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
+pub mod outages;
 pub mod requests;
 mod sqlite;
 mod sqlite_maintenance;
+mod sqlite_outages;
 mod sqlite_requests;
 
 use std::future::Future;
@@ -28,6 +30,7 @@ use congdan_protocol::{NewsItem, Procedure, Unit};
 pub use api_keys::ApiKeyStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
+pub use outages::OutageStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
 
@@ -86,6 +89,8 @@ pub enum Resource {
     Procedures,
     /// News items (`/api/v1/news`).
     News,
+    /// Planned power cuts per unit (`/api/v1/outages`).
+    Outages,
 }
 
 impl Resource {
@@ -95,6 +100,7 @@ impl Resource {
             Resource::Units => "units",
             Resource::Procedures => "procedures",
             Resource::News => "news",
+            Resource::Outages => "outages",
         }
     }
 }
@@ -149,7 +155,14 @@ impl UpsertCounts {
 /// - a key of a resource has either a live row or a tombstone, never both;
 /// - an upsert of an identical item changes nothing (its `seq` is kept).
 pub trait Storage:
-    RequestStorage + ApiKeyStorage + HolidayStorage + MaintenanceStorage + Send + Sync + 'static
+    RequestStorage
+    + ApiKeyStorage
+    + HolidayStorage
+    + MaintenanceStorage
+    + OutageStorage
+    + Send
+    + Sync
+    + 'static
 {
     /// Highest `seq` of a resource's rows and tombstones visible in `scope` (0 when none).
     fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64>;

@@ -10,6 +10,7 @@ mod errors;
 mod news;
 mod open311;
 mod openapi;
+mod outages;
 mod paging;
 mod privacy;
 mod procedure_search;

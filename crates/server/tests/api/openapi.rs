@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use congdan_server::storage::Storage;
+use congdan_server::storage::{OutageStorage, Storage};
 use serde_json::Value;
 
 use tower::ServiceExt;
 
-use crate::support::{news, procedure, test_app};
+use crate::support::{news, outage, procedure, test_app};
 
 fn document() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
@@ -131,6 +131,10 @@ async fn real_answers_match_the_documented_schemas() {
         .await
         .unwrap();
     t.storage.upsert_news(vec![news("n1", "VN")]).await.unwrap();
+    t.storage
+        .upsert_outages(vec![outage("s1", "00001", 8)])
+        .await
+        .unwrap();
 
     congdan_server::commands::seed_demo(t.storage.as_ref())
         .await
