@@ -10,6 +10,7 @@ mod fixtures;
 mod ingest;
 mod net;
 mod open311;
+mod outages;
 mod outbox;
 mod packaging;
 mod privacy;

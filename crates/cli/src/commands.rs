@@ -51,6 +51,37 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Outages { from, format } => {
+            let list = core.outages(*from)?;
+            if *format == Format::Json {
+                return json(&mut out, &list);
+            }
+            freshness(&mut out, &list.freshness)?;
+            if list.items.is_empty() {
+                writeln!(out, "Không có lịch cắt điện sắp tới.")?;
+            }
+            for o in &list.items {
+                let status = match o.status {
+                    congdan_core::OutageStatus::Scheduled => "",
+                    congdan_core::OutageStatus::Changed => " [đã thay đổi]",
+                    congdan_core::OutageStatus::Cancelled => " [đã hủy]",
+                };
+                let end = if o.end.date_naive() == o.start.date_naive() {
+                    o.end.format("%H:%M").to_string()
+                } else {
+                    o.end.format("%d/%m/%Y %H:%M").to_string()
+                };
+                writeln!(
+                    out,
+                    "{} – {end}{status}  {}\n    {} ({})",
+                    o.start.format("%d/%m/%Y %H:%M"),
+                    o.area,
+                    o.reason,
+                    o.utility
+                )?;
+            }
+            Ok(())
+        }
         Command::Search { query, format } => {
             let results = core.search_procedures(query)?;
             if *format == Format::Json {

@@ -29,8 +29,8 @@ pub use congdan_protocol::open311::{
 };
 pub use congdan_protocol::requests::Rating;
 pub use congdan_protocol::{
-    Channel, ErrorBody, LegalDoc, NewsItem, Procedure, RequiredDocument, TimelineEntry, Unit,
-    UnitLevel,
+    Channel, ErrorBody, LegalDoc, NewsItem, Outage, OutageSource, OutageStatus, Procedure,
+    RequiredDocument, TimelineEntry, Unit, UnitLevel,
 };
 pub use error::{Error, ErrorCode};
 pub use outbox::DrainPolicy;

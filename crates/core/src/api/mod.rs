@@ -17,6 +17,7 @@ pub mod connection;
 pub mod media;
 pub mod models;
 pub mod news;
+pub mod outages;
 pub mod procedures;
 pub mod requests;
 pub mod sync;

@@ -61,6 +61,18 @@ pub struct NewsList {
     pub freshness: Freshness,
 }
 
+/// The home unit's planned power cuts that have not ended, by start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OutageList {
+    /// Cuts ending after the asked time, earliest start first; cancelled ones
+    /// are included with their status so a resident sees a cut was called off.
+    pub items: Vec<congdan_protocol::Outage>,
+    /// Freshness of the outage cache.
+    pub freshness: Freshness,
+}
+
 /// One full news item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

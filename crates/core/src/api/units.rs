@@ -61,6 +61,8 @@ impl Core {
         if settings::home_unit(&tx)?.as_deref() != Some(code) {
             news::clear(&tx)?;
             sync_state::reset(&tx, "news")?;
+            crate::store::outages::clear(&tx)?;
+            sync_state::reset(&tx, "outages")?;
             settings::set(&tx, settings::HOME_UNIT, code)?;
             tracing::info!("home unit changed");
         }

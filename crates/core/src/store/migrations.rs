@@ -177,6 +177,16 @@ pub const MIGRATIONS: &[&str] = &[
             WHERE p.code = c.code
               AND json_extract(b.body, '$.documents[' || c.doc_index || '].name') IS NOT NULL);
     DROP TABLE checklist;",
+    // Planned power cuts of the home unit (issue 9): the server's `Outage` JSON
+    // in `body`, with the columns the "upcoming" query needs.
+    "CREATE TABLE outages (
+        id TEXT PRIMARY KEY NOT NULL,
+        unit TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX outages_by_end ON outages (unit, end_ms);",
 ];
 
 /// The schema version this binary writes.
@@ -257,6 +267,7 @@ mod tests {
             "table public_requests",
             "table procedure_visits",
             "table saved_procedures",
+            "table outages",
         ] {
             assert!(tables.iter().any(|s| s == t), "missing {t}: {tables:?}");
         }

@@ -100,6 +100,11 @@ pub enum Resource {
     /// The device's own service requests (`/api/v1/my/requests`, bearer
     /// token sent by the transport), scope "device".
     MyRequests,
+    /// Planned power cuts of one home unit (scope = the unit code).
+    Outages {
+        /// Home unit code.
+        unit: String,
+    },
 }
 
 impl Resource {
@@ -110,6 +115,7 @@ impl Resource {
             Resource::Procedures => "procedures",
             Resource::News { .. } => "news",
             Resource::MyRequests => "my_requests",
+            Resource::Outages { .. } => "outages",
         }
     }
 
@@ -120,13 +126,14 @@ impl Resource {
             Resource::Procedures => "/api/v1/procedures",
             Resource::News { .. } => "/api/v1/news",
             Resource::MyRequests => "/api/v1/my/requests",
+            Resource::Outages { .. } => "/api/v1/outages",
         }
     }
 
     /// The `sync_state` scope.
     pub fn scope(&self) -> &str {
         match self {
-            Resource::News { unit } => unit,
+            Resource::News { unit } | Resource::Outages { unit } => unit,
             Resource::MyRequests => "device",
             _ => "all",
         }
@@ -181,7 +188,7 @@ impl Pull {
     /// The request for the current cursor.
     fn request(&self, if_none_match: Option<String>) -> Request {
         let mut query = Vec::with_capacity(3);
-        if let Resource::News { unit } = &self.resource {
+        if let Resource::News { unit } | Resource::Outages { unit } = &self.resource {
             query.push(("unit", unit.clone()));
         }
         query.push(("since", self.cursor.clone()));
@@ -200,7 +207,11 @@ impl Pull {
         match response.status {
             200 => self.accept_page(response, resource),
             304 => Instruction::Done { not_modified: true },
-            404 if matches!(self.resource, Resource::News { .. }) => {
+            404 if matches!(
+                self.resource,
+                Resource::News { .. } | Resource::Outages { .. }
+            ) =>
+            {
                 Instruction::Fail(Error::NotFound {
                     what: "unit",
                     key: self.resource.scope().to_string(),

@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::Utc;
-use congdan_protocol::{MyRequest, NewsItem, Procedure, Unit};
+use congdan_protocol::{MyRequest, NewsItem, Outage, Procedure, Unit};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
@@ -31,7 +31,7 @@ pub use pages::PageSize;
 pub use transport::{Answer, Call, HttpTransport, Image, Method, Transport};
 
 use crate::Error;
-use crate::store::{media, my_requests, news, procedures, settings, sync_state, units};
+use crate::store::{media, my_requests, news, outages, procedures, settings, sync_state, units};
 /// Images fetched at most per sync (the newest news first).
 const MAX_IMAGES_PER_SYNC: u32 = 40;
 /// Missing images looked at per sync (those on unreachable hosts are only noted).
@@ -96,6 +96,9 @@ pub async fn run<T: Transport>(
             }
             Resource::MyRequests => {
                 pull::<MyRequest, T>(db, transport, resource, progress, apply_my_requests).await
+            }
+            Resource::Outages { .. } => {
+                pull::<Outage, T>(db, transport, resource, progress, apply_outages).await
             }
         };
         match result {
@@ -163,6 +166,12 @@ fn apply_my_requests(
 ) -> Result<(), Error> {
     my_requests::upsert(conn, items)?;
     my_requests::delete(conn, deleted)
+}
+
+/// Applies a page of planned power cuts (cancelled ones are kept, as the server sends them).
+fn apply_outages(conn: &Connection, items: &[Outage], deleted: &[String]) -> Result<(), Error> {
+    outages::upsert(conn, items)?;
+    outages::delete(conn, deleted)
 }
 
 /// Applies a news page.

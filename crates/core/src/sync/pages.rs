@@ -47,6 +47,8 @@ impl PageSize {
             // compress worse and cost more round trips (50: +12 % time on 2G).
             Resource::Procedures => 100,
             Resource::MyRequests => 200,
+            // A few hundred bytes each; a unit rarely has more than a dozen.
+            Resource::Outages { .. } => 200,
         });
         PageSize {
             limit: limit.clamp(MIN_PAGE, MAX_PAGE_LIMIT),
