@@ -62,6 +62,10 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::news::list_news,
         commands::news::get_news,
         commands::news::get_media,
+        // power cuts
+        commands::outages::list_outages,
+        commands::outages::outage_reminders,
+        commands::outages::export_outages_ics,
         // procedures
         commands::procedures::search_procedures,
         commands::procedures::procedure_home,

@@ -91,6 +91,15 @@ async fn schedules_reach_the_cli_and_a_newer_one_cancels_a_withdrawn_cut() {
     assert_eq!(outages_json(&db)["items"], list["items"]);
     let text = ok(congdan(&db, &["outages", "--from", "2026-06-24"]));
     assert!(stdout(&text).contains("[đã hủy]"), "{}", stdout(&text));
+    let ics = stdout(&ok(congdan(
+        &db,
+        &["outages", "--from", "2026-06-24", "--ics"],
+    )));
+    assert_eq!(
+        ics.matches("BEGIN:VEVENT").count(),
+        list["items"].as_array().unwrap().len()
+    );
+    assert_eq!(ics.matches("STATUS:CANCELLED").count(), cancelled.len());
 }
 
 /// Areas as the server stores them are NFC with whitespace collapsed; the file's are not.

@@ -51,7 +51,11 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Outages { from, format } => {
+        Command::Outages { from, format, ics } => {
+            if *ics {
+                out.write_all(core.outages_ics(*from)?.as_bytes())?;
+                return Ok(());
+            }
             let list = core.outages(*from)?;
             if *format == Format::Json {
                 return json(&mut out, &list);

@@ -66,8 +66,11 @@ enum LowCommand {
         #[arg(long, value_name = "DATE")]
         from: Option<String>,
         /// Print JSON.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "ics")]
         json: bool,
+        /// Print an RFC 5545 calendar (.ics) instead.
+        #[arg(long)]
+        ics: bool,
     },
     /// Search the cached procedure catalogue.
     Search {
@@ -257,6 +260,8 @@ pub enum Command {
         from: Option<chrono::DateTime<chrono::Utc>>,
         /// Output format.
         format: Format,
+        /// Print the .ics calendar instead.
+        ics: bool,
     },
     /// `search`.
     Search {
@@ -366,9 +371,10 @@ impl TryFrom<LowArgs> for Config {
                 format: Format::from_flag(json),
                 limit: positive(limit).context("--limit")?,
             },
-            LowCommand::Outages { from, json } => Command::Outages {
+            LowCommand::Outages { from, json, ics } => Command::Outages {
                 from: from.as_deref().map(parse_from).transpose()?,
                 format: Format::from_flag(json),
+                ics,
             },
             LowCommand::Search {
                 query,
