@@ -14,6 +14,8 @@ import { href, parseRoute, tabOf, type Route } from "./route";
 import { MyRequestDetailScreen, MyRequestsScreen, NearbyScreen } from "./screens/MyRequests";
 import { NewRequestScreen } from "./screens/NewRequest";
 import { NewsDetailScreen, NewsListScreen } from "./screens/News";
+import { OutagesScreen } from "./screens/Outages";
+import { useOutageReminders } from "./reminders";
 import { Onboarding } from "./screens/Onboarding";
 import { ProcedureDetailScreen, ProceduresScreen } from "./screens/Procedures";
 import { Settings } from "./screens/Settings";
@@ -59,6 +61,7 @@ function systemNotify(c: RequestStatusChange): void {
 
 function resourceOf(route: Route): string | null {
   const tab = tabOf(route);
+  if (route.name === "outages") return "outages";
   if (tab === "news") return "news";
   if (tab === "procedures") return "procedures";
   return null;
@@ -78,6 +81,7 @@ export function App({ backend }: { backend: Backend }) {
   const [pull, setPull] = useState(0);
   const [change, setChange] = useState<RequestStatusChange | null>(null);
   const now = useNow();
+  const reminder = useOutageReminders(backend, version);
   const mainRef = useRef<HTMLElement>(null);
   const pullStart = useRef<number | null>(null);
 
@@ -198,6 +202,9 @@ export function App({ backend }: { backend: Backend }) {
       case "article":
         screen = <NewsDetailScreen {...screenProps} id={route.id} />;
         break;
+      case "outages":
+        screen = <OutagesScreen {...screenProps} home={home} />;
+        break;
       case "procedures":
       case "lifeEvent":
         screen = (
@@ -252,6 +259,21 @@ export function App({ backend }: { backend: Backend }) {
         onRefresh={() => void refresh()}
       />
       <div class="banner-region" role="status" aria-live="polite">
+        {reminder.text && (
+          <div class="banner" data-testid="outage-reminder">
+            <p class="banner-text">
+              <strong>{reminder.text}</strong> <span>{reminder.area}</span>
+            </p>
+            <a class="button small-button" href={href({ name: "outages" })} onClick={reminder.dismiss}>
+              {t("outagesTitle")}
+            </a>
+            <button type="button" class="icon-button banner-close" aria-label={t("dismiss")} onClick={reminder.dismiss}>
+              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+              </svg>
+            </button>
+          </div>
+        )}
         {change && (
           <div class="banner" data-testid="status-banner">
             <p class="banner-text">

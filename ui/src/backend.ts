@@ -15,6 +15,8 @@ import type {
   MyRequestList,
   NewsDetail,
   NewsList,
+  OutageList,
+  OutageReminder,
   OutboxEntry,
   PreparedPhoto,
   ProcedureDetail,
@@ -53,6 +55,12 @@ export interface Backend {
   getNews(id: string): Promise<NewsDetail>;
   /** A cached image as a data URL, or null when not cached. */
   getMedia(url: string): Promise<Media | null>;
+  /** The home unit's planned power cuts that have not ended, earliest first (cancelled ones marked). */
+  listOutages(): Promise<OutageList>;
+  /** Reminders still ahead (the evening before, an hour before), soonest first. */
+  outageReminders(): Promise<OutageReminder[]>;
+  /** Writes the cuts as an .ics calendar file; resolves to its path. */
+  exportOutagesIcs(): Promise<string>;
   /** Searches the procedure catalogue the way residents ask; `weak` when nothing matches well. */
   searchProcedures(query: ProcedureQuery): Promise<ProcedureResults>;
   /** The opening screen of Thủ tục: most asked, life events, recent and saved procedures. */
@@ -144,6 +152,15 @@ export class TauriBackend implements Backend {
   }
   getMedia(url: string): Promise<Media | null> {
     return call("get_media", { url });
+  }
+  listOutages(): Promise<OutageList> {
+    return call("list_outages");
+  }
+  outageReminders(): Promise<OutageReminder[]> {
+    return call("outage_reminders");
+  }
+  exportOutagesIcs(): Promise<string> {
+    return call("export_outages_ics");
   }
   searchProcedures(query: ProcedureQuery): Promise<ProcedureResults> {
     return call("search_procedures", { query });

@@ -30,6 +30,25 @@ const vi = {
   newsFor: "Tin của {unit}",
   readOriginal: "Bài gốc: {link}",
   imageMissing: "Ảnh chưa được lưu",
+  // power cuts (lịch cắt điện)
+  outagesTitle: "Lịch cắt điện",
+  outagesUpcoming: "Sắp cắt điện",
+  outagesFor: "Lịch cắt điện của {unit}",
+  outagesEmpty: "Không có lịch cắt điện sắp tới.",
+  outagesAll: "Xem tất cả lịch cắt điện",
+  outageIn: "còn {n} giờ",
+  outageInMinutes: "còn {n} phút",
+  outageInDays: "còn {n} ngày",
+  outageNow: "đang cắt điện",
+  outageCancelled: "Đã hủy",
+  outageChanged: "Đã đổi lịch",
+  outageRange: "{from} – {to}",
+  outageExport: "Xuất lịch (.ics)",
+  outageExported: "Đã lưu lịch vào {path}",
+  outageReminderEvening: "Ngày mai cắt điện {from} – {to}",
+  outageReminderHour: "1 giờ nữa cắt điện ({from} – {to})",
+  outageRemindersOn: "Sẽ nhắc tối hôm trước và 1 giờ trước khi cắt điện.",
+  resource_outages: "lịch cắt điện",
   // procedures
   proceduresTitle: "Thủ tục hành chính",
   searchLabel: "Tìm thủ tục",
@@ -253,6 +272,24 @@ const en: Record<MessageKey, string> = {
   newsFor: "News for {unit}",
   readOriginal: "Original: {link}",
   imageMissing: "Image not saved",
+  outagesTitle: "Power cuts",
+  outagesUpcoming: "Upcoming power cuts",
+  outagesFor: "Power cuts in {unit}",
+  outagesEmpty: "No upcoming power cuts.",
+  outagesAll: "All power cuts",
+  outageIn: "in {n} h",
+  outageInMinutes: "in {n} min",
+  outageInDays: "in {n} days",
+  outageNow: "power is off now",
+  outageCancelled: "Cancelled",
+  outageChanged: "Rescheduled",
+  outageRange: "{from} – {to}",
+  outageExport: "Export calendar (.ics)",
+  outageExported: "Calendar saved to {path}",
+  outageReminderEvening: "Power cut tomorrow {from} – {to}",
+  outageReminderHour: "Power cut in 1 hour ({from} – {to})",
+  outageRemindersOn: "You will be reminded the evening before and 1 hour before.",
+  resource_outages: "power cuts",
   proceduresTitle: "Administrative procedures",
   searchLabel: "Search procedures",
   searchPlaceholder: "e.g. cap lai can cuoc",
@@ -490,6 +527,7 @@ export function resourceName(resource: string, lang: Lang = current): string {
     resource === "units" ||
     resource === "procedures" ||
     resource === "news" ||
+    resource === "outages" ||
     resource === "services" ||
     resource === "my_requests" ||
     resource === "public_requests"

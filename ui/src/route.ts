@@ -5,6 +5,7 @@
 export type Route =
   | { name: "news" }
   | { name: "article"; id: string }
+  | { name: "outages" }
   | { name: "procedures" }
   | { name: "lifeEvent"; id: string }
   | { name: "procedure"; code: string }
@@ -25,6 +26,8 @@ export function parseRoute(hash: string): Route {
   switch (head) {
     case "news":
       return arg ? { name: "article", id: arg } : { name: "news" };
+    case "outages":
+      return { name: "outages" };
     case "procedures":
       return arg ? { name: "procedure", code: arg } : { name: "procedures" };
     case "life-events":
@@ -59,6 +62,8 @@ export function href(route: Route): string {
       return "#/news";
     case "article":
       return `#/news/${encodeURIComponent(route.id)}`;
+    case "outages":
+      return "#/outages";
     case "procedures":
       return "#/procedures";
     case "lifeEvent":
@@ -85,6 +90,7 @@ export function tabOf(route: Route): Tab | null {
   switch (route.name) {
     case "news":
     case "article":
+    case "outages":
       return "news";
     case "procedures":
     case "lifeEvent":
