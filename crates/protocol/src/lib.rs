@@ -8,6 +8,7 @@
 //! of outside formats.
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod error;
 pub mod news;
 pub mod open311;
@@ -17,6 +18,7 @@ pub mod requests;
 pub mod sync;
 pub mod units;
 
+pub use alerts::{Alert, AlertInput, Category, Certainty, Severity, Urgency};
 pub use error::ErrorBody;
 pub use news::NewsItem;
 pub use open311::{

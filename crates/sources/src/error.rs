@@ -113,6 +113,14 @@ pub enum SourceError {
         /// What did not fit, and where.
         reason: String,
     },
+    /// A CAP alert breaks the CAP 1.2 rules (or is not XML we accept).
+    #[error("invalid CAP alert at {position}: {reason}")]
+    InvalidCap {
+        /// Where: a byte offset and the element, e.g. "byte 412 (<info>)".
+        position: String,
+        /// Which rule was broken.
+        reason: String,
+    },
     /// Reading the input failed.
     #[error("cannot read {what}: {source}")]
     Io {

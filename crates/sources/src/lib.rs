@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
+pub mod cap;
 pub mod catalogue;
 mod error;
 pub mod feed;
