@@ -23,6 +23,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod accounts;
+pub mod alerts;
 pub mod api_keys;
 pub mod cleanup;
 pub mod commands;
@@ -153,7 +154,7 @@ pub fn routes() -> Vec<String> {
         .iter()
         .chain(residents::ROUTES)
         .chain(officers::ROUTES)
-        .chain(&[outages::OFFICER_PATH])
+        .chain(&[outages::OFFICER_PATH, alerts::OFFICER_PATH])
         .chain(uploads::ROUTES)
         .map(|path| format!("{API_PREFIX}{path}"))
         .chain(
@@ -175,7 +176,8 @@ pub fn app(state: AppState) -> Router {
             content::router()
                 .merge(residents::router())
                 .merge(officers::router())
-                .merge(outages::router()),
+                .merge(outages::router())
+                .merge(alerts::router()),
         )
         .nest(open311::OPEN311_PREFIX, open311::router())
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes));

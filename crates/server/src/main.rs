@@ -84,6 +84,55 @@ enum Command {
         /// The schedule file.
         source: PathBuf,
     },
+    /// Ingest one CAP 1.2 alert (file): checked against the CAP rules, matched to
+    /// units by its `VN-unit` geocodes, kept byte for byte for `.cap`; prints its id.
+    IngestCap {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The CAP document.
+        source: PathBuf,
+    },
+    /// Issue an alert for one unit (operators' scripts); prints the new alert's id.
+    IssueAlert {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Unit code (a commune, or a province for all its communes).
+        #[arg(long)]
+        unit: String,
+        /// What happens, e.g. "Bão số 3".
+        #[arg(long)]
+        event: String,
+        /// Extreme, Severe, Moderate, Minor or Unknown.
+        #[arg(long)]
+        severity: String,
+        /// Immediate, Expected, Future, Past or Unknown.
+        #[arg(long)]
+        urgency: String,
+        /// Observed, Likely, Possible, Unlikely or Unknown.
+        #[arg(long)]
+        certainty: String,
+        /// One-line headline.
+        #[arg(long)]
+        headline: String,
+        /// CAP category (Geo, Met, Safety, Security, Rescue, Fire, Health, Env,
+        /// Transport, Infra, CBRNE, Other).
+        #[arg(long, default_value = "Safety")]
+        category: String,
+        /// Description.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// What residents should do.
+        #[arg(long, default_value = "")]
+        instruction: String,
+        /// When it stops being active (RFC 3339); none means until cancelled.
+        #[arg(long)]
+        expires: Option<String>,
+        /// CAP sender.
+        #[arg(long, default_value = "operator@congdan")]
+        sender: String,
+    },
     /// Create or update an official's account (the first admin too); the
     /// password is read from stdin (first line) or from --password-file.
     #[command(alias = "add-officer")]
@@ -320,6 +369,80 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     return Err(e);
                 }
             }
+        }
+        Command::IngestCap { db, source } => {
+            use congdan_sources::cap::MAX_CAP_BYTES;
+            let storage = open(&db)?;
+            let bytes = commands::read_source(&source, MAX_CAP_BYTES).await?;
+            match congdan_server::alerts::ingest(&storage, bytes, chrono::Utc::now()).await {
+                Ok(report) => {
+                    println!("{}", report.id);
+                    eprintln!(
+                        "{}: {} units (by geocode), {} rows written, signature {}",
+                        source.display(),
+                        report.units.len(),
+                        report.counts.inserted + report.counts.updated,
+                        if report.signed {
+                            "present, not verified"
+                        } else {
+                            "none"
+                        }
+                    );
+                }
+                Err(e) => {
+                    let e = anyhow::Error::from(e);
+                    println!(
+                        "{}: alert not ingested, nothing stored: {e:#}",
+                        source.display()
+                    );
+                    return Err(e);
+                }
+            }
+        }
+        Command::IssueAlert {
+            db,
+            unit,
+            event,
+            severity,
+            urgency,
+            certainty,
+            headline,
+            category,
+            description,
+            instruction,
+            expires,
+            sender,
+        } => {
+            use congdan_protocol::{AlertInput, Category, Certainty, Severity, Urgency};
+            let input = AlertInput {
+                units: vec![unit],
+                category: Category::parse(&category)
+                    .with_context(|| format!("unknown category {category}"))?,
+                event,
+                urgency: Urgency::parse(&urgency)
+                    .with_context(|| format!("unknown urgency {urgency}"))?,
+                severity: Severity::parse(&severity)
+                    .with_context(|| format!("unknown severity {severity}"))?,
+                certainty: Certainty::parse(&certainty)
+                    .with_context(|| format!("unknown certainty {certainty}"))?,
+                headline,
+                description,
+                instruction,
+                expires: expires
+                    .map(|text| {
+                        chrono::DateTime::parse_from_rfc3339(&text)
+                            .with_context(|| format!("--expires {text} is not RFC 3339"))
+                    })
+                    .transpose()?,
+            };
+            let issuer = congdan_server::alerts::Issuer {
+                name: sender.clone(),
+                sender,
+            };
+            let report =
+                congdan_server::alerts::issue(&open(&db)?, input, &issuer, chrono::Utc::now())
+                    .await?;
+            println!("{}", report.id);
         }
         Command::ApiKey { command } => api_key(command).await?,
         Command::AddAccount {

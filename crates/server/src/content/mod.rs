@@ -2,6 +2,7 @@
 //! `router()`, plus the health check. Paging, ETags and bodies come from
 //! [`crate::feed`]; storage from [`crate::storage`].
 
+pub mod alerts;
 pub mod news;
 pub mod outages;
 pub mod procedure_search;
@@ -25,6 +26,8 @@ pub const ROUTES: &[&str] = &[
     units::PROVINCES_PATH,
     units::COMMUNES_PATH,
     news::LIST_PATH,
+    alerts::LIST_PATH,
+    alerts::CAP_PATH,
     outages::LIST_PATH,
     procedures::LIST_PATH,
     procedures::SEARCH_PATH,
@@ -37,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route(HEALTH_PATH, get(health))
         .merge(units::router())
         .merge(news::router())
+        .merge(alerts::router())
         .merge(outages::router())
         .merge(procedures::router())
 }

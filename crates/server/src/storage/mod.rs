@@ -1,7 +1,8 @@
 //! Storage behind the server: one trait, [`Storage`] (content change feeds),
 //! with its supertrait [`RequestStorage`] (service requests, devices, accounts,
 //! uploads; see [`requests`]), [`ApiKeyStorage`] (client apps' keys),
-//! [`HolidayStorage`] (public holidays) and [`OutageStorage`] (power cuts), and their SQLite implementation, [`SqliteStorage`].
+//! [`HolidayStorage`] (public holidays), [`OutageStorage`] (power cuts) and
+//! [`AlertStorage`] (CAP alerts), and their SQLite implementation, [`SqliteStorage`].
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -11,6 +12,7 @@
 //! This module does not know about HTTP, cursors as strings or ETags: see
 //! [`crate::feed`] for that.
 
+pub mod alerts;
 pub mod api_keys;
 pub mod holidays;
 pub mod maintenance;
@@ -18,6 +20,7 @@ mod migrations;
 pub mod outages;
 pub mod requests;
 mod sqlite;
+mod sqlite_alerts;
 mod sqlite_maintenance;
 mod sqlite_outages;
 mod sqlite_requests;
@@ -27,6 +30,7 @@ use std::pin::Pin;
 
 use congdan_protocol::{NewsItem, Procedure, Unit};
 
+pub use alerts::AlertStorage;
 pub use api_keys::ApiKeyStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
@@ -91,6 +95,8 @@ pub enum Resource {
     News,
     /// Planned power cuts per unit (`/api/v1/outages`).
     Outages,
+    /// CAP alerts per unit (`/api/v1/alerts`).
+    Alerts,
 }
 
 impl Resource {
@@ -101,6 +107,7 @@ impl Resource {
             Resource::Procedures => "procedures",
             Resource::News => "news",
             Resource::Outages => "outages",
+            Resource::Alerts => "alerts",
         }
     }
 }
@@ -160,6 +167,7 @@ pub trait Storage:
     + HolidayStorage
     + MaintenanceStorage
     + OutageStorage
+    + AlertStorage
     + Send
     + Sync
     + 'static

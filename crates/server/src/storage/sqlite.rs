@@ -89,7 +89,16 @@ fn table(resource: Resource) -> &'static Table {
         insert: "INSERT INTO outages (id, unit, seq, body) VALUES (?1, ?2, ?3, ?4)",
         update: "UPDATE outages SET unit = ?2, seq = ?3, body = ?4 WHERE id = ?1",
     };
+    const ALERTS: Table = Table {
+        name: "alerts",
+        key: "id",
+        scope_column: Some("unit"),
+        select_one: "SELECT body FROM alerts WHERE id = ?1",
+        insert: "INSERT INTO alerts (id, unit, seq, body) VALUES (?1, ?2, ?3, ?4)",
+        update: "UPDATE alerts SET unit = ?2, seq = ?3, body = ?4 WHERE id = ?1",
+    };
     match resource {
+        Resource::Alerts => &ALERTS,
         Resource::Units => &UNITS,
         Resource::Procedures => &PROCEDURES,
         Resource::News => &NEWS,

@@ -2,6 +2,7 @@
 //! `tower::ServiceExt::oneshot`, one test over a real socket, and checks of the
 //! OpenAPI document against the router. One test binary, one module per area.
 
+mod alerts;
 mod api_keys;
 mod commands;
 mod compression;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use tower::ServiceExt;
 
-use crate::support::{news, outage, procedure, test_app};
+use crate::support::{alert_input, news, outage, procedure, test_app};
 
 fn document() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
@@ -135,6 +135,17 @@ async fn real_answers_match_the_documented_schemas() {
         .upsert_outages(vec![outage("s1", "00001", 8)])
         .await
         .unwrap();
+    congdan_server::alerts::issue(
+        t.storage.as_ref(),
+        alert_input("00001"),
+        &congdan_server::alerts::Issuer {
+            sender: "test@congdan".to_owned(),
+            name: "Test".to_owned(),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
 
     congdan_server::commands::seed_demo(t.storage.as_ref())
         .await

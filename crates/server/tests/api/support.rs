@@ -174,3 +174,19 @@ pub fn outage(cut: &str, unit: &str, hour: u32) -> congdan_protocol::Outage {
         source: congdan_protocol::OutageSource::Schedule,
     }
 }
+
+/// A Severe storm alert for `unit`, as an officer fills it in.
+pub fn alert_input(unit: &str) -> congdan_protocol::AlertInput {
+    congdan_protocol::AlertInput {
+        units: vec![unit.to_owned()],
+        category: congdan_protocol::Category::Met,
+        event: "Bão số 3".to_owned(),
+        urgency: congdan_protocol::Urgency::Immediate,
+        severity: congdan_protocol::Severity::Severe,
+        certainty: congdan_protocol::Certainty::Likely,
+        headline: "Bão số 3 đổ bộ đêm nay".to_owned(),
+        description: "Gió giật cấp 12.".to_owned(),
+        instruction: "Ở trong nhà.".to_owned(),
+        expires: None,
+    }
+}

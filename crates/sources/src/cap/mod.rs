@@ -129,12 +129,11 @@ pub fn parse(bytes: &[u8]) -> Result<CapAlert, SourceError> {
     let text = std::str::from_utf8(bytes).map_err(|e| SourceError::Encoding {
         position: format!("byte {}", e.valid_up_to()),
     })?;
-    let root = tree::read(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        SourceError::InvalidCap {
+    let root =
+        tree::read(text.trim_start_matches('\u{feff}')).map_err(|e| SourceError::InvalidCap {
             position: format!("byte {}", e.offset),
             reason: e.reason,
-        }
-    })?;
+        })?;
     if root.ns != CAP_NS || root.name != "alert" {
         return Err(invalid(
             &root,
@@ -178,7 +177,10 @@ where
     let value = required(parent, name)?;
     parse(&value).ok_or_else(|| {
         let names: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
-        invalid(parent, format!("<{name}> must be one of {}", names.join(", ")))
+        invalid(
+            parent,
+            format!("<{name}> must be one of {}", names.join(", ")),
+        )
     })
 }
 
@@ -287,8 +289,20 @@ fn info(element: &Element) -> Result<CapInfo, SourceError> {
             .unwrap_or_else(|| "en-US".to_owned()),
         categories,
         event: required(element, "event")?,
-        urgency: enumerated(element, "urgency", Urgency::parse, Urgency::ALL, Urgency::as_str)?,
-        severity: enumerated(element, "severity", Severity::parse, Severity::ALL, Severity::as_str)?,
+        urgency: enumerated(
+            element,
+            "urgency",
+            Urgency::parse,
+            Urgency::ALL,
+            Urgency::as_str,
+        )?,
+        severity: enumerated(
+            element,
+            "severity",
+            Severity::parse,
+            Severity::ALL,
+            Severity::as_str,
+        )?,
         certainty: enumerated(
             element,
             "certainty",
@@ -336,21 +350,25 @@ fn area(element: &Element) -> Result<CapArea, SourceError> {
     }
     let mut circles = Vec::new();
     for circle in element.all(CAP_NS, "circle") {
-        let parsed = circle.text.trim().split_once(' ').and_then(|(centre, radius)| {
-            let (lat, lon) = point(centre)?;
-            let radius: f64 = radius.trim().parse().ok()?;
-            (radius >= 0.0 && radius.is_finite()).then_some((lat, lon, radius))
-        });
+        let parsed = circle
+            .text
+            .trim()
+            .split_once(' ')
+            .and_then(|(centre, radius)| {
+                let (lat, lon) = point(centre)?;
+                let radius: f64 = radius.trim().parse().ok()?;
+                (radius >= 0.0 && radius.is_finite()).then_some((lat, lon, radius))
+            });
         circles.push(parsed.ok_or_else(|| invalid(circle, "a circle is `lat,lon radius_km`"))?);
     }
     let geocodes = element
         .all(CAP_NS, "geocode")
-        .map(|g| {
-            match (g.text_of(CAP_NS, "valueName"), g.text_of(CAP_NS, "value")) {
+        .map(
+            |g| match (g.text_of(CAP_NS, "valueName"), g.text_of(CAP_NS, "value")) {
                 (Some(name), Some(value)) => Ok((name, value)),
                 _ => Err(invalid(g, "a geocode needs <valueName> and <value>")),
-            }
-        })
+            },
+        )
         .collect::<Result<Vec<_>, _>>()?;
     Ok(CapArea {
         desc,

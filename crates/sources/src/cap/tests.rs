@@ -64,22 +64,39 @@ const INFO: &str = "<info><category>Met</category><event>Bão</event><urgency>Im
 fn hostile_and_broken_documents_are_refused_with_where_and_what() {
     let xxe = r#"<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY x SYSTEM "file:///etc/passwd">]><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&x;</identifier></alert>"#;
     assert!(reason(xxe).contains("DTD"), "{}", reason(xxe));
-    let laughs = r#"<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><alert>&lol2;</alert>"#;
+    let laughs =
+        r#"<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><alert>&lol2;</alert>"#;
     assert!(reason(laughs).contains("DTD"));
     let undeclared = format!("{HEAD}<note>&nbsp;</note>{INFO}</alert>");
-    assert!(reason(&undeclared).contains("&nbsp;"), "{}", reason(&undeclared));
-    let wrong_ns = r#"<alert xmlns="urn:oasis:names:tc:emergency:cap:1.1"><identifier>a</identifier></alert>"#;
-    assert!(reason(wrong_ns).contains("namespace"), "{}", reason(wrong_ns));
-    let missing = r#"<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>a</identifier></alert>"#;
+    assert!(
+        reason(&undeclared).contains("&nbsp;"),
+        "{}",
+        reason(&undeclared)
+    );
+    let wrong_ns =
+        r#"<alert xmlns="urn:oasis:names:tc:emergency:cap:1.1"><identifier>a</identifier></alert>"#;
+    assert!(
+        reason(wrong_ns).contains("namespace"),
+        "{}",
+        reason(wrong_ns)
+    );
+    let missing =
+        r#"<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>a</identifier></alert>"#;
     assert!(reason(missing).contains("<sender> is required"));
     let zulu = HEAD.replace("+07:00", "Z");
     assert!(reason(&format!("{zulu}{INFO}</alert>")).contains("<sent>"));
     let bad_enum = format!("{HEAD}{}</alert>", INFO.replace("Severe", "Bad"));
     let text = reason(&bad_enum);
-    assert!(text.contains("<severity> must be one of") && text.contains("(<info>)"), "{text}");
+    assert!(
+        text.contains("<severity> must be one of") && text.contains("(<info>)"),
+        "{text}"
+    );
     let open_polygon = format!(
         "{HEAD}{}</alert>",
-        INFO.replace("</info>", "<area><areaDesc>x</areaDesc><polygon>1,1 2,2 3,3 4,4</polygon></area></info>")
+        INFO.replace(
+            "</info>",
+            "<area><areaDesc>x</areaDesc><polygon>1,1 2,2 3,3 4,4</polygon></area></info>"
+        )
     );
     assert!(reason(&open_polygon).contains("polygon"));
     let private = format!("{}{INFO}</alert>", HEAD.replace("Public", "Private"));

@@ -28,7 +28,11 @@ pub(crate) struct Element {
 
 impl Element {
     /// Children in namespace `ns` named `name`.
-    pub(crate) fn all<'a>(&'a self, ns: &'a str, name: &'a str) -> impl Iterator<Item = &'a Element> {
+    pub(crate) fn all<'a>(
+        &'a self,
+        ns: &'a str,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Element> {
         self.children
             .iter()
             .filter(move |c| c.ns == ns && c.name == name)

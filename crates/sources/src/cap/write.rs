@@ -90,7 +90,10 @@ fn write_area(w: &mut Out, area: &CapArea) {
     open(w, "area");
     text(w, "areaDesc", &area.desc);
     for polygon in &area.polygons {
-        let points: Vec<String> = polygon.iter().map(|(lat, lon)| format!("{lat},{lon}")).collect();
+        let points: Vec<String> = polygon
+            .iter()
+            .map(|(lat, lon)| format!("{lat},{lon}"))
+            .collect();
         text(w, "polygon", &points.join(" "));
     }
     for (lat, lon, radius) in &area.circles {
