@@ -51,6 +51,42 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Alerts { format, wait } => {
+            if let Some(seconds) = wait {
+                runtime()?.block_on(core.wait_for_alerts(*seconds))?;
+            }
+            let list = core.alerts(None)?;
+            if *format == Format::Json {
+                return json(&mut out, &list);
+            }
+            freshness(&mut out, &list.freshness)?;
+            if list.active.is_empty() {
+                writeln!(out, "Không có cảnh báo nào đang hiệu lực.")?;
+            }
+            for a in &list.active {
+                let expires = a
+                    .expires
+                    .map(|t| format!(", hết hiệu lực {}", t.format("%d/%m/%Y %H:%M")))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "[{} · {}] {}{expires}\n    {} ({})",
+                    a.severity.as_str(),
+                    a.urgency.as_str(),
+                    if a.headline.is_empty() {
+                        &a.event
+                    } else {
+                        &a.headline
+                    },
+                    a.instruction,
+                    a.alert
+                )?;
+            }
+            if !list.history.is_empty() {
+                writeln!(out, "Đã qua: {} cảnh báo", list.history.len())?;
+            }
+            Ok(())
+        }
         Command::Outages { from, format, ics } => {
             if *ics {
                 out.write_all(core.outages_ics(*from)?.as_bytes())?;

@@ -60,6 +60,16 @@ enum LowCommand {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+    /// Show the home unit's alerts: active ones by severity, then the history.
+    Alerts {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// First wait up to SECONDS (at most 25) for the server to announce a
+        /// change (long poll), then show.
+        #[arg(long, value_name = "SECONDS")]
+        wait: Option<u32>,
+    },
     /// Show the home unit's planned power cuts that end after --from (default: now).
     Outages {
         /// A day (YYYY-MM-DD, from its start in Việt Nam time) or an RFC 3339 time.
@@ -254,6 +264,13 @@ pub enum Command {
         /// Most items.
         limit: u32,
     },
+    /// `alerts`.
+    Alerts {
+        /// Output format.
+        format: Format,
+        /// Long poll first, for this many seconds.
+        wait: Option<u32>,
+    },
     /// `outages`.
     Outages {
         /// Cuts ending after this time; `None` means now.
@@ -370,6 +387,10 @@ impl TryFrom<LowArgs> for Config {
             LowCommand::News { json, limit } => Command::News {
                 format: Format::from_flag(json),
                 limit: positive(limit).context("--limit")?,
+            },
+            LowCommand::Alerts { json, wait } => Command::Alerts {
+                format: Format::from_flag(json),
+                wait,
             },
             LowCommand::Outages { from, json, ics } => Command::Outages {
                 from: from.as_deref().map(parse_from).transpose()?,

@@ -13,6 +13,7 @@
 //! connection behind a mutex; reads use a second, read-only connection, so a
 //! search is not blocked by a sync committing pages (SQLite WAL).
 
+pub mod alerts;
 pub mod connection;
 pub mod media;
 pub mod models;

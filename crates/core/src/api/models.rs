@@ -73,6 +73,20 @@ pub struct OutageList {
     pub freshness: Freshness,
 }
 
+/// The home unit's alerts: the active ones pinned in order of severity, then
+/// urgency, then newest; the rest (expired, cancelled, superseded) as history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AlertList {
+    /// Active alerts, most severe first.
+    pub active: Vec<congdan_protocol::Alert>,
+    /// Inactive alerts, newest first.
+    pub history: Vec<congdan_protocol::Alert>,
+    /// Freshness of the alerts cache.
+    pub freshness: Freshness,
+}
+
 /// One full news item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -149,6 +149,7 @@ impl Core {
     fn plan(&self) -> Result<Vec<Resource>, Error> {
         let mut plan = Vec::with_capacity(3);
         if let Some(unit) = self.read(settings::home_unit)? {
+            plan.push(Resource::Alerts { unit: unit.clone() });
             plan.push(Resource::News { unit: unit.clone() });
             plan.push(Resource::Outages { unit });
         }
@@ -175,6 +176,7 @@ impl Core {
                     Resource::News { .. } => news::count(conn)?,
                     Resource::MyRequests => crate::store::my_requests::count(conn)?,
                     Resource::Outages { .. } => crate::store::outages::count(conn)?,
+                    Resource::Alerts { .. } => crate::store::alerts::count(conn)?,
                 };
                 status.offline |= state.offline;
                 if status.last_error.is_none() {

@@ -63,6 +63,8 @@ impl Core {
             sync_state::reset(&tx, "news")?;
             crate::store::outages::clear(&tx)?;
             sync_state::reset(&tx, "outages")?;
+            crate::store::alerts::clear(&tx)?;
+            sync_state::reset(&tx, "alerts")?;
             settings::set(&tx, settings::HOME_UNIT, code)?;
             tracing::info!("home unit changed");
         }

@@ -187,6 +187,17 @@ pub const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL
     ) STRICT;
     CREATE INDEX outages_by_end ON outages (unit, end_ms);",
+    // CAP alerts of the home unit (issue 9): the server's `Alert` JSON in
+    // `body`, with what "active" and the home order need.
+    "CREATE TABLE alerts (
+        id TEXT PRIMARY KEY NOT NULL,
+        unit TEXT NOT NULL,
+        sent_ms INTEGER NOT NULL,
+        expires_ms INTEGER,
+        cancelled INTEGER NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX alerts_by_unit ON alerts (unit, sent_ms DESC);",
 ];
 
 /// The schema version this binary writes.
@@ -268,6 +279,7 @@ mod tests {
             "table procedure_visits",
             "table saved_procedures",
             "table outages",
+            "table alerts",
         ] {
             assert!(tables.iter().any(|s| s == t), "missing {t}: {tables:?}");
         }
