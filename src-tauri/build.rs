@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "list_news",
     "get_news",
     "get_media",
+    "list_alerts",
     "list_outages",
     "outage_reminders",
     "export_outages_ics",

@@ -198,6 +198,23 @@ test("onboarding, then news list, then an article", async () => {
   await page.close();
 });
 
+test("cảnh báo: active alerts pinned at the top of home, most severe first, and their screen", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/news`);
+  const pinned = page.getByTestId("alerts-home");
+  await pinned.waitFor();
+  const cards = pinned.getByTestId("alert");
+  assert.equal(await cards.count(), 3);
+  assert.match(await cards.first().innerText(), /Cực kỳ nguy hiểm/);
+  assert.match(await cards.nth(1).innerText(), /Nguy hiểm/);
+  await axe(page, "news with alerts");
+  await page.screenshot({ path: join(shots, "alerts-home-360.png") });
+  await pinned.getByRole("link", { name: "Xem tất cả cảnh báo" }).click();
+  await waitFor(async () => (await page.locator("#alerts-title").innerText()) === "Cảnh báo", "alerts screen");
+  await axe(page, "alerts");
+  await page.close();
+});
+
 test("lịch cắt điện: upcoming cuts pinned on home with the time left, their own list and the export", async () => {
   const page = await newPage();
   await page.goto(`${base}/#/news`);

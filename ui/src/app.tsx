@@ -9,11 +9,12 @@ import { toBackendError } from "./errors";
 import { statusKey } from "./feedback";
 import { oldest } from "./format";
 import { getLang, setLang, t, type Lang } from "./i18n";
-import type { Freshness, HomeUnit, RequestStatusChange, SyncProgress, SyncStatus } from "./models";
+import type { AlertList, Freshness, HomeUnit, RequestStatusChange, SyncProgress, SyncStatus } from "./models";
 import { href, parseRoute, tabOf, type Route } from "./route";
 import { MyRequestDetailScreen, MyRequestsScreen, NearbyScreen } from "./screens/MyRequests";
 import { NewRequestScreen } from "./screens/NewRequest";
 import { NewsDetailScreen, NewsListScreen } from "./screens/News";
+import { AlertsScreen } from "./screens/Alerts";
 import { OutagesScreen } from "./screens/Outages";
 import { useOutageReminders } from "./reminders";
 import { Onboarding } from "./screens/Onboarding";
@@ -59,9 +60,25 @@ function systemNotify(c: RequestStatusChange): void {
   }
 }
 
+/** OS notifications for newly active Extreme and Severe alerts (each once), when allowed. */
+const notifiedAlerts = new Set<string>();
+function notifyAlerts(list: AlertList): void {
+  for (const a of list.active) {
+    if ((a.severity !== "Extreme" && a.severity !== "Severe") || notifiedAlerts.has(a.id)) continue;
+    notifiedAlerts.add(a.id);
+    try {
+      if (typeof Notification === "undefined" || Notification.permission !== "granted") continue;
+      new Notification(t("notifAlert", { headline: a.headline || a.event }), { body: a.instruction || a.area, tag: `alert-${a.id}` });
+    } catch {
+      // No Notification constructor in this webview: the pinned card is enough.
+    }
+  }
+}
+
 function resourceOf(route: Route): string | null {
   const tab = tabOf(route);
   if (route.name === "outages") return "outages";
+  if (route.name === "alerts") return "alerts";
   if (tab === "news") return "news";
   if (tab === "procedures") return "procedures";
   return null;
@@ -104,6 +121,10 @@ export function App({ backend }: { backend: Backend }) {
         setStatus(s);
         setProgress(null);
         setVersion((v) => v + 1);
+      }),
+      backend.onAlertsChanged((list) => {
+        setVersion((v) => v + 1);
+        notifyAlerts(list);
       }),
       backend.onRequestStatusChanged((c) => {
         setChange(c);
@@ -204,6 +225,9 @@ export function App({ backend }: { backend: Backend }) {
         break;
       case "outages":
         screen = <OutagesScreen {...screenProps} home={home} />;
+        break;
+      case "alerts":
+        screen = <AlertsScreen {...screenProps} home={home} />;
         break;
       case "procedures":
       case "lifeEvent":

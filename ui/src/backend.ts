@@ -15,6 +15,7 @@ import type {
   MyRequestList,
   NewsDetail,
   NewsList,
+  AlertList,
   OutageList,
   OutageReminder,
   OutboxEntry,
@@ -55,6 +56,10 @@ export interface Backend {
   getNews(id: string): Promise<NewsDetail>;
   /** A cached image as a data URL, or null when not cached. */
   getMedia(url: string): Promise<Media | null>;
+  /** The home unit's alerts: active ones most severe first, then the history. */
+  listAlerts(): Promise<AlertList>;
+  /** Listens to "alerts-changed" (a long poll brought a new or changed alert). */
+  onAlertsChanged(cb: (list: AlertList) => void): Promise<Unsubscribe>;
   /** The home unit's planned power cuts that have not ended, earliest first (cancelled ones marked). */
   listOutages(): Promise<OutageList>;
   /** Reminders still ahead (the evening before, an hour before), soonest first. */
@@ -152,6 +157,12 @@ export class TauriBackend implements Backend {
   }
   getMedia(url: string): Promise<Media | null> {
     return call("get_media", { url });
+  }
+  listAlerts(): Promise<AlertList> {
+    return call("list_alerts");
+  }
+  async onAlertsChanged(cb: (list: AlertList) => void): Promise<Unsubscribe> {
+    return listen<AlertList>("alerts-changed", (e) => cb(e.payload));
   }
   listOutages(): Promise<OutageList> {
     return call("list_outages");

@@ -30,6 +30,27 @@ const vi = {
   newsFor: "Tin của {unit}",
   readOriginal: "Bài gốc: {link}",
   imageMissing: "Ảnh chưa được lưu",
+  // alerts (cảnh báo)
+  alertsTitle: "Cảnh báo",
+  alertsPinned: "Cảnh báo đang hiệu lực",
+  alertsEmpty: "Không có cảnh báo nào đang hiệu lực.",
+  alertsHistory: "Cảnh báo đã qua",
+  alertsAll: "Xem tất cả cảnh báo",
+  alertExpires: "Hết hiệu lực {at}",
+  alertNoExpiry: "Hiệu lực đến khi có thông báo mới",
+  alertCancelled: "Đã hủy",
+  severity_Extreme: "Cực kỳ nguy hiểm",
+  severity_Severe: "Nguy hiểm",
+  severity_Moderate: "Cần chú ý",
+  severity_Minor: "Nhẹ",
+  severity_Unknown: "Chưa rõ mức độ",
+  urgency_Immediate: "Hành động ngay",
+  urgency_Expected: "Sắp xảy ra",
+  urgency_Future: "Sẽ xảy ra",
+  urgency_Past: "Đã qua",
+  urgency_Unknown: "",
+  notifAlert: "Cảnh báo: {headline}",
+  resource_alerts: "cảnh báo",
   // power cuts (lịch cắt điện)
   outagesTitle: "Lịch cắt điện",
   outagesUpcoming: "Sắp cắt điện",
@@ -272,6 +293,26 @@ const en: Record<MessageKey, string> = {
   newsFor: "News for {unit}",
   readOriginal: "Original: {link}",
   imageMissing: "Image not saved",
+  alertsTitle: "Alerts",
+  alertsPinned: "Active alerts",
+  alertsEmpty: "No active alerts.",
+  alertsHistory: "Past alerts",
+  alertsAll: "All alerts",
+  alertExpires: "Expires {at}",
+  alertNoExpiry: "In force until further notice",
+  alertCancelled: "Cancelled",
+  severity_Extreme: "Extreme",
+  severity_Severe: "Severe",
+  severity_Moderate: "Moderate",
+  severity_Minor: "Minor",
+  severity_Unknown: "Unknown severity",
+  urgency_Immediate: "Act now",
+  urgency_Expected: "Expected soon",
+  urgency_Future: "Future",
+  urgency_Past: "Past",
+  urgency_Unknown: "",
+  notifAlert: "Alert: {headline}",
+  resource_alerts: "alerts",
   outagesTitle: "Power cuts",
   outagesUpcoming: "Upcoming power cuts",
   outagesFor: "Power cuts in {unit}",
@@ -528,6 +569,7 @@ export function resourceName(resource: string, lang: Lang = current): string {
     resource === "procedures" ||
     resource === "news" ||
     resource === "outages" ||
+    resource === "alerts" ||
     resource === "services" ||
     resource === "my_requests" ||
     resource === "public_requests"

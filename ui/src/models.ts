@@ -16,6 +16,8 @@ export type { NewsDetail } from "./bindings/NewsDetail";
 export type { NewsItem } from "./bindings/NewsItem";
 export type { NewsList } from "./bindings/NewsList";
 export type { NewsSummary } from "./bindings/NewsSummary";
+export type { Alert } from "./bindings/Alert";
+export type { AlertList } from "./bindings/AlertList";
 export type { Outage } from "./bindings/Outage";
 export type { OutageList } from "./bindings/OutageList";
 export type { OutageReminder } from "./bindings/OutageReminder";

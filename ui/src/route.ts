@@ -6,6 +6,7 @@ export type Route =
   | { name: "news" }
   | { name: "article"; id: string }
   | { name: "outages" }
+  | { name: "alerts" }
   | { name: "procedures" }
   | { name: "lifeEvent"; id: string }
   | { name: "procedure"; code: string }
@@ -28,6 +29,8 @@ export function parseRoute(hash: string): Route {
       return arg ? { name: "article", id: arg } : { name: "news" };
     case "outages":
       return { name: "outages" };
+    case "alerts":
+      return { name: "alerts" };
     case "procedures":
       return arg ? { name: "procedure", code: arg } : { name: "procedures" };
     case "life-events":
@@ -64,6 +67,8 @@ export function href(route: Route): string {
       return `#/news/${encodeURIComponent(route.id)}`;
     case "outages":
       return "#/outages";
+    case "alerts":
+      return "#/alerts";
     case "procedures":
       return "#/procedures";
     case "lifeEvent":
@@ -91,6 +96,7 @@ export function tabOf(route: Route): Tab | null {
     case "news":
     case "article":
     case "outages":
+    case "alerts":
       return "news";
     case "procedures":
     case "lifeEvent":

@@ -1,5 +1,6 @@
 //! Tauri commands, one module per domain. Each command is one call into `congdan_core`.
 
+pub mod alerts;
 pub mod news;
 pub mod outages;
 pub mod outbox;

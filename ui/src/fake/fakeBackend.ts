@@ -23,6 +23,8 @@ import type {
   NewsDetail,
   NewsItem,
   NewsList,
+  Alert,
+  AlertList,
   Outage,
   OutageList,
   OutageReminder,
@@ -49,6 +51,7 @@ import type {
   Unit,
 } from "../models";
 import fixtureJson from "./fixture.json";
+import alertsJson from "./alerts.json";
 import outagesJson from "./outages.json";
 import recordedJson from "./procedures.json";
 import { FAKE_SERVICES, type FakeService } from "./services";
@@ -250,6 +253,7 @@ export class FakeBackend implements Backend {
   private readonly searches: Map<string, ProcedureResults>;
   private readonly news: NewsItem[];
   private readonly outages: Outage[];
+  private readonly alerts: { active: Alert[]; history: Alert[] };
   private readonly media = new Map<string, Media>();
   private readonly storage: KeyValueStore;
   private readonly now: () => Date;
@@ -287,6 +291,8 @@ export class FakeBackend implements Backend {
     const cutShift = this.now().getTime() + 14.5 * HOUR - first;
     const moved = (iso: string) => new Date(Date.parse(iso) + cutShift).toISOString();
     this.outages = cuts.map((o) => ({ ...o, start: moved(o.start), end: moved(o.end) }));
+    // Recorded alerts: issued by congdan-server issue-alert, already in the core's order.
+    this.alerts = alertsJson as { active: Alert[]; history: Alert[] };
     // Only some images are "cached", so the UI shows both thumbnails and placeholders.
     this.news.slice(0, 3).forEach((n, i) => {
       if (n.image) this.media.set(n.image, colorSvg(`Ảnh ${i + 1}`, 200 + i * 50));
@@ -332,6 +338,16 @@ export class FakeBackend implements Backend {
     return this.units
       .filter((u) => u.level === "commune" && u.parent === provinceCode)
       .sort((a, b) => collator.compare(a.name, b.name));
+  }
+
+  async listAlerts(): Promise<AlertList> {
+    if (!this.home()) throw new BackendError("not_configured", "Chưa chọn xã, phường.");
+    return { active: this.alerts.active, history: this.alerts.history, freshness: this.freshness() };
+  }
+
+  /** The fake has no server to long-poll: no alert ever changes. */
+  async onAlertsChanged(): Promise<Unsubscribe> {
+    return () => undefined;
   }
 
   async listOutages(): Promise<OutageList> {

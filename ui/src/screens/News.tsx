@@ -9,6 +9,7 @@ import { getLang, t } from "../i18n";
 import type { HomeUnit, Media, NewsItem, NewsSummary } from "../models";
 import { href } from "../route";
 import { sanitizeHtml } from "../sanitize";
+import { PinnedAlerts } from "./Alerts";
 import { UpcomingOutages } from "./Outages";
 
 const NEWS_LIMIT = 100;
@@ -75,6 +76,7 @@ export function NewsListScreen(props: ScreenProps & { home: HomeUnit }) {
         {t("newsTitle")}
       </h1>
       <p class="muted">{t("newsFor", { unit: `${home.name}, ${home.provinceName}` })}</p>
+      <PinnedAlerts {...props} />
       <UpcomingOutages {...props} />
       {error && (
         <p class="error" role="alert">
