@@ -77,6 +77,9 @@ bench: deps ui
 	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-sync --bin congdan-bench-outbox
 	CONGDAN_APP=target/release-app/congdan-app xvfb-run -a target/release/congdan-bench-sync
 	target/release/congdan-bench-outbox
+	$(CARGO) bench -p congdan-sources --bench cap
+	$(CARGO) build --release -p congdan-tests --bin congdan-bench-alerts
+	target/release/congdan-bench-alerts
 
 ## bench-net: time and bytes to news and to the whole catalogue through shaped links (2G, 3G, lossy, flapping)
 bench-net:

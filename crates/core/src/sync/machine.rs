@@ -216,7 +216,7 @@ impl Pull {
         query.push(("limit", self.limit.to_string()));
         if let Some(wait) = self
             .wait
-            .filter(|_| self.pages == 0 && if_none_match.is_some())
+            .filter(|w| *w > 0 && self.pages == 0 && if_none_match.is_some())
         {
             query.push(("wait", wait.to_string()));
         }
