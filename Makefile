@@ -82,6 +82,9 @@ bench: deps ui
 	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-sync --bin congdan-bench-outbox
 	CONGDAN_APP=target/release-app/congdan-app xvfb-run -a target/release/congdan-bench-sync
 	target/release/congdan-bench-outbox
+	$(CARGO) bench -p congdan-sources --bench cap
+	$(CARGO) build --release -p congdan-tests --bin congdan-bench-alerts
+	target/release/congdan-bench-alerts
 
 ## bench-net: time and bytes to news and to the whole catalogue through shaped links (2G, 3G, lossy, flapping)
 bench-net:
@@ -91,7 +94,7 @@ bench-net:
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
 ## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page
+FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page cap_parse outage_parse
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

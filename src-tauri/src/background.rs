@@ -14,6 +14,11 @@ pub const SYNC_FINISHED: &str = "sync-finished";
 /// Event carrying one [`congdan_core::RequestStatusChange`] of my requests.
 pub const REQUEST_STATUS_CHANGED: &str = "request-status-changed";
 
+/// Event carrying the [`congdan_core::AlertList`] after a long poll brought a change.
+pub const ALERTS_CHANGED: &str = "alerts-changed";
+/// Seconds the server may hold one alerts long poll.
+const ALERT_WAIT: u32 = 25;
+
 /// Pause between syncs while the server answers.
 const ONLINE_INTERVAL: Duration = Duration::from_secs(10 * 60);
 /// First pause after a failed sync; doubles up to [`ONLINE_INTERVAL`].
@@ -39,6 +44,30 @@ pub fn start<R: Runtime>(app: AppHandle<R>, core: Core) {
                 }
             };
             tokio::time::sleep(pause).await;
+        }
+    });
+}
+
+/// Starts the alerts watcher: one long poll after another while the server
+/// answers (a new alert arrives within seconds), backing off like the sync when
+/// it does not. Each change is sent to the UI as [`ALERTS_CHANGED`].
+pub fn watch_alerts<R: Runtime>(app: AppHandle<R>, core: Core) {
+    tauri::async_runtime::spawn(async move {
+        let mut retry = OFFLINE_RETRY;
+        loop {
+            match core.wait_for_alerts(ALERT_WAIT).await {
+                Ok(changed) => {
+                    retry = OFFLINE_RETRY;
+                    if changed && let Ok(list) = core.alerts(None) {
+                        let _ = app.emit(ALERTS_CHANGED, list);
+                    }
+                }
+                Err(err) => {
+                    tracing::debug!(code = ?err.code(), "alerts long poll failed");
+                    tokio::time::sleep(retry).await;
+                    retry = (retry * 2).min(ONLINE_INTERVAL);
+                }
+            }
         }
     });
 }

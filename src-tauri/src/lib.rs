@@ -36,6 +36,7 @@ pub fn run() {
             let config = platform::profile_config(app.handle())?;
             let state = AppState::open(&config)?;
             background::start(app.handle().clone(), state.core.clone());
+            background::watch_alerts(app.handle().clone(), state.core.clone());
             app.manage(state);
             Ok(())
         })
@@ -65,6 +66,12 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::news::list_news,
         commands::news::get_news,
         commands::news::get_media,
+        // alerts
+        commands::alerts::list_alerts,
+        // power cuts
+        commands::outages::list_outages,
+        commands::outages::outage_reminders,
+        commands::outages::export_outages_ics,
         // procedures
         commands::procedures::search_procedures,
         commands::procedures::procedure_home,

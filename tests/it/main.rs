@@ -2,6 +2,7 @@
 //! Support code (server harness, byte-counting and shaping proxies, WebDriver session) is in
 //! `congdan_tests`.
 
+mod alerts;
 mod backup;
 mod bus;
 mod cli;
@@ -11,6 +12,7 @@ mod fixtures;
 mod ingest;
 mod net;
 mod open311;
+mod outages;
 mod outbox;
 mod packaging;
 mod privacy;

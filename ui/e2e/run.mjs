@@ -196,6 +196,42 @@ test("onboarding, then news list, then an article", async () => {
   await page.close();
 });
 
+test("cảnh báo: active alerts pinned at the top of home, most severe first, and their screen", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/news`);
+  const pinned = page.getByTestId("alerts-home");
+  await pinned.waitFor();
+  const cards = pinned.getByTestId("alert");
+  assert.equal(await cards.count(), 3);
+  assert.match(await cards.first().innerText(), /Cực kỳ nguy hiểm/);
+  assert.match(await cards.nth(1).innerText(), /Nguy hiểm/);
+  await axe(page, "news with alerts");
+  await page.screenshot({ path: join(shots, "alerts-home-360.png") });
+  await pinned.getByRole("link", { name: "Xem tất cả cảnh báo" }).click();
+  await waitFor(async () => (await page.locator("#alerts-title").innerText()) === "Cảnh báo", "alerts screen");
+  await axe(page, "alerts");
+  await page.close();
+});
+
+test("lịch cắt điện: upcoming cuts pinned on home with the time left, their own list and the export", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/news`);
+  const pinned = page.getByTestId("outages-home");
+  await pinned.waitFor();
+  assert.match(await pinned.innerText(), /Sắp cắt điện/);
+  assert.match(await page.getByTestId("outage-left").first().innerText(), /^còn 14 giờ$/);
+  await axe(page, "news with power cuts");
+  await page.screenshot({ path: join(shots, "outages-home-360.png") });
+  await pinned.getByRole("link", { name: "Xem tất cả lịch cắt điện" }).click();
+  await waitFor(async () => (await text(page, "outages-export")).includes("Xuất lịch"), "outage list");
+  assert.ok((await page.getByTestId("outage").count()) >= 3, "every recorded cut");
+  await axe(page, "power cuts");
+  await page.screenshot({ path: join(shots, "outages-360.png") });
+  await page.getByTestId("outages-export").click();
+  await waitFor(async () => (await page.locator("[role=status]").allInnerTexts()).join(" ").includes("lich-cat-dien.ics"), "export path");
+  await page.close();
+});
+
 test("search without diacritics finds the procedure; a ticked document survives reload", async () => {
   const page = await newPage();
   await page.goto(`${base}/#/procedures`);

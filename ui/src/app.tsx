@@ -9,12 +9,15 @@ import { toBackendError } from "./errors";
 import { statusKey } from "./feedback";
 import { oldest } from "./format";
 import { getLang, setLang, t, type Lang } from "./i18n";
-import type { Freshness, HomeUnit, RequestStatusChange, SyncProgress, SyncStatus } from "./models";
+import type { AlertList, Freshness, HomeUnit, RequestStatusChange, SyncProgress, SyncStatus } from "./models";
 import { href, parseRoute, tabOf, type Route } from "./route";
 import { BusJourneyScreen, BusRouteScreen, BusScreen, BusStopScreen } from "./screens/Bus";
 import { MyRequestDetailScreen, MyRequestsScreen, NearbyScreen } from "./screens/MyRequests";
 import { NewRequestScreen } from "./screens/NewRequest";
 import { NewsDetailScreen, NewsListScreen } from "./screens/News";
+import { AlertsScreen } from "./screens/Alerts";
+import { OutagesScreen } from "./screens/Outages";
+import { useOutageReminders } from "./reminders";
 import { Onboarding } from "./screens/Onboarding";
 import { ProcedureDetailScreen, ProceduresScreen } from "./screens/Procedures";
 import { Settings } from "./screens/Settings";
@@ -84,8 +87,25 @@ function watchingWrites(backend: Backend, changed: () => void): Backend {
   });
 }
 
+/** OS notifications for newly active Extreme and Severe alerts (each once), when allowed. */
+const notifiedAlerts = new Set<string>();
+function notifyAlerts(list: AlertList): void {
+  for (const a of list.active) {
+    if ((a.severity !== "Extreme" && a.severity !== "Severe") || notifiedAlerts.has(a.id)) continue;
+    notifiedAlerts.add(a.id);
+    try {
+      if (typeof Notification === "undefined" || Notification.permission !== "granted") continue;
+      new Notification(t("notifAlert", { headline: a.headline || a.event }), { body: a.instruction || a.area, tag: `alert-${a.id}` });
+    } catch {
+      // No Notification constructor in this webview: the pinned card is enough.
+    }
+  }
+}
+
 function resourceOf(route: Route): string | null {
   const tab = tabOf(route);
+  if (route.name === "outages") return "outages";
+  if (route.name === "alerts") return "alerts";
   if (tab === "news") return "news";
   if (tab === "procedures") return "procedures";
   return null;
@@ -105,6 +125,7 @@ export function App({ backend }: { backend: Backend }) {
   const [pull, setPull] = useState(0);
   const [change, setChange] = useState<RequestStatusChange | null>(null);
   const now = useNow();
+  const reminder = useOutageReminders(backend, version);
   const mainRef = useRef<HTMLElement>(null);
   const pullStart = useRef<number | null>(null);
 
@@ -133,6 +154,10 @@ export function App({ backend }: { backend: Backend }) {
         setStatus(s);
         setProgress(null);
         setVersion((v) => v + 1);
+      }),
+      backend.onAlertsChanged((list) => {
+        setVersion((v) => v + 1);
+        notifyAlerts(list);
       }),
       backend.onRequestStatusChanged((c) => {
         setChange(c);
@@ -232,6 +257,12 @@ export function App({ backend }: { backend: Backend }) {
       case "article":
         screen = <NewsDetailScreen {...screenProps} id={route.id} />;
         break;
+      case "outages":
+        screen = <OutagesScreen {...screenProps} home={home} />;
+        break;
+      case "alerts":
+        screen = <AlertsScreen {...screenProps} home={home} />;
+        break;
       case "procedures":
       case "lifeEvent":
         screen = (
@@ -299,6 +330,21 @@ export function App({ backend }: { backend: Backend }) {
         onRefresh={() => void refresh()}
       />
       <div class="banner-region" role="status" aria-live="polite">
+        {reminder.text && (
+          <div class="banner" data-testid="outage-reminder">
+            <p class="banner-text">
+              <strong>{reminder.text}</strong> <span>{reminder.area}</span>
+            </p>
+            <a class="button small-button" href={href({ name: "outages" })} onClick={reminder.dismiss}>
+              {t("outagesTitle")}
+            </a>
+            <button type="button" class="icon-button banner-close" aria-label={t("dismiss")} onClick={reminder.dismiss}>
+              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+              </svg>
+            </button>
+          </div>
+        )}
         {change && (
           <div class="banner" data-testid="status-banner">
             <p class="banner-text">

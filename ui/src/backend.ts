@@ -23,6 +23,9 @@ import type {
   MyRequestList,
   NewsDetail,
   NewsList,
+  AlertList,
+  OutageList,
+  OutageReminder,
   OutboxEntry,
   PreparedPhoto,
   ProcedureDetail,
@@ -61,6 +64,16 @@ export interface Backend {
   getNews(id: string): Promise<NewsDetail>;
   /** A cached image as a data URL, or null when not cached. */
   getMedia(url: string): Promise<Media | null>;
+  /** The home unit's alerts: active ones most severe first, then the history. */
+  listAlerts(): Promise<AlertList>;
+  /** Listens to "alerts-changed" (a long poll brought a new or changed alert). */
+  onAlertsChanged(cb: (list: AlertList) => void): Promise<Unsubscribe>;
+  /** The home unit's planned power cuts that have not ended, earliest first (cancelled ones marked). */
+  listOutages(): Promise<OutageList>;
+  /** Reminders still ahead (the evening before, an hour before), soonest first. */
+  outageReminders(): Promise<OutageReminder[]>;
+  /** Writes the cuts as an .ics calendar file; resolves to its path. */
+  exportOutagesIcs(): Promise<string>;
   /** Searches the procedure catalogue the way residents ask; `weak` when nothing matches well. */
   searchProcedures(query: ProcedureQuery): Promise<ProcedureResults>;
   /** The opening screen of Thủ tục: most asked, life events, recent and saved procedures. */
@@ -181,6 +194,21 @@ export class TauriBackend implements Backend {
   }
   getMedia(url: string): Promise<Media | null> {
     return call("get_media", { url });
+  }
+  listAlerts(): Promise<AlertList> {
+    return call("list_alerts");
+  }
+  async onAlertsChanged(cb: (list: AlertList) => void): Promise<Unsubscribe> {
+    return listen<AlertList>("alerts-changed", (e) => cb(e.payload));
+  }
+  listOutages(): Promise<OutageList> {
+    return call("list_outages");
+  }
+  outageReminders(): Promise<OutageReminder[]> {
+    return call("outage_reminders");
+  }
+  exportOutagesIcs(): Promise<string> {
+    return call("export_outages_ics");
   }
   searchProcedures(query: ProcedureQuery): Promise<ProcedureResults> {
     return call("search_procedures", { query });

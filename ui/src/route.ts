@@ -5,6 +5,8 @@
 export type Route =
   | { name: "news" }
   | { name: "article"; id: string }
+  | { name: "outages" }
+  | { name: "alerts" }
   | { name: "procedures" }
   | { name: "lifeEvent"; id: string }
   | { name: "procedure"; code: string }
@@ -29,6 +31,10 @@ export function parseRoute(hash: string): Route {
   switch (head) {
     case "news":
       return arg ? { name: "article", id: arg } : { name: "news" };
+    case "outages":
+      return { name: "outages" };
+    case "alerts":
+      return { name: "alerts" };
     case "procedures":
       return arg ? { name: "procedure", code: arg } : { name: "procedures" };
     case "life-events":
@@ -68,6 +74,10 @@ export function href(route: Route): string {
       return "#/news";
     case "article":
       return `#/news/${encodeURIComponent(route.id)}`;
+    case "outages":
+      return "#/outages";
+    case "alerts":
+      return "#/alerts";
     case "procedures":
       return "#/procedures";
     case "lifeEvent":
@@ -104,6 +114,8 @@ export function tabOf(route: Route): Tab | null {
   switch (route.name) {
     case "news":
     case "article":
+    case "outages":
+    case "alerts":
       return "news";
     case "procedures":
     case "lifeEvent":

@@ -68,6 +68,77 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Alerts { format, wait } => {
+            if let Some(seconds) = wait {
+                runtime()?.block_on(core.wait_for_alerts(*seconds))?;
+            }
+            let list = core.alerts(None)?;
+            if *format == Format::Json {
+                return json(&mut out, &list);
+            }
+            freshness(&mut out, &list.freshness)?;
+            if list.active.is_empty() {
+                writeln!(out, "Không có cảnh báo nào đang hiệu lực.")?;
+            }
+            for a in &list.active {
+                let expires = a
+                    .expires
+                    .map(|t| format!(", hết hiệu lực {}", t.format("%d/%m/%Y %H:%M")))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "[{} · {}] {}{expires}\n    {} ({})",
+                    a.severity.as_str(),
+                    a.urgency.as_str(),
+                    if a.headline.is_empty() {
+                        &a.event
+                    } else {
+                        &a.headline
+                    },
+                    a.instruction,
+                    a.alert
+                )?;
+            }
+            if !list.history.is_empty() {
+                writeln!(out, "Đã qua: {} cảnh báo", list.history.len())?;
+            }
+            Ok(())
+        }
+        Command::Outages { from, format, ics } => {
+            if *ics {
+                out.write_all(core.outages_ics(*from)?.as_bytes())?;
+                return Ok(());
+            }
+            let list = core.outages(*from)?;
+            if *format == Format::Json {
+                return json(&mut out, &list);
+            }
+            freshness(&mut out, &list.freshness)?;
+            if list.items.is_empty() {
+                writeln!(out, "Không có lịch cắt điện sắp tới.")?;
+            }
+            for o in &list.items {
+                let status = match o.status {
+                    congdan_core::OutageStatus::Scheduled => "",
+                    congdan_core::OutageStatus::Changed => " [đã thay đổi]",
+                    congdan_core::OutageStatus::Cancelled => " [đã hủy]",
+                };
+                let end = if o.end.date_naive() == o.start.date_naive() {
+                    o.end.format("%H:%M").to_string()
+                } else {
+                    o.end.format("%d/%m/%Y %H:%M").to_string()
+                };
+                writeln!(
+                    out,
+                    "{} – {end}{status}  {}\n    {} ({})",
+                    o.start.format("%d/%m/%Y %H:%M"),
+                    o.area,
+                    o.reason,
+                    o.utility
+                )?;
+            }
+            Ok(())
+        }
         Command::Search { query, format } => {
             let results = core.search_procedures(query)?;
             if *format == Format::Json {

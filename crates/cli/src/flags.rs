@@ -71,6 +71,28 @@ enum LowCommand {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+    /// Show the home unit's alerts: active ones by severity, then the history.
+    Alerts {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// First wait up to SECONDS (at most 25) for the server to announce a
+        /// change (long poll), then show.
+        #[arg(long, value_name = "SECONDS")]
+        wait: Option<u32>,
+    },
+    /// Show the home unit's planned power cuts that end after --from (default: now).
+    Outages {
+        /// A day (YYYY-MM-DD, from its start in Việt Nam time) or an RFC 3339 time.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "ics")]
+        json: bool,
+        /// Print an RFC 5545 calendar (.ics) instead.
+        #[arg(long)]
+        ics: bool,
+    },
     /// Search the cached procedure catalogue.
     Search {
         /// Words to look for, with or without diacritics.
@@ -285,6 +307,22 @@ pub enum Command {
         /// Most items.
         limit: u32,
     },
+    /// `alerts`.
+    Alerts {
+        /// Output format.
+        format: Format,
+        /// Long poll first, for this many seconds.
+        wait: Option<u32>,
+    },
+    /// `outages`.
+    Outages {
+        /// Cuts ending after this time; `None` means now.
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        /// Output format.
+        format: Format,
+        /// Print the .ics calendar instead.
+        ics: bool,
+    },
     /// `search`.
     Search {
         /// The query as the core takes it.
@@ -370,6 +408,23 @@ pub fn parse() -> anyhow::Result<Config> {
     Config::try_from(LowArgs::parse())
 }
 
+/// `--from`: a day (its midnight in Việt Nam, UTC+7) or an RFC 3339 time.
+fn parse_from(text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    let text = text.trim();
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(at.to_utc());
+    }
+    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| {
+        format!("--from: \"{text}\" không phải ngày YYYY-MM-DD hay thời điểm RFC 3339")
+    })?;
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).context("UTC+7")?;
+    day.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(vietnam)
+        .single()
+        .map(|at| at.to_utc())
+        .context("--from: ngày không hợp lệ")
+}
+
 impl TryFrom<LowArgs> for Config {
     type Error = anyhow::Error;
 
@@ -385,6 +440,15 @@ impl TryFrom<LowArgs> for Config {
             LowCommand::News { json, limit } => Command::News {
                 format: Format::from_flag(json),
                 limit: positive(limit).context("--limit")?,
+            },
+            LowCommand::Alerts { json, wait } => Command::Alerts {
+                format: Format::from_flag(json),
+                wait,
+            },
+            LowCommand::Outages { from, json, ics } => Command::Outages {
+                from: from.as_deref().map(parse_from).transpose()?,
+                format: Format::from_flag(json),
+                ics,
             },
             LowCommand::Search {
                 query,

@@ -6,6 +6,7 @@
 //!
 //! - [`api`]: the one door: [`Core`], its methods by domain, and the models sent to the UI.
 //! - [`error`]: the error type and the stable error codes with Vietnamese messages.
+//! - [`outages`]: planned power cuts: reminder times and the RFC 5545 calendar export.
 //! - [`outbox`]: sending the user's writes in order, exactly once, with backoff.
 //! - [`search`]: procedure search offline: the `congdan-search` index of the stored catalogue.
 //! - [`secrets`]: session tokens in the platform credential store behind one trait.
@@ -16,6 +17,7 @@
 
 pub mod api;
 pub mod error;
+pub mod outages;
 pub mod outbox;
 pub mod search;
 pub mod secrets;
@@ -29,9 +31,10 @@ pub use congdan_protocol::open311::{
 };
 pub use congdan_protocol::requests::Rating;
 pub use congdan_protocol::{
-    Channel, ErrorBody, LegalDoc, NewsItem, Procedure, RequiredDocument, TimelineEntry, Unit,
-    UnitLevel,
+    Channel, ErrorBody, LegalDoc, NewsItem, Outage, OutageSource, OutageStatus, Procedure,
+    RequiredDocument, TimelineEntry, Unit, UnitLevel,
 };
 pub use error::{Error, ErrorCode};
+pub use outages::{OutageReminder, ReminderKind};
 pub use outbox::DrainPolicy;
 pub use outbox::clock::{Clock, FakeClock, Rng, SystemClock};

@@ -8,15 +8,18 @@
 //! of outside formats.
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod bus;
 pub mod error;
 pub mod news;
 pub mod open311;
+pub mod outages;
 pub mod procedures;
 pub mod requests;
 pub mod sync;
 pub mod units;
 
+pub use alerts::{Alert, AlertInput, Category, Certainty, Severity, Urgency};
 pub use bus::{BUS_NETWORK_CONTENT_TYPE, BusNetworkInfo};
 pub use error::ErrorBody;
 pub use news::NewsItem;
@@ -24,6 +27,7 @@ pub use open311::{
     Attribute, AttributeValue, Datatype, DetailedStatus, Open311Code, Open311Error, Service,
     ServiceDefinition, ServiceRequest, ServiceRequestUpdate, Status,
 };
+pub use outages::{Outage, OutageInput, OutageSource, OutageStatus};
 pub use procedures::{
     Channel, LegalDoc, Procedure, ProcedureSearchResult, ProcedureSummary, RequiredDocument,
 };

@@ -25,6 +25,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod accounts;
+pub mod alerts;
 pub mod api_keys;
 pub mod cleanup;
 pub mod commands;
@@ -35,6 +36,7 @@ pub mod feed;
 pub mod images;
 pub mod officers;
 pub mod open311;
+pub mod outages;
 pub mod public_url;
 pub mod ratelimit;
 pub mod residents;
@@ -169,7 +171,9 @@ fn api_routes(config: &ServerConfig) -> Routes {
             API_PREFIX,
             content::router()
                 .merge(residents::router())
-                .merge(officers::router()),
+                .merge(officers::router())
+                .merge(outages::router())
+                .merge(alerts::router()),
         )
         .nest(open311::OPEN311_PREFIX, open311::router())
         .map(|router| router.layer(RequestBodyLimitLayer::new(max_body)));

@@ -84,6 +84,69 @@ enum Command {
         /// The GTFS zip.
         zip: PathBuf,
     },
+    /// Ingest a planned power-cut schedule (an-giang-csv, an-giang-json or
+    /// lam-dong-json, recognised from the content): new and changed cuts are
+    /// stored, cuts the newer schedule no longer lists are cancelled. A file in
+    /// an unknown layout is refused whole.
+    IngestOutages {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Layout to insist on (an-giang-csv, an-giang-json, lam-dong-json).
+        #[arg(long)]
+        format: Option<String>,
+        /// The schedule file.
+        source: PathBuf,
+    },
+    /// Ingest one CAP 1.2 alert (file): checked against the CAP rules, matched to
+    /// units by its `VN-unit` geocodes, kept byte for byte for `.cap`; prints its id.
+    IngestCap {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The CAP document.
+        source: PathBuf,
+    },
+    /// Issue an alert for one unit (operators' scripts); prints the new alert's id.
+    IssueAlert {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Unit code (a commune, or a province for all its communes).
+        #[arg(long)]
+        unit: String,
+        /// What happens, e.g. "Bão số 3".
+        #[arg(long)]
+        event: String,
+        /// Extreme, Severe, Moderate, Minor or Unknown.
+        #[arg(long)]
+        severity: String,
+        /// Immediate, Expected, Future, Past or Unknown.
+        #[arg(long)]
+        urgency: String,
+        /// Observed, Likely, Possible, Unlikely or Unknown.
+        #[arg(long)]
+        certainty: String,
+        /// One-line headline.
+        #[arg(long)]
+        headline: String,
+        /// CAP category (Geo, Met, Safety, Security, Rescue, Fire, Health, Env,
+        /// Transport, Infra, CBRNE, Other).
+        #[arg(long, default_value = "Safety")]
+        category: String,
+        /// Description.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// What residents should do.
+        #[arg(long, default_value = "")]
+        instruction: String,
+        /// When it stops being active (RFC 3339); none means until cancelled.
+        #[arg(long)]
+        expires: Option<String>,
+        /// CAP sender.
+        #[arg(long, default_value = "operator@congdan")]
+        sender: String,
+    },
     /// Create or update an official's account (the first admin too); the
     /// password is read from stdin (first line) or from --password-file.
     #[command(alias = "add-officer")]
@@ -311,6 +374,102 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     return Err(anyhow::Error::from(e));
                 }
             }
+        }
+        Command::IngestOutages { db, format, source } => {
+            use congdan_sources::outages::{Format, MAX_SCHEDULE_BYTES};
+            let format = match format {
+                Some(name) => Some(Format::from_name(&name).with_context(|| {
+                    format!("unknown format {name} (an-giang-csv, an-giang-json, lam-dong-json)")
+                })?),
+                None => None,
+            };
+            let storage = open(&db)?;
+            let bytes = commands::read_source(&source, MAX_SCHEDULE_BYTES).await?;
+            match congdan_server::outages::ingest(&storage, bytes, format).await {
+                Ok(report) => print!("{}: {report}", source.display()),
+                Err(e) => {
+                    let e = anyhow::Error::from(e);
+                    println!(
+                        "{}: schedule not ingested, stored cuts unchanged: {e:#}",
+                        source.display()
+                    );
+                    return Err(e);
+                }
+            }
+        }
+        Command::IngestCap { db, source } => {
+            use congdan_sources::cap::MAX_CAP_BYTES;
+            let storage = open(&db)?;
+            let bytes = commands::read_source(&source, MAX_CAP_BYTES).await?;
+            match congdan_server::alerts::ingest(&storage, bytes, chrono::Utc::now()).await {
+                Ok(report) => {
+                    println!("{}", report.id);
+                    eprintln!(
+                        "{}: {} units (by geocode), {} rows written, signature {}",
+                        source.display(),
+                        report.units.len(),
+                        report.counts.inserted + report.counts.updated,
+                        if report.signed {
+                            "present, not verified"
+                        } else {
+                            "none"
+                        }
+                    );
+                }
+                Err(e) => {
+                    let e = anyhow::Error::from(e);
+                    println!(
+                        "{}: alert not ingested, nothing stored: {e:#}",
+                        source.display()
+                    );
+                    return Err(e);
+                }
+            }
+        }
+        Command::IssueAlert {
+            db,
+            unit,
+            event,
+            severity,
+            urgency,
+            certainty,
+            headline,
+            category,
+            description,
+            instruction,
+            expires,
+            sender,
+        } => {
+            use congdan_protocol::{AlertInput, Category, Certainty, Severity, Urgency};
+            let input = AlertInput {
+                units: vec![unit],
+                category: Category::parse(&category)
+                    .with_context(|| format!("unknown category {category}"))?,
+                event,
+                urgency: Urgency::parse(&urgency)
+                    .with_context(|| format!("unknown urgency {urgency}"))?,
+                severity: Severity::parse(&severity)
+                    .with_context(|| format!("unknown severity {severity}"))?,
+                certainty: Certainty::parse(&certainty)
+                    .with_context(|| format!("unknown certainty {certainty}"))?,
+                headline,
+                description,
+                instruction,
+                expires: expires
+                    .map(|text| {
+                        chrono::DateTime::parse_from_rfc3339(&text)
+                            .with_context(|| format!("--expires {text} is not RFC 3339"))
+                    })
+                    .transpose()?,
+            };
+            let issuer = congdan_server::alerts::Issuer {
+                name: sender.clone(),
+                sender,
+            };
+            let report =
+                congdan_server::alerts::issue(&open(&db)?, input, &issuer, chrono::Utc::now())
+                    .await?;
+            println!("{}", report.id);
         }
         Command::ApiKey { command } => api_key(command).await?,
         Command::AddAccount {

@@ -69,7 +69,7 @@ async fn login(
 }
 
 /// The officer behind the bearer token (401), who must handle requests (403).
-async fn officer(state: &AppState, headers: &HeaderMap) -> Result<Account, AppError> {
+pub(crate) async fn officer(state: &AppState, headers: &HeaderMap) -> Result<Account, AppError> {
     let token = crate::accounts::bearer(headers).ok_or(AppError::Unauthorized)?;
     let account = state
         .storage
@@ -83,7 +83,7 @@ async fn officer(state: &AppState, headers: &HeaderMap) -> Result<Account, AppEr
 }
 
 /// Whether `unit` lies within the account's scope (itself or, for a province, its communes).
-async fn in_scope(
+pub(crate) async fn in_scope(
     state: &AppState,
     account: &Account,
     unit: Option<&str>,

@@ -100,6 +100,27 @@ pub enum SourceError {
         /// What was wrong with the header.
         reason: String,
     },
+    /// The input is not UTF-8 text (outage schedules).
+    #[error("not UTF-8 text: invalid byte at {position}")]
+    Encoding {
+        /// Where the first invalid byte is, e.g. "byte 120 (line 3)".
+        position: String,
+    },
+    /// The input is in a layout no parser of this kind knows (unknown columns or
+    /// keys, another shape); refused before any record is read.
+    #[error("unknown layout: {reason}")]
+    UnknownLayout {
+        /// What did not fit, and where.
+        reason: String,
+    },
+    /// A CAP alert breaks the CAP 1.2 rules (or is not XML we accept).
+    #[error("invalid CAP alert at {position}: {reason}")]
+    InvalidCap {
+        /// Where: a byte offset and the element, e.g. "byte 412 (<info>)".
+        position: String,
+        /// Which rule was broken.
+        reason: String,
+    },
     /// Reading the input failed.
     #[error("cannot read {what}: {source}")]
     Io {

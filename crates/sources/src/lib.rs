@@ -14,9 +14,11 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
+pub mod cap;
 pub mod catalogue;
 mod error;
 pub mod feed;
+pub mod outages;
 mod text;
 pub mod units;
 

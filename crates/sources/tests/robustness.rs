@@ -132,6 +132,24 @@ fn fuzz_corpora_replay_without_panic() {
             );
         }
     }
+    for (name, bytes) in corpus("cap_parse") {
+        if let Ok(alert) = congdan_sources::cap::parse(&bytes) {
+            let again = congdan_sources::cap::parse(congdan_sources::cap::write(&alert).as_bytes());
+            assert_eq!(again.ok(), Some(alert), "{name}");
+        }
+    }
+    for (name, bytes) in corpus("outage_parse") {
+        if let Ok(schedule) = congdan_sources::outages::parse(&bytes, None) {
+            assert!(
+                schedule
+                    .cuts
+                    .items
+                    .iter()
+                    .all(|c| c.end > c.start && !c.area.is_empty()),
+                "{name}"
+            );
+        }
+    }
     for (name, bytes) in corpus("units_parse") {
         if let Ok(parsed) = units::parse(bytes.as_slice()) {
             assert!(

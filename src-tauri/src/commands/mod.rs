@@ -1,7 +1,9 @@
 //! Tauri commands, one module per domain. Each command is one call into `congdan_core`.
 
+pub mod alerts;
 pub mod bus;
 pub mod news;
+pub mod outages;
 pub mod outbox;
 pub mod procedures;
 pub mod requests;

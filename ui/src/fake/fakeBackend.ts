@@ -29,6 +29,11 @@ import type {
   NewsDetail,
   NewsItem,
   NewsList,
+  Alert,
+  AlertList,
+  Outage,
+  OutageList,
+  OutageReminder,
   OutboxEntry,
   PreparedPhoto,
   Procedure,
@@ -55,6 +60,8 @@ import type {
 } from "../models";
 import fixtureJson from "./fixture.json";
 import busJson from "./bus.json";
+import alertsJson from "./alerts.json";
+import outagesJson from "./outages.json";
 import recordedJson from "./procedures.json";
 import { FAKE_SERVICES, type FakeService } from "./services";
 
@@ -285,6 +292,8 @@ export class FakeBackend implements Backend {
   private readonly recorded: Recorded;
   private readonly searches: Map<string, ProcedureResults>;
   private readonly news: NewsItem[];
+  private readonly outages: Outage[];
+  private readonly alerts: { active: Alert[]; history: Alert[] };
   private readonly media = new Map<string, Media>();
   private readonly storage: KeyValueStore;
   private readonly now: () => Date;
@@ -315,6 +324,15 @@ export class FakeBackend implements Backend {
     this.news = fixture.news
       .map((n, i) => ({ ...n, published_at: new Date(Date.parse(n.published_at) + shift - i * 20 * HOUR).toISOString() }))
       .sort((a, b) => Date.parse(b.published_at) - Date.parse(a.published_at));
+    // The recorded cuts are of June 2026: move them so the first starts in 14½ hours
+    // ("còn 14 giờ" for the next half hour).
+    const cuts = (outagesJson as { items: Outage[] }).items;
+    const first = Math.min(...cuts.map((o) => Date.parse(o.start)));
+    const cutShift = this.now().getTime() + 14.5 * HOUR - first;
+    const moved = (iso: string) => new Date(Date.parse(iso) + cutShift).toISOString();
+    this.outages = cuts.map((o) => ({ ...o, start: moved(o.start), end: moved(o.end) }));
+    // Recorded alerts: issued by congdan-server issue-alert, already in the core's order.
+    this.alerts = alertsJson as { active: Alert[]; history: Alert[] };
     // Only some images are "cached", so the UI shows both thumbnails and placeholders.
     this.news.slice(0, 3).forEach((n, i) => {
       if (n.image) this.media.set(n.image, colorSvg(`Ảnh ${i + 1}`, 200 + i * 50));
@@ -360,6 +378,32 @@ export class FakeBackend implements Backend {
     return this.units
       .filter((u) => u.level === "commune" && u.parent === provinceCode)
       .sort((a, b) => collator.compare(a.name, b.name));
+  }
+
+  async listAlerts(): Promise<AlertList> {
+    if (!this.home()) throw new BackendError("not_configured", "Chưa chọn xã, phường.");
+    return { active: this.alerts.active, history: this.alerts.history, freshness: this.freshness() };
+  }
+
+  /** The fake has no server to long-poll: no alert ever changes. */
+  async onAlertsChanged(): Promise<Unsubscribe> {
+    return () => undefined;
+  }
+
+  async listOutages(): Promise<OutageList> {
+    if (!this.home()) throw new BackendError("not_configured", "Chưa chọn xã, phường.");
+    const now = this.now().getTime();
+    return { items: this.outages.filter((o) => Date.parse(o.end) > now), freshness: this.freshness() };
+  }
+
+  /** Reminder times are the core's rule (tested in Rust); the fake schedules none. */
+  async outageReminders(): Promise<OutageReminder[]> {
+    return [];
+  }
+
+  async exportOutagesIcs(): Promise<string> {
+    if (!this.home()) throw new BackendError("not_configured", "Chưa chọn xã, phường.");
+    return "~/Downloads/lich-cat-dien.ics";
   }
 
   async listNews(limit: number): Promise<NewsList> {

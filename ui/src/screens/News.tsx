@@ -9,6 +9,8 @@ import { getLang, t } from "../i18n";
 import type { HomeUnit, Media, NewsItem, NewsSummary } from "../models";
 import { href } from "../route";
 import { sanitizeHtml } from "../sanitize";
+import { PinnedAlerts } from "./Alerts";
+import { UpcomingOutages } from "./Outages";
 
 const NEWS_LIMIT = 100;
 const mediaCache = new Map<string, Promise<Media | null>>();
@@ -48,7 +50,8 @@ function Thumbnail({ backend, url }: { backend: Backend; url: string | null }) {
 }
 
 /** The news list. */
-export function NewsListScreen({ backend, version, now, onFreshness, home }: ScreenProps & { home: HomeUnit }) {
+export function NewsListScreen(props: ScreenProps & { home: HomeUnit }) {
+  const { backend, version, now, onFreshness, home } = props;
   const [items, setItems] = useState<NewsSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -73,6 +76,8 @@ export function NewsListScreen({ backend, version, now, onFreshness, home }: Scr
         {t("newsTitle")}
       </h1>
       <p class="muted">{t("newsFor", { unit: `${home.name}, ${home.provinceName}` })}</p>
+      <PinnedAlerts {...props} />
+      <UpcomingOutages {...props} />
       {error && (
         <p class="error" role="alert">
           {error}

@@ -14,12 +14,14 @@
 //! connection behind a mutex; reads use a second, read-only connection, so a
 //! search is not blocked by a sync committing pages (SQLite WAL).
 
+pub mod alerts;
 pub mod bus;
 pub mod bus_models;
 pub mod connection;
 pub mod media;
 pub mod models;
 pub mod news;
+pub mod outages;
 pub mod procedures;
 pub mod requests;
 pub mod sync;

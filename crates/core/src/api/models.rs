@@ -61,6 +61,32 @@ pub struct NewsList {
     pub freshness: Freshness,
 }
 
+/// The home unit's planned power cuts that have not ended, by start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OutageList {
+    /// Cuts ending after the asked time, earliest start first; cancelled ones
+    /// are included with their status so a resident sees a cut was called off.
+    pub items: Vec<congdan_protocol::Outage>,
+    /// Freshness of the outage cache.
+    pub freshness: Freshness,
+}
+
+/// The home unit's alerts: the active ones pinned in order of severity, then
+/// urgency, then newest; the rest (expired, cancelled, superseded) as history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AlertList {
+    /// Active alerts, most severe first.
+    pub active: Vec<congdan_protocol::Alert>,
+    /// Inactive alerts, newest first.
+    pub history: Vec<congdan_protocol::Alert>,
+    /// Freshness of the alerts cache.
+    pub freshness: Freshness,
+}
+
 /// One full news item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -217,7 +217,9 @@ impl Core {
     fn plan(&self) -> Result<Vec<Resource>, Error> {
         let mut plan = Vec::with_capacity(3);
         if let Some(unit) = self.read(settings::home_unit)? {
-            plan.push(Resource::News { unit });
+            plan.push(Resource::Alerts { unit: unit.clone() });
+            plan.push(Resource::News { unit: unit.clone() });
+            plan.push(Resource::Outages { unit });
         }
         plan.extend([Resource::Units, Resource::Procedures]);
         Ok(plan)
@@ -242,6 +244,8 @@ impl Core {
                     Resource::Procedures => procedures::count(conn)?,
                     Resource::News { .. } => news::count(conn)?,
                     Resource::MyRequests => crate::store::my_requests::count(conn)?,
+                    Resource::Outages { .. } => crate::store::outages::count(conn)?,
+                    Resource::Alerts { .. } => crate::store::alerts::count(conn)?,
                 };
                 status.offline |= state.offline;
                 if status.last_error.is_none() {

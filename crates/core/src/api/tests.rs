@@ -85,6 +85,14 @@ impl Transport for Fake {
                 etag: None,
                 body: b"[]".to_vec(),
             }),
+            // So do the home unit's (small) power-cut and alert feeds.
+            None if request.path == "/api/v1/outages" || request.path == "/api/v1/alerts" => {
+                Ok(Response {
+                    status: 200,
+                    etag: None,
+                    body: br#"{"items":[],"deleted":[],"next":"0","more":false}"#.to_vec(),
+                })
+            }
             Some(Err(ErrorCode::Offline)) | None => Err(Error::Offline {
                 resource: request.resource.into(),
                 reason: format!("no answer for {k}"),
@@ -295,15 +303,21 @@ async fn sync_pages_304_news_images_and_offline() {
         .iter()
         .map(|r| r.resource.as_str())
         .collect();
-    assert_eq!(order.first(), Some(&"news"));
+    // Alerts first (issue 9), then news, power cuts, units.
+    assert_eq!(order[..4], ["alerts", "news", "outages", "units"]);
     assert_eq!(order.last(), Some(&"procedures"));
-    assert_eq!(report.resources[0].items, 3);
-    assert!(report.resources[1].not_modified && report.resources[1].resource == "units");
+    assert_eq!(report.resources[1].items, 3);
+    assert!(report.resources[3].not_modified);
     assert!(report.resources.last().unwrap().not_modified);
     let seen: Vec<Request> = fake
         .requests()
         .into_iter()
         .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/holidays")
+        .filter(|r| {
+            r.path.starts_with("/api/v1/")
+                && r.path != "/api/v1/outages"
+                && r.path != "/api/v1/alerts"
+        })
         .collect();
     assert_eq!(seen[0].path, NEWS);
     assert_eq!(seen[0].if_none_match, None);
@@ -346,8 +360,8 @@ async fn sync_pages_304_news_images_and_offline() {
     assert_eq!(status.last_error.unwrap().code, "offline");
     assert_eq!(
         status.resources.iter().map(|r| r.count).collect::<Vec<_>>(),
-        [3, 3, 2],
-        "news, units, procedures"
+        [0, 3, 0, 3, 2],
+        "alerts, news, outages, units, procedures"
     );
     assert!(core.news(10).unwrap().freshness.offline);
     assert_eq!(

@@ -61,6 +61,10 @@ impl Core {
         if settings::home_unit(&tx)?.as_deref() != Some(code) {
             news::clear(&tx)?;
             sync_state::reset(&tx, "news")?;
+            crate::store::outages::clear(&tx)?;
+            sync_state::reset(&tx, "outages")?;
+            crate::store::alerts::clear(&tx)?;
+            sync_state::reset(&tx, "alerts")?;
             settings::set(&tx, settings::HOME_UNIT, code)?;
             tracing::info!("home unit changed");
         }

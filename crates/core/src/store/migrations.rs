@@ -278,6 +278,27 @@ pub const MIGRATIONS: &[&str] = &[
         saved_ms INTEGER NOT NULL,
         PRIMARY KEY (kind, key)
     ) STRICT;",
+    // 8: planned power cuts of the home unit (issue 9): the server's `Outage` JSON
+    // in `body`, with the columns the "upcoming" query needs.
+    "CREATE TABLE outages (
+        id TEXT PRIMARY KEY NOT NULL,
+        unit TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX outages_by_end ON outages (unit, end_ms);",
+    // 9: CAP alerts of the home unit (issue 9): the server's `Alert` JSON in
+    // `body`, with what "active" and the home order need.
+    "CREATE TABLE alerts (
+        id TEXT PRIMARY KEY NOT NULL,
+        unit TEXT NOT NULL,
+        sent_ms INTEGER NOT NULL,
+        expires_ms INTEGER,
+        cancelled INTEGER NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX alerts_by_unit ON alerts (unit, sent_ms DESC);",
 ];
 
 /// The schema version this binary writes.
@@ -358,6 +379,8 @@ mod tests {
             "table public_requests",
             "table procedure_visits",
             "table saved_procedures",
+            "table outages",
+            "table alerts",
         ] {
             assert!(tables.iter().any(|s| s == t), "missing {t}: {tables:?}");
         }

@@ -10,8 +10,9 @@
 //! Tables and invariants:
 //! - `settings(key, value)`: `server_url`, `home_unit`, `procedures_version`
 //!   (moves with every catalogue write, so the search index knows to rebuild).
-//! - `units`, `news`, `procedures`, `media`: caches of server content; they can
-//!   always be dropped and re-pulled.
+//! - `units`, `news`, `procedures`, `media`, `outages`, `alerts`: caches of server content;
+//!   they can always be dropped and re-pulled. `outages` holds the home unit's
+//!   planned power cuts, cancelled ones included (the server never deletes them).
 //! - `procedure_visits`, `saved_procedures`: the procedures the user opened
 //!   lately and the ones they saved. User data, never touched by sync.
 //! - `checked_documents(code, document)`: the user's ticked documents, keyed by
@@ -29,6 +30,7 @@
 //! - `bus_*`: the home province's bus network (a cache, replaced whole), the
 //!   chunks of its download in progress, and `bus_favourites` (user data); see [`bus`].
 
+pub mod alerts;
 pub mod bus;
 pub mod checked_documents;
 pub mod draft_photos;
@@ -37,6 +39,7 @@ pub mod media;
 pub mod migrations;
 pub mod my_requests;
 pub mod news;
+pub mod outages;
 pub mod outbox;
 pub mod procedure_visits;
 pub mod procedures;

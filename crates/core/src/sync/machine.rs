@@ -100,6 +100,16 @@ pub enum Resource {
     /// The device's own service requests (`/api/v1/my/requests`, bearer
     /// token sent by the transport), scope "device".
     MyRequests,
+    /// Planned power cuts of one home unit (scope = the unit code).
+    Outages {
+        /// Home unit code.
+        unit: String,
+    },
+    /// CAP alerts of one home unit (scope = the unit code).
+    Alerts {
+        /// Home unit code.
+        unit: String,
+    },
 }
 
 impl Resource {
@@ -110,6 +120,8 @@ impl Resource {
             Resource::Procedures => "procedures",
             Resource::News { .. } => "news",
             Resource::MyRequests => "my_requests",
+            Resource::Outages { .. } => "outages",
+            Resource::Alerts { .. } => "alerts",
         }
     }
 
@@ -120,13 +132,17 @@ impl Resource {
             Resource::Procedures => "/api/v1/procedures",
             Resource::News { .. } => "/api/v1/news",
             Resource::MyRequests => "/api/v1/my/requests",
+            Resource::Outages { .. } => "/api/v1/outages",
+            Resource::Alerts { .. } => "/api/v1/alerts",
         }
     }
 
     /// The `sync_state` scope.
     pub fn scope(&self) -> &str {
         match self {
-            Resource::News { unit } => unit,
+            Resource::News { unit } | Resource::Outages { unit } | Resource::Alerts { unit } => {
+                unit
+            }
             Resource::MyRequests => "device",
             _ => "all",
         }
@@ -142,6 +158,8 @@ pub struct Pull {
     limit: u32,
     pages: u32,
     more: bool,
+    /// Long poll: seconds the server may hold the first request (alerts only).
+    wait: Option<u32>,
 }
 
 impl Pull {
@@ -154,7 +172,15 @@ impl Pull {
             limit,
             pages: 0,
             more: true,
+            wait: None,
         }
+    }
+
+    /// Makes the first request a long poll: with the stored ETag still
+    /// current, the server holds it up to `seconds` until something changes.
+    pub fn long_poll(mut self, seconds: u32) -> Pull {
+        self.wait = Some(seconds);
+        self
     }
 
     /// The resource being pulled.
@@ -181,11 +207,19 @@ impl Pull {
     /// The request for the current cursor.
     fn request(&self, if_none_match: Option<String>) -> Request {
         let mut query = Vec::with_capacity(3);
-        if let Resource::News { unit } = &self.resource {
+        if let Resource::News { unit } | Resource::Outages { unit } | Resource::Alerts { unit } =
+            &self.resource
+        {
             query.push(("unit", unit.clone()));
         }
         query.push(("since", self.cursor.clone()));
         query.push(("limit", self.limit.to_string()));
+        if let Some(wait) = self
+            .wait
+            .filter(|w| *w > 0 && self.pages == 0 && if_none_match.is_some())
+        {
+            query.push(("wait", wait.to_string()));
+        }
         Request {
             resource: self.resource.name(),
             path: self.resource.path().to_string(),
@@ -200,7 +234,11 @@ impl Pull {
         match response.status {
             200 => self.accept_page(response, resource),
             304 => Instruction::Done { not_modified: true },
-            404 if matches!(self.resource, Resource::News { .. }) => {
+            404 if matches!(
+                self.resource,
+                Resource::News { .. } | Resource::Outages { .. } | Resource::Alerts { .. }
+            ) =>
+            {
                 Instruction::Fail(Error::NotFound {
                     what: "unit",
                     key: self.resource.scope().to_string(),
@@ -375,6 +413,24 @@ mod tests {
             body: vec![],
         });
         assert_eq!(i, Instruction::Done { not_modified: true });
+    }
+
+    #[test]
+    fn only_the_first_request_of_an_alerts_pull_long_polls() {
+        let unit = "00004".to_string();
+        let state = state("7", Some("W/\"alerts-00004-7\""));
+        let mut pull = Pull::new(Resource::Alerts { unit }, &state, 50).long_poll(25);
+        let req = fetch_of(pull.start::<()>());
+        assert_eq!(req.path, "/api/v1/alerts");
+        assert_eq!(req.query.last(), Some(&("wait", "25".to_string())));
+        let page = br#"{"items":[],"deleted":[],"next":"8","more":true}"#.to_vec();
+        let _ = pull.on_response::<()>(&Response {
+            status: 200,
+            etag: None,
+            body: page,
+        });
+        let next = fetch_of(pull.on_stored::<()>());
+        assert!(next.query.iter().all(|(k, _)| *k != "wait"), "{next:?}");
     }
 
     #[test]

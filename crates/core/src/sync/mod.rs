@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::Utc;
-use congdan_protocol::{MyRequest, NewsItem, Procedure, Unit};
+use congdan_protocol::{Alert, MyRequest, NewsItem, Outage, Procedure, Unit};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
@@ -34,7 +34,9 @@ pub use pages::PageSize;
 pub use transport::{Answer, Call, HttpTransport, Image, Method, Transport};
 
 use crate::Error;
-use crate::store::{media, my_requests, news, procedures, settings, sync_state, units};
+use crate::store::{
+    alerts, media, my_requests, news, outages, procedures, settings, sync_state, units,
+};
 /// Images fetched at most per sync (the newest news first).
 const MAX_IMAGES_PER_SYNC: u32 = 40;
 /// Missing images looked at per sync (those on unreachable hosts are only noted).
@@ -89,20 +91,29 @@ pub async fn run<T: Transport>(
     for (i, resource) in plan.iter().enumerate() {
         let result = match resource {
             Resource::Units => {
-                pull::<Unit, T>(db, transport, resource, progress, apply_units).await
+                pull::<Unit, T>(db, transport, resource, progress, apply_units, None).await
             }
             Resource::Procedures => {
-                pull::<Procedure, T>(db, transport, resource, progress, apply_procedures).await
+                pull::<Procedure, T>(db, transport, resource, progress, apply_procedures, None)
+                    .await
             }
             Resource::News { .. } => {
-                let r = pull::<NewsItem, T>(db, transport, resource, progress, apply_news).await;
+                let r =
+                    pull::<NewsItem, T>(db, transport, resource, progress, apply_news, None).await;
                 if r.is_ok() && images {
                     cache_images(db, transport).await;
                 }
                 r
             }
             Resource::MyRequests => {
-                pull::<MyRequest, T>(db, transport, resource, progress, apply_my_requests).await
+                pull::<MyRequest, T>(db, transport, resource, progress, apply_my_requests, None)
+                    .await
+            }
+            Resource::Alerts { .. } => {
+                pull::<Alert, T>(db, transport, resource, progress, apply_alerts, None).await
+            }
+            Resource::Outages { .. } => {
+                pull::<Outage, T>(db, transport, resource, progress, apply_outages, None).await
             }
         };
         match result {
@@ -172,6 +183,49 @@ fn apply_my_requests(
     my_requests::delete(conn, deleted)
 }
 
+/// Applies a page of planned power cuts (cancelled ones are kept, as the server sends them).
+fn apply_outages(conn: &Connection, items: &[Outage], deleted: &[String]) -> Result<(), Error> {
+    outages::upsert(conn, items)?;
+    outages::delete(conn, deleted)
+}
+
+/// Applies a page of CAP alerts (inactive ones are kept, as history).
+fn apply_alerts(conn: &Connection, items: &[Alert], deleted: &[String]) -> Result<(), Error> {
+    alerts::upsert(conn, items)?;
+    alerts::delete(conn, deleted)
+}
+
+/// One long poll of the home unit's alerts: the server holds the request up to
+/// `seconds` until an alert of the unit changes, then the changes are stored
+/// like any page. `true` when something changed. Errors: as [`run`], recorded
+/// in `sync_state` the same way.
+pub async fn wait_for_alerts<T: Transport>(
+    db: &Mutex<Connection>,
+    transport: &T,
+    unit: &str,
+    seconds: u32,
+) -> Result<bool, Error> {
+    let resource = Resource::Alerts {
+        unit: unit.to_string(),
+    };
+    let result = pull::<Alert, T>(
+        db,
+        transport,
+        &resource,
+        &|_| {},
+        apply_alerts,
+        Some(seconds),
+    )
+    .await;
+    match result {
+        Ok(outcome) => Ok(!outcome.not_modified && outcome.items + outcome.deleted > 0),
+        Err(err) => {
+            record_failure(db, std::slice::from_ref(&resource), &err);
+            Err(err)
+        }
+    }
+}
+
 /// Applies a news page.
 fn apply_news(conn: &Connection, items: &[NewsItem], deleted: &[String]) -> Result<(), Error> {
     news::upsert(conn, items)?;
@@ -185,12 +239,16 @@ async fn pull<I: DeserializeOwned, T: Transport>(
     resource: &Resource,
     progress: &(dyn Fn(PageProgress) + Send + Sync),
     apply: Apply<I>,
+    wait: Option<u32>,
 ) -> Result<Outcome, Error> {
     let name = resource.name();
     let scope = resource.scope().to_string();
     let state = sync_state::get(&lock(db), name, &scope)?;
     let mut size = PageSize::start(resource, learned_page_size(db, name));
     let mut machine = Pull::new(resource.clone(), &state, size.limit());
+    if let Some(seconds) = wait {
+        machine = machine.long_poll(seconds);
+    }
     let mut outcome = Outcome {
         resource: name,
         pages: 0,

@@ -47,6 +47,10 @@ impl PageSize {
             // compress worse and cost more round trips (50: +12 % time on 2G).
             Resource::Procedures => 100,
             Resource::MyRequests => 200,
+            // A few hundred bytes each; a unit rarely has more than a dozen.
+            Resource::Outages { .. } => 200,
+            // A few hundred bytes each; active alerts of a unit are few.
+            Resource::Alerts { .. } => 200,
         });
         PageSize {
             limit: limit.clamp(MIN_PAGE, MAX_PAGE_LIMIT),

@@ -98,6 +98,12 @@ pub async fn delete(
     }
 }
 
+/// Read at most `max + 1` bytes of a file (a parser refuses the extra byte), off the async workers.
+pub async fn read_source(path: &std::path::Path, max: usize) -> Result<Vec<u8>, CommandError> {
+    let path = path.to_owned();
+    blocking(move || seed::read_capped(&path, max)).await
+}
+
 /// Run CPU- or disk-heavy parsing off the async workers.
 async fn blocking<T, F>(work: F) -> Result<T, CommandError>
 where

@@ -2,9 +2,11 @@
 //! `router()`, plus the health check. Paging, ETags and bodies come from
 //! [`crate::feed`]; storage from [`crate::storage`].
 
+pub mod alerts;
 pub mod bus;
 pub mod holidays;
 pub mod news;
+pub mod outages;
 pub mod procedure_search;
 pub mod procedures;
 pub mod units;
@@ -25,6 +27,8 @@ pub fn router() -> Routes {
         .merge(units::router())
         .merge(holidays::router())
         .merge(news::router())
+        .merge(alerts::router())
+        .merge(outages::router())
         .merge(procedures::router())
         .merge(bus::router())
 }

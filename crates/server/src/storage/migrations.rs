@@ -40,6 +40,13 @@
 //!   the compact bus network of each province (`body`: zstd of the congdan-transit
 //!   encoding, served byte for byte); an ingest replaces the row in one statement,
 //!   and only after the new feed validated, so a broken feed never removes one.
+//! - `outages(id, unit, seq, body)`: planned power cuts, one row per cut and unit
+//!   (`id` = `<cut>@<unit>`), a change feed scoped by `unit` like news; a
+//!   withdrawn cut stays with status `cancelled` (see `storage/outages.rs`).
+//! - `alerts(id, unit, seq, body)`: CAP alerts per unit (`id` = `<alert>@<unit>`),
+//!   a change feed scoped by `unit`; a cancelled alert stays with `msg_type`
+//!   `Cancel`. `cap_documents(alert, …, xml)`: the CAP text of each alert as
+//!   received or emitted (see `storage/alerts.rs`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -206,6 +213,31 @@ const MIGRATIONS: &[&str] = &[
          routes      INTEGER NOT NULL,
          trips       INTEGER NOT NULL,
          body        BLOB NOT NULL
+     ) STRICT;",
+    // 8: planned power cuts: one row per (cut, unit), scoped by unit like news.
+    "CREATE TABLE outages (
+         id   TEXT PRIMARY KEY NOT NULL,
+         unit TEXT NOT NULL,
+         seq  INTEGER NOT NULL UNIQUE,
+         body TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX outages_unit_seq ON outages (unit, seq);",
+    // 9: CAP alerts: the change feed per unit (like news), and every CAP document
+    // as received or emitted, served as is by GET /api/v1/alerts/{id}.cap.
+    "CREATE TABLE alerts (
+         id   TEXT PRIMARY KEY NOT NULL,
+         unit TEXT NOT NULL,
+         seq  INTEGER NOT NULL UNIQUE,
+         body TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX alerts_unit_seq ON alerts (unit, seq);
+     CREATE TABLE cap_documents (
+         alert       TEXT PRIMARY KEY NOT NULL,
+         sender      TEXT NOT NULL,
+         identifier  TEXT NOT NULL,
+         xml         TEXT NOT NULL,
+         signed      INTEGER NOT NULL,
+         received_at TEXT NOT NULL
      ) STRICT;",
 ];
 

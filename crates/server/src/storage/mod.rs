@@ -6,6 +6,11 @@
 //! holidays) and [`MaintenanceStorage`] (scheduled cleanup). Each has its
 //! SQLite implementation on [`SqliteStorage`] in a `sqlite_<concern>.rs` file;
 //! [`TransitStorage`] (bus networks) is one more.
+//! Storage behind the server: one trait, [`Storage`] (content change feeds),
+//! with its supertrait [`RequestStorage`] (service requests, devices, accounts,
+//! uploads; see [`requests`]), [`ApiKeyStorage`] (client apps' keys),
+//! [`HolidayStorage`] (public holidays), [`OutageStorage`] (power cuts) and
+//! [`AlertStorage`] (CAP alerts), and their SQLite implementation, [`SqliteStorage`].
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -16,16 +21,20 @@
 //! [`crate::feed`] for that.
 
 pub mod accounts;
+pub mod alerts;
 pub mod api_keys;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
+pub mod outages;
 pub mod requests;
 mod sqlite;
 mod sqlite_accounts;
+mod sqlite_alerts;
 mod sqlite_api_keys;
 mod sqlite_holidays;
 mod sqlite_maintenance;
+mod sqlite_outages;
 mod sqlite_requests;
 mod sqlite_rows;
 mod sqlite_transit;
@@ -39,9 +48,11 @@ use std::pin::Pin;
 use congdan_protocol::{NewsItem, Procedure, Unit};
 
 pub use accounts::AccountStorage;
+pub use alerts::AlertStorage;
 pub use api_keys::ApiKeyStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
+pub use outages::OutageStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
 pub use transit::TransitStorage;
@@ -102,6 +113,10 @@ pub enum Resource {
     Procedures,
     /// News items (`/api/v1/news`).
     News,
+    /// Planned power cuts per unit (`/api/v1/outages`).
+    Outages,
+    /// CAP alerts per unit (`/api/v1/alerts`).
+    Alerts,
 }
 
 impl Resource {
@@ -111,6 +126,8 @@ impl Resource {
             Resource::Units => "units",
             Resource::Procedures => "procedures",
             Resource::News => "news",
+            Resource::Outages => "outages",
+            Resource::Alerts => "alerts",
         }
     }
 }
@@ -175,6 +192,11 @@ pub trait Storage:
     + HolidayStorage
     + MaintenanceStorage
     + TransitStorage
+    + ApiKeyStorage
+    + HolidayStorage
+    + MaintenanceStorage
+    + OutageStorage
+    + AlertStorage
     + Send
     + Sync
     + 'static

@@ -85,18 +85,36 @@ fn table(resource: Resource) -> &'static Table {
         insert: "INSERT INTO news (id, unit, seq, body) VALUES (?1, ?2, ?3, ?4)",
         update: "UPDATE news SET unit = ?2, seq = ?3, body = ?4 WHERE id = ?1",
     };
+    const OUTAGES: Table = Table {
+        name: "outages",
+        key: "id",
+        scope_column: Some("unit"),
+        select_one: "SELECT body FROM outages WHERE id = ?1",
+        insert: "INSERT INTO outages (id, unit, seq, body) VALUES (?1, ?2, ?3, ?4)",
+        update: "UPDATE outages SET unit = ?2, seq = ?3, body = ?4 WHERE id = ?1",
+    };
+    const ALERTS: Table = Table {
+        name: "alerts",
+        key: "id",
+        scope_column: Some("unit"),
+        select_one: "SELECT body FROM alerts WHERE id = ?1",
+        insert: "INSERT INTO alerts (id, unit, seq, body) VALUES (?1, ?2, ?3, ?4)",
+        update: "UPDATE alerts SET unit = ?2, seq = ?3, body = ?4 WHERE id = ?1",
+    };
     match resource {
+        Resource::Alerts => &ALERTS,
         Resource::Units => &UNITS,
         Resource::Procedures => &PROCEDURES,
         Resource::News => &NEWS,
+        Resource::Outages => &OUTAGES,
     }
 }
 
 /// One row ready to be written: key, the scoping/parent column, and the JSON body.
-struct Row {
-    key: String,
-    extra: Option<String>,
-    body: String,
+pub(super) struct Row {
+    pub(super) key: String,
+    pub(super) extra: Option<String>,
+    pub(super) body: String,
 }
 
 impl SqliteStorage {
@@ -350,7 +368,7 @@ fn changes_in(
     Ok(page)
 }
 
-fn upsert_rows(
+pub(super) fn upsert_rows(
     tx: &Transaction<'_>,
     resource: Resource,
     rows: Vec<Row>,

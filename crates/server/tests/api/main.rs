@@ -2,6 +2,7 @@
 //! `tower::ServiceExt::oneshot`, one test over a real socket, and checks of the
 //! OpenAPI document against the router. One test binary, one module per area.
 
+mod alerts;
 mod api_keys;
 mod bus;
 mod commands;
@@ -11,6 +12,7 @@ mod errors;
 mod news;
 mod open311;
 mod openapi;
+mod outages;
 mod paging;
 mod privacy;
 mod procedure_search;

@@ -1,12 +1,12 @@
 //! docs/openapi.json against the router: every served route is documented, every
 //! documented GET answers 200 with a body that has the schema's required fields.
 
-use congdan_server::storage::Storage;
+use congdan_server::storage::{OutageStorage, Storage};
 use serde_json::Value;
 
 use tower::ServiceExt;
 
-use crate::support::{news, procedure, test_app};
+use crate::support::{alert_input, news, outage, procedure, test_app};
 
 fn document() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
@@ -218,6 +218,21 @@ async fn real_answers_match_the_documented_schemas() {
         .await
         .unwrap();
     t.storage.upsert_news(vec![news("n1", "VN")]).await.unwrap();
+    t.storage
+        .upsert_outages(vec![outage("s1", "00001", 8)])
+        .await
+        .unwrap();
+    congdan_server::alerts::issue(
+        t.storage.as_ref(),
+        alert_input("00001"),
+        &congdan_server::alerts::Issuer {
+            sender: "test@congdan".to_owned(),
+            name: "Test".to_owned(),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
 
     congdan_server::commands::seed_demo(t.storage.as_ref())
         .await

@@ -154,3 +154,39 @@ pub fn news(id: &str, unit: &str) -> NewsItem {
         published_at: Utc.with_ymd_and_hms(2025, 7, 1, 8, 0, 0).unwrap(),
     }
 }
+
+/// A planned cut of `unit` on 24 June 2026 from `hour` to two hours later, from a schedule.
+pub fn outage(cut: &str, unit: &str, hour: u32) -> congdan_protocol::Outage {
+    let start = chrono::FixedOffset::east_opt(7 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 6, 24, hour, 0, 0)
+        .unwrap();
+    congdan_protocol::Outage {
+        id: format!("{cut}@{unit}"),
+        cut: cut.to_owned(),
+        unit: unit.to_owned(),
+        utility: "Điện lực Huyện Châu Phú".to_owned(),
+        area: "Một phần xã Mỹ Đức".to_owned(),
+        start,
+        end: start + chrono::Duration::hours(2),
+        reason: "Bảo trì, sửa chữa lưới điện".to_owned(),
+        status: congdan_protocol::OutageStatus::Scheduled,
+        source: congdan_protocol::OutageSource::Schedule,
+    }
+}
+
+/// A Severe storm alert for `unit`, as an officer fills it in.
+pub fn alert_input(unit: &str) -> congdan_protocol::AlertInput {
+    congdan_protocol::AlertInput {
+        units: vec![unit.to_owned()],
+        category: congdan_protocol::Category::Met,
+        event: "Bão số 3".to_owned(),
+        urgency: congdan_protocol::Urgency::Immediate,
+        severity: congdan_protocol::Severity::Severe,
+        certainty: congdan_protocol::Certainty::Likely,
+        headline: "Bão số 3 đổ bộ đêm nay".to_owned(),
+        description: "Gió giật cấp 12.".to_owned(),
+        instruction: "Ở trong nhà.".to_owned(),
+        expires: None,
+    }
+}
