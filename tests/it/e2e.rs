@@ -285,3 +285,99 @@ async fn window_opens_procedures_on_life_events_and_finds_what_residents_type() 
     assert!(first_three.len() <= 3, "{first_three:?}");
     app.close().await.unwrap();
 }
+
+/// Issue 9 in the real window: an officer issues a Severe alert and enters a
+/// power cut for tomorrow in Phường Ba Đình; the app of a resident of that ward
+/// shows the alert pinned and the cut on home, and the core has its reminders
+/// scheduled (the evening before, an hour before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_pins_a_severe_alert_and_tomorrows_cut_with_reminders() {
+    if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
+        return;
+    }
+    let server = TestServer::seeded().await.unwrap();
+    let url = server.url();
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "canbo.badinh", "password": "demo-2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_owned();
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+    let tomorrow = (chrono::Utc::now().with_timezone(&vietnam) + chrono::Duration::days(1))
+        .date_naive()
+        .and_hms_opt(8, 0, 0)
+        .unwrap()
+        .and_local_timezone(vietnam)
+        .unwrap();
+    for (path, body) in [
+        (
+            "alerts",
+            serde_json::json!({
+                "units": ["00004"], "category": "Met", "event": "Bão số 3",
+                "urgency": "Immediate", "severity": "Severe", "certainty": "Likely",
+                "headline": "Bão số 3 đổ bộ đêm nay", "instruction": "Ở trong nhà."
+            }),
+        ),
+        (
+            "outages",
+            serde_json::json!({
+                "units": ["00004"], "area": "Phố Đội Cấn, tổ 5",
+                "start": tomorrow.to_rfc3339(),
+                "end": (tomorrow + chrono::Duration::hours(3)).to_rfc3339(),
+                "reason": "Thay trụ điện"
+            }),
+        ),
+    ] {
+        let answer = http
+            .post(format!("{url}/api/v1/officer/{path}"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{path}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    let app = AppSession::launch(&db, Some(&url)).await.unwrap();
+    app.find("[data-testid=province-option][data-code='01']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("[data-testid=commune-option][data-code='00004']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=alerts-home]", "Bão số 3 đổ bộ đêm nay")
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=alerts-home]", "Nguy hiểm")
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=outages-home]", "Phố Đội Cấn, tổ 5")
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=outage-left]", "còn")
+        .await
+        .unwrap();
+    app.close().await.unwrap();
+
+    let core = congdan_core::Core::open(&db).unwrap();
+    let reminders = core.outage_reminders().unwrap();
+    let kinds: Vec<_> = reminders.iter().map(|r| r.kind).collect();
+    assert!(
+        kinds.contains(&congdan_core::ReminderKind::HourBefore),
+        "{reminders:?}"
+    );
+}

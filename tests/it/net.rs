@@ -87,7 +87,9 @@ async fn a_new_device_on_2g_chooses_its_ward_and_reads_news_before_the_catalogue
     );
     sync.abort();
     let done = order.lock().unwrap().clone();
-    assert_eq!(done.first().map(String::as_str), Some("news"), "{done:?}");
+    // Alerts come first (issue 9: a storm warning must not wait; the feed is tiny), news next.
+    assert_eq!(done.first().map(String::as_str), Some("alerts"), "{done:?}");
+    assert_eq!(done.get(1).map(String::as_str), Some("news"), "{done:?}");
     assert!(!done.iter().any(|r| r == "procedures"), "{done:?}");
 }
 

@@ -13,7 +13,7 @@
 //!   are sent again with `msg_type` `Cancel`); a `Cancel` is itself inactive.
 //!
 //! Parsing and writing CAP is `congdan_sources::cap`'s; storage is behind
-//! [`AlertStorage`].
+//! [`crate::storage::AlertStorage`].
 
 use std::collections::BTreeSet;
 

@@ -116,7 +116,7 @@ pub enum SourceError {
     /// A CAP alert breaks the CAP 1.2 rules (or is not XML we accept).
     #[error("invalid CAP alert at {position}: {reason}")]
     InvalidCap {
-        /// Where: a byte offset and the element, e.g. "byte 412 (<info>)".
+        /// Where: a byte offset and the element, e.g. "byte 412 (`<info>`)".
         position: String,
         /// Which rule was broken.
         reason: String,

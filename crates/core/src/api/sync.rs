@@ -62,8 +62,8 @@ impl Core {
         Ok(moved)
     }
 
-    /// Pulls from the server, page by page, most wanted first (issue 12): the
-    /// home unit's news (when one is set) and its images, then units, services
+    /// Pulls from the server, page by page, most wanted first (issues 12 and 9): the
+    /// home unit's alerts, news (when one is set) and its images, its power cuts, then units, services
     /// and requests, and the national procedure catalogue last, so a slow link
     /// shows news long before the catalogue is complete. Each page is committed
     /// with its cursor, so a cut loses at most the page in flight and the next
@@ -212,7 +212,8 @@ impl Core {
         })
     }
 
-    /// The paged resources a sync pulls, in order: the home unit's news, units,
+    /// The paged resources a sync pulls, in order: the home unit's alerts, news and
+    /// power cuts, units,
     /// the catalogue (services and requests are pulled before the catalogue).
     fn plan(&self) -> Result<Vec<Resource>, Error> {
         let mut plan = Vec::with_capacity(3);

@@ -1,6 +1,6 @@
 //! CAP 1.2 alerts (OASIS Common Alerting Protocol): [`parse`] reads one
 //! `<alert>` document and checks it against the specification's rules, and
-//! [`write`] emits one that validates against the OASIS schema.
+//! [`write()`] emits one that validates against the OASIS schema.
 //!
 //! Reading is namespace-aware (a `cap:` prefix or a default namespace, matched
 //! on the URI, never on the tag text), capped at [`MAX_CAP_BYTES`], and refuses
