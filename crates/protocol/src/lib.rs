@@ -8,6 +8,7 @@
 //! of outside formats.
 #![deny(missing_docs)]
 
+pub mod announcements;
 pub mod error;
 pub mod news;
 pub mod open311;

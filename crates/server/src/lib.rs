@@ -17,7 +17,10 @@
 //! - [`cleanup`]: the housekeeping schedule `serve` runs (orphan uploads, old
 //!   idempotency records, expired sessions);
 //! - [`ratelimit`]: per-address token buckets (device registration);
-//! - [`routes`]: the router builder that records every path it registers.
+//! - [`routes`]: the router builder that records every path it registers;
+//! - [`authz`]: role and unit checks of every official endpoint, audit records;
+//! - [`login_limits`]: failed-login limits per username and per address;
+//! - [`announcements`]: announcements, their review and acknowledgements.
 //!
 //! The binary (`main.rs`) only parses arguments, binds and prints. Wire types come
 //! from `congdan-protocol`; parsing of outside formats from `congdan-sources`.
@@ -25,7 +28,9 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod accounts;
+pub mod announcements;
 pub mod api_keys;
+pub mod authz;
 pub mod cleanup;
 pub mod commands;
 pub mod config;
@@ -35,6 +40,7 @@ pub mod error;
 pub mod feed;
 pub mod holidays;
 pub mod images;
+pub mod login_limits;
 pub mod officers;
 pub mod open311;
 pub mod public_url;
@@ -123,6 +129,11 @@ pub struct AppState {
     pub procedure_search: Arc<content::procedure_search::ProcedureSearch>,
     /// Per-address buckets of `POST /api/v1/devices`.
     pub registrations: Arc<ratelimit::RateLimiter>,
+    /// Failed-login counts per username and per address.
+    pub login_limits: Arc<login_limits::LoginLimits>,
+    /// Permits for argon2 work ([`accounts::MAX_CONCURRENT_HASHES`]), so a
+    /// burst of logins queues instead of taking every core and all memory.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -134,6 +145,8 @@ impl AppState {
             clock: Arc::new(Utc::now),
             procedure_search: Arc::default(),
             registrations: Arc::default(),
+            login_limits: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(accounts::MAX_CONCURRENT_HASHES)),
         }
     }
 
@@ -167,7 +180,8 @@ fn api_routes(config: &ServerConfig) -> Routes {
             API_PREFIX,
             content::router()
                 .merge(residents::router())
-                .merge(officers::router()),
+                .merge(officers::router())
+                .merge(announcements::router()),
         )
         .nest(open311::OPEN311_PREFIX, open311::router())
         .map(|router| router.layer(RequestBodyLimitLayer::new(max_body)));

@@ -5,16 +5,19 @@
 //! codes belong to `main.rs`. Parsing of outside formats is `congdan-sources`'s job.
 
 pub mod backup;
+pub mod demo;
 pub mod holidays;
 mod ingest;
 mod report;
 mod seed;
+mod units;
 
 use std::path::PathBuf;
 
 pub use ingest::{FETCH_TIMEOUT, FeedSource, ingest_feed};
 pub use report::{MAX_REJECTED_LINES, SeedReport, SourceReport};
 pub use seed::{seed, seed_demo, seed_services, synonyms};
+pub use units::{UnitError, add_unit};
 
 use crate::storage::{Resource, Storage, StorageError};
 

@@ -36,6 +36,12 @@
 //! - `request_updates.public` (step 5): whether the step's note may be shown to
 //!   residents and in public lists; officers' notes are internal (0) unless the
 //!   officer marks them public, official answers and residents' own words are 1.
+//! - `audit_log`: append-only, one row per official write (who, role and unit
+//!   at the time, action, target, short detail), written in the same
+//!   transaction as the write where the write is an announcement's.
+//! - `announcements` with `announcement_units` (the units it goes to) and
+//!   `announcement_acks` (one row per device `device:<id>` or proxied household
+//!   `household:<unit>:<name>`; the last answer replaces the earlier one).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -192,6 +198,54 @@ const MIGRATIONS: &[&str] = &[
     // 6: a request's claim: the SHA-256 of the Idempotency-Key it was sent
     // with, so a device that registers again can take its earlier requests back.
     "ALTER TABLE requests ADD COLUMN claim_hash TEXT;",
+    // Issue 10: the audit log of official writes, announcements with their
+    // target units and acknowledgements. Self-contained (may be renumbered).
+    "CREATE TABLE audit_log (
+         id       INTEGER PRIMARY KEY AUTOINCREMENT,
+         at       TEXT NOT NULL,
+         username TEXT NOT NULL,
+         role     TEXT NOT NULL,
+         unit     TEXT NOT NULL,
+         action   TEXT NOT NULL,
+         target   TEXT NOT NULL,
+         detail   TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX audit_log_unit ON audit_log (unit, id);
+     CREATE TABLE announcements (
+         id             TEXT PRIMARY KEY NOT NULL,
+         author         TEXT NOT NULL,
+         author_name    TEXT NOT NULL,
+         author_unit    TEXT NOT NULL,
+         title          TEXT NOT NULL,
+         body           TEXT NOT NULL,
+         event_start    TEXT,
+         event_place    TEXT,
+         status         TEXT NOT NULL
+                        CHECK (status IN ('draft', 'submitted', 'returned', 'published')),
+         return_comment TEXT,
+         created_at     TEXT NOT NULL,
+         updated_at     TEXT NOT NULL,
+         published_at   TEXT
+     ) STRICT;
+     CREATE INDEX announcements_author ON announcements (author, updated_at);
+     CREATE INDEX announcements_status ON announcements (status, updated_at);
+     CREATE TABLE announcement_units (
+         announcement_id TEXT NOT NULL REFERENCES announcements (id) ON DELETE CASCADE,
+         unit            TEXT NOT NULL,
+         PRIMARY KEY (announcement_id, unit)
+     ) STRICT;
+     CREATE INDEX announcement_units_unit ON announcement_units (unit);
+     CREATE TABLE announcement_acks (
+         announcement_id TEXT NOT NULL REFERENCES announcements (id) ON DELETE CASCADE,
+         ack_key         TEXT NOT NULL,
+         unit            TEXT NOT NULL,
+         kind            TEXT NOT NULL CHECK (kind IN ('seen', 'going', 'not_going')),
+         reason          TEXT,
+         by_proxy        INTEGER NOT NULL,
+         household       TEXT,
+         at              TEXT NOT NULL,
+         PRIMARY KEY (announcement_id, ack_key)
+     ) STRICT;",
 ];
 
 /// Schema version this binary writes.

@@ -3,7 +3,9 @@
 //! supertraits [`RequestStorage`] (service requests and follow-ups),
 //! [`AccountStorage`] (accounts, sessions, devices), [`UploadStorage`] (photo
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
-//! holidays) and [`MaintenanceStorage`] (scheduled cleanup). Each has its
+//! holidays), [`MaintenanceStorage`] (scheduled cleanup), [`AuditStorage`]
+//! (the audit log of official writes) and [`AnnouncementStorage`]
+//! (announcements, their review and acknowledgements). Each has its
 //! SQLite implementation on [`SqliteStorage`] in a `sqlite_<concern>.rs` file.
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
@@ -15,14 +17,18 @@
 //! [`crate::feed`] for that.
 
 pub mod accounts;
+pub mod announcements;
 pub mod api_keys;
+pub mod audit;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
 pub mod requests;
 mod sqlite;
 mod sqlite_accounts;
+mod sqlite_announcements;
 mod sqlite_api_keys;
+mod sqlite_audit;
 mod sqlite_holidays;
 mod sqlite_maintenance;
 mod sqlite_requests;
@@ -36,7 +42,9 @@ use std::pin::Pin;
 use congdan_protocol::{NewsItem, Procedure, Unit};
 
 pub use accounts::AccountStorage;
+pub use announcements::AnnouncementStorage;
 pub use api_keys::ApiKeyStorage;
+pub use audit::AuditStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
 pub use requests::RequestStorage;
@@ -167,6 +175,8 @@ pub trait Storage:
     + ApiKeyStorage
     + HolidayStorage
     + MaintenanceStorage
+    + AuditStorage
+    + AnnouncementStorage
     + Send
     + Sync
     + 'static

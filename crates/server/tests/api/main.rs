@@ -13,5 +13,6 @@ mod openapi;
 mod paging;
 mod privacy;
 mod procedure_search;
+mod roles;
 mod socket;
 mod support;
