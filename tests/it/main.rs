@@ -2,6 +2,7 @@
 //! Support code (server harness, byte-counting and shaping proxies, WebDriver session) is in
 //! `congdan_tests`.
 
+mod authz;
 mod backup;
 mod cli;
 mod credentials;

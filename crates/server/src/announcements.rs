@@ -48,6 +48,7 @@ pub fn router() -> Routes {
             "/announcements/{id}/ack",
             put(device_ack).layer(RequestBodyLimitLayer::new(SMALL_BODY_LIMIT)),
         )
+        .route("/units/{code}/villages", get(villages))
         .route("/official/announcements", get(official_list))
         .route(
             "/official/announcements/{id}",
@@ -154,6 +155,18 @@ async fn official_view(
     })
 }
 
+/// `GET /units/{code}/villages`: the villages a commune's admin added, for
+/// residents choosing a home village (404 for an unknown commune).
+async fn villages(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<congdan_protocol::Unit>>, AppError> {
+    if state.storage.unit(code.clone()).await?.is_none() {
+        return Err(AppError::UnknownUnit);
+    }
+    Ok(Json(state.storage.villages(code).await?))
+}
+
 /// Query of `GET /announcements`.
 #[derive(Debug, Deserialize)]
 struct UnitQuery {
@@ -170,7 +183,7 @@ async fn published(
         .unit
         .filter(|u| !u.trim().is_empty())
         .ok_or(AppError::BadParam { param: "unit" })?;
-    if state.storage.unit(unit.clone()).await?.is_none() {
+    if authz::find_unit(&state, &unit).await?.is_none() {
         return Err(AppError::UnknownUnit);
     }
     let chain = authz::unit_chain(&state, &unit).await?;
@@ -323,7 +336,7 @@ async fn save_draft(
         ));
     }
     for unit in &units {
-        if state.storage.unit(unit.clone()).await?.is_none() {
+        if authz::find_unit(&state, unit).await?.is_none() {
             return Err(AppError::UnknownUnit);
         }
     }

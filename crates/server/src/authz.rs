@@ -39,12 +39,23 @@ pub async fn official(
     Ok(account)
 }
 
+/// A unit of the official list or a village, by code.
+pub async fn find_unit(
+    state: &AppState,
+    code: &str,
+) -> Result<Option<congdan_protocol::Unit>, AppError> {
+    match state.storage.unit(code.to_owned()).await? {
+        Some(unit) => Ok(Some(unit)),
+        None => Ok(state.storage.village(code.to_owned()).await?),
+    }
+}
+
 /// `unit` and its ancestors, nearest first (just `unit` when it is unknown).
 pub async fn unit_chain(state: &AppState, unit: &str) -> Result<Vec<String>, AppError> {
     let mut chain = vec![unit.to_owned()];
     let mut current = unit.to_owned();
     for _ in 0..MAX_DEPTH {
-        match state.storage.unit(current.clone()).await? {
+        match find_unit(state, &current).await? {
             Some(found) => match found.parent {
                 Some(parent) if !chain.contains(&parent) => {
                     chain.push(parent.clone());
@@ -80,6 +91,11 @@ pub async fn descendants(state: &AppState, scope: &str) -> Result<Vec<String>, A
     for _ in 0..MAX_DEPTH {
         let mut next = Vec::new();
         for parent in frontier {
+            for village in state.storage.villages(parent.clone()).await? {
+                if !all.contains(&village.code) {
+                    all.push(village.code);
+                }
+            }
             for text in state.storage.units_json(Some(parent)).await? {
                 let unit: congdan_protocol::Unit = serde_json::from_str(&text).map_err(|e| {
                     AppError::Storage(crate::storage::StorageError::Corrupt {

@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use congdan_server::AppState;
 use congdan_server::commands::{self, FeedSource};
-use congdan_server::storage::{Resource, SqliteStorage, Storage};
+use congdan_server::storage::{Resource, SqliteStorage, Storage, VillageStorage};
 
 /// The Cổng Dân reference backend.
 #[derive(Debug, Parser)]
@@ -94,6 +94,9 @@ enum Command {
         #[arg(long)]
         password_file: Option<PathBuf>,
     },
+    /// Print every route the server answers, one path a line, as the router
+    /// registers them (the authorization matrix test reads this).
+    Routes,
     /// Create (or rename) a village or tổ dân phố below a commune, so that
     /// accounts and residents can be scoped to it.
     AddUnit {
@@ -329,7 +332,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             };
             let password = text.lines().next().unwrap_or("").to_owned();
             let storage = open(&db)?;
-            if storage.unit(unit.trim().to_owned()).await?.is_none() {
+            if storage.unit(unit.trim().to_owned()).await?.is_none()
+                && storage.village(unit.trim().to_owned()).await?.is_none()
+            {
                 anyhow::bail!("unknown unit {unit}: seed the units or add the village first");
             }
             let name = name.unwrap_or_else(|| username.clone());
@@ -344,6 +349,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             )
             .await?;
             println!("account {username} saved (its open sessions were ended)");
+        }
+        Command::Routes => {
+            for path in congdan_server::routes() {
+                println!("{path}");
+            }
         }
         Command::AddUnit {
             db,

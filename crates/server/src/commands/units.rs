@@ -1,6 +1,7 @@
 //! `add-unit`: villages and tổ dân phố below a commune, which the official
 //! unit list does not carry and a commune's admin creates, so that village
-//! heads can be scoped to them and residents can choose them as home.
+//! heads can be scoped to them and residents can choose them as home. They
+//! are stored apart from the unit feed ([`crate::storage::VillageStorage`]).
 
 use congdan_protocol::{Unit, UnitLevel};
 use unicode_normalization::UnicodeNormalization;
@@ -68,9 +69,7 @@ pub async fn add_unit(
         Some(found) if found.level == UnitLevel::Commune => {}
         _ => return Err(refuse(UnitError::BadParent(parent.trim().to_owned()))),
     }
-    if let Some(existing) = storage.unit(code.to_owned()).await?
-        && existing.level != UnitLevel::Village
-    {
+    if storage.unit(code.to_owned()).await?.is_some() {
         return Err(refuse(UnitError::OfficialCode(code.to_owned())));
     }
     let kind = KINDS
@@ -84,7 +83,7 @@ pub async fn add_unit(
         parent: Some(parent.trim().to_owned()),
         kind: kind.to_owned(),
     };
-    storage.upsert_units(vec![unit.clone()]).await?;
+    storage.put_village(unit.clone()).await?;
     tracing::info!("unit stored");
     Ok(unit)
 }

@@ -36,6 +36,10 @@
 //! - `request_updates.public` (step 5): whether the step's note may be shown to
 //!   residents and in public lists; officers' notes are internal (0) unless the
 //!   officer marks them public, official answers and residents' own words are 1.
+//! - `villages(code, parent, body)`: villages and tổ dân phố below a commune
+//!   (`add-unit`), kept out of the `units` change feed so that clients that
+//!   know only provinces and communes keep syncing; served by
+//!   `/api/v1/units/{code}/villages`.
 //! - `audit_log`: append-only, one row per official write (who, role and unit
 //!   at the time, action, target, short detail), written in the same
 //!   transaction as the write where the write is an announcement's.
@@ -200,7 +204,13 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE requests ADD COLUMN claim_hash TEXT;",
     // Issue 10: the audit log of official writes, announcements with their
     // target units and acknowledgements. Self-contained (may be renumbered).
-    "CREATE TABLE audit_log (
+    "CREATE TABLE villages (
+         code   TEXT PRIMARY KEY NOT NULL,
+         parent TEXT NOT NULL,
+         body   TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX villages_parent ON villages (parent, code);
+     CREATE TABLE audit_log (
          id       INTEGER PRIMARY KEY AUTOINCREMENT,
          at       TEXT NOT NULL,
          username TEXT NOT NULL,

@@ -5,7 +5,8 @@
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
 //! holidays), [`MaintenanceStorage`] (scheduled cleanup), [`AuditStorage`]
 //! (the audit log of official writes) and [`AnnouncementStorage`]
-//! (announcements, their review and acknowledgements). Each has its
+//! (announcements, their review and acknowledgements) and [`VillageStorage`]
+//! (villages below a commune). Each has its
 //! SQLite implementation on [`SqliteStorage`] in a `sqlite_<concern>.rs` file.
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
@@ -34,7 +35,9 @@ mod sqlite_maintenance;
 mod sqlite_requests;
 mod sqlite_rows;
 mod sqlite_uploads;
+mod sqlite_villages;
 pub mod uploads;
+pub mod villages;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -50,6 +53,7 @@ pub use maintenance::MaintenanceStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
 pub use uploads::UploadStorage;
+pub use villages::VillageStorage;
 
 /// The national scope: news published for the whole country, visible to every unit.
 pub const NATIONAL_UNIT: &str = "VN";
@@ -177,6 +181,7 @@ pub trait Storage:
     + MaintenanceStorage
     + AuditStorage
     + AnnouncementStorage
+    + VillageStorage
     + Send
     + Sync
     + 'static

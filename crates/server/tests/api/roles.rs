@@ -11,7 +11,7 @@ use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use congdan_protocol::requests::Role;
-use congdan_server::storage::Storage;
+use congdan_server::storage::{Storage, VillageStorage};
 use congdan_server::{AppState, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -407,10 +407,18 @@ async fn villages_need_a_commune_parent_and_keep_official_codes() {
         .await
         .unwrap();
     assert_eq!(unit.kind, "Tổ dân phố");
+    // Villages stay out of the unit feed (older clients know two levels only)
+    // and are listed per commune.
+    assert!(storage.unit("00001-09".into()).await.unwrap().is_none());
+    let answer = t.get("/api/v1/units/00001/villages").await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json()[0]["code"], "00001-09");
+    assert_eq!(answer.json()[0]["level"], "village");
+    assert_eq!(t.get("/api/v1/units/99999/villages").await.status, 404);
     assert_eq!(unit.name, "Tổ dân phố số 9");
     assert_eq!(
         storage
-            .unit("00001-09".into())
+            .village("00001-09".into())
             .await
             .unwrap()
             .unwrap()
