@@ -10,6 +10,7 @@ mod e2e;
 mod fixtures;
 mod ingest;
 mod net;
+mod officials;
 mod open311;
 mod outbox;
 mod packaging;

@@ -7,6 +7,7 @@
 
 mod commands;
 mod flags;
+mod official;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -6,6 +6,7 @@
 //! [`units`] (home unit, unit lists), [`news`], [`procedures`]
 //! (search, detail, checklist), [`media`], [`sync`] (server URL, sync, status),
 //! [`requests`] (services, photos, submitting, the outbox, my and public requests);
+//! [`official`] (officials' login, announcements, acknowledgements, inbox);
 //! and the [`models`] that cross to the UI. Does not own: SQL (`store`),
 //! HTTP (`sync::transport`) or ranking (`search`).
 //!
@@ -17,6 +18,7 @@ pub mod connection;
 pub mod media;
 pub mod models;
 pub mod news;
+pub mod official;
 pub mod procedures;
 pub mod requests;
 pub mod sync;

@@ -503,6 +503,12 @@ impl Core {
 
     /// The key of this profile's device token in the secret store.
     fn secret_key(&self) -> Result<String, Error> {
+        self.profile_secret_key("device")
+    }
+
+    /// The key under which this profile keeps its `kind` of secret
+    /// (`device`, `session`): `<kind>:<profile id>`, the id made on first need.
+    pub(crate) fn profile_secret_key(&self, kind: &str) -> Result<String, Error> {
         let conn = self.writer();
         let id = match settings::get(&conn, settings::PROFILE_ID)? {
             Some(id) => id,
@@ -512,13 +518,16 @@ impl Core {
                 id
             }
         };
-        Ok(format!("device:{id}"))
+        Ok(format!("{kind}:{id}"))
     }
 
     /// The device's credentials, registering the device on first need.
     /// Errors: `internal` (no secret store), `offline`, `server_unavailable`,
     /// `bad_response`, `storage`.
-    async fn ensure_device<T: Transport>(&self, transport: &T) -> Result<DeviceCreds, Error> {
+    pub(crate) async fn ensure_device<T: Transport>(
+        &self,
+        transport: &T,
+    ) -> Result<DeviceCreds, Error> {
         if let Some(creds) = self.device_creds()? {
             return Ok(creds);
         }
@@ -672,7 +681,7 @@ impl Core {
     }
 
     /// The secret store, or the reason there is none.
-    fn secret_store(&self) -> Result<Arc<dyn crate::secrets::SecretStore>, Error> {
+    pub(crate) fn secret_store(&self) -> Result<Arc<dyn crate::secrets::SecretStore>, Error> {
         self.inner.secrets.clone().ok_or_else(|| Error::Secret {
             reason: "no platform secret store on this machine".into(),
         })

@@ -62,6 +62,7 @@ impl Core {
             news::clear(&tx)?;
             sync_state::reset(&tx, "news")?;
             settings::set(&tx, settings::HOME_UNIT, code)?;
+            settings::delete(&tx, settings::HOME_VILLAGE)?;
             tracing::info!("home unit changed");
         }
         tx.commit()

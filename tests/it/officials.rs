@@ -1,0 +1,225 @@
+//! Officials through the real `congdan` CLI against the real server (issue 10):
+//! a village head drafts and submits, an editor approves, a resident of the
+//! village receives it and acknowledges, the head records a household by
+//! proxy and sees the counts; an officer answers a request from the inbox and
+//! the resident's Open311 view shows the answer. Refusals of role and unit
+//! exit non-zero with a Vietnamese message and change nothing.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use congdan_tests::cli::{congdan, ok, stdout};
+use congdan_tests::server::TestServer;
+use congdan_tests::{DEMO_API_KEY, bin_path};
+use serde_json::Value;
+
+/// `congdan --db DB --server URL login USER` with the password on stdin.
+fn login(db: &Path, server: &str, username: &str, password: &str) -> Output {
+    let mut child = Command::new(bin_path("congdan"))
+        .arg("--db")
+        .arg(db)
+        .args(["--server", server, "login", username])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("congdan runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("password written");
+    child.wait_with_output().expect("congdan ends")
+}
+
+/// A run that must fail with a Vietnamese message on stderr; the message.
+fn refused(out: Output) -> String {
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert_eq!(out.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(message.starts_with("congdan: "), "{message}");
+    message
+}
+
+fn json(out: Output) -> Value {
+    serde_json::from_slice(&ok(out).stdout).expect("JSON output")
+}
+
+#[tokio::test]
+async fn a_head_posts_an_editor_approves_a_resident_acknowledges_an_officer_answers() {
+    let server = TestServer::seeded().await.unwrap();
+    let url = server.url();
+    let dir = tempfile::tempdir().unwrap();
+    let head = dir.path().join("head.db");
+    let editor = dir.path().join("editor.db");
+    let resident = dir.path().join("resident.db");
+    let officer = dir.path().join("officer.db");
+
+    // Wrong password, then the right one.
+    let message = refused(login(&head, &url, "truongto1.badinh", "sai-mat-khau"));
+    assert!(
+        message.contains("Sai tên đăng nhập hoặc mật khẩu"),
+        "{message}"
+    );
+    let out = ok(login(&head, &url, "truongto1.badinh", "demo-2026"));
+    assert!(stdout(&out).contains("Đã đăng nhập"), "{}", stdout(&out));
+
+    let draft = json(congdan(
+        &head,
+        &[
+            "announce",
+            "draft",
+            "--title",
+            "Làm căn cước tại nhà văn hoá",
+            "--body",
+            "Mang căn cước cũ hoặc giấy khai sinh.",
+            "--unit",
+            "00004-01",
+            "--event-start",
+            "2026-12-12 08:00",
+            "--place",
+            "Nhà văn hoá tổ dân phố số 1",
+            "--json",
+        ],
+    ));
+    let id = draft["id"].as_str().unwrap().to_owned();
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["event_start"], "2026-12-12T01:00:00Z");
+
+    // Another village, an approval: refused, in Vietnamese, and nothing changes.
+    let before = json(congdan(&head, &["announcements", "--json"]));
+    let message = refused(congdan(
+        &head,
+        &[
+            "announce", "draft", "--title", "x", "--body", "y", "--unit", "00004-02",
+        ],
+    ));
+    assert!(message.contains("không có quyền"), "{message}");
+    let message = refused(congdan(&head, &["announce", "approve", &id]));
+    assert!(message.contains("Vai trò"), "{message}");
+    assert_eq!(json(congdan(&head, &["announcements", "--json"])), before);
+
+    ok(congdan(&head, &["announce", "submit", &id]));
+    assert!(
+        ok(login(&editor, &url, "bientap.badinh", "demo-2026"))
+            .status
+            .success()
+    );
+    let out = ok(congdan(&editor, &["announce", "approve", &id]));
+    assert!(stdout(&out).contains("đã đăng"), "{}", stdout(&out));
+
+    // A resident of the village: home commune, then the village; the list and an answer.
+    ok(congdan(&resident, &["--server", &url, "set-unit", "00004"]));
+    let out = ok(congdan(&resident, &["set-unit", "00004-01"]));
+    assert!(stdout(&out).contains("Tổ dân phố số 1"), "{}", stdout(&out));
+    let list = json(congdan(&resident, &["announcements", "--json"]));
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == id.as_str()),
+        "{list}"
+    );
+    let message = refused(congdan(&resident, &["ack", &id, "not-going"]));
+    assert!(message.contains("lý do"), "{message}");
+    ok(congdan(&resident, &["ack", &id, "going"]));
+    // Twice (a retry) still counts once.
+    ok(congdan(&resident, &["ack", &id, "going"]));
+    // A resident cannot record for a household.
+    let message = refused(congdan(
+        &resident,
+        &["ack", &id, "seen", "--household", "Hộ bà Năm"],
+    ));
+    assert!(message.contains("đăng nhập"), "{message}");
+
+    ok(congdan(
+        &head,
+        &[
+            "ack",
+            &id,
+            "not-going",
+            "--reason",
+            "Ông bà đi viện",
+            "--household",
+            "Hộ ông Tư",
+        ],
+    ));
+    let list = json(congdan(&head, &["announcements", "--json"]));
+    let mine = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(mine["status"], "published");
+    assert_eq!(mine["units"], serde_json::json!(["00004-01"]));
+    assert_eq!(
+        mine["acks"],
+        serde_json::json!({"seen": 0, "going": 1, "not_going": 1, "by_proxy": 1})
+    );
+
+    // A request of Ba Đình: the officer's inbox, the answer, the resident sees it.
+    let form = [
+        ("api_key", DEMO_API_KEY),
+        ("service_code", "hoi-dap-thu-tuc"),
+        ("address_string", "12 Đội Cấn"),
+        ("attribute[cau_hoi]", "Làm căn cước cho mẹ già ở đâu?"),
+        ("unit", "00004"),
+    ];
+    let created: Value = reqwest::Client::new()
+        .post(format!("{url}/open311/v2/requests.json"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let request_id = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(login(&officer, &url, "canbo.badinh", "demo-2026"));
+    let inbox = json(congdan(&officer, &["inbox", "--json"]));
+    let first = &inbox[0];
+    assert_eq!(first["urgency"], "new");
+    assert_eq!(
+        first["request"]["request"]["service_request_id"],
+        request_id.as_str()
+    );
+    let message = refused(congdan(
+        &head,
+        &["answer", &request_id, "--text", "Tổ trả lời"],
+    ));
+    assert!(message.contains("Vai trò"), "{message}");
+    ok(congdan(
+        &officer,
+        &[
+            "answer",
+            &request_id,
+            "--text",
+            "Mời bác mang giấy khai sinh đến nhà văn hoá sáng thứ Bảy.",
+        ],
+    ));
+    let public: Value = reqwest::get(format!("{url}/open311/v2/requests/{request_id}.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public[0]["detailed_status"], "answered");
+    assert!(
+        public[0]["status_notes"]
+            .as_str()
+            .unwrap()
+            .contains("giấy khai sinh"),
+        "{public}"
+    );
+
+    // Logged out, the official tools ask for a login and exit non-zero.
+    ok(congdan(&officer, &["logout"]));
+    let message = refused(congdan(&officer, &["inbox"]));
+    assert!(message.contains("đăng nhập"), "{message}");
+}
