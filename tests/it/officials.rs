@@ -223,3 +223,49 @@ async fn a_head_posts_an_editor_approves_a_resident_acknowledges_an_officer_answ
     let message = refused(congdan(&officer, &["inbox"]));
     assert!(message.contains("đăng nhập"), "{message}");
 }
+
+/// The demo announcement `seed --demo` publishes for 00004-01.
+const DEMO_PUBLISHED: &str = "6f1c3a52-7d0e-4a8e-9a61-0c2d6b0e4a01";
+
+#[tokio::test]
+async fn an_acknowledgement_made_offline_is_sent_once_when_the_server_is_back() {
+    let mut server = TestServer::seeded().await.unwrap();
+    let url = server.url();
+    let addr = server.addr().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let head = dir.path().join("head.db");
+    let resident = dir.path().join("resident.db");
+    ok(congdan(&resident, &["--server", &url, "set-unit", "00004"]));
+    ok(congdan(&resident, &["set-unit", "00004-01"]));
+
+    server.kill().await.unwrap();
+    let out = ok(congdan(&resident, &["ack", DEMO_PUBLISHED, "going"]));
+    assert!(
+        stdout(&out).contains("sẽ gửi khi có mạng"),
+        "{}",
+        stdout(&out)
+    );
+    let queued = json(congdan(&resident, &["outbox", "--json"]));
+    assert_eq!(
+        queued["entries"].as_array().map(Vec::len),
+        Some(1),
+        "{queued}"
+    );
+
+    let db = server.db().to_path_buf();
+    let _server = TestServer::start_at(&db, &addr).await.unwrap();
+    ok(congdan(&resident, &["outbox", "--drain"]));
+    // A second drain has nothing left to send.
+    ok(congdan(&resident, &["outbox", "--drain"]));
+
+    ok(login(&head, &url, "truongto1.badinh", "demo-2026"));
+    let list = json(congdan(&head, &["announcements", "--json"]));
+    let demo = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == DEMO_PUBLISHED)
+        .unwrap();
+    assert_eq!(demo["acks"]["going"], 1, "{demo}");
+    assert_eq!(demo["acks_by_unit"][0]["unit"], "00004-01");
+}

@@ -300,14 +300,31 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
             household,
             unit,
         } => {
-            rt.block_on(core.ack_announcement(
+            let queued = rt.block_on(core.ack_announcement(
                 id,
                 *kind,
                 reason.clone(),
                 household.clone(),
                 unit.clone(),
             ))?;
-            writeln!(out, "Đã ghi nhận.")?;
+            if queued.is_none() {
+                writeln!(out, "Đã ghi nhận thay hộ gia đình.")?;
+                return Ok(());
+            }
+            let report = rt.block_on(core.drain(&|_| {}))?;
+            if report.pending == 0 && report.failed_permanent == 0 {
+                writeln!(out, "Đã gửi xác nhận.")?;
+            } else if report.failed_permanent > 0 {
+                bail!(
+                    "máy chủ từ chối xác nhận: {}",
+                    report
+                        .last_error
+                        .map(|e| e.message)
+                        .unwrap_or_else(|| "xem `congdan outbox`".into())
+                );
+            } else {
+                writeln!(out, "Đã lưu, sẽ gửi khi có mạng.")?;
+            }
         }
         OfficialCommand::Inbox(format) => {
             let items = rt.block_on(core.inbox())?;

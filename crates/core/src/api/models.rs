@@ -288,6 +288,9 @@ pub enum OutboxKind {
     Reopen,
     /// "Tôi cũng gặp" on a public request.
     Support,
+    /// A resident's acknowledgement of an announcement (PUT, the device's
+    /// last answer counts, so a retry never counts twice).
+    Ack,
 }
 
 /// Lifecycle of an outbox row.

@@ -392,11 +392,15 @@ impl Core {
         .await
     }
 
-    /// Acknowledges a published announcement: from this device for the
-    /// household of `unit`, or, with `household`, on behalf of a household
-    /// without a smartphone (officials only; marked and audited as such).
-    /// Errors: `invalid_input` (no reason for `not_going`), `forbidden`,
-    /// `not_logged_in` (by proxy), `not_found`, `offline`.
+    /// Acknowledges a published announcement. With `household`, an official
+    /// records it at once on behalf of a household without a smartphone
+    /// (marked and audited as such; `Ok(None)`). Otherwise the device's own
+    /// answer for the household of `unit` (default: the home village or
+    /// commune) is saved to the outbox, works offline and is sent by the next
+    /// drain exactly once (`Ok(Some(receipt))`; the server keeps the device's
+    /// last answer). Writes: `outbox`. Errors: `invalid_input` (no reason for
+    /// `not_going`), `not_configured` (no home unit); by proxy also
+    /// `not_logged_in`, `forbidden`, `not_found`, `offline`.
     pub async fn ack_announcement(
         &self,
         id: &str,
@@ -404,7 +408,7 @@ impl Core {
         reason: Option<String>,
         household: Option<String>,
         unit: Option<String>,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<crate::SubmitReceipt>, Error> {
         let reason = reason
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty());
@@ -414,7 +418,13 @@ impl Core {
                 reason: "Cần ghi lý do khi không tham gia được (--reason).".into(),
             });
         }
-        let id = urlencode(id.trim());
+        let id = id.trim();
+        if id.is_empty() {
+            return Err(Error::InvalidInput {
+                what: "request",
+                reason: "Thiếu mã thông báo.".into(),
+            });
+        }
         if household.is_some() {
             let input = AckInput {
                 kind,
@@ -426,37 +436,23 @@ impl Core {
                 .official_call(
                     "announcement",
                     Method::Put,
-                    format!("/api/v1/official/announcements/{id}/acks"),
+                    format!("/api/v1/official/announcements/{}/acks", urlencode(id)),
                     Some(&input),
                 )
                 .await?;
-            return Ok(());
+            return Ok(None);
         }
         let unit = match unit {
             Some(unit) => unit,
             None => self.household_unit()?,
         };
-        let transport = self.transport()?;
-        let creds = self.ensure_device(&transport).await?;
-        let input = AckInput {
+        let payload = crate::outbox::payload::encode(&crate::outbox::payload::AckPayload {
+            announcement_id: id.to_owned(),
             kind,
             reason,
-            unit: Some(unit),
-            household: None,
-        };
-        let call = json_call(
-            "announcement",
-            Method::Put,
-            format!("/api/v1/announcements/{id}/ack"),
-            Some(&creds.token),
-            Some(&input),
-        )?;
-        let answer = transport.send(&call).await?;
-        if (200..300).contains(&answer.status) {
-            Ok(())
-        } else {
-            Err(refusal("announcement", &answer))
-        }
+            unit,
+        })?;
+        self.queue_one(crate::OutboxKind::Ack, payload).map(Some)
     }
 
     /// Sets the home village, one of the home commune's villages as the

@@ -363,7 +363,11 @@ impl Core {
     }
 
     /// Saves one independent outbox row durably.
-    fn queue_one(&self, kind: OutboxKind, payload: String) -> Result<SubmitReceipt, Error> {
+    pub(crate) fn queue_one(
+        &self,
+        kind: OutboxKind,
+        payload: String,
+    ) -> Result<SubmitReceipt, Error> {
         let uuid = uuid::Uuid::new_v4().to_string();
         let row = NewRow {
             uuid: uuid.clone(),
@@ -962,6 +966,7 @@ fn entry(row: &OutboxRow) -> OutboxEntry {
         OutboxKind::Rating => "Đánh giá câu trả lời".to_string(),
         OutboxKind::Reopen => "Mở lại phản ánh".to_string(),
         OutboxKind::Support => "Tôi cũng gặp".to_string(),
+        OutboxKind::Ack => "Xác nhận thông báo".to_string(),
     };
     OutboxEntry {
         id: row.id,

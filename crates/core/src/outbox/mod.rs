@@ -38,7 +38,9 @@ use crate::sync::{Call, Method, Transport};
 use crate::{Error, ErrorCode};
 use clock::{Clock, Rng, backoff};
 use machine::{Step, UploadMachine, judge_simple};
-use payload::{RatingPayload, ReopenPayload, RequestPayload, SupportPayload, UploadPayload};
+use payload::{
+    AckPayload, RatingPayload, ReopenPayload, RequestPayload, SupportPayload, UploadPayload,
+};
 
 /// How a drain treats retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,6 +377,19 @@ async fn attempt<T: Transport>(
                 "support",
                 json_call("support", path, key, auth, json, String::new()),
             )
+        }
+        OutboxKind::Ack => {
+            let p: AckPayload = payload::decode(&row.payload)?;
+            let body = payload::encode(&congdan_protocol::announcements::AckInput {
+                kind: p.kind,
+                reason: p.reason.clone(),
+                unit: Some(p.unit.clone()),
+                household: None,
+            })?;
+            let path = format!("/api/v1/announcements/{}/ack", segment(&p.announcement_id));
+            let mut call = json_call("ack", path, key, auth, json, body);
+            call.method = Method::Put;
+            ("ack", call)
         }
         OutboxKind::Upload => unreachable_upload()?,
     };
