@@ -115,8 +115,10 @@ async fn a_head_posts_an_editor_approves_a_resident_acknowledges_an_officer_answ
     let out = ok(congdan(&resident, &["set-unit", "00004-01"]));
     assert!(stdout(&out).contains("Tổ dân phố số 1"), "{}", stdout(&out));
     let list = json(congdan(&resident, &["announcements", "--json"]));
+    assert_eq!(list["unit"], "00004-01");
     assert!(
-        list.as_array()
+        list["items"]
+            .as_array()
             .unwrap()
             .iter()
             .any(|a| a["id"] == id.as_str()),
@@ -238,7 +240,21 @@ async fn an_acknowledgement_made_offline_is_sent_once_when_the_server_is_back() 
     ok(congdan(&resident, &["--server", &url, "set-unit", "00004"]));
     ok(congdan(&resident, &["set-unit", "00004-01"]));
 
+    // Read once online; the list stays readable with the server down.
+    let online = json(congdan(&resident, &["announcements", "--json"]));
+    assert_eq!(online["freshness"]["offline"], false);
     server.kill().await.unwrap();
+    let offline = json(congdan(&resident, &["announcements", "--json"]));
+    assert_eq!(offline["freshness"]["offline"], true);
+    assert_eq!(offline["items"], online["items"]);
+    assert!(
+        offline["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == DEMO_PUBLISHED),
+        "{offline}"
+    );
     let out = ok(congdan(&resident, &["ack", DEMO_PUBLISHED, "going"]));
     assert!(
         stdout(&out).contains("sẽ gửi khi có mạng"),

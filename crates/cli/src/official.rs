@@ -281,11 +281,14 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
                     announcement_lines(out, a)?;
                 }
             } else {
-                let list = rt.block_on(core.published_announcements(None))?;
+                let list = rt.block_on(core.refresh_announcements())?;
                 if *format == Format::Json {
                     return json(out, &list);
                 }
-                for a in &list {
+                if list.freshness.offline {
+                    writeln!(out, "(ngoại tuyến: danh sách đã lưu)")?;
+                }
+                for a in &list.items {
                     writeln!(out, "{}  {}  ({})", a.id, a.title, a.author_name)?;
                     if let (Some(start), Some(place)) = (a.event_start, &a.event_place) {
                         writeln!(out, "  {} tại {place}", start.format("%Y-%m-%d %H:%M UTC"))?;

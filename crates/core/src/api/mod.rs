@@ -7,6 +7,7 @@
 //! (search, detail, checklist), [`media`], [`sync`] (server URL, sync, status),
 //! [`requests`] (services, photos, submitting, the outbox, my and public requests);
 //! [`official`] (officials' login, announcements, acknowledgements, inbox);
+//! [`announcements`] (residents' cached announcements);
 //! and the [`models`] that cross to the UI. Does not own: SQL (`store`),
 //! HTTP (`sync::transport`) or ranking (`search`).
 //!
@@ -14,6 +15,7 @@
 //! connection behind a mutex; reads use a second, read-only connection, so a
 //! search is not blocked by a sync committing pages (SQLite WAL).
 
+pub mod announcements;
 pub mod connection;
 pub mod media;
 pub mod models;

@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, Utc};
 use congdan_protocol::announcements::{
-    AckInput, AckKind, Announcement, AnnouncementDraft, OfficialAnnouncement, ReturnInput,
+    AckInput, AckKind, AnnouncementDraft, OfficialAnnouncement, ReturnInput,
 };
 use congdan_protocol::open311::DetailedStatus;
 use congdan_protocol::requests::{LoginInput, OfficerRequest, Role, Session, StatusChange};
@@ -485,36 +485,13 @@ impl Core {
 
     /// The home village, else the home commune: the unit a resident's
     /// announcements and acknowledgements are for. Errors: `not_configured`.
-    fn household_unit(&self) -> Result<String, Error> {
+    pub(crate) fn household_unit(&self) -> Result<String, Error> {
         let commune = self
             .read(settings::home_unit)?
             .ok_or(Error::NotConfigured { what: "home_unit" })?;
         Ok(self
             .read(|c| settings::get(c, HOME_VILLAGE))?
             .unwrap_or(commune))
-    }
-
-    /// The published announcements of `unit` (default: the home village or
-    /// commune) and the
-    /// units above it, newest first, asked of the server now. Errors:
-    /// `not_configured` (no home unit), `offline`, `not_found` (unknown unit).
-    pub async fn published_announcements(
-        &self,
-        unit: Option<String>,
-    ) -> Result<Vec<Announcement>, Error> {
-        let unit = match unit {
-            Some(unit) => unit,
-            None => self.household_unit()?,
-        };
-        let call = json_call::<()>(
-            "announcements",
-            Method::Get,
-            format!("/api/v1/announcements?unit={}", urlencode(&unit)),
-            None,
-            None,
-        )?;
-        let answer = self.transport()?.send(&call).await?;
-        decode("announcements", &answer)
     }
 
     /// The officer inbox of the account's unit: new first, then overdue, then

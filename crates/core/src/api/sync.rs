@@ -128,6 +128,7 @@ impl Core {
         let mut outcomes = sync::run(self.writer_mutex(), transport, &first, &forward).await?;
         let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;
         outcomes.extend(more);
+        outcomes.extend(self.pull_announcements(transport).await?);
         outcomes.extend(sync::run(self.writer_mutex(), transport, &catalogue, &forward).await?);
         Ok(SyncReport {
             drain,

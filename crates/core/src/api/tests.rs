@@ -79,12 +79,17 @@ impl Transport for Fake {
         let k = key(&request.path, &q);
         match self.answers.lock().unwrap().get(&k) {
             Some(Ok(r)) => Ok(r.clone()),
-            // Open311 lists default to empty, so content tests need not script them.
-            None if request.path.starts_with("/open311/") => Ok(Response {
-                status: 200,
-                etag: None,
-                body: b"[]".to_vec(),
-            }),
+            // Open311 lists and announcements default to empty, so content
+            // tests need not script them.
+            None if request.path.starts_with("/open311/")
+                || request.path == "/api/v1/announcements" =>
+            {
+                Ok(Response {
+                    status: 200,
+                    etag: None,
+                    body: b"[]".to_vec(),
+                })
+            }
             Some(Err(ErrorCode::Offline)) | None => Err(Error::Offline {
                 resource: request.resource.into(),
                 reason: format!("no answer for {k}"),
@@ -292,7 +297,7 @@ async fn sync_pages_304_news_images_and_offline() {
     let seen: Vec<Request> = fake
         .requests()
         .into_iter()
-        .filter(|r| r.path.starts_with("/api/v1/"))
+        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/announcements")
         .collect();
     assert_eq!(seen[0].path, NEWS);
     assert_eq!(seen[0].if_none_match, None);

@@ -207,6 +207,15 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE outbox;
     ALTER TABLE outbox_new RENAME TO outbox;
     CREATE INDEX outbox_by_state ON outbox (state, id);",
+    // Issue 10: the cached published announcements of the household's unit
+    // (home village or commune) and the units above it, per scope.
+    "CREATE TABLE announcements (
+        scope TEXT NOT NULL,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (scope, id)
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

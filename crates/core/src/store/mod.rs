@@ -24,9 +24,11 @@
 //!   its Idempotency-Key; written with `synchronous=FULL` (see [`outbox`]).
 //! - `draft_photos`: resized, EXIF-free photos referenced by outbox uploads.
 //! - `services`, `public_requests`: caches of Open311 answers.
+//! - `announcements`: cached published announcements of the household's unit.
 //! - `my_requests`: cache of the device's own requests; not written while
 //!   request-kind outbox rows are unsent (local writes win).
 
+pub mod announcements;
 pub mod checked_documents;
 pub mod draft_photos;
 pub mod media;
