@@ -239,6 +239,7 @@ async fn an_acknowledgement_made_offline_is_sent_once_when_the_server_is_back() 
     let resident = dir.path().join("resident.db");
     ok(congdan(&resident, &["--server", &url, "set-unit", "00004"]));
     ok(congdan(&resident, &["set-unit", "00004-01"]));
+    ok(login(&head, &url, "truongto1.badinh", "demo-2026"));
 
     // Read once online; the list stays readable with the server down.
     let online = json(congdan(&resident, &["announcements", "--json"]));
@@ -267,6 +268,23 @@ async fn an_acknowledgement_made_offline_is_sent_once_when_the_server_is_back() 
         Some(1),
         "{queued}"
     );
+    // The head drafts offline: saved under its id, sent when the server is back.
+    let draft = json(congdan(
+        &head,
+        &[
+            "announce",
+            "draft",
+            "--title",
+            "Họp tổ tối thứ Sáu",
+            "--body",
+            "19 giờ tại nhà văn hoá.",
+            "--unit",
+            "00004-01",
+            "--json",
+        ],
+    ));
+    assert_eq!(draft["queued"], true, "{draft}");
+    let draft_id = draft["id"].as_str().unwrap().to_owned();
 
     let db = server.db().to_path_buf();
     let _server = TestServer::start_at(&db, &addr).await.unwrap();
@@ -274,8 +292,18 @@ async fn an_acknowledgement_made_offline_is_sent_once_when_the_server_is_back() 
     // A second drain has nothing left to send.
     ok(congdan(&resident, &["outbox", "--drain"]));
 
-    ok(login(&head, &url, "truongto1.badinh", "demo-2026"));
+    ok(congdan(&head, &["outbox", "--drain"]));
+    ok(congdan(&head, &["outbox", "--drain"]));
     let list = json(congdan(&head, &["announcements", "--json"]));
+    let drafts: Vec<&Value> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["title"] == "Họp tổ tối thứ Sáu")
+        .collect();
+    assert_eq!(drafts.len(), 1, "{list}");
+    assert_eq!(drafts[0]["id"], draft_id.as_str());
+    assert_eq!(drafts[0]["status"], "draft");
     let demo = list
         .as_array()
         .unwrap()

@@ -256,11 +256,26 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
             writeln!(out, "Đã đăng xuất.")?;
         }
         OfficialCommand::Draft { input, format } => {
-            let saved = rt.block_on(core.draft_announcement(input.clone()))?;
-            if *format == Format::Json {
-                return json(out, &saved);
+            let outcome = rt.block_on(core.draft_announcement(input.clone()))?;
+            match (&outcome.saved, format) {
+                (Some(saved), Format::Json) => return json(out, saved),
+                (Some(saved), Format::Text) => announcement_lines(out, saved)?,
+                (None, Format::Json) => {
+                    return json(
+                        out,
+                        &serde_json::json!({
+                            "id": outcome.id,
+                            "title": input.title,
+                            "status": "draft",
+                            "units": input.units,
+                            "queued": true,
+                        }),
+                    );
+                }
+                (None, Format::Text) => {
+                    writeln!(out, "{}  Đã lưu bản nháp, sẽ gửi khi có mạng.", outcome.id)?
+                }
             }
-            announcement_lines(out, &saved)?;
         }
         OfficialCommand::Step { id, step, comment } => {
             let moved = match (*step, comment) {

@@ -291,6 +291,9 @@ pub enum OutboxKind {
     /// A resident's acknowledgement of an announcement (PUT, the device's
     /// last answer counts, so a retry never counts twice).
     Ack,
+    /// An official's announcement draft written offline (PUT under its
+    /// client-chosen id with the session token, so a retry writes it again).
+    Draft,
 }
 
 /// Lifecycle of an outbox row.

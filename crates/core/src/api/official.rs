@@ -60,6 +60,19 @@ pub struct InboxItem {
     pub request: OfficerRequest,
 }
 
+/// Where a draft went: to the server at once (`saved`), or to the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DraftOutcome {
+    /// The announcement's id (chosen here).
+    pub id: String,
+    /// The stored announcement, when the server was reached.
+    pub saved: Option<OfficialAnnouncement>,
+    /// The outbox row, when it waits for the network.
+    pub queued: Option<crate::SubmitReceipt>,
+}
+
 /// The parts of an announcement an author writes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DraftInput {
@@ -207,6 +220,18 @@ impl Core {
         Ok((session.expires_at > self.inner.clock.now()).then_some(session))
     }
 
+    /// The session token when a session is live (for the outbox's drafts).
+    /// Errors: `storage`, `internal` (secret store).
+    pub(crate) fn live_session_token(&self) -> Result<Option<String>, Error> {
+        if self.official_session()?.is_none() {
+            return Ok(None);
+        }
+        let Ok(store) = self.secret_store() else {
+            return Ok(None);
+        };
+        store.get(&self.profile_secret_key("session")?)
+    }
+
     /// The session token, or `not_logged_in`.
     fn session_token(&self) -> Result<String, Error> {
         let not_logged_in = || Error::Official {
@@ -306,12 +331,13 @@ impl Core {
     }
 
     /// Saves a draft (new, or the author's own draft or returned one) on the
-    /// server. Errors: `not_logged_in`, `forbidden` (role, a unit outside the
-    /// account's), `wrong_state`, `invalid_input`, `rejected`, `offline`.
-    pub async fn draft_announcement(
-        &self,
-        input: DraftInput,
-    ) -> Result<OfficialAnnouncement, Error> {
+    /// server. When the server cannot be reached the draft is saved to the
+    /// outbox under the same id and sent by the next drain with the session
+    /// token (a repeated PUT writes the same draft: exactly once); the outcome
+    /// says which. Writes: `outbox` when offline. Errors: `not_logged_in`,
+    /// `forbidden` (role, a unit outside the account's), `wrong_state`,
+    /// `invalid_input`, `rejected`, `storage`.
+    pub async fn draft_announcement(&self, input: DraftInput) -> Result<DraftOutcome, Error> {
         let id = input
             .id
             .unwrap_or_else(|| uuid::Uuid::new_v4().hyphenated().to_string());
@@ -328,13 +354,36 @@ impl Core {
             event_start: input.event_start,
             event_place: input.event_place,
         };
-        self.official_call(
-            "announcement",
-            Method::Put,
-            format!("/api/v1/official/announcements/{id}"),
-            Some(&draft),
-        )
-        .await
+        let sent = self
+            .official_call(
+                "announcement",
+                Method::Put,
+                format!("/api/v1/official/announcements/{id}"),
+                Some(&draft),
+            )
+            .await;
+        match sent {
+            Ok(saved) => Ok(DraftOutcome {
+                id,
+                saved: Some(saved),
+                queued: None,
+            }),
+            Err(e) if matches!(e.code(), ErrorCode::Offline | ErrorCode::ServerUnavailable) => {
+                let payload =
+                    crate::outbox::payload::encode(&crate::outbox::payload::DraftPayload {
+                        id: id.clone(),
+                        draft,
+                    })?;
+                let receipt = self.queue_one(crate::OutboxKind::Draft, payload)?;
+                tracing::info!("announcement draft queued for later");
+                Ok(DraftOutcome {
+                    id,
+                    saved: None,
+                    queued: Some(receipt),
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Sends the author's draft for review. Errors: as [`Core::draft_announcement`].

@@ -448,7 +448,9 @@ impl Core {
         if unsent.is_empty() {
             return Ok(DrainReport::default());
         }
-        let needs_device = unsent.iter().any(|r| r.kind != OutboxKind::Upload);
+        let needs_device = unsent
+            .iter()
+            .any(|r| !matches!(r.kind, OutboxKind::Upload | OutboxKind::Draft));
         let mut early_error = None;
         let device = if needs_device {
             match self.ensure_device(transport).await {
@@ -480,6 +482,7 @@ impl Core {
             rng: &self.inner.rng,
             api_key,
             device,
+            session: self.live_session_token()?,
         };
         let mut report = outbox::drain(&env, policy, progress).await?;
         if report.last_error.is_none() && report.pending > 0 {
@@ -967,6 +970,7 @@ fn entry(row: &OutboxRow) -> OutboxEntry {
         OutboxKind::Reopen => "Mở lại phản ánh".to_string(),
         OutboxKind::Support => "Tôi cũng gặp".to_string(),
         OutboxKind::Ack => "Xác nhận thông báo".to_string(),
+        OutboxKind::Draft => "Bản nháp thông báo".to_string(),
     };
     OutboxEntry {
         id: row.id,

@@ -94,6 +94,15 @@ pub struct AckPayload {
     pub unit: String,
 }
 
+/// An official's announcement draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftPayload {
+    /// Announcement id (UUID chosen here).
+    pub id: String,
+    /// The draft as it will be sent.
+    pub draft: congdan_protocol::announcements::AnnouncementDraft,
+}
+
 /// Decodes a stored payload (a corrupt row is `storage`).
 pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| Error::CorruptRow {

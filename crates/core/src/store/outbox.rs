@@ -70,6 +70,7 @@ pub fn kind_str(kind: OutboxKind) -> &'static str {
         OutboxKind::Reopen => "reopen",
         OutboxKind::Support => "support",
         OutboxKind::Ack => "ack",
+        OutboxKind::Draft => "draft",
     }
 }
 
@@ -104,6 +105,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
         "reopen" => OutboxKind::Reopen,
         "support" => OutboxKind::Support,
         "ack" => OutboxKind::Ack,
+        "draft" => OutboxKind::Draft,
         _ => return Err(bad(2, "kind")),
     };
     let state: String = r.get(9)?;
