@@ -34,6 +34,20 @@ const COMMANDS: &[&str] = &[
     "retry_outbox",
     "sync_status",
     "sync_now",
+    "get_official_session",
+    "login",
+    "logout",
+    "list_announcements",
+    "refresh_announcements",
+    "ack_announcement",
+    "ack_for_household",
+    "official_announcements",
+    "draft_announcement",
+    "submit_announcement",
+    "approve_announcement",
+    "return_announcement",
+    "officer_inbox",
+    "answer_request",
 ];
 
 fn main() {

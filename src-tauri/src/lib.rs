@@ -87,6 +87,21 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // sync
         commands::sync::sync_status,
         commands::sync::sync_now,
+        // officials and announcements
+        commands::officials::get_official_session,
+        commands::officials::login,
+        commands::officials::logout,
+        commands::officials::list_announcements,
+        commands::officials::refresh_announcements,
+        commands::officials::ack_announcement,
+        commands::officials::ack_for_household,
+        commands::officials::official_announcements,
+        commands::officials::draft_announcement,
+        commands::officials::submit_announcement,
+        commands::officials::approve_announcement,
+        commands::officials::return_announcement,
+        commands::officials::officer_inbox,
+        commands::officials::answer_request,
     ])
 }
 

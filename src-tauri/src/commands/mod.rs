@@ -1,6 +1,7 @@
 //! Tauri commands, one module per domain. Each command is one call into `congdan_core`.
 
 pub mod news;
+pub mod officials;
 pub mod outbox;
 pub mod procedures;
 pub mod requests;
