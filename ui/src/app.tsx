@@ -17,6 +17,8 @@ import { NewsDetailScreen, NewsListScreen } from "./screens/News";
 import { Onboarding } from "./screens/Onboarding";
 import { ProcedureDetailScreen, ProceduresScreen } from "./screens/Procedures";
 import { Settings } from "./screens/Settings";
+import { AnnouncementsScreen } from "./screens/Announcements";
+import { OfficialScreen } from "./screens/Official";
 
 const PULL_THRESHOLD = 70;
 
@@ -218,6 +220,12 @@ export function App({ backend }: { backend: Backend }) {
         break;
       case "nearby":
         screen = <NearbyScreen {...screenProps} />;
+        break;
+      case "announcements":
+        screen = <AnnouncementsScreen {...screenProps} />;
+        break;
+      case "official":
+        screen = <OfficialScreen {...screenProps} />;
         break;
       case "settings":
         screen = (

@@ -13,10 +13,12 @@ export type Route =
   | { name: "myRequest"; id: string }
   | { name: "nearby" }
   | { name: "settings" }
+  | { name: "announcements" }
+  | { name: "official" }
   | { name: "onboarding" };
 
 /** The tabs of the tab bar. */
-export type Tab = "news" | "procedures" | "feedback" | "settings";
+export type Tab = "news" | "announcements" | "procedures" | "feedback" | "settings";
 
 /** Reads a route from a location hash such as "#/procedures/1.001193". Unknown hashes give the news list. */
 export function parseRoute(hash: string): Route {
@@ -37,6 +39,10 @@ export function parseRoute(hash: string): Route {
       return { name: "nearby" };
     case "settings":
       return { name: "settings" };
+    case "announcements":
+      return { name: "announcements" };
+    case "official":
+      return { name: "official" };
     case "onboarding":
       return { name: "onboarding" };
     default:
@@ -75,6 +81,10 @@ export function href(route: Route): string {
       return "#/nearby";
     case "settings":
       return "#/settings";
+    case "announcements":
+      return "#/announcements";
+    case "official":
+      return "#/official";
     case "onboarding":
       return "#/onboarding";
   }
@@ -96,7 +106,10 @@ export function tabOf(route: Route): Tab | null {
     case "nearby":
       return "feedback";
     case "settings":
+    case "official":
       return "settings";
+    case "announcements":
+      return "announcements";
     case "onboarding":
       return null;
   }
