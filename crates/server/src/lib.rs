@@ -17,7 +17,7 @@
 //! - [`cleanup`]: the housekeeping schedule `serve` runs (orphan uploads, old
 //!   idempotency records, expired sessions);
 //! - [`ratelimit`]: per-address token buckets (device registration);
-//! - [`routes`]: the router builder that records every path it registers;
+//! - [`mod@routes`]: the router builder that records every path it registers;
 //! - [`authz`]: role and unit checks of every official endpoint, audit records;
 //! - [`login_limits`]: failed-login limits per username and per address;
 //! - [`announcements`]: announcements, their review and acknowledgements.
