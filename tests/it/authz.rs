@@ -244,6 +244,13 @@ fn cases(request_id: &str) -> Vec<Case> {
         ),
         case(
             Method::GET,
+            "/api/v1/official/reach",
+            "/api/v1/official/reach?unit=00004-01",
+            None,
+            official(OFFICIALS, Some("00004-01")),
+        ),
+        case(
+            Method::GET,
             "/api/v1/officer/requests",
             "/api/v1/officer/requests?unit=00004",
             None,

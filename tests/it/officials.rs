@@ -220,6 +220,55 @@ async fn a_head_posts_an_editor_approves_a_resident_acknowledges_an_officer_answ
         "{public}"
     );
 
+    // Reach figures of the ward this week: the announcement and its answers,
+    // the request answered on time; the same as CSV.
+    let client = reqwest::Client::new();
+    let session: Value = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "quantri.badinh", "password": "demo-2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap();
+    let reach: Value = client
+        .get(format!("{url}/api/v1/official/reach?unit=00004"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let week = reach["weeks"].as_array().unwrap().last().unwrap().clone();
+    assert!(week["announcements"].as_u64().unwrap() >= 1, "{reach}");
+    assert!(week["acknowledged"].as_u64().unwrap() >= 2, "{reach}");
+    assert_eq!(week["answered"], 1, "{reach}");
+    assert_eq!(week["answered_on_time"], 1, "{reach}");
+    assert_eq!(week["on_time_percent"], 100.0, "{reach}");
+    let csv = client
+        .get(format!("{url}/api/v1/official/reach?unit=00004&format=csv"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("unit,week,announcements,"), "{csv}");
+    assert!(csv.lines().last().unwrap().contains(",1,1,100.0,"), "{csv}");
+
+    let out = ok(congdan(&officer, &["reach", "--csv"]));
+    assert!(stdout(&out).starts_with("unit,week,"), "{}", stdout(&out));
+    let message = refused(congdan(&officer, &["reach", "--unit", "00008"]));
+    assert!(message.contains("không có quyền"), "{message}");
+
     // Logged out, the official tools ask for a login and exit non-zero.
     ok(congdan(&officer, &["logout"]));
     let message = refused(congdan(&officer, &["inbox"]));

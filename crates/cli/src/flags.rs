@@ -223,6 +223,21 @@ enum LowCommand {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// Reach figures by week: announcements and answers, requests answered on time.
+    Reach {
+        /// Unit (default: the account's own).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Weeks back (default 12).
+        #[arg(long)]
+        weeks: Option<u32>,
+        /// Print CSV.
+        #[arg(long)]
+        csv: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The officer inbox of the account's unit: new, overdue and due soon first.
     Inbox {
         /// Print JSON.
@@ -481,6 +496,17 @@ impl TryFrom<LowArgs> for Config {
             } => Command::Official(crate::official::OfficialCommand::ack(
                 id, &kind, reason, household, unit,
             )?),
+            LowCommand::Reach {
+                unit,
+                weeks,
+                csv,
+                json,
+            } => Command::Official(crate::official::OfficialCommand::Reach {
+                unit,
+                weeks,
+                csv,
+                format: Format::from_flag(json),
+            }),
             LowCommand::Inbox { json } => Command::Official(
                 crate::official::OfficialCommand::Inbox(Format::from_flag(json)),
             ),

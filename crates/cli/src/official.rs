@@ -101,6 +101,17 @@ pub enum OfficialCommand {
         /// The household's unit.
         unit: Option<String>,
     },
+    /// `reach`.
+    Reach {
+        /// Unit.
+        unit: Option<String>,
+        /// Weeks back.
+        weeks: Option<u32>,
+        /// CSV output.
+        csv: bool,
+        /// Output format otherwise.
+        format: Format,
+    },
     /// `inbox`.
     Inbox(Format),
     /// `answer ID --text T`.
@@ -342,6 +353,40 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
                 );
             } else {
                 writeln!(out, "Đã lưu, sẽ gửi khi có mạng.")?;
+            }
+        }
+        OfficialCommand::Reach {
+            unit,
+            weeks,
+            csv,
+            format,
+        } => {
+            if *csv {
+                write!(
+                    out,
+                    "{}",
+                    rt.block_on(core.reach_csv(unit.clone(), *weeks))?
+                )?;
+                return Ok(());
+            }
+            let reach = rt.block_on(core.reach(unit.clone(), *weeks))?;
+            if *format == Format::Json {
+                return json(out, &reach);
+            }
+            writeln!(out, "Đơn vị {}", reach.unit)?;
+            for w in &reach.weeks {
+                writeln!(
+                    out,
+                    "{}  thông báo {} (phản hồi {})  trả lời {} (đúng hạn {}{})",
+                    w.week,
+                    w.announcements,
+                    w.acknowledged,
+                    w.answered,
+                    w.answered_on_time,
+                    w.median_hours_to_answer
+                        .map(|h| format!(", trung vị {h:.1} giờ"))
+                        .unwrap_or_default()
+                )?;
             }
         }
         OfficialCommand::Inbox(format) => {

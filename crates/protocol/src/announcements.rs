@@ -247,3 +247,33 @@ pub struct AuditEntry {
     /// Short detail (new status, household by proxy); never a resident's contact.
     pub detail: String,
 }
+
+/// One ISO week of a unit's reach figures (`GET /api/v1/official/reach`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReachWeek {
+    /// ISO week, e.g. `2026-W49` (weeks in Asia/Ho_Chi_Minh).
+    pub week: String,
+    /// Announcements published that week to the unit or below it.
+    pub announcements: u32,
+    /// Households that acknowledged those announcements (any answer).
+    pub acknowledged: u32,
+    /// Requests of the unit (or below) answered that week.
+    pub answered: u32,
+    /// Of those, answered by their deadline.
+    pub answered_on_time: u32,
+    /// `answered_on_time / answered` in percent; `None` when nothing was answered.
+    pub on_time_percent: Option<f64>,
+    /// Median hours from a request to its first answer; `None` when nothing was answered.
+    pub median_hours_to_answer: Option<f64>,
+}
+
+/// A unit's reach figures by week, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Reach {
+    /// The unit (and everything below it).
+    pub unit: String,
+    /// Weeks with any activity.
+    pub weeks: Vec<ReachWeek>,
+}

@@ -20,7 +20,8 @@
 //! - [`mod@routes`]: the router builder that records every path it registers;
 //! - [`authz`]: role and unit checks of every official endpoint, audit records;
 //! - [`login_limits`]: failed-login limits per username and per address;
-//! - [`announcements`]: announcements, their review and acknowledgements.
+//! - [`announcements`]: announcements, their review and acknowledgements;
+//! - [`reach`]: reach figures per unit and week (JSON, CSV).
 //!
 //! The binary (`main.rs`) only parses arguments, binds and prints. Wire types come
 //! from `congdan-protocol`; parsing of outside formats from `congdan-sources`.
@@ -45,6 +46,7 @@ pub mod officers;
 pub mod open311;
 pub mod public_url;
 pub mod ratelimit;
+pub mod reach;
 pub mod residents;
 pub mod revalidate;
 pub mod routes;

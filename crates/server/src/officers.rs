@@ -45,6 +45,7 @@ pub fn router() -> Routes {
             post(logout).layer(RequestBodyLimitLayer::new(LOGIN_BODY_LIMIT)),
         )
         .route("/official/audit", get(audit_log))
+        .route("/official/reach", get(crate::reach::reach))
         .route("/officer/requests", get(list))
         .route(
             "/officer/requests/{id}/status",

@@ -543,6 +543,42 @@ impl Core {
             .unwrap_or(commune))
     }
 
+    /// Reach figures of `unit` (default: the official's own) and below, by
+    /// week over the last `weeks`. Errors: `not_logged_in`, `forbidden`, `offline`.
+    pub async fn reach(
+        &self,
+        unit: Option<String>,
+        weeks: Option<u32>,
+    ) -> Result<congdan_protocol::announcements::Reach, Error> {
+        self.official_call::<(), _>("reach", Method::Get, reach_path(unit, weeks, false), None)
+            .await
+    }
+
+    /// The same figures as CSV text (for a file or a spreadsheet).
+    /// Errors: as [`Core::reach`].
+    pub async fn reach_csv(
+        &self,
+        unit: Option<String>,
+        weeks: Option<u32>,
+    ) -> Result<String, Error> {
+        let token = self.session_token()?;
+        let call = json_call::<()>(
+            "reach",
+            Method::Get,
+            reach_path(unit, weeks, true),
+            Some(&token),
+            None,
+        )?;
+        let answer = self.transport()?.send(&call).await?;
+        if !(200..300).contains(&answer.status) {
+            return Err(refusal("reach", &answer));
+        }
+        String::from_utf8(answer.body).map_err(|e| Error::BadResponse {
+            resource: "reach".into(),
+            reason: e.to_string(),
+        })
+    }
+
     /// The officer inbox of the account's unit: new first, then overdue, then
     /// due soon, then the rest by deadline; answered and closed last.
     /// Errors: `not_logged_in`, `forbidden` (role), `offline`.
@@ -602,6 +638,21 @@ impl Core {
         )
         .await
     }
+}
+
+/// The path of a reach query.
+fn reach_path(unit: Option<String>, weeks: Option<u32>, csv: bool) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(unit) = unit {
+        query.append_pair("unit", unit.trim());
+    }
+    if let Some(weeks) = weeks {
+        query.append_pair("weeks", &weeks.to_string());
+    }
+    if csv {
+        query.append_pair("format", "csv");
+    }
+    format!("/api/v1/official/reach?{}", query.finish())
 }
 
 /// `text` as one path segment.

@@ -5,8 +5,8 @@
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
 //! holidays), [`MaintenanceStorage`] (scheduled cleanup), [`AuditStorage`]
 //! (the audit log of official writes) and [`AnnouncementStorage`]
-//! (announcements, their review and acknowledgements) and [`VillageStorage`]
-//! (villages below a commune). Each has its
+//! (announcements, their review and acknowledgements), [`VillageStorage`]
+//! (villages below a commune) and [`ReachStorage`] (facts of reach figures). Each has its
 //! SQLite implementation on [`SqliteStorage`] in a `sqlite_<concern>.rs` file.
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
@@ -24,6 +24,7 @@ pub mod audit;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
+pub mod reach;
 pub mod requests;
 mod sqlite;
 mod sqlite_accounts;
@@ -32,6 +33,7 @@ mod sqlite_api_keys;
 mod sqlite_audit;
 mod sqlite_holidays;
 mod sqlite_maintenance;
+mod sqlite_reach;
 mod sqlite_requests;
 mod sqlite_rows;
 mod sqlite_uploads;
@@ -50,6 +52,7 @@ pub use api_keys::ApiKeyStorage;
 pub use audit::AuditStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
+pub use reach::ReachStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
 pub use uploads::UploadStorage;
@@ -182,6 +185,7 @@ pub trait Storage:
     + AuditStorage
     + AnnouncementStorage
     + VillageStorage
+    + ReachStorage
     + Send
     + Sync
     + 'static
