@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "return_announcement",
     "officer_inbox",
     "answer_request",
+    "official_reach",
 ];
 
 fn main() {

@@ -40,6 +40,7 @@ import type {
   OfficialAnnouncement,
   OfficialSession,
   OfficerRequest,
+  Reach,
 } from "./models";
 
 /** Stops listening to an event. */
@@ -150,6 +151,8 @@ export interface Backend {
   officerInbox(): Promise<InboxItem[]>;
   /** Answers a request of the officer's unit. */
   answerRequest(id: string, text: string): Promise<OfficerRequest>;
+  /** Reach figures of the official's unit by week. */
+  officialReach(): Promise<Reach>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -308,6 +311,9 @@ export class TauriBackend implements Backend {
   }
   answerRequest(id: string, text: string): Promise<OfficerRequest> {
     return call("answer_request", { id, text });
+  }
+  officialReach(): Promise<Reach> {
+    return call("official_reach", { unit: null });
   }
 }
 

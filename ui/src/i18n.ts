@@ -280,6 +280,15 @@ const vi = {
   answerField: "Trả lời người dân",
   answerButton: "Gửi trả lời",
   answered: "Đã gửi trả lời.",
+  reachTitle: "Mức độ tiếp cận theo tuần",
+  reachEmpty: "Chưa có số liệu.",
+  reachLegend: "Cột xanh dương: hộ đã phản hồi thông báo; cột xanh lá: phản ánh đã trả lời.",
+  reachWeek: "Tuần",
+  reachAnnouncements: "Thông báo",
+  reachAcknowledged: "Hộ phản hồi",
+  reachAnswered: "Đã trả lời",
+  reachOnTime: "Đúng hạn",
+  reachMedian: "Trung vị (giờ)",
 };
 
 /** Keys of the string table. */
@@ -555,6 +564,15 @@ const en: Record<MessageKey, string> = {
   answerField: "Answer to the resident",
   answerButton: "Send answer",
   answered: "Answer sent.",
+  reachTitle: "Reach by week",
+  reachEmpty: "No figures yet.",
+  reachLegend: "Blue: households that answered notices; green: requests answered.",
+  reachWeek: "Week",
+  reachAnnouncements: "Notices",
+  reachAcknowledged: "Households answering",
+  reachAnswered: "Answered",
+  reachOnTime: "On time",
+  reachMedian: "Median (hours)",
 };
 
 const TABLES: Record<Lang, Record<MessageKey, string>> = { vi, en };

@@ -62,6 +62,8 @@ export type { OfficialAnnouncement } from "./bindings/OfficialAnnouncement";
 export type { OfficialSession } from "./bindings/OfficialSession";
 export type { OfficerRequest } from "./bindings/OfficerRequest";
 export type { Role } from "./bindings/Role";
+export type { Reach } from "./bindings/Reach";
+export type { ReachWeek } from "./bindings/ReachWeek";
 import type { DraftOutcome as GenDraftOutcome } from "./bindings/DraftOutcome";
 
 // ts-rs types Rust i64/u64 as bigint, but serde_json sends plain JSON numbers, which

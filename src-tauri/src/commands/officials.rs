@@ -153,6 +153,16 @@ pub async fn return_announcement(
     Ok(state.core.return_announcement(&id, &comment).await?)
 }
 
+/// Reach figures of the official's unit (or `unit`) by week.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn official_reach(
+    state: State<'_, AppState>,
+    unit: Option<String>,
+) -> Result<congdan_protocol::announcements::Reach, UiError> {
+    Ok(state.core.reach(unit, None).await?)
+}
+
 /// The officer inbox: new, overdue and due soon first.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]

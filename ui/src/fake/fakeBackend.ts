@@ -52,6 +52,7 @@ import type {
   OfficialAnnouncement,
   OfficialSession,
   OfficerRequest,
+  Reach,
 } from "../models";
 import fixtureJson from "./fixture.json";
 import recordedJson from "./procedures.json";
@@ -1036,6 +1037,10 @@ export class FakeBackend implements Backend {
   }
 
   async answerRequest(): Promise<OfficerRequest> {
+    throw notLoggedIn();
+  }
+
+  async officialReach(): Promise<Reach> {
     throw notLoggedIn();
   }
 }

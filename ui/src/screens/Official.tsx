@@ -5,7 +5,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { t, type MessageKey } from "../i18n";
-import type { InboxItem, OfficialAnnouncement, OfficialSession } from "../models";
+import type { InboxItem, OfficialAnnouncement, OfficialSession, Reach } from "../models";
+import { ReachChart } from "../components/ReachChart";
 import { href } from "../route";
 
 /** The official tools, or a pointer to the login in Settings. */
@@ -13,6 +14,7 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
   const [session, setSession] = useState<OfficialSession | null | undefined>(undefined);
   const [list, setList] = useState<OfficialAnnouncement[]>([]);
   const [inbox, setInbox] = useState<InboxItem[] | null>(null);
+  const [reach, setReach] = useState<Reach | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   useEffect(() => {
@@ -21,6 +23,7 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
   useEffect(() => {
     if (!session || session.role === "resident") return;
     backend.officialAnnouncements().then(setList, (err) => setError(toBackendError(err).message));
+    backend.officialReach().then(setReach, () => setReach(null));
     if (session.role === "officer" || session.role === "admin") {
       backend.officerInbox().then(setInbox, (err) => setError(toBackendError(err).message));
     }
@@ -116,6 +119,12 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
           </li>
         ))}
       </ul>
+      {reach && (
+        <>
+          <h2>{t("reachTitle")}</h2>
+          <ReachChart weeks={reach.weeks} />
+        </>
+      )}
       {inbox !== null && (
         <>
           <h2>{t("inboxTitle")}</h2>
