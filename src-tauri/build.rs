@@ -51,6 +51,21 @@ const COMMANDS: &[&str] = &[
     "bus_journey",
     "set_bus_favourite",
     "bus_favourites",
+    "get_official_session",
+    "login",
+    "logout",
+    "list_announcements",
+    "refresh_announcements",
+    "ack_announcement",
+    "ack_for_household",
+    "official_announcements",
+    "draft_announcement",
+    "submit_announcement",
+    "approve_announcement",
+    "return_announcement",
+    "officer_inbox",
+    "answer_request",
+    "official_reach",
 ];
 
 fn main() {

@@ -108,6 +108,22 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::bus::bus_journey,
         commands::bus::set_bus_favourite,
         commands::bus::bus_favourites,
+        // officials and announcements
+        commands::officials::get_official_session,
+        commands::officials::login,
+        commands::officials::logout,
+        commands::officials::list_announcements,
+        commands::officials::refresh_announcements,
+        commands::officials::ack_announcement,
+        commands::officials::ack_for_household,
+        commands::officials::official_announcements,
+        commands::officials::draft_announcement,
+        commands::officials::submit_announcement,
+        commands::officials::approve_announcement,
+        commands::officials::return_announcement,
+        commands::officials::officer_inbox,
+        commands::officials::answer_request,
+        commands::officials::official_reach,
     ])
 }
 

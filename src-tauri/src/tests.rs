@@ -219,3 +219,52 @@ fn the_image_budget_is_shown_changed_and_checked() {
         .unwrap();
     assert_eq!(cleared["usedKib"], 0);
 }
+
+#[test]
+fn no_official_session_on_a_fresh_profile() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let res = get_ipc_response(
+        &webview,
+        request("get_official_session", serde_json::json!({})),
+    );
+    let body = res.expect("command succeeds");
+    assert_eq!(
+        body.deserialize::<serde_json::Value>().unwrap(),
+        serde_json::Value::Null
+    );
+    // Official tools without a login: a coded error the UI turns into the login form.
+    let res = get_ipc_response(&webview, request("officer_inbox", serde_json::json!({})));
+    let err = res.expect_err("no session");
+    assert_eq!(err["code"], "not_logged_in");
+}
+
+#[test]
+fn acknowledging_without_a_home_unit_is_a_coded_error() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let res = get_ipc_response(
+        &webview,
+        request(
+            "ack_announcement",
+            serde_json::json!({ "id": "x", "kind": "not_going", "reason": null }),
+        ),
+    );
+    let err = res.expect_err("no reason");
+    assert_eq!(err["code"], "invalid_input");
+    let res = get_ipc_response(
+        &webview,
+        request(
+            "ack_announcement",
+            serde_json::json!({ "id": "x", "kind": "seen", "reason": null }),
+        ),
+    );
+    let err = res.expect_err("no home unit");
+    assert_eq!(err["code"], "not_configured");
+    // The cached list needs a home unit too.
+    let res = get_ipc_response(
+        &webview,
+        request("list_announcements", serde_json::json!({})),
+    );
+    assert_eq!(res.expect_err("no home unit")["code"], "not_configured");
+}

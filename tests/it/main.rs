@@ -3,6 +3,7 @@
 //! `congdan_tests`.
 
 mod alerts;
+mod authz;
 mod backup;
 mod bus;
 mod cli;
@@ -11,6 +12,7 @@ mod e2e;
 mod fixtures;
 mod ingest;
 mod net;
+mod officials;
 mod open311;
 mod outages;
 mod outbox;

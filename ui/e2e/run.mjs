@@ -471,6 +471,28 @@ test("settings and the English toggle", async () => {
   await page.close();
 });
 
+test("thông báo: the tab lists the cached notices; officials log in from Settings", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/announcements`);
+  await waitFor(async () => (await page.getByTestId("tab-announcements").getAttribute("aria-current")) === "page", "Thông báo tab");
+  await waitFor(async () => (await page.locator(".empty").count()) === 1, "no notices in the browser preview");
+  assert.match(await page.locator(".empty").innerText(), /Chưa có thông báo nào/);
+  await axe(page, "announcements");
+  await page.goto(`${base}/#/settings`);
+  await page.getByTestId("login-user").fill("truongto1.badinh");
+  await page.getByTestId("login-password").fill("demo-2026");
+  await page.getByTestId("login").click();
+  await waitFor(async () => (await page.getByTestId("login-error").count()) === 1, "login refused without a server");
+  assert.match(await text(page, "login-error"), /Không có kết nối mạng/);
+  await axe(page, "settings (official login)");
+  // Without a session the official tools point back to the login.
+  await page.goto(`${base}/#/official`);
+  await waitFor(async () => (await page.locator("#official-title").count()) === 1, "official tools");
+  assert.equal(await page.getByTestId("official-session").count(), 0);
+  await axe(page, "official (logged out)");
+  await page.close();
+});
+
 test("phản ánh offline: duplicates shown first, a request with a photo is saved in the outbox", async () => {
   const page = await newPage();
   await page.goto(`${base}/?fake=offline#/feedback`);

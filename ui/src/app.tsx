@@ -21,6 +21,8 @@ import { useOutageReminders } from "./reminders";
 import { Onboarding } from "./screens/Onboarding";
 import { ProcedureDetailScreen, ProceduresScreen } from "./screens/Procedures";
 import { Settings } from "./screens/Settings";
+import { AnnouncementsScreen } from "./screens/Announcements";
+import { OfficialScreen } from "./screens/Official";
 
 const PULL_THRESHOLD = 70;
 
@@ -295,6 +297,12 @@ export function App({ backend }: { backend: Backend }) {
         break;
       case "busJourney":
         screen = <BusJourneyScreen {...screenProps} from={route.from} to={route.to} />;
+        break;
+      case "announcements":
+        screen = <AnnouncementsScreen {...screenProps} />;
+        break;
+      case "official":
+        screen = <OfficialScreen {...screenProps} />;
         break;
       case "settings":
         screen = (

@@ -43,6 +43,15 @@ import type {
   SyncReport,
   SyncStatus,
   Unit,
+  AckKind,
+  AnnouncementList,
+  DraftFields,
+  DraftOutcome,
+  InboxItem,
+  OfficialAnnouncement,
+  OfficialSession,
+  OfficerRequest,
+  Reach,
 } from "./models";
 
 /** Stops listening to an event. */
@@ -162,6 +171,37 @@ export interface Backend {
   setBusFavourite(kind: string, key: string, label: string, on: boolean): Promise<void>;
   /** Favourite stops and journeys, latest first. */
   busFavourites(): Promise<BusFavourite[]>;
+  // ---- cán bộ, thông báo (officials and announcements) ----
+  /** The logged-in official, or null: official screens show only for a session with a role. */
+  getOfficialSession(): Promise<OfficialSession | null>;
+  /** Logs in (bad_credentials, login_locked); the token stays in the credential store. */
+  login(username: string, password: string): Promise<OfficialSession>;
+  /** Logs out. */
+  logout(): Promise<void>;
+  /** The household unit's announcements from the cache. */
+  listAnnouncements(): Promise<AnnouncementList>;
+  /** Asks the server now, then the cache (freshness.offline when unreachable). */
+  refreshAnnouncements(): Promise<AnnouncementList>;
+  /** A resident's answer (not_going needs a reason); queued in the outbox. */
+  ackAnnouncement(id: string, kind: AckKind, reason: string | null): Promise<SubmitReceipt | null>;
+  /** An official records a household's answer on its behalf. */
+  ackForHousehold(id: string, kind: AckKind, reason: string | null, household: string, unit: string | null): Promise<void>;
+  /** The official's announcements and those under review in their units, with counts. */
+  officialAnnouncements(): Promise<OfficialAnnouncement[]>;
+  /** Saves a draft (to the outbox when offline). */
+  draftAnnouncement(fields: DraftFields): Promise<DraftOutcome>;
+  /** Sends the author's draft for review. */
+  submitAnnouncement(id: string): Promise<OfficialAnnouncement>;
+  /** Publishes a submitted announcement (editor, admin). */
+  approveAnnouncement(id: string): Promise<OfficialAnnouncement>;
+  /** Returns a submitted announcement with a comment (editor, admin). */
+  returnAnnouncement(id: string, comment: string): Promise<OfficialAnnouncement>;
+  /** The officer inbox: new, overdue, due soon first. */
+  officerInbox(): Promise<InboxItem[]>;
+  /** Answers a request of the officer's unit. */
+  answerRequest(id: string, text: string): Promise<OfficerRequest>;
+  /** Reach figures of the official's unit by week. */
+  officialReach(): Promise<Reach>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -332,6 +372,51 @@ export class TauriBackend implements Backend {
   }
   busFavourites(): Promise<BusFavourite[]> {
     return call("bus_favourites");
+  }
+  getOfficialSession(): Promise<OfficialSession | null> {
+    return call("get_official_session");
+  }
+  login(username: string, password: string): Promise<OfficialSession> {
+    return call("login", { username, password });
+  }
+  logout(): Promise<void> {
+    return call("logout");
+  }
+  listAnnouncements(): Promise<AnnouncementList> {
+    return call("list_announcements");
+  }
+  refreshAnnouncements(): Promise<AnnouncementList> {
+    return call("refresh_announcements");
+  }
+  ackAnnouncement(id: string, kind: AckKind, reason: string | null): Promise<SubmitReceipt | null> {
+    return call("ack_announcement", { id, kind, reason });
+  }
+  ackForHousehold(id: string, kind: AckKind, reason: string | null, household: string, unit: string | null): Promise<void> {
+    return call("ack_for_household", { id, kind, reason, household, unit });
+  }
+  officialAnnouncements(): Promise<OfficialAnnouncement[]> {
+    return call("official_announcements");
+  }
+  draftAnnouncement(fields: DraftFields): Promise<DraftOutcome> {
+    return call("draft_announcement", { ...fields });
+  }
+  submitAnnouncement(id: string): Promise<OfficialAnnouncement> {
+    return call("submit_announcement", { id });
+  }
+  approveAnnouncement(id: string): Promise<OfficialAnnouncement> {
+    return call("approve_announcement", { id });
+  }
+  returnAnnouncement(id: string, comment: string): Promise<OfficialAnnouncement> {
+    return call("return_announcement", { id, comment });
+  }
+  officerInbox(): Promise<InboxItem[]> {
+    return call("officer_inbox");
+  }
+  answerRequest(id: string, text: string): Promise<OfficerRequest> {
+    return call("answer_request", { id, text });
+  }
+  officialReach(): Promise<Reach> {
+    return call("official_reach", { unit: null });
   }
 }
 

@@ -14,6 +14,11 @@ export const ERROR_CODES = [
   "internal",
   "rejected",
   "unauthorized",
+  "not_logged_in",
+  "bad_credentials",
+  "login_locked",
+  "forbidden",
+  "wrong_state",
 ] as const satisfies readonly GeneratedErrorCode[];
 
 /** One of the known error codes. */

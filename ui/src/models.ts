@@ -60,6 +60,19 @@ export type { ServiceRequest } from "./bindings/ServiceRequest";
 export type { Status } from "./bindings/Status";
 export type { TimelineEntry } from "./bindings/TimelineEntry";
 export type { Attribute, AttributeValue, Datatype, Service, ServiceDefinition } from "./bindings-pending";
+// Issue 10 (officials and announcements).
+export type { AckKind } from "./bindings/AckKind";
+export type { Announcement } from "./bindings/Announcement";
+export type { AnnouncementList } from "./bindings/AnnouncementList";
+export type { AnnouncementStatus } from "./bindings/AnnouncementStatus";
+export type { InboxItem } from "./bindings/InboxItem";
+export type { OfficialAnnouncement } from "./bindings/OfficialAnnouncement";
+export type { OfficialSession } from "./bindings/OfficialSession";
+export type { OfficerRequest } from "./bindings/OfficerRequest";
+export type { Role } from "./bindings/Role";
+export type { Reach } from "./bindings/Reach";
+export type { ReachWeek } from "./bindings/ReachWeek";
+import type { DraftOutcome as GenDraftOutcome } from "./bindings/DraftOutcome";
 
 // ts-rs types Rust i64/u64 as bigint, but serde_json sends plain JSON numbers, which
 // JSON.parse (and so Tauri's invoke) turns into `number`. Correct those fields here until
@@ -82,3 +95,17 @@ export type { BusRouteStop } from "./bindings/BusRouteStop";
 export type { BusStatus } from "./bindings/BusStatus";
 export type { BusStop } from "./bindings/BusStop";
 export type { JourneyOptions } from "./bindings/JourneyOptions";
+/** Where a draft went (the queued receipt's id is a JSON number). */
+export type DraftOutcome = Omit<GenDraftOutcome, "queued"> & { queued: SubmitReceipt | null };
+/** The fields of an announcement an author writes (arguments of draftAnnouncement). */
+export type DraftFields = {
+  /** Existing draft to change; null for a new one. */
+  id: string | null;
+  title: string;
+  body: string;
+  /** Unit codes it goes to (commune or village). */
+  units: string[];
+  /** RFC 3339 instant, or null. */
+  eventStart: string | null;
+  eventPlace: string | null;
+};

@@ -14,6 +14,8 @@ describe("routes", () => {
       { name: "myRequest", id: "1001" },
       { name: "nearby" },
       { name: "settings" },
+      { name: "announcements" },
+      { name: "official" },
       { name: "onboarding" },
       { name: "bus" },
       { name: "busStop", id: "81" },

@@ -19,10 +19,12 @@ export type Route =
   | { name: "bus" }
   | { name: "busStop"; id: string }
   | { name: "busRoute"; id: string }
-  | { name: "busJourney"; from: string; to: string };
+  | { name: "busJourney"; from: string; to: string }
+  | { name: "announcements" }
+  | { name: "official" };
 
 /** The tabs of the tab bar. */
-export type Tab = "news" | "procedures" | "bus" | "feedback" | "settings";
+export type Tab = "news" | "announcements" | "procedures" | "bus" | "feedback" | "settings";
 
 /** Reads a route from a location hash such as "#/procedures/1.001193". Unknown hashes give the news list. */
 export function parseRoute(hash: string): Route {
@@ -47,6 +49,10 @@ export function parseRoute(hash: string): Route {
       return { name: "nearby" };
     case "settings":
       return { name: "settings" };
+    case "announcements":
+      return { name: "announcements" };
+    case "official":
+      return { name: "official" };
     case "onboarding":
       return { name: "onboarding" };
     case "bus":
@@ -94,6 +100,10 @@ export function href(route: Route): string {
       return "#/nearby";
     case "settings":
       return "#/settings";
+    case "announcements":
+      return "#/announcements";
+    case "official":
+      return "#/official";
     case "onboarding":
       return "#/onboarding";
     case "bus":
@@ -127,12 +137,15 @@ export function tabOf(route: Route): Tab | null {
     case "nearby":
       return "feedback";
     case "settings":
+    case "official":
       return "settings";
     case "bus":
     case "busStop":
     case "busRoute":
     case "busJourney":
       return "bus";
+    case "announcements":
+      return "announcements";
     case "onboarding":
       return null;
   }

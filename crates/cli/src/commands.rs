@@ -42,12 +42,24 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
         Command::Bus(bus) => crate::bus::run(&core, bus, &mut out),
         Command::Units(province) => units(&core, province.as_deref(), &mut out),
         Command::SetUnit(code) => {
-            let home = runtime()?.block_on(core.set_home_unit(code))?;
-            writeln!(
-                out,
-                "Đã chọn: {} ({}), {}",
-                home.name, home.code, home.province_name
-            )?;
+            let rt = runtime()?;
+            match rt.block_on(core.set_home_unit(code)) {
+                Ok(home) => writeln!(
+                    out,
+                    "Đã chọn: {} ({}), {}",
+                    home.name, home.code, home.province_name
+                )?,
+                // Not a commune: a village of the home commune, perhaps.
+                Err(e) if e.code() == congdan_core::ErrorCode::NotFound => {
+                    let village = rt.block_on(core.set_home_village(code)).map_err(|_| e)?;
+                    writeln!(
+                        out,
+                        "Đã chọn thôn/tổ dân phố: {} ({})",
+                        village.name, village.code
+                    )?;
+                }
+                Err(e) => return Err(e.into()),
+            }
             Ok(())
         }
         Command::News { format, limit } => {
@@ -297,6 +309,7 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Official(command) => crate::official::run(&core, command, &mut out),
         Command::Request { id, format } => {
             let d = core.my_request(id)?;
             if *format == Format::Json {
@@ -443,7 +456,7 @@ fn sync(core: &Core, full: bool, out: &mut impl Write) -> anyhow::Result<()> {
 }
 
 /// A current-thread runtime for one async core call.
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -451,7 +464,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Vietnamese label of a detailed status (`queued` and `failed` included).
-fn status_label(status: &str) -> &str {
+pub(crate) fn status_label(status: &str) -> &str {
     match status {
         "queued" => "Chờ gửi",
         "failed" => "Bị từ chối",
@@ -613,7 +626,7 @@ fn hit_lines(out: &mut impl Write, hits: &[congdan_core::ProcedureHit]) -> anyho
 }
 
 /// Prints a model as pretty JSON with a final newline.
-fn json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+pub(crate) fn json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
     to_writer_pretty(&mut *out, value)?;
     writeln!(out)?;
     Ok(())

@@ -57,9 +57,10 @@ enum LowCommand {
         /// Province code (2 digits).
         province_code: Option<String>,
     },
-    /// Set the home commune (after a sync).
+    /// Set the home commune (after a sync), or then a village of it, whose
+    /// announcements arrive as well as the commune's.
     SetUnit {
-        /// Commune code (5 digits).
+        /// Commune code (5 digits) or village code (e.g. 00004-01).
         code: String,
     },
     /// Show the home unit's cached news, newest first.
@@ -236,6 +237,72 @@ enum LowCommand {
         /// Server base URL.
         url: String,
     },
+    /// Log in as an official; the password is the first line of stdin. The
+    /// session token goes to the platform credential store.
+    Login {
+        /// Username.
+        username: String,
+    },
+    /// Log out: end the session on the server and forget it here.
+    Logout,
+    /// Announcements (thông báo): draft, submit, approve, return.
+    Announce {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::official::AnnounceAction,
+    },
+    /// List announcements: an official's own and their units' (with
+    /// acknowledgement counts); for a resident, the published ones of the home unit.
+    Announcements {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Acknowledge an announcement: seen, going or not-going (with --reason).
+    Ack {
+        /// Announcement id.
+        id: String,
+        /// seen, going or not-going.
+        kind: String,
+        /// Why not (required for not-going).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Record it for this household without a smartphone (officials only).
+        #[arg(long)]
+        household: Option<String>,
+        /// The household's unit (default: the home unit, or the official's).
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Reach figures by week: announcements and answers, requests answered on time.
+    Reach {
+        /// Unit (default: the account's own).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Weeks back (default 12).
+        #[arg(long)]
+        weeks: Option<u32>,
+        /// Print CSV.
+        #[arg(long)]
+        csv: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The officer inbox of the account's unit: new, overdue and due soon first.
+    Inbox {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer a request of the officer's unit (reaches the resident).
+    Answer {
+        /// Request id.
+        request_id: String,
+        /// The answer.
+        #[arg(long)]
+        text: String,
+    },
 }
 
 /// What `images` changes before it shows the cache.
@@ -268,7 +335,7 @@ pub enum Format {
 
 impl Format {
     /// `--json` → JSON.
-    fn from_flag(json: bool) -> Format {
+    pub(crate) fn from_flag(json: bool) -> Format {
         if json { Format::Json } else { Format::Text }
     }
 }
@@ -388,6 +455,8 @@ pub enum Command {
     },
     /// `bus ...`.
     Bus(crate::bus::BusCommand),
+    /// Officials' tools (login, announcements, inbox) and acknowledgements.
+    Official(crate::official::OfficialCommand),
 }
 
 /// The checked configuration every command runs with.
@@ -538,6 +607,42 @@ impl TryFrom<LowArgs> for Config {
             },
             LowCommand::Requests { json } => Command::Requests(Format::from_flag(json)),
             LowCommand::Bus { action } => Command::Bus(action.try_into()?),
+            LowCommand::Login { username } => {
+                Command::Official(crate::official::OfficialCommand::Login(username))
+            }
+            LowCommand::Logout => Command::Official(crate::official::OfficialCommand::Logout),
+            LowCommand::Announce { action } => {
+                Command::Official(crate::official::OfficialCommand::announce(action)?)
+            }
+            LowCommand::Announcements { json } => Command::Official(
+                crate::official::OfficialCommand::Announcements(Format::from_flag(json)),
+            ),
+            LowCommand::Ack {
+                id,
+                kind,
+                reason,
+                household,
+                unit,
+            } => Command::Official(crate::official::OfficialCommand::ack(
+                id, &kind, reason, household, unit,
+            )?),
+            LowCommand::Reach {
+                unit,
+                weeks,
+                csv,
+                json,
+            } => Command::Official(crate::official::OfficialCommand::Reach {
+                unit,
+                weeks,
+                csv,
+                format: Format::from_flag(json),
+            }),
+            LowCommand::Inbox { json } => Command::Official(
+                crate::official::OfficialCommand::Inbox(Format::from_flag(json)),
+            ),
+            LowCommand::Answer { request_id, text } => {
+                Command::Official(crate::official::OfficialCommand::Answer { request_id, text })
+            }
             LowCommand::Request { id, json } => Command::Request {
                 id: id.trim().to_string(),
                 format: Format::from_flag(json),

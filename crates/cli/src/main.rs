@@ -8,6 +8,7 @@
 mod bus;
 mod commands;
 mod flags;
+mod official;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

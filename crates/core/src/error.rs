@@ -37,6 +37,17 @@ pub enum ErrorCode {
     /// The server does not know this device (401) or does not let it do this
     /// (403): the outbox registers the device again and retries.
     Unauthorized,
+    /// An official tool was used without a live session (never logged in,
+    /// logged out, expired, or revoked by an account change): log in again.
+    NotLoggedIn,
+    /// Wrong username or password at login.
+    BadCredentials,
+    /// Too many failed logins for the account or from this address: wait.
+    LoginLocked,
+    /// The account's role or unit does not allow this; nothing was changed.
+    Forbidden,
+    /// The item's state does not allow this (e.g. approving a draft).
+    WrongState,
 }
 
 impl ErrorCode {
@@ -53,6 +64,11 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::Rejected => "rejected",
             ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::NotLoggedIn => "not_logged_in",
+            ErrorCode::BadCredentials => "bad_credentials",
+            ErrorCode::LoginLocked => "login_locked",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::WrongState => "wrong_state",
         }
     }
 
@@ -73,6 +89,15 @@ impl ErrorCode {
             ErrorCode::Unauthorized => {
                 "Máy chủ chưa nhận ra thiết bị này; đang đăng ký lại và sẽ tự gửi lại."
             }
+            ErrorCode::NotLoggedIn => {
+                "Cần đăng nhập tài khoản cán bộ (phiên đã hết hạn hoặc chưa đăng nhập)."
+            }
+            ErrorCode::BadCredentials => "Sai tên đăng nhập hoặc mật khẩu.",
+            ErrorCode::LoginLocked => "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.",
+            ErrorCode::Forbidden => {
+                "Tài khoản không có quyền làm thao tác này; không có gì bị thay đổi."
+            }
+            ErrorCode::WrongState => "Trạng thái hiện tại không cho phép thao tác này.",
         }
     }
 }
@@ -195,6 +220,20 @@ pub enum Error {
         /// HTTP status (401 or 403).
         status: u16,
     },
+    /// The server refused an official's call (session, credentials, role or
+    /// unit, state); `code` is one of the official codes and `message` the
+    /// server's Vietnamese reason.
+    #[error("official call {resource} refused: HTTP {status}")]
+    Official {
+        /// What was asked ("login", "announcement", "inbox").
+        resource: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// `not_logged_in`, `bad_credentials`, `login_locked`, `forbidden` or `wrong_state`.
+        code: ErrorCode,
+        /// The server's message (Vietnamese), empty when it sent none.
+        message: String,
+    },
     /// A bug or unexpected condition.
     #[error("internal error: {reason}")]
     Internal {
@@ -214,6 +253,7 @@ impl Error {
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::Rejected { .. } => ErrorCode::Rejected,
             Error::Unauthorized { .. } => ErrorCode::Unauthorized,
+            Error::Official { code, .. } => *code,
             Error::NotConfigured { .. } => ErrorCode::NotConfigured,
             Error::Storage { .. } | Error::CorruptRow { .. } | Error::SchemaTooNew { .. } => {
                 ErrorCode::Storage
@@ -265,6 +305,11 @@ impl Error {
                 "Thời điểm không hợp lệ (ví dụ đúng: 2025-12-01T07:30).".to_string()
             }
             Error::Rejected { message, .. } if !message.is_empty() => message.clone(),
+            Error::Official { message, code, .. }
+                if !message.is_empty() && *code != ErrorCode::NotLoggedIn =>
+            {
+                message.clone()
+            }
             // Our own validation messages are Vietnamese and safe to show.
             Error::InvalidInput {
                 what: "request",
@@ -295,6 +340,7 @@ fn vietnamese_noun(what: &str) -> &'static str {
         "bus stop" => "điểm dừng xe buýt",
         "bus route" => "tuyến xe buýt",
         "bus network" => "dữ liệu xe buýt của tỉnh/thành phố (hãy đồng bộ khi có mạng)",
+        "announcement" => "thông báo",
         _ => "dữ liệu yêu cầu",
     }
 }

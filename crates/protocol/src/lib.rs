@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod alerts;
+pub mod announcements;
 pub mod bus;
 pub mod error;
 pub mod news;

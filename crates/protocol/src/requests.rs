@@ -171,17 +171,36 @@ impl Role {
         }
     }
 
-    /// Parse a wire name.
+    /// Every role, from the least to the most powerful.
+    pub const ALL: [Role; 5] = [
+        Role::Resident,
+        Role::VillageHead,
+        Role::Editor,
+        Role::Officer,
+        Role::Admin,
+    ];
+
+    /// Parse a wire name; the command-line spelling with a hyphen
+    /// (`village-head`) is accepted too.
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            Role::Resident,
-            Role::VillageHead,
-            Role::Editor,
-            Role::Officer,
-            Role::Admin,
-        ]
-        .into_iter()
-        .find(|role| role.as_str() == text)
+        let text = text.trim().replace('-', "_");
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
+    /// Whether this role may draft announcements (village head, officer, admin).
+    pub fn drafts_announcements(self) -> bool {
+        matches!(self, Role::VillageHead | Role::Officer | Role::Admin)
+    }
+
+    /// Whether this role may approve or return announcements (editor, admin).
+    pub fn reviews_announcements(self) -> bool {
+        matches!(self, Role::Editor | Role::Admin)
+    }
+
+    /// Whether this role holds any official tool (every role but resident):
+    /// the app shows the official screens only then.
+    pub fn is_official(self) -> bool {
+        self != Role::Resident
     }
 
     /// Whether this role may handle service requests.

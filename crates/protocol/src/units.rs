@@ -12,19 +12,25 @@ pub enum UnitLevel {
     Province,
     /// Xã, phường or đặc khu.
     Commune,
+    /// Thôn, bản, ấp or tổ dân phố below a commune, created by the commune's
+    /// admin (`congdan-server add-unit`), so that a village head's
+    /// announcements reach only that village.
+    Village,
 }
 
 /// One administrative unit. Key: `code`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Unit {
-    /// Official code: 2 digits for a province, 5 digits for a commune-level unit.
+    /// Official code: 2 digits for a province, 5 digits for a commune-level unit;
+    /// a village's code is chosen by its commune (e.g. `00004-01`).
     pub code: String,
     /// Full name with its type, NFC, e.g. "Phường Ba Đình".
     pub name: String,
-    /// Province or commune level.
+    /// Province, commune or village level.
     pub level: UnitLevel,
-    /// Province code of a commune-level unit; `None` for a province.
+    /// Province code of a commune-level unit, commune code of a village;
+    /// `None` for a province.
     pub parent: Option<String>,
     /// Type word as published: "Tỉnh", "Thành phố", "Xã", "Phường" or "Đặc khu".
     pub kind: String,

@@ -22,6 +22,9 @@ pub const DEMO_PASSWORD: &str = "demo-2026";
 pub const DEMO_UNIT: &str = "00004";
 /// How long a login lasts.
 pub const SESSION_HOURS: i64 = 12;
+/// Most argon2 hashes computed at once by one server process (each takes
+/// about 19 MiB and a core for tens of milliseconds).
+pub const MAX_CONCURRENT_HASHES: usize = 4;
 
 /// Failures of account operations.
 #[derive(Debug, thiserror::Error)]
@@ -117,9 +120,11 @@ pub async fn add_account(
     Ok(())
 }
 
-/// Check credentials and open a session; `None` for wrong credentials.
+/// Check credentials and open a session; `None` for wrong credentials. The
+/// hash is verified under a permit of `hashing`.
 pub async fn login(
     storage: &dyn Storage,
+    hashing: &tokio::sync::Semaphore,
     username: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -129,6 +134,10 @@ pub async fn login(
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |a| a.password_hash.clone());
     let password = password.to_owned();
+    let _permit = hashing
+        .acquire()
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))?;
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
         .await
         .map_err(|e| AccountError::Hash(e.to_string()))?;

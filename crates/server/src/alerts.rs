@@ -324,13 +324,14 @@ async fn officer_issue(
     headers: HeaderMap,
     body: Result<Json<AlertInput>, JsonRejection>,
 ) -> Result<Json<Vec<Alert>>, AppError> {
-    let account = crate::officers::officer(&state, &headers).await?;
+    let account =
+        crate::authz::official(&state, &headers, congdan_protocol::Role::handles_requests).await?;
     let input = crate::error::json_body(body)?;
     for unit in &input.units {
         if state.storage.unit(unit.clone()).await?.is_none() {
             return Err(AppError::UnknownUnit);
         }
-        if !crate::officers::in_scope(&state, &account, Some(unit)).await? {
+        if !crate::authz::covers(&state, &account.unit, unit).await? {
             return Err(AppError::Forbidden);
         }
     }

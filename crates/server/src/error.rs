@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use congdan_protocol::ErrorBody;
 
 use crate::storage::StorageError;
+use crate::storage::announcements::AnnouncementConflict;
 use crate::storage::requests::Conflict;
 
 /// Everything a request can fail with.
@@ -69,6 +70,16 @@ pub enum AppError {
     /// Too many calls from one client address; retry after this many seconds.
     #[error("rate limited, retry after {0} s")]
     RateLimited(u64),
+    /// Authenticated, but the account's role may not do this.
+    #[error("role forbidden")]
+    RoleForbidden,
+    /// Too many failed logins for the username or from the address; retry
+    /// after this many seconds.
+    #[error("login locked, retry after {0} s")]
+    LoginLocked(u64),
+    /// A refusal about an announcement.
+    #[error(transparent)]
+    Announcement(#[from] AnnouncementConflict),
 }
 
 impl AppError {
@@ -79,8 +90,11 @@ impl AppError {
             AppError::UnknownUnit | AppError::NotFound | AppError::NoRoute => StatusCode::NOT_FOUND,
             AppError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::RoleForbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Announcement(AnnouncementConflict::NotFound) => StatusCode::NOT_FOUND,
+            AppError::Announcement(AnnouncementConflict::OtherAuthor) => StatusCode::FORBIDDEN,
+            AppError::Announcement(_) => StatusCode::CONFLICT,
             AppError::Conflict(Conflict::IdempotencyMismatch) | AppError::NotImage => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -88,7 +102,7 @@ impl AppError {
             AppError::Conflict(Conflict::UnknownMedia(_)) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::OffsetMismatch(_) => StatusCode::CONFLICT,
             AppError::TooLarge | AppError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited(_) | AppError::LoginLocked(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -101,7 +115,12 @@ impl AppError {
             AppError::Storage(_) => "internal",
             AppError::Unauthorized => "unauthorized",
             AppError::BadCredentials => "bad_credentials",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden
+            | AppError::RoleForbidden
+            | AppError::Announcement(AnnouncementConflict::OtherAuthor) => "forbidden",
+            AppError::Announcement(AnnouncementConflict::NotFound) => "not_found",
+            AppError::Announcement(_) => "wrong_state",
+            AppError::LoginLocked(_) => "login_locked",
             AppError::Invalid(_) => "invalid_input",
             AppError::Conflict(Conflict::IdempotencyMismatch) => "idempotency_mismatch",
             AppError::Conflict(Conflict::NotFound) => "not_found",
@@ -139,6 +158,23 @@ impl AppError {
             AppError::Unauthorized => "Cần đăng nhập hoặc mã thiết bị hợp lệ.".to_owned(),
             AppError::BadCredentials => "Sai tên đăng nhập hoặc mật khẩu.".to_owned(),
             AppError::Forbidden => "Tài khoản không có quyền với đơn vị này.".to_owned(),
+            AppError::RoleForbidden => {
+                "Vai trò của tài khoản không được làm thao tác này.".to_owned()
+            }
+            AppError::LoginLocked(seconds) => format!(
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {} phút.",
+                seconds.div_ceil(60)
+            ),
+            AppError::Announcement(AnnouncementConflict::NotFound) => {
+                "Không tìm thấy thông báo.".to_owned()
+            }
+            AppError::Announcement(AnnouncementConflict::OtherAuthor) => {
+                "Thông báo này do người khác soạn.".to_owned()
+            }
+            AppError::Announcement(AnnouncementConflict::WrongState(status)) => format!(
+                "Thông báo đang ở trạng thái «{}», không làm được thao tác này.",
+                status_vi(*status)
+            ),
             AppError::Invalid(message) => (*message).to_owned(),
             AppError::Conflict(Conflict::IdempotencyMismatch) => {
                 "Idempotency-Key đã được dùng cho một yêu cầu khác.".to_owned()
@@ -183,12 +219,23 @@ impl IntoResponse for AppError {
                 .headers_mut()
                 .insert("upload-offset", HeaderValue::from(*offset));
         }
-        if let AppError::RateLimited(seconds) = &self {
+        if let AppError::RateLimited(seconds) | AppError::LoginLocked(seconds) = &self {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
         }
         response
+    }
+}
+
+/// Vietnamese name of an announcement's status.
+fn status_vi(status: congdan_protocol::announcements::AnnouncementStatus) -> &'static str {
+    use congdan_protocol::announcements::AnnouncementStatus as S;
+    match status {
+        S::Draft => "bản nháp",
+        S::Submitted => "chờ duyệt",
+        S::Returned => "bị trả lại",
+        S::Published => "đã đăng",
     }
 }
 

@@ -18,6 +18,11 @@
 //!   idempotency records, expired sessions);
 //! - [`ratelimit`]: per-address token buckets (device registration);
 //! - [`mod@routes`]: the router builder that records every path it registers.
+//! - [`mod@routes`]: the router builder that records every path it registers;
+//! - [`authz`]: role and unit checks of every official endpoint, audit records;
+//! - [`login_limits`]: failed-login limits per username and per address;
+//! - [`announcements`]: announcements, their review and acknowledgements;
+//! - [`reach`]: reach figures per unit and week (JSON, CSV).
 //!
 //! The binary (`main.rs`) only parses arguments, binds and prints. Wire types come
 //! from `congdan-protocol`; parsing of outside formats from `congdan-sources`.
@@ -26,7 +31,9 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod announcements;
 pub mod api_keys;
+pub mod authz;
 pub mod cleanup;
 pub mod commands;
 pub mod config;
@@ -34,11 +41,13 @@ pub mod content;
 pub mod error;
 pub mod feed;
 pub mod images;
+pub mod login_limits;
 pub mod officers;
 pub mod open311;
 pub mod outages;
 pub mod public_url;
 pub mod ratelimit;
+pub mod reach;
 pub mod residents;
 pub mod revalidate;
 pub mod routes;
@@ -127,6 +136,11 @@ pub struct AppState {
     pub procedure_search: Arc<content::procedure_search::ProcedureSearch>,
     /// Per-address buckets of `POST /api/v1/devices`.
     pub registrations: Arc<ratelimit::RateLimiter>,
+    /// Failed-login counts per username and per address.
+    pub login_limits: Arc<login_limits::LoginLimits>,
+    /// Permits for argon2 work ([`accounts::MAX_CONCURRENT_HASHES`]), so a
+    /// burst of logins queues instead of taking every core and all memory.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -138,6 +152,8 @@ impl AppState {
             clock: Arc::new(Utc::now),
             procedure_search: Arc::default(),
             registrations: Arc::default(),
+            login_limits: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(accounts::MAX_CONCURRENT_HASHES)),
         }
     }
 
@@ -173,7 +189,8 @@ fn api_routes(config: &ServerConfig) -> Routes {
                 .merge(residents::router())
                 .merge(officers::router())
                 .merge(outages::router())
-                .merge(alerts::router()),
+                .merge(alerts::router())
+                .merge(announcements::router()),
         )
         .nest(open311::OPEN311_PREFIX, open311::router())
         .map(|router| router.layer(RequestBodyLimitLayer::new(max_body)));

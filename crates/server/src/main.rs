@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use congdan_server::AppState;
 use congdan_server::commands::{self, FeedSource};
-use congdan_server::storage::{Resource, SqliteStorage, Storage};
+use congdan_server::storage::{Resource, SqliteStorage, Storage, VillageStorage};
 
 /// The Cổng Dân reference backend.
 #[derive(Debug, Parser)]
@@ -55,8 +55,9 @@ enum Command {
         /// DIR/synonyms.tsv when present, so a re-seed keeps them).
         #[arg(long)]
         synonyms: Option<PathBuf>,
-        /// Also create the demo officer (canbo.badinh) and the demo Open311 key
-        /// (congdan-demo-key). Never on a real deployment.
+        /// Also create the demo officer (canbo.badinh), the demo Open311 key
+        /// (congdan-demo-key), two tổ dân phố of Ba Đình with an account of
+        /// every role and demo announcements. Never on a real deployment.
         #[arg(long)]
         demo: bool,
     },
@@ -160,15 +161,34 @@ enum Command {
         /// Unit code the account is scoped to.
         #[arg(long)]
         unit: String,
-        /// resident, village_head, editor, officer or admin.
+        /// resident, village-head, editor, officer or admin.
         #[arg(long, default_value = "officer")]
         role: String,
-        /// Display name.
+        /// Display name (default: the username).
         #[arg(long)]
-        name: String,
+        name: Option<String>,
         /// File whose first line is the password.
         #[arg(long)]
         password_file: Option<PathBuf>,
+    },
+    /// Print every route the server answers, one path a line, as the router
+    /// registers them (the authorization matrix test reads this).
+    Routes,
+    /// Create (or rename) a village or tổ dân phố below a commune, so that
+    /// accounts and residents can be scoped to it.
+    AddUnit {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Code of the village, e.g. 00004-01 (letters, digits, '-').
+        #[arg(long)]
+        code: String,
+        /// Name with its type word, e.g. "Tổ dân phố số 1".
+        #[arg(long)]
+        name: String,
+        /// Code of the commune or ward it belongs to.
+        #[arg(long)]
+        parent: String,
     },
     /// Manage the Open311 API keys of client apps (one per app).
     ApiKey {
@@ -350,6 +370,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     congdan_server::accounts::DEMO_USERNAME,
                     congdan_server::api_keys::DEMO_API_KEY
                 );
+                for (username, _, role, unit) in commands::demo::DEMO_ACCOUNTS {
+                    println!("demo: {} {username} of {unit}", role.as_str());
+                }
             }
             println!("seeded in {:.2} s", started.elapsed().as_secs_f64());
         }
@@ -495,6 +518,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             };
             let password = text.lines().next().unwrap_or("").to_owned();
             let storage = open(&db)?;
+            if storage.unit(unit.trim().to_owned()).await?.is_none()
+                && storage.village(unit.trim().to_owned()).await?.is_none()
+            {
+                anyhow::bail!("unknown unit {unit}: seed the units or add the village first");
+            }
+            let name = name.unwrap_or_else(|| username.clone());
             congdan_server::accounts::add_account(
                 &storage,
                 &username,
@@ -505,7 +534,21 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 chrono::Utc::now(),
             )
             .await?;
-            println!("account {username} saved");
+            println!("account {username} saved (its open sessions were ended)");
+        }
+        Command::Routes => {
+            for path in congdan_server::routes() {
+                println!("{path}");
+            }
+        }
+        Command::AddUnit {
+            db,
+            code,
+            name,
+            parent,
+        } => {
+            let unit = commands::add_unit(&open(&db)?, &code, &name, &parent).await?;
+            println!("unit {} saved: {} (below {parent})", unit.code, unit.name);
         }
         Command::DeleteNews { db, id } => {
             commands::delete(&open(&db)?, Resource::News, &id).await?;

@@ -1,24 +1,31 @@
-//! Officers under `/api/v1`: login, their unit's requests, and status changes
-//! (each writes a `servicerequestupdates` entry and bumps the request's `seq`).
+//! Officials under `/api/v1`: login (limited per username and address),
+//! logout, their unit's requests, status changes (each writes a
+//! `servicerequestupdates` entry, bumps the request's `seq` and leaves an
+//! audit record) and the audit log itself.
 //!
-//! Every call is checked against the account's unit: an officer of a commune
-//! sees and changes only that commune's requests; an account of a province
-//! also covers the province's communes.
+//! Every call is checked by [`crate::authz`]: an officer of a commune sees and
+//! changes only that commune's requests (and its villages'); an account of a
+//! province also covers the province's communes.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{Extension, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
+use congdan_protocol::announcements::AuditEntry;
 use congdan_protocol::open311::DetailedStatus;
-use congdan_protocol::requests::{LoginInput, OfficerRequest, Session, StatusChange};
+use congdan_protocol::requests::{LoginInput, OfficerRequest, Role, Session, StatusChange};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::AppState;
+use crate::authz;
 use crate::error::AppError;
+use crate::login_limits::{MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, addr_key, user_key};
 use crate::routes::Routes;
 use crate::secrets::hash_token;
-use crate::storage::accounts::Account;
 use crate::storage::requests::{RequestFilter, StatusStep};
 
 /// Body limit of a login (username and password).
@@ -33,6 +40,12 @@ pub fn router() -> Routes {
             "/auth/login",
             post(login).layer(RequestBodyLimitLayer::new(LOGIN_BODY_LIMIT)),
         )
+        .route(
+            "/auth/logout",
+            post(logout).layer(RequestBodyLimitLayer::new(LOGIN_BODY_LIMIT)),
+        )
+        .route("/official/audit", get(audit_log))
+        .route("/official/reach", get(crate::reach::reach))
         .route("/officer/requests", get(list))
         .route(
             "/officer/requests/{id}/status",
@@ -40,16 +53,33 @@ pub fn router() -> Routes {
         )
 }
 
+/// `POST /auth/login`: refused with 429 and `Retry-After` while the username
+/// or the client address is locked ([`crate::login_limits`]), before any hashing.
 async fn login(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     body: Result<Json<LoginInput>, JsonRejection>,
 ) -> Result<Json<Session>, AppError> {
     let input = crate::error::json_body(body)?;
+    let addr = peer.map_or(
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        |Extension(ConnectInfo(addr))| addr.ip(),
+    );
+    let (user, from) = (user_key(&input.username), addr_key(addr));
+    let now = (state.clock)();
+    state
+        .login_limits
+        .check(&[user.clone(), from.clone()], now)
+        .map_err(|wait| {
+            tracing::info!("login refused by the failure limit");
+            AppError::LoginLocked(wait)
+        })?;
     let session = crate::accounts::login(
         state.storage.as_ref(),
+        &state.hashing,
         &input.username,
         &input.password,
-        (state.clock)(),
+        now,
     )
     .await
     .map_err(|e| {
@@ -61,45 +91,52 @@ async fn login(
     })?;
     match session {
         Some(session) => {
-            tracing::info!(role = session.role.as_str(), "officer logged in");
+            state.login_limits.clear(&user);
+            tracing::info!(role = session.role.as_str(), "official logged in");
             Ok(Json(session))
         }
-        None => Err(AppError::BadCredentials),
+        None => {
+            let now = (state.clock)();
+            state.login_limits.fail(user, MAX_FAILURES_PER_ACCOUNT, now);
+            state.login_limits.fail(from, MAX_FAILURES_PER_ADDRESS, now);
+            Err(AppError::BadCredentials)
+        }
     }
 }
 
-/// The officer behind the bearer token (401), who must handle requests (403).
-pub(crate) async fn officer(state: &AppState, headers: &HeaderMap) -> Result<Account, AppError> {
-    let token = crate::accounts::bearer(headers).ok_or(AppError::Unauthorized)?;
-    let account = state
-        .storage
-        .session_account(hash_token(token), (state.clock)())
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if !account.role.handles_requests() {
-        return Err(AppError::Forbidden);
+/// `POST /auth/logout`: ends the bearer's session (204; 401 when it is not live).
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, AppError> {
+    let token = crate::accounts::bearer(&headers).ok_or(AppError::Unauthorized)?;
+    if state.storage.delete_session(hash_token(token)).await? {
+        tracing::info!("official logged out");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::Unauthorized)
     }
-    Ok(account)
 }
 
-/// Whether `unit` lies within the account's scope (itself or, for a province, its communes).
-pub(crate) async fn in_scope(
+/// `GET /official/audit`: the newest audit records made from the admin's unit
+/// or below it.
+async fn audit_log(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<AuditEntry>>, AppError> {
+    let account = authz::official(&state, &headers, |role| role == Role::Admin).await?;
+    let units = authz::descendants(&state, &account.unit).await?;
+    Ok(Json(state.storage.audit(units, 500).await?))
+}
+
+/// Whether `unit` lies within the account's scope; a request without a unit
+/// is in nobody's (it is triaged to the configured default unit on arrival).
+async fn in_scope(
     state: &AppState,
-    account: &Account,
+    account: &crate::storage::accounts::Account,
     unit: Option<&str>,
 ) -> Result<bool, AppError> {
-    let Some(unit) = unit else {
-        return Ok(false);
-    };
-    if unit == account.unit {
-        return Ok(true);
+    match unit {
+        Some(unit) => authz::covers(state, &account.unit, unit).await,
+        None => Ok(false),
     }
-    Ok(state
-        .storage
-        .unit(unit.to_owned())
-        .await?
-        .and_then(|found| found.parent)
-        .is_some_and(|parent| parent == account.unit))
 }
 
 async fn list(
@@ -107,7 +144,7 @@ async fn list(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<OfficerRequest>>, AppError> {
-    let account = officer(&state, &headers).await?;
+    let account = authz::official(&state, &headers, Role::handles_requests).await?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
         .map_err(|_| AppError::Invalid("Chuỗi tham số không hợp lệ."))?;
     let get = |name: &str| {
@@ -155,7 +192,7 @@ async fn change_status(
     Path(id): Path<String>,
     body: Result<Json<StatusChange>, JsonRejection>,
 ) -> Result<Json<OfficerRequest>, AppError> {
-    let account = officer(&state, &headers).await?;
+    let account = authz::official(&state, &headers, Role::handles_requests).await?;
     let change = crate::error::json_body(body)?;
     if change.status == DetailedStatus::Submitted {
         return Err(AppError::Invalid("Không thể chuyển về trạng thái đã gửi."));
@@ -185,7 +222,15 @@ async fn change_status(
         officer: account.name.clone(),
         at: (state.clock)(),
     };
+    let record = authz::audit(
+        &state,
+        &account,
+        "request.status",
+        &id,
+        change.status.as_str(),
+    );
     let updated = state.storage.change_status(id, step).await??;
+    state.storage.record_audit(record).await?;
     tracing::info!(
         request = %updated.request.service_request_id,
         status = change.status.as_str(),

@@ -299,7 +299,8 @@ async fn save(
     headers: HeaderMap,
     body: Result<Json<OutageInput>, JsonRejection>,
 ) -> Result<Json<Vec<Outage>>, AppError> {
-    let account = crate::officers::officer(&state, &headers).await?;
+    let account =
+        crate::authz::official(&state, &headers, congdan_protocol::Role::handles_requests).await?;
     let input = crate::error::json_body(body)?;
     let area = congdan_search::fold(&input.area);
     if area.is_empty() || input.area.chars().count() > MAX_AREA_CHARS {
@@ -318,7 +319,7 @@ async fn save(
         if state.storage.unit(unit.clone()).await?.is_none() {
             return Err(AppError::UnknownUnit);
         }
-        if !crate::officers::in_scope(&state, &account, Some(unit)).await? {
+        if !crate::authz::covers(&state, &account.unit, unit).await? {
             return Err(AppError::Forbidden);
         }
     }
@@ -332,7 +333,7 @@ async fn save(
                 return Err(AppError::NotFound);
             }
             for row in &rows {
-                if !crate::officers::in_scope(&state, &account, Some(&row.unit)).await? {
+                if !crate::authz::covers(&state, &account.unit, &row.unit).await? {
                     return Err(AppError::Forbidden);
                 }
             }

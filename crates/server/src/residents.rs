@@ -176,11 +176,11 @@ async fn rate(
     Path(id): Path<String>,
     body: Result<Json<RatingInput>, JsonRejection>,
 ) -> Result<Response, AppError> {
+    let device = device(&state, &headers).await?;
     let input = crate::error::json_body(body)?;
     if !(1..=5).contains(&input.stars) {
         return Err(AppError::Invalid("Số sao phải từ 1 đến 5."));
     }
-    let device = device(&state, &headers).await?;
     let comment = input.comment.filter(|c| !c.trim().is_empty());
     let stars = [input.stars];
     let idem = idem(
@@ -209,13 +209,14 @@ async fn claim(
     headers: HeaderMap,
     body: Result<Json<ClaimInput>, JsonRejection>,
 ) -> Result<Json<Claimed>, AppError> {
+    // Who first (401), then what (400), like every other route.
+    let device = device(&state, &headers).await?;
     let input = crate::error::json_body(body)?;
     if input.requests.len() > MAX_CLAIMS {
         return Err(AppError::Invalid(
             "Quá nhiều phản ánh trong một lần nhận lại.",
         ));
     }
-    let device = device(&state, &headers).await?;
     let claims = input
         .requests
         .into_iter()
@@ -234,6 +235,7 @@ async fn reopen(
     Path(id): Path<String>,
     body: Result<Json<ReopenInput>, JsonRejection>,
 ) -> Result<Response, AppError> {
+    let device = device(&state, &headers).await?;
     let input = crate::error::json_body(body)?;
     let reason = input.reason.trim().to_owned();
     if reason.is_empty() || reason.chars().count() > 5000 {
@@ -241,7 +243,6 @@ async fn reopen(
             "Cần nêu lý do mở lại (tối đa 5000 ký tự).",
         ));
     }
-    let device = device(&state, &headers).await?;
     let idem = idem(
         &headers,
         &[

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod bus;
 pub mod news;
+pub mod officials;
 pub mod outages;
 pub mod outbox;
 pub mod procedures;

@@ -4,4 +4,4 @@
  * Stable classification of every core error. Serialized snake_case; a code
  * is added only when the UI or a client acts on it, everything else is `internal`.
  */
-export type ErrorCode = "offline" | "server_unavailable" | "bad_response" | "not_found" | "invalid_input" | "not_configured" | "storage" | "internal" | "rejected" | "unauthorized";
+export type ErrorCode = "offline" | "server_unavailable" | "bad_response" | "not_found" | "invalid_input" | "not_configured" | "storage" | "internal" | "rejected" | "unauthorized" | "not_logged_in" | "bad_credentials" | "login_locked" | "forbidden" | "wrong_state";

@@ -3,4 +3,4 @@
 /**
  * What an outbox row sends.
  */
-export type OutboxKind = "upload" | "request" | "rating" | "reopen" | "support";
+export type OutboxKind = "upload" | "request" | "rating" | "reopen" | "support" | "ack" | "draft";

@@ -6,7 +6,8 @@ import type { UnitLevel } from "./UnitLevel";
  */
 export type Unit = { 
 /**
- * Official code: 2 digits for a province, 5 digits for a commune-level unit.
+ * Official code: 2 digits for a province, 5 digits for a commune-level unit;
+ * a village's code is chosen by its commune (e.g. `00004-01`).
  */
 code: string, 
 /**
@@ -14,11 +15,12 @@ code: string,
  */
 name: string, 
 /**
- * Province or commune level.
+ * Province, commune or village level.
  */
 level: UnitLevel, 
 /**
- * Province code of a commune-level unit; `None` for a province.
+ * Province code of a commune-level unit, commune code of a village;
+ * `None` for a province.
  */
 parent: string | null, 
 /**

@@ -3,4 +3,4 @@
 /**
  * Level of an administrative unit in the two-level structure in force since 1 July 2025.
  */
-export type UnitLevel = "province" | "commune";
+export type UnitLevel = "province" | "commune" | "village";

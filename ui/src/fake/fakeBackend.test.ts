@@ -212,3 +212,19 @@ describe("FakeBackend", () => {
     expect(await b.busFavourites()).toEqual([]);
   });
 });
+
+describe("FakeBackend officials (no server in the browser preview)", () => {
+  it("has no session and answers official tools as the core does without one", async () => {
+    const b = new FakeBackend({ storage: memory(), now });
+    expect(await b.getOfficialSession()).toBeNull();
+    await expect(b.officerInbox()).rejects.toMatchObject({ code: "not_logged_in" });
+    await expect(b.officialAnnouncements()).rejects.toBeInstanceOf(BackendError);
+    await expect(b.login("canbo.badinh", "demo-2026")).rejects.toMatchObject({ code: "offline" });
+  });
+
+  it("asks for a reason before saying no to an announcement", async () => {
+    const b = new FakeBackend({ storage: memory(), now });
+    await expect(b.ackAnnouncement("x", "not_going", " ")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(b.listAnnouncements()).rejects.toMatchObject({ code: "not_configured" });
+  });
+});

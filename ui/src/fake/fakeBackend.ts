@@ -57,6 +57,15 @@ import type {
   SyncStatus,
   TimelineEntry,
   Unit,
+  AckKind,
+  AnnouncementList,
+  DraftFields,
+  DraftOutcome,
+  InboxItem,
+  OfficialAnnouncement,
+  OfficialSession,
+  OfficerRequest,
+  Reach,
 } from "../models";
 import fixtureJson from "./fixture.json";
 import busJson from "./bus.json";
@@ -1141,4 +1150,75 @@ export class FakeBackend implements Backend {
   async busFavourites(): Promise<BusFavourite[]> {
     return this.loadBusFavourites();
   }
+  // ---- officials and announcements: the browser preview has no server, so it holds
+  // no announcement and no official can log in; official tools answer as the core
+  // does without a session (not_logged_in). ----
+
+  async getOfficialSession(): Promise<OfficialSession | null> {
+    return null;
+  }
+
+  async login(_username: string, _password: string): Promise<OfficialSession> {
+    throw new BackendError("offline", "Không có kết nối mạng. Đang hiển thị dữ liệu đã lưu.");
+  }
+
+  async logout(): Promise<void> {}
+
+  async listAnnouncements(): Promise<AnnouncementList> {
+    const home = this.home();
+    if (!home) throw new BackendError("not_configured", "Chưa chọn xã/phường nơi bạn sống.");
+    return { unit: home.code, items: [], freshness: this.freshness() };
+  }
+
+  async refreshAnnouncements(): Promise<AnnouncementList> {
+    return this.listAnnouncements();
+  }
+
+  async ackAnnouncement(_id: string, kind: AckKind, reason: string | null): Promise<SubmitReceipt | null> {
+    if (kind === "not_going" && !reason?.trim()) {
+      throw new BackendError("invalid_input", "Cần ghi lý do khi không tham gia được.");
+    }
+    throw new BackendError("not_found", "Không tìm thấy thông báo.");
+  }
+
+  async ackForHousehold(): Promise<void> {
+    throw notLoggedIn();
+  }
+
+  async officialAnnouncements(): Promise<OfficialAnnouncement[]> {
+    throw notLoggedIn();
+  }
+
+  async draftAnnouncement(_fields: DraftFields): Promise<DraftOutcome> {
+    throw notLoggedIn();
+  }
+
+  async submitAnnouncement(): Promise<OfficialAnnouncement> {
+    throw notLoggedIn();
+  }
+
+  async approveAnnouncement(): Promise<OfficialAnnouncement> {
+    throw notLoggedIn();
+  }
+
+  async returnAnnouncement(): Promise<OfficialAnnouncement> {
+    throw notLoggedIn();
+  }
+
+  async officerInbox(): Promise<InboxItem[]> {
+    throw notLoggedIn();
+  }
+
+  async answerRequest(): Promise<OfficerRequest> {
+    throw notLoggedIn();
+  }
+
+  async officialReach(): Promise<Reach> {
+    throw notLoggedIn();
+  }
+}
+
+/** The core's answer to an official tool used without a session. */
+function notLoggedIn(): BackendError {
+  return new BackendError("not_logged_in", "Cần đăng nhập tài khoản cán bộ (phiên đã hết hạn hoặc chưa đăng nhập).");
 }

@@ -4,7 +4,9 @@ import type { ScreenProps } from "../app";
 import { formatBytes, relativeTime } from "../format";
 import { resourceName, t, type Lang } from "../i18n";
 import { toBackendError } from "../errors";
-import type { ConnectionInfo, HomeUnit, MediaUsage, SyncStatus } from "../models";
+import type { ConnectionInfo, HomeUnit, MediaUsage, OfficialSession, SyncStatus } from "../models";
+import type { Backend } from "../backend";
+import type { MessageKey } from "../i18n";
 import { href } from "../route";
 
 /** Props of settings. */
@@ -67,6 +69,8 @@ export function Settings({ backend, now, home, status, lang, onLang }: SettingsP
         {connection?.apiKeyBuiltIn && ` ${t("builtIn")}`}
       </p>
       <ServerForm current={connection?.serverUrl ?? ""} onSave={(url) => backend.setServerUrl(url)} onSaved={setConnection} />
+
+      <OfficialAccount backend={backend} />
 
       <h2>{t("dataStatus")}</h2>
       <ul class="status-list" data-testid="data-status">
@@ -184,6 +188,98 @@ function SavedImages({ backend, lang }: { backend: ScreenProps["backend"]; lang:
         </p>
       )}
     </>
+  );
+}
+
+/** Login of officials (the token stays in the credential store), or who is logged in. */
+function OfficialAccount({ backend }: { backend: Backend }) {
+  const [session, setSession] = useState<OfficialSession | null>(null);
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    backend.getOfficialSession().then(setSession, () => setSession(null));
+  }, [backend]);
+  return (
+    <div data-testid="official-account">
+      <h2>{t("officialAccount")}</h2>
+      {session ? (
+        <>
+          <p data-testid="official-who">
+            {t("loggedInAs", { name: session.name, role: t(`role_${session.role}` as MessageKey), unit: session.unit })}
+          </p>
+          <div class="button-row">
+            {session.role !== "resident" && (
+              <a class="button" href={href({ name: "official" })} data-testid="open-official">
+                {t("openOfficial")}
+              </a>
+            )}
+            <button
+              type="button"
+              class="button secondary"
+              onClick={() => void backend.logout().then(() => setSession(null))}
+              data-testid="logout"
+            >
+              {t("logoutButton")}
+            </button>
+          </div>
+        </>
+      ) : (
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            setBusy(true);
+            setError(null);
+            backend.login(username.trim(), password).then(
+              (s) => {
+                setBusy(false);
+                setPassword("");
+                setSession(s);
+              },
+              (err) => {
+                setBusy(false);
+                setError(toBackendError(err).message);
+              },
+            );
+          }}
+        >
+          <p class="muted">{t("officialHint")}</p>
+          <label class="field-label" for="login-user">
+            {t("username")}
+          </label>
+          <input
+            id="login-user"
+            class="text-input"
+            autoComplete="username"
+            value={username}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            data-testid="login-user"
+          />
+          <label class="field-label" for="login-password">
+            {t("password")}
+          </label>
+          <input
+            id="login-password"
+            class="text-input"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            data-testid="login-password"
+          />
+          {error && (
+            <p class="field-error" role="alert" data-testid="login-error">
+              {error}
+            </p>
+          )}
+          <button type="submit" class="button" disabled={busy} data-testid="login">
+            {busy ? t("loggingIn") : t("loginButton")}
+          </button>
+        </form>
+      )}
+    </div>
   );
 }
 

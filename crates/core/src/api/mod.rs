@@ -7,6 +7,8 @@
 //! (search, detail, checklist), [`media`], [`sync`] (server URL, sync, status),
 //! [`bus`] (stops, departures, routes, journeys, favourites; types in [`bus_models`]),
 //! [`requests`] (services, photos, submitting, the outbox, my and public requests);
+//! [`official`] (officials' login, announcements, acknowledgements, inbox);
+//! [`announcements`] (residents' cached announcements);
 //! and the [`models`] that cross to the UI. Does not own: SQL (`store`),
 //! HTTP (`sync::transport`) or ranking (`search`).
 //!
@@ -15,12 +17,14 @@
 //! search is not blocked by a sync committing pages (SQLite WAL).
 
 pub mod alerts;
+pub mod announcements;
 pub mod bus;
 pub mod bus_models;
 pub mod connection;
 pub mod media;
 pub mod models;
 pub mod news;
+pub mod official;
 pub mod outages;
 pub mod procedures;
 pub mod requests;

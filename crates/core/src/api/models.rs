@@ -320,6 +320,12 @@ pub enum OutboxKind {
     Reopen,
     /// "Tôi cũng gặp" on a public request.
     Support,
+    /// A resident's acknowledgement of an announcement (PUT, the device's
+    /// last answer counts, so a retry never counts twice).
+    Ack,
+    /// An official's announcement draft written offline (PUT under its
+    /// client-chosen id with the session token, so a retry writes it again).
+    Draft,
 }
 
 /// Lifecycle of an outbox row.

@@ -363,7 +363,11 @@ impl Core {
     }
 
     /// Saves one independent outbox row durably.
-    fn queue_one(&self, kind: OutboxKind, payload: String) -> Result<SubmitReceipt, Error> {
+    pub(crate) fn queue_one(
+        &self,
+        kind: OutboxKind,
+        payload: String,
+    ) -> Result<SubmitReceipt, Error> {
         let uuid = uuid::Uuid::new_v4().to_string();
         let row = NewRow {
             uuid: uuid.clone(),
@@ -444,7 +448,9 @@ impl Core {
         if unsent.is_empty() {
             return Ok(DrainReport::default());
         }
-        let needs_device = unsent.iter().any(|r| r.kind != OutboxKind::Upload);
+        let needs_device = unsent
+            .iter()
+            .any(|r| !matches!(r.kind, OutboxKind::Upload | OutboxKind::Draft));
         let mut early_error = None;
         let device = if needs_device {
             match self.ensure_device(transport).await {
@@ -476,6 +482,7 @@ impl Core {
             rng: &self.inner.rng,
             api_key,
             device,
+            session: self.live_session_token()?,
         };
         let mut report = outbox::drain(&env, policy, progress).await?;
         if report.last_error.is_none() && report.pending > 0 {
@@ -503,6 +510,12 @@ impl Core {
 
     /// The key of this profile's device token in the secret store.
     fn secret_key(&self) -> Result<String, Error> {
+        self.profile_secret_key("device")
+    }
+
+    /// The key under which this profile keeps its `kind` of secret
+    /// (`device`, `session`): `<kind>:<profile id>`, the id made on first need.
+    pub(crate) fn profile_secret_key(&self, kind: &str) -> Result<String, Error> {
         let conn = self.writer();
         let id = match settings::get(&conn, settings::PROFILE_ID)? {
             Some(id) => id,
@@ -512,13 +525,16 @@ impl Core {
                 id
             }
         };
-        Ok(format!("device:{id}"))
+        Ok(format!("{kind}:{id}"))
     }
 
     /// The device's credentials, registering the device on first need.
     /// Errors: `internal` (no secret store), `offline`, `server_unavailable`,
     /// `bad_response`, `storage`.
-    async fn ensure_device<T: Transport>(&self, transport: &T) -> Result<DeviceCreds, Error> {
+    pub(crate) async fn ensure_device<T: Transport>(
+        &self,
+        transport: &T,
+    ) -> Result<DeviceCreds, Error> {
         if let Some(creds) = self.device_creds()? {
             return Ok(creds);
         }
@@ -672,7 +688,7 @@ impl Core {
     }
 
     /// The secret store, or the reason there is none.
-    fn secret_store(&self) -> Result<Arc<dyn crate::secrets::SecretStore>, Error> {
+    pub(crate) fn secret_store(&self) -> Result<Arc<dyn crate::secrets::SecretStore>, Error> {
         self.inner.secrets.clone().ok_or_else(|| Error::Secret {
             reason: "no platform secret store on this machine".into(),
         })
@@ -985,6 +1001,8 @@ fn entry(row: &OutboxRow) -> OutboxEntry {
         OutboxKind::Rating => "Đánh giá câu trả lời".to_string(),
         OutboxKind::Reopen => "Mở lại phản ánh".to_string(),
         OutboxKind::Support => "Tôi cũng gặp".to_string(),
+        OutboxKind::Ack => "Xác nhận thông báo".to_string(),
+        OutboxKind::Draft => "Bản nháp thông báo".to_string(),
     };
     OutboxEntry {
         id: row.id,

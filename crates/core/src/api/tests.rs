@@ -79,12 +79,17 @@ impl Transport for Fake {
         let k = key(&request.path, &q);
         match self.answers.lock().unwrap().get(&k) {
             Some(Ok(r)) => Ok(r.clone()),
-            // Open311 lists default to empty, so content tests need not script them.
-            None if request.path.starts_with("/open311/") => Ok(Response {
-                status: 200,
-                etag: None,
-                body: b"[]".to_vec(),
-            }),
+            // Open311 lists and announcements default to empty, so content
+            // tests need not script them.
+            None if request.path.starts_with("/open311/")
+                || request.path == "/api/v1/announcements" =>
+            {
+                Ok(Response {
+                    status: 200,
+                    etag: None,
+                    body: b"[]".to_vec(),
+                })
+            }
             // So do the home unit's (small) power-cut and alert feeds.
             None if request.path == "/api/v1/outages" || request.path == "/api/v1/alerts" => {
                 Ok(Response {
@@ -312,11 +317,15 @@ async fn sync_pages_304_news_images_and_offline() {
     let seen: Vec<Request> = fake
         .requests()
         .into_iter()
-        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/holidays")
         .filter(|r| {
             r.path.starts_with("/api/v1/")
-                && r.path != "/api/v1/outages"
-                && r.path != "/api/v1/alerts"
+                && ![
+                    "/api/v1/holidays",
+                    "/api/v1/outages",
+                    "/api/v1/alerts",
+                    "/api/v1/announcements",
+                ]
+                .contains(&r.path.as_str())
         })
         .collect();
     assert_eq!(seen[0].path, NEWS);

@@ -66,6 +66,7 @@ impl Core {
             crate::store::alerts::clear(&tx)?;
             sync_state::reset(&tx, "alerts")?;
             settings::set(&tx, settings::HOME_UNIT, code)?;
+            settings::delete(&tx, settings::HOME_VILLAGE)?;
             tracing::info!("home unit changed");
         }
         tx.commit()

@@ -38,7 +38,10 @@ use crate::sync::{Call, Method, Transport};
 use crate::{Error, ErrorCode};
 use clock::{Clock, Rng, backoff};
 use machine::{Step, UploadMachine, judge_simple};
-use payload::{RatingPayload, ReopenPayload, RequestPayload, SupportPayload, UploadPayload};
+use payload::{
+    AckPayload, DraftPayload, RatingPayload, ReopenPayload, RequestPayload, SupportPayload,
+    UploadPayload,
+};
 
 /// How a drain treats retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +97,8 @@ pub struct Env<'a, T: Transport> {
     pub api_key: Option<String>,
     /// Device credentials (`None`: rows needing them fail transiently).
     pub device: Option<DeviceCreds>,
+    /// The official's session token (`None`: draft rows wait for a login).
+    pub session: Option<String>,
 }
 
 /// Locks the write connection (a poisoned lock still guards a consistent file).
@@ -318,6 +323,9 @@ async fn attempt<T: Transport>(
     if row.kind == OutboxKind::Upload {
         return upload(env, row, finished, total, progress).await;
     }
+    if row.kind == OutboxKind::Draft {
+        return draft(env, row).await;
+    }
     let (auth, device) = match bearer(env) {
         Ok(b) => b,
         Err(e) => return Ok(Outcome::Transient(e)),
@@ -376,7 +384,20 @@ async fn attempt<T: Transport>(
                 json_call("support", path, key, auth, json, String::new()),
             )
         }
-        OutboxKind::Upload => unreachable_upload()?,
+        OutboxKind::Ack => {
+            let p: AckPayload = payload::decode(&row.payload)?;
+            let body = payload::encode(&congdan_protocol::announcements::AckInput {
+                kind: p.kind,
+                reason: p.reason.clone(),
+                unit: Some(p.unit.clone()),
+                household: None,
+            })?;
+            let path = format!("/api/v1/announcements/{}/ack", segment(&p.announcement_id));
+            let mut call = json_call("ack", path, key, auth, json, body);
+            call.method = Method::Put;
+            ("ack", call)
+        }
+        OutboxKind::Upload | OutboxKind::Draft => unreachable_upload()?,
     };
     let answer = match env.transport.send(&call).await {
         Ok(a) => a,
@@ -392,7 +413,58 @@ async fn attempt<T: Transport>(
     })
 }
 
-/// Uploads are dispatched before the match; reaching it is a bug.
+/// An official's draft: PUT with the session token. Without a session, or
+/// when the server no longer knows it (401), the row waits for a login
+/// (never touching the device); a role or unit refusal (403) or a state that
+/// no longer allows it (409) sets it aside with the server's reason.
+async fn draft<T: Transport>(env: &Env<'_, T>, row: &OutboxRow) -> Result<Outcome, Error> {
+    let not_logged_in = || Error::Official {
+        resource: "announcement",
+        status: 401,
+        code: ErrorCode::NotLoggedIn,
+        message: String::new(),
+    };
+    let Some(token) = env.session.as_deref() else {
+        return Ok(Outcome::Transient(not_logged_in()));
+    };
+    let p: DraftPayload = payload::decode(&row.payload)?;
+    let call = Call {
+        resource: "draft",
+        method: Method::Put,
+        path: format!("/api/v1/official/announcements/{}", segment(&p.id)),
+        headers: vec![
+            ("idempotency-key", row.uuid.clone()),
+            ("authorization", format!("Bearer {token}")),
+            ("content-type", "application/json".to_string()),
+        ],
+        body: payload::encode(&p.draft)?.into_bytes(),
+    };
+    let answer = match env.transport.send(&call).await {
+        Ok(a) => a,
+        Err(e) => return Ok(Outcome::Transient(e)),
+    };
+    Ok(match answer.status {
+        401 => Outcome::Transient(not_logged_in()),
+        403 => Outcome::Permanent(
+            Error::Rejected {
+                resource: "draft",
+                status: 403,
+                message: machine::server_message(&answer).unwrap_or_default(),
+            }
+            .to_body(),
+        ),
+        _ => match judge_simple("draft", &answer) {
+            Step::Ack { .. } => Outcome::Ack(Some(p.id)),
+            Step::Permanent(body) => Outcome::Permanent(body),
+            Step::Transient(e) => Outcome::Transient(e),
+            Step::Send(_) => Outcome::Transient(Error::Internal {
+                reason: "draft row asked for a second call".into(),
+            }),
+        },
+    })
+}
+
+/// Uploads and drafts are dispatched before the match; reaching it is a bug.
 fn unreachable_upload() -> Result<(&'static str, Call), Error> {
     Err(Error::Internal {
         reason: "upload row in the single-call path".into(),

@@ -81,6 +81,28 @@ pub struct SupportPayload {
     pub request_id: String,
 }
 
+/// A resident's acknowledgement of an announcement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckPayload {
+    /// Announcement id.
+    pub announcement_id: String,
+    /// The answer.
+    pub kind: congdan_protocol::announcements::AckKind,
+    /// Why not.
+    pub reason: Option<String>,
+    /// The household's unit (home village or commune when written).
+    pub unit: String,
+}
+
+/// An official's announcement draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftPayload {
+    /// Announcement id (UUID chosen here).
+    pub id: String,
+    /// The draft as it will be sent.
+    pub draft: congdan_protocol::announcements::AnnouncementDraft,
+}
+
 /// Decodes a stored payload (a corrupt row is `storage`).
 pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| Error::CorruptRow {

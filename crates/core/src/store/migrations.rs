@@ -299,6 +299,45 @@ pub const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL
     ) STRICT;
     CREATE INDEX alerts_by_unit ON alerts (unit, sent_ms DESC);",
+    // Issue 10: the outbox without a fixed list of kinds, so new kinds
+    // (announcement acknowledgements now) need no table rebuild; the kind is
+    // checked where rows are read (`store::outbox`). Rows keep their ids.
+    "CREATE TABLE outbox_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        depends_on TEXT NOT NULL DEFAULT '[]',
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_ms INTEGER,
+        last_error_code TEXT,
+        last_error_message TEXT,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sending', 'done', 'failed_permanent')),
+        remote_id TEXT,
+        created_ms INTEGER NOT NULL,
+        finished_ms INTEGER
+    ) STRICT;
+    INSERT INTO outbox_new (id, uuid, kind, payload, depends_on, attempts, next_attempt_ms,
+        last_error_code, last_error_message, state, remote_id, created_ms, finished_ms)
+    SELECT id, uuid, kind, payload, depends_on, attempts, next_attempt_ms,
+        last_error_code, last_error_message, state, remote_id, created_ms, finished_ms
+    FROM outbox;
+    DELETE FROM sqlite_sequence WHERE name = 'outbox_new';
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'outbox_new', seq FROM sqlite_sequence WHERE name = 'outbox';
+    DROP TABLE outbox;
+    ALTER TABLE outbox_new RENAME TO outbox;
+    CREATE INDEX outbox_by_state ON outbox (state, id);",
+    // Issue 10: the cached published announcements of the household's unit
+    // (home village or commune) and the units above it, per scope.
+    "CREATE TABLE announcements (
+        scope TEXT NOT NULL,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (scope, id)
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.
@@ -387,6 +426,43 @@ mod tests {
         // Running again is a no-op.
         run(&mut conn).unwrap();
         assert_eq!(schema(&conn), tables);
+    }
+
+    /// Issue 10: the outbox rebuilt without a list of kinds keeps every row,
+    /// its id and the id sequence (a deleted last row's id is not reused).
+    #[test]
+    fn outbox_rebuild_keeps_rows_ids_and_sequence() {
+        let step = MIGRATIONS
+            .iter()
+            .position(|s| s.contains("CREATE TABLE outbox_new"))
+            .unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
+        run_steps(&mut conn, &MIGRATIONS[..step]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO outbox (uuid, kind, payload, created_ms) VALUES
+                 ('a', 'request', '{}', 1), ('b', 'rating', '{}', 2), ('c', 'support', '{}', 3);
+             DELETE FROM outbox WHERE uuid = 'c';",
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let kept: Vec<(i64, String)> = conn
+            .prepare("SELECT id, uuid FROM outbox ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(kept, [(1, "a".to_owned()), (2, "b".to_owned())]);
+        conn.execute(
+            "INSERT INTO outbox (uuid, kind, payload, created_ms) VALUES ('d', 'ack', '{}', 4)",
+            [],
+        )
+        .unwrap();
+        let id: i64 = conn
+            .query_row("SELECT id FROM outbox WHERE uuid = 'd'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, 4);
+        assert!(schema(&conn).contains(&"index outbox_by_state".to_owned()));
     }
 
     #[test]

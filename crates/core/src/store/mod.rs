@@ -25,12 +25,14 @@
 //!   its Idempotency-Key; written with `synchronous=FULL` (see [`outbox`]).
 //! - `draft_photos`: resized, EXIF-free photos referenced by outbox uploads.
 //! - `services`, `public_requests`: caches of Open311 answers.
+//! - `announcements`: cached published announcements of the household's unit.
 //! - `my_requests`: cache of the device's own requests; not written while
 //!   request-kind outbox rows are unsent (local writes win).
 //! - `bus_*`: the home province's bus network (a cache, replaced whole), the
 //!   chunks of its download in progress, and `bus_favourites` (user data); see [`bus`].
 
 pub mod alerts;
+pub mod announcements;
 pub mod bus;
 pub mod checked_documents;
 pub mod draft_photos;

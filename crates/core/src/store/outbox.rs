@@ -69,6 +69,8 @@ pub fn kind_str(kind: OutboxKind) -> &'static str {
         OutboxKind::Rating => "rating",
         OutboxKind::Reopen => "reopen",
         OutboxKind::Support => "support",
+        OutboxKind::Ack => "ack",
+        OutboxKind::Draft => "draft",
     }
 }
 
@@ -102,6 +104,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
         "rating" => OutboxKind::Rating,
         "reopen" => OutboxKind::Reopen,
         "support" => OutboxKind::Support,
+        "ack" => OutboxKind::Ack,
+        "draft" => OutboxKind::Draft,
         _ => return Err(bad(2, "kind")),
     };
     let state: String = r.get(9)?;

@@ -8,6 +8,8 @@ use crate::Error;
 pub const SERVER_URL: &str = "server_url";
 /// Key of the home unit code (a commune).
 pub const HOME_UNIT: &str = "home_unit";
+/// Key of the home village (below the home commune), cleared when the commune changes.
+pub const HOME_VILLAGE: &str = "home_village";
 /// Key of this profile's random id, which names its secrets in the keyring.
 pub const PROFILE_ID: &str = "profile_id";
 /// Key of the registered device id (not secret; its token is in the keyring).

@@ -1,4 +1,5 @@
-//! `units`: cached administrative units (provinces and communes).
+//! `units`: cached administrative units (provinces, communes and the villages
+//! a commune's admin added below them).
 
 use congdan_protocol::{Unit, UnitLevel};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -11,6 +12,7 @@ fn level_str(level: UnitLevel) -> &'static str {
     match level {
         UnitLevel::Province => "province",
         UnitLevel::Commune => "commune",
+        UnitLevel::Village => "village",
     }
 }
 
@@ -31,6 +33,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Unit> {
     let level: String = row.get(2)?;
     let level = match level.as_str() {
         "province" => UnitLevel::Province,
+        "village" => UnitLevel::Village,
         _ => UnitLevel::Commune,
     };
     Ok(Unit {

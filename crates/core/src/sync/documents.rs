@@ -161,7 +161,7 @@ fn count<T>(items: &[T]) -> u32 {
 }
 
 /// The outcome of a conditional GET the server answered with 304.
-fn not_modified(resource: &'static str) -> Outcome {
+pub(super) fn not_modified(resource: &'static str) -> Outcome {
     Outcome {
         resource,
         pages: 0,
@@ -172,7 +172,7 @@ fn not_modified(resource: &'static str) -> Outcome {
 }
 
 /// The outcome of a document that changed and replaced `items` cached rows.
-fn changed(resource: &'static str, items: u32) -> Outcome {
+pub(super) fn changed(resource: &'static str, items: u32) -> Outcome {
     Outcome {
         resource,
         pages: 1,
@@ -184,7 +184,7 @@ fn changed(resource: &'static str, items: u32) -> Outcome {
 
 /// GETs a JSON document unless it still has `etag`: `None` on 304, else the
 /// document and its new ETag. Errors: as [`get_json`].
-async fn get_json_if_changed<D: serde::de::DeserializeOwned, T: Transport>(
+pub(super) async fn get_json_if_changed<D: serde::de::DeserializeOwned, T: Transport>(
     transport: &T,
     resource: &'static str,
     path: &str,

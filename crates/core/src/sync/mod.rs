@@ -14,6 +14,7 @@
 //! Does not own: which resources to pull, or in which order (the caller's plan),
 //! or API models.
 
+pub mod announcements;
 pub mod bus;
 pub mod documents;
 pub mod lookup;

@@ -59,6 +59,8 @@ pub enum Method {
     Post,
     /// PATCH (upload chunk).
     Patch,
+    /// PUT (drafts and acknowledgements under a client-chosen id).
+    Put,
 }
 
 /// One write (or probe) the outbox sends, relative to the server's base URL.
@@ -352,6 +354,7 @@ impl Transport for HttpTransport {
             Method::Head => reqwest::Method::HEAD,
             Method::Post => reqwest::Method::POST,
             Method::Patch => reqwest::Method::PATCH,
+            Method::Put => reqwest::Method::PUT,
         };
         let mut builder = self.client.request(method, &url);
         for (name, value) in &call.headers {

@@ -6,16 +6,19 @@
 
 pub mod backup;
 pub mod bus;
+pub mod demo;
 pub mod holidays;
 mod ingest;
 mod report;
 mod seed;
+mod units;
 
 use std::path::PathBuf;
 
 pub use ingest::{FETCH_TIMEOUT, FeedSource, ingest_feed};
 pub use report::{MAX_REJECTED_LINES, SeedReport, SourceReport};
 pub use seed::{seed, seed_demo, seed_services, synonyms};
+pub use units::{UnitError, add_unit};
 
 use crate::storage::{Resource, Storage, StorageError};
 

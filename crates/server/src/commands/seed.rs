@@ -140,7 +140,9 @@ pub async fn seed_services(storage: &dyn Storage) -> Result<(), CommandError> {
 /// Demo data for `seed --demo` and tests: the services, the demo officer of
 /// unit 00004 ([`crate::accounts::DEMO_USERNAME`], its password reset to the
 /// published demo password) and the demo Open311 key
-/// ([`crate::api_keys::DEMO_API_KEY`], named `demo`). Never for a real deployment.
+/// ([`crate::api_keys::DEMO_API_KEY`], named `demo`), and the demo villages,
+/// officials of every role and announcements ([`super::demo`]). Never for a
+/// real deployment.
 pub async fn seed_demo(storage: &dyn Storage) -> Result<(), CommandError> {
     seed_services(storage).await?;
     crate::accounts::add_account(
@@ -165,6 +167,7 @@ pub async fn seed_demo(storage: &dyn Storage) -> Result<(), CommandError> {
         Ok(()) | Err(crate::api_keys::ApiKeyError::Exists(_)) => {}
         Err(e) => return Err(CommandError::Worker(e.to_string())),
     }
+    super::demo::seed_officials(storage).await?;
     tracing::info!("seeded the demo officer and the demo key");
     Ok(())
 }

@@ -24,7 +24,9 @@ pub struct Account {
 
 /// Storage of accounts, sessions and devices.
 pub trait AccountStorage: Send + Sync + 'static {
-    /// Insert or replace an account.
+    /// Insert or replace an account, and revoke its sessions in the same
+    /// transaction: a new password, role or unit must not leave a session
+    /// open with the old one.
     fn put_account(&self, account: Account, at: DateTime<Utc>) -> StorageFuture<'_, ()>;
     /// One account.
     fn account(&self, username: String) -> StorageFuture<'_, Option<Account>>;
@@ -35,6 +37,8 @@ pub trait AccountStorage: Send + Sync + 'static {
         username: String,
         expires_at: DateTime<Utc>,
     ) -> StorageFuture<'_, ()>;
+    /// End one session (logout); `false` when there was none.
+    fn delete_session(&self, token_hash: String) -> StorageFuture<'_, bool>;
     /// The account of a live session.
     fn session_account(
         &self,

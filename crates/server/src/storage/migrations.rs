@@ -47,6 +47,16 @@
 //!   a change feed scoped by `unit`; a cancelled alert stays with `msg_type`
 //!   `Cancel`. `cap_documents(alert, …, xml)`: the CAP text of each alert as
 //!   received or emitted (see `storage/alerts.rs`).
+//! - `villages(code, parent, body)`: villages and tổ dân phố below a commune
+//!   (`add-unit`), kept out of the `units` change feed so that clients that
+//!   know only provinces and communes keep syncing; served by
+//!   `/api/v1/units/{code}/villages`.
+//! - `audit_log`: append-only, one row per official write (who, role and unit
+//!   at the time, action, target, short detail), written in the same
+//!   transaction as the write where the write is an announcement's.
+//! - `announcements` with `announcement_units` (the units it goes to) and
+//!   `announcement_acks` (one row per device `device:<id>` or proxied household
+//!   `household:<unit>:<name>`; the last answer replaces the earlier one).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -238,6 +248,60 @@ const MIGRATIONS: &[&str] = &[
          xml         TEXT NOT NULL,
          signed      INTEGER NOT NULL,
          received_at TEXT NOT NULL
+     ) STRICT;",
+    // 10: issue 10, the audit log of official writes, announcements with their
+    // target units and acknowledgements. Self-contained (may be renumbered).
+    "CREATE TABLE villages (
+         code   TEXT PRIMARY KEY NOT NULL,
+         parent TEXT NOT NULL,
+         body   TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX villages_parent ON villages (parent, code);
+     CREATE TABLE audit_log (
+         id       INTEGER PRIMARY KEY AUTOINCREMENT,
+         at       TEXT NOT NULL,
+         username TEXT NOT NULL,
+         role     TEXT NOT NULL,
+         unit     TEXT NOT NULL,
+         action   TEXT NOT NULL,
+         target   TEXT NOT NULL,
+         detail   TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX audit_log_unit ON audit_log (unit, id);
+     CREATE TABLE announcements (
+         id             TEXT PRIMARY KEY NOT NULL,
+         author         TEXT NOT NULL,
+         author_name    TEXT NOT NULL,
+         author_unit    TEXT NOT NULL,
+         title          TEXT NOT NULL,
+         body           TEXT NOT NULL,
+         event_start    TEXT,
+         event_place    TEXT,
+         status         TEXT NOT NULL
+                        CHECK (status IN ('draft', 'submitted', 'returned', 'published')),
+         return_comment TEXT,
+         created_at     TEXT NOT NULL,
+         updated_at     TEXT NOT NULL,
+         published_at   TEXT
+     ) STRICT;
+     CREATE INDEX announcements_author ON announcements (author, updated_at);
+     CREATE INDEX announcements_status ON announcements (status, updated_at);
+     CREATE TABLE announcement_units (
+         announcement_id TEXT NOT NULL REFERENCES announcements (id) ON DELETE CASCADE,
+         unit            TEXT NOT NULL,
+         PRIMARY KEY (announcement_id, unit)
+     ) STRICT;
+     CREATE INDEX announcement_units_unit ON announcement_units (unit);
+     CREATE TABLE announcement_acks (
+         announcement_id TEXT NOT NULL REFERENCES announcements (id) ON DELETE CASCADE,
+         ack_key         TEXT NOT NULL,
+         unit            TEXT NOT NULL,
+         kind            TEXT NOT NULL CHECK (kind IN ('seen', 'going', 'not_going')),
+         reason          TEXT,
+         by_proxy        INTEGER NOT NULL,
+         household       TEXT,
+         at              TEXT NOT NULL,
+         PRIMARY KEY (announcement_id, ack_key)
      ) STRICT;",
 ];
 

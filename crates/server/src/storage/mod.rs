@@ -3,14 +3,13 @@
 //! supertraits [`RequestStorage`] (service requests and follow-ups),
 //! [`AccountStorage`] (accounts, sessions, devices), [`UploadStorage`] (photo
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
-//! holidays) and [`MaintenanceStorage`] (scheduled cleanup). Each has its
-//! SQLite implementation on [`SqliteStorage`] in a `sqlite_<concern>.rs` file;
-//! [`TransitStorage`] (bus networks) is one more.
-//! Storage behind the server: one trait, [`Storage`] (content change feeds),
-//! with its supertrait [`RequestStorage`] (service requests, devices, accounts,
-//! uploads; see [`requests`]), [`ApiKeyStorage`] (client apps' keys),
-//! [`HolidayStorage`] (public holidays), [`OutageStorage`] (power cuts) and
-//! [`AlertStorage`] (CAP alerts), and their SQLite implementation, [`SqliteStorage`].
+//! holidays), [`MaintenanceStorage`] (scheduled cleanup), [`TransitStorage`]
+//! (bus networks), [`OutageStorage`] (power cuts), [`AlertStorage`] (CAP
+//! alerts), [`AuditStorage`] (the audit log of official writes),
+//! [`AnnouncementStorage`] (announcements, their review and acknowledgements),
+//! [`VillageStorage`] (villages below a commune) and [`ReachStorage`] (facts of
+//! reach figures). Each has its SQLite implementation on [`SqliteStorage`] in a
+//! `sqlite_<concern>.rs` file.
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -22,25 +21,33 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod announcements;
 pub mod api_keys;
+pub mod audit;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
 pub mod outages;
+pub mod reach;
 pub mod requests;
 mod sqlite;
 mod sqlite_accounts;
 mod sqlite_alerts;
+mod sqlite_announcements;
 mod sqlite_api_keys;
+mod sqlite_audit;
 mod sqlite_holidays;
 mod sqlite_maintenance;
 mod sqlite_outages;
+mod sqlite_reach;
 mod sqlite_requests;
 mod sqlite_rows;
 mod sqlite_transit;
 mod sqlite_uploads;
+mod sqlite_villages;
 pub mod transit;
 pub mod uploads;
+pub mod villages;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -49,14 +56,18 @@ use congdan_protocol::{NewsItem, Procedure, Unit};
 
 pub use accounts::AccountStorage;
 pub use alerts::AlertStorage;
+pub use announcements::AnnouncementStorage;
 pub use api_keys::ApiKeyStorage;
+pub use audit::AuditStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
 pub use outages::OutageStorage;
+pub use reach::ReachStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
 pub use transit::TransitStorage;
 pub use uploads::UploadStorage;
+pub use villages::VillageStorage;
 
 /// The national scope: news published for the whole country, visible to every unit.
 pub const NATIONAL_UNIT: &str = "VN";
@@ -188,15 +199,13 @@ pub trait Storage:
     + ApiKeyStorage
     + HolidayStorage
     + MaintenanceStorage
-    + ApiKeyStorage
-    + HolidayStorage
-    + MaintenanceStorage
     + TransitStorage
-    + ApiKeyStorage
-    + HolidayStorage
-    + MaintenanceStorage
     + OutageStorage
     + AlertStorage
+    + AuditStorage
+    + AnnouncementStorage
+    + VillageStorage
+    + ReachStorage
     + Send
     + Sync
     + 'static

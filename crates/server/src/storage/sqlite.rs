@@ -219,6 +219,19 @@ impl SqliteStorage {
     }
 }
 
+/// On close, fold the WAL back into the database file. The read-only
+/// readers close last and cannot do it themselves, so without this the last
+/// writes of a short command (`seed`, `add-account`) would stay in
+/// `server.db-wal`, and a copy of `server.db` alone would miss them.
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let conn = lock(&self.writer);
+        if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+            tracing::warn!(error = %e, "cannot checkpoint the WAL at close");
+        }
+    }
+}
+
 impl Inner {
     /// A free reader if there is one, else wait for one in turn.
     fn reader(&self) -> MutexGuard<'_, Connection> {

@@ -51,6 +51,13 @@ impl AccountStorage for SqliteStorage {
                     ts(at)
                 ],
             )?;
+            let revoked = tx.execute(
+                "DELETE FROM sessions WHERE username = ?1",
+                [&account.username],
+            )?;
+            if revoked > 0 {
+                tracing::info!(revoked, "sessions revoked by an account change");
+            }
             Ok(())
         })
     }
@@ -80,6 +87,12 @@ impl AccountStorage for SqliteStorage {
                 params![token_hash, username, ts(expires_at)],
             )?;
             Ok(())
+        })
+    }
+
+    fn delete_session(&self, token_hash: String) -> StorageFuture<'_, bool> {
+        self.write(move |tx| {
+            Ok(tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [&token_hash])? > 0)
         })
     }
 

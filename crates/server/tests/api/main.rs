@@ -16,5 +16,6 @@ mod outages;
 mod paging;
 mod privacy;
 mod procedure_search;
+mod roles;
 mod socket;
 mod support;

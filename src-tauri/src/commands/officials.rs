@@ -1,0 +1,182 @@
+//! Commands for officials and announcements (thông báo): login and logout,
+//! the session the official screens are shown for, residents' announcements
+//! and acknowledgements, drafting and review, the officer inbox and answers.
+//! One line each over `congdan_core`; the server decides who may do what.
+
+use chrono::{DateTime, Utc};
+use congdan_core::SubmitReceipt;
+use congdan_core::announcements::AnnouncementList;
+use congdan_core::official::{DraftInput, DraftOutcome, InboxItem, OfficialSession};
+use congdan_protocol::announcements::{AckKind, OfficialAnnouncement};
+use congdan_protocol::requests::OfficerRequest;
+use tauri::State;
+
+use crate::{AppState, UiError};
+
+/// The logged-in official, or `null` (then no official screen is shown).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn get_official_session(
+    state: State<'_, AppState>,
+) -> Result<Option<OfficialSession>, UiError> {
+    Ok(state.core.official_session()?)
+}
+
+/// Logs in; the token goes to the credential store, never to the UI.
+#[tauri::command]
+#[tracing::instrument(skip(state, password), err(Debug))]
+pub async fn login(
+    state: State<'_, AppState>,
+    username: String,
+    password: String,
+) -> Result<OfficialSession, UiError> {
+    Ok(state.core.login(&username, &password).await?)
+}
+
+/// Logs out here and, when reachable, on the server.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn logout(state: State<'_, AppState>) -> Result<(), UiError> {
+    Ok(state.core.logout().await?)
+}
+
+/// The cached announcements of the household's unit.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn list_announcements(state: State<'_, AppState>) -> Result<AnnouncementList, UiError> {
+    Ok(state.core.announcements()?)
+}
+
+/// Asks the server now, then returns the cache (marked offline when unreachable).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn refresh_announcements(
+    state: State<'_, AppState>,
+) -> Result<AnnouncementList, UiError> {
+    Ok(state.core.refresh_announcements().await?)
+}
+
+/// A resident's answer, saved to the outbox (sent by the next drain).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, reason), err(Debug))]
+pub async fn ack_announcement(
+    state: State<'_, AppState>,
+    id: String,
+    kind: AckKind,
+    reason: Option<String>,
+) -> Result<Option<SubmitReceipt>, UiError> {
+    Ok(state
+        .core
+        .ack_announcement(&id, kind, reason, None, None)
+        .await?)
+}
+
+/// An official records a household's answer on its behalf.
+#[tauri::command]
+#[tracing::instrument(skip(state, reason, household), err(Debug))]
+pub async fn ack_for_household(
+    state: State<'_, AppState>,
+    id: String,
+    kind: AckKind,
+    reason: Option<String>,
+    household: String,
+    unit: Option<String>,
+) -> Result<(), UiError> {
+    state
+        .core
+        .ack_announcement(&id, kind, reason, Some(household), unit)
+        .await?;
+    Ok(())
+}
+
+/// The official's announcements and those under review in their units.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn official_announcements(
+    state: State<'_, AppState>,
+) -> Result<Vec<OfficialAnnouncement>, UiError> {
+    Ok(state.core.official_announcements().await?)
+}
+
+/// Saves a draft (to the outbox when the server cannot be reached).
+#[tauri::command]
+#[tracing::instrument(skip(state, title, body, event_place), err(Debug))]
+#[allow(clippy::too_many_arguments)] // one argument per form field, as the UI sends them
+pub async fn draft_announcement(
+    state: State<'_, AppState>,
+    id: Option<String>,
+    title: String,
+    body: String,
+    units: Vec<String>,
+    event_start: Option<DateTime<Utc>>,
+    event_place: Option<String>,
+) -> Result<DraftOutcome, UiError> {
+    let input = DraftInput {
+        id,
+        title,
+        body,
+        units,
+        event_start,
+        event_place,
+    };
+    Ok(state.core.draft_announcement(input).await?)
+}
+
+/// Sends the author's draft for review.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn submit_announcement(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<OfficialAnnouncement, UiError> {
+    Ok(state.core.submit_announcement(&id).await?)
+}
+
+/// Publishes a submitted announcement (editor, admin).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn approve_announcement(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<OfficialAnnouncement, UiError> {
+    Ok(state.core.approve_announcement(&id).await?)
+}
+
+/// Returns a submitted announcement to its author with a comment.
+#[tauri::command]
+#[tracing::instrument(skip(state, comment), err(Debug))]
+pub async fn return_announcement(
+    state: State<'_, AppState>,
+    id: String,
+    comment: String,
+) -> Result<OfficialAnnouncement, UiError> {
+    Ok(state.core.return_announcement(&id, &comment).await?)
+}
+
+/// Reach figures of the official's unit (or `unit`) by week.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn official_reach(
+    state: State<'_, AppState>,
+    unit: Option<String>,
+) -> Result<congdan_protocol::announcements::Reach, UiError> {
+    Ok(state.core.reach(unit, None).await?)
+}
+
+/// The officer inbox: new, overdue and due soon first.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn officer_inbox(state: State<'_, AppState>) -> Result<Vec<InboxItem>, UiError> {
+    Ok(state.core.inbox().await?)
+}
+
+/// Answers a request of the officer's unit.
+#[tauri::command]
+#[tracing::instrument(skip(state, text), err(Debug))]
+pub async fn answer_request(
+    state: State<'_, AppState>,
+    id: String,
+    text: String,
+) -> Result<OfficerRequest, UiError> {
+    Ok(state.core.answer_request(&id, &text).await?)
+}

@@ -1,0 +1,140 @@
+// Thông báo: the published announcements of the resident's village or ward, read from the
+// cache (offline too), with "Đã xem / Sẽ tham gia / Không tham gia được" answers that go
+// through the outbox.
+import { useEffect, useState } from "preact/hooks";
+import type { ScreenProps } from "../app";
+import { toBackendError } from "../errors";
+import { relativeTime } from "../format";
+import { getLang, t } from "../i18n";
+import type { AckKind, Announcement } from "../models";
+
+/** The residents' announcement list. */
+export function AnnouncementsScreen({ backend, version, now, onFreshness }: ScreenProps) {
+  const [items, setItems] = useState<Announcement[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    backend.listAnnouncements().then(
+      (list) => {
+        if (!live) return;
+        setItems(list.items);
+        onFreshness(list.freshness);
+      },
+      (err) => live && setError(toBackendError(err).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [backend, version]);
+  return (
+    <section class="screen" aria-labelledby="announcements-title">
+      <h1 id="announcements-title" tabIndex={-1}>
+        {t("announcementsTitle")}
+      </h1>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {items === null && !error && <p class="muted">{t("loading")}</p>}
+      {items !== null && items.length === 0 && <p class="empty">{t("announcementsEmpty")}</p>}
+      {items !== null && items.length > 0 && (
+        <ul class="card-list">
+          {items.map((a) => (
+            <li key={a.id} class="request-card" data-testid="announcement">
+              <strong>{a.title}</strong>
+              <span class="muted">
+                {t("announcementBy", { author: a.author_name, when: relativeTime(a.published_at, now, getLang()) })}
+              </span>
+              {a.event_start && a.event_place && (
+                <span data-testid="announcement-event">
+                  {t("announcementEvent", {
+                    when: new Date(a.event_start).toLocaleString(getLang() === "vi" ? "vi-VN" : "en-GB", {
+                      timeZone: "Asia/Ho_Chi_Minh",
+                      dateStyle: "medium",
+                      timeStyle: "short",
+                    }),
+                    place: a.event_place,
+                  })}
+                </span>
+              )}
+              <p class="announcement-body">{a.body}</p>
+              <AckButtons backend={backend} id={a.id} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The three answers; "không tham gia được" asks for a reason first. */
+function AckButtons({ backend, id }: { backend: ScreenProps["backend"]; id: string }) {
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState("");
+  const [done, setDone] = useState<AckKind | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const send = (kind: AckKind, why: string | null) => {
+    setError(null);
+    backend.ackAnnouncement(id, kind, why).then(
+      () => {
+        setDone(kind);
+        setAsking(false);
+        void backend.drainOutbox().catch(() => undefined);
+      },
+      (err) => setError(toBackendError(err).message),
+    );
+  };
+  const label = (kind: AckKind) => (kind === "seen" ? t("ackSeen") : kind === "going" ? t("ackGoing") : t("ackNotGoing"));
+  return (
+    <div>
+      <div class="button-row">
+        {(["seen", "going", "not_going"] as const).map((kind) => (
+          <button
+            key={kind}
+            type="button"
+            class={`button small-button${done === kind ? "" : " secondary"}`}
+            aria-pressed={done === kind}
+            onClick={() => (kind === "not_going" ? setAsking(true) : send(kind, null))}
+            data-testid={`ack-${kind}`}
+          >
+            {label(kind)}
+          </button>
+        ))}
+      </div>
+      {asking && (
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            send("not_going", reason);
+          }}
+        >
+          <label class="field-label" for={`reason-${id}`}>
+            {t("ackReason")}
+          </label>
+          <input
+            id={`reason-${id}`}
+            class="text-input"
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+            data-testid="ack-reason"
+          />
+          <button type="submit" class="button small-button" data-testid="ack-reason-send">
+            {t("ackNotGoing")}
+          </button>
+        </form>
+      )}
+      {done && (
+        <p role="status" class="muted" data-testid="ack-saved">
+          {t("ackSaved")}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

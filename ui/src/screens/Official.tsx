@@ -1,0 +1,297 @@
+// Công cụ cán bộ: shown only to a logged-in official. Drafting (village head, officer,
+// admin), review (editor, admin), counts of answers per unit, and the officer inbox with
+// answers. The server decides who may do what; its Vietnamese refusal is shown as is.
+import { useEffect, useState } from "preact/hooks";
+import type { ScreenProps } from "../app";
+import { toBackendError } from "../errors";
+import { t, type MessageKey } from "../i18n";
+import type { InboxItem, OfficialAnnouncement, OfficialSession, Reach } from "../models";
+import { ReachChart } from "../components/ReachChart";
+import { href } from "../route";
+
+/** The official tools, or a pointer to the login in Settings. */
+export function OfficialScreen({ backend, version }: ScreenProps) {
+  const [session, setSession] = useState<OfficialSession | null | undefined>(undefined);
+  const [list, setList] = useState<OfficialAnnouncement[]>([]);
+  const [inbox, setInbox] = useState<InboxItem[] | null>(null);
+  const [reach, setReach] = useState<Reach | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  useEffect(() => {
+    backend.getOfficialSession().then(setSession, () => setSession(null));
+  }, [backend, version]);
+  useEffect(() => {
+    if (!session || session.role === "resident") return;
+    backend.officialAnnouncements().then(setList, (err) => setError(toBackendError(err).message));
+    backend.officialReach().then(setReach, () => setReach(null));
+    if (session.role === "officer" || session.role === "admin") {
+      backend.officerInbox().then(setInbox, (err) => setError(toBackendError(err).message));
+    }
+  }, [backend, session, reload, version]);
+  const act = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        setError(null);
+        setReload((r) => r + 1);
+      },
+      (err) => setError(toBackendError(err).message),
+    );
+
+  if (session === undefined) return <p class="muted">{t("loading")}</p>;
+  if (!session || session.role === "resident") {
+    return (
+      <section class="screen" aria-labelledby="official-title">
+        <h1 id="official-title" tabIndex={-1}>
+          {t("officialTitle")}
+        </h1>
+        <p>{t("officialHint")}</p>
+        <a class="button" href={href({ name: "settings" })}>
+          {t("loginButton")}
+        </a>
+      </section>
+    );
+  }
+  const drafts = session.role === "village_head" || session.role === "officer" || session.role === "admin";
+  const reviews = session.role === "editor" || session.role === "admin";
+  return (
+    <section class="screen" aria-labelledby="official-title">
+      <h1 id="official-title" tabIndex={-1}>
+        {t("officialTitle")}
+      </h1>
+      <p class="muted" data-testid="official-session">
+        {t("loggedInAs", { name: session.name, role: t(`role_${session.role}` as MessageKey), unit: session.unit })}
+      </p>
+      {error && (
+        <p class="error" role="alert" data-testid="official-error">
+          {error}
+        </p>
+      )}
+      {drafts && (
+        <DraftForm
+          unit={session.unit}
+          onSave={(fields) =>
+            backend.draftAnnouncement(fields).then((outcome) => {
+              setReload((r) => r + 1);
+              return outcome.queued !== null;
+            })
+          }
+        />
+      )}
+      <h2>{t("myAnnouncements")}</h2>
+      <ul class="card-list">
+        {list.map((a) => (
+          <li key={a.id} class="request-card" data-testid="official-announcement">
+            <strong>{a.title}</strong>
+            <span>
+              <span class="chip">{t(`ann_${a.status}` as MessageKey)}</span> {a.units.join(", ")}
+            </span>
+            {a.return_comment && <span>{t("editorComment", { comment: a.return_comment })}</span>}
+            {a.status === "published" && (
+              <span data-testid="ack-counts">
+                {t("ackCounts", {
+                  seen: a.acks.seen,
+                  going: a.acks.going,
+                  notGoing: a.acks.not_going,
+                  byProxy: a.acks.by_proxy,
+                })}
+              </span>
+            )}
+            <div class="button-row">
+              {a.author === session.username && (a.status === "draft" || a.status === "returned") && (
+                <button type="button" class="button small-button" onClick={() => act(backend.submitAnnouncement(a.id))}>
+                  {t("submitButton")}
+                </button>
+              )}
+              {reviews && a.status === "submitted" && (
+                <>
+                  <button
+                    type="button"
+                    class="button small-button"
+                    onClick={() => act(backend.approveAnnouncement(a.id))}
+                    data-testid="approve"
+                  >
+                    {t("approveButton")}
+                  </button>
+                  <ReturnButton onReturn={(comment) => act(backend.returnAnnouncement(a.id, comment))} />
+                </>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {reach && (
+        <>
+          <h2>{t("reachTitle")}</h2>
+          <ReachChart weeks={reach.weeks} />
+        </>
+      )}
+      {inbox !== null && (
+        <>
+          <h2>{t("inboxTitle")}</h2>
+          {inbox.length === 0 && <p class="empty">{t("inboxEmpty")}</p>}
+          <ul class="card-list">
+            {inbox.map((item) => (
+              <li key={item.request.request.service_request_id} class="request-card" data-testid="inbox-item">
+                <span>
+                  <span class="chip">{t(`urgency_${item.urgency}` as MessageKey)}</span>{" "}
+                  <strong>{item.request.request.service_name}</strong>
+                </span>
+                {item.request.request.description && <span>{item.request.request.description}</span>}
+                {item.urgency !== "done" && (
+                  <AnswerForm
+                    id={item.request.request.service_request_id}
+                    onAnswer={(text) => act(backend.answerRequest(item.request.request.service_request_id, text))}
+                  />
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** A new draft; the units default to the official's own. */
+function DraftForm({
+  unit,
+  onSave,
+}: {
+  unit: string;
+  onSave: (fields: {
+    id: null;
+    title: string;
+    body: string;
+    units: string[];
+    eventStart: string | null;
+    eventPlace: string | null;
+  }) => Promise<boolean>;
+}) {
+  const [title, setTitle] = useState("");
+  const [body, setBody] = useState("");
+  const [units, setUnits] = useState(unit);
+  const [place, setPlace] = useState("");
+  const [start, setStart] = useState("");
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      noValidate
+      data-testid="draft-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        setNote(null);
+        // datetime-local is Vietnam time (UTC+7, no daylight saving).
+        const eventStart = start ? new Date(`${start}:00+07:00`).toISOString() : null;
+        onSave({
+          id: null,
+          title,
+          body,
+          units: units.split(",").map((u) => u.trim()).filter((u) => u !== ""),
+          eventStart,
+          eventPlace: place.trim() || null,
+        }).then(
+          (queued) => {
+            setNote(queued ? t("draftQueued") : null);
+            setTitle("");
+            setBody("");
+          },
+          (err) => setError(toBackendError(err).message),
+        );
+      }}
+    >
+      <h2>{t("draftTitle")}</h2>
+      <label class="field-label" for="draft-title">
+        {t("draftTitleField")}
+      </label>
+      <input id="draft-title" class="text-input" value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+      <label class="field-label" for="draft-body">
+        {t("draftBody")}
+      </label>
+      <textarea id="draft-body" class="text-input textarea" value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+      <label class="field-label" for="draft-units">
+        {t("draftUnits")}
+      </label>
+      <input id="draft-units" class="text-input" value={units} onInput={(e) => setUnits(e.currentTarget.value)} />
+      <label class="field-label" for="draft-place">
+        {t("draftPlace")}
+      </label>
+      <input id="draft-place" class="text-input" value={place} onInput={(e) => setPlace(e.currentTarget.value)} />
+      <label class="field-label" for="draft-start">
+        {t("draftStart")}
+      </label>
+      <input
+        id="draft-start"
+        class="text-input"
+        type="datetime-local"
+        value={start}
+        onInput={(e) => setStart(e.currentTarget.value)}
+      />
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {note && <p role="status">{note}</p>}
+      <button type="submit" class="button" data-testid="draft-save">
+        {t("draftSave")}
+      </button>
+    </form>
+  );
+}
+
+function ReturnButton({ onReturn }: { onReturn: (comment: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [comment, setComment] = useState("");
+  if (!open) {
+    return (
+      <button type="button" class="button small-button secondary" onClick={() => setOpen(true)}>
+        {t("returnButton")}
+      </button>
+    );
+  }
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onReturn(comment);
+      }}
+    >
+      <label class="field-label">
+        {t("returnComment")}
+        <input class="text-input" value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="button small-button secondary">
+        {t("returnButton")}
+      </button>
+    </form>
+  );
+}
+
+function AnswerForm({ id, onAnswer }: { id: string; onAnswer: (text: string) => void }) {
+  const [text, setText] = useState("");
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onAnswer(text);
+      }}
+    >
+      <label class="field-label" for={`answer-${id}`}>
+        {t("answerField")}
+      </label>
+      <textarea
+        id={`answer-${id}`}
+        class="text-input textarea"
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
+      <button type="submit" class="button small-button">
+        {t("answerButton")}
+      </button>
+    </form>
+  );
+}
