@@ -12,11 +12,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-const SERVICE: &str = "chieu-sang-cong-cong";
+pub(crate) const SERVICE: &str = "chieu-sang-cong-cong";
 
 /// A profile synced against `server` (units, services, home unit 00004), with a fake
 /// clock so backoff waits cost nothing and an in-memory secret store.
-async fn ready_profile(db: &std::path::Path, server: &TestServer) -> Core {
+pub(crate) async fn ready_profile(db: &std::path::Path, server: &TestServer) -> Core {
     let core = Core::open_with(
         db,
         CoreOptions {
@@ -34,12 +34,14 @@ async fn ready_profile(db: &std::path::Path, server: &TestServer) -> Core {
     core
 }
 
-fn description(n: usize) -> String {
+pub(crate) fn description(n: usize) -> String {
     format!("Cột đèn số {n} trên phố Đội Cấn không sáng từ tối qua.")
 }
 
-fn submit_with_photo(core: &Core, n: usize, photo: &[u8]) {
+/// Saves submission `n` with `photo`; returns the size of the photo as prepared for upload.
+pub(crate) fn submit_with_photo(core: &Core, n: usize, photo: &[u8]) -> u32 {
     let prepared = core.prepare_photo(photo).unwrap();
+    let size = prepared.bytes;
     core.submit_request(&RequestDraft {
         service_code: SERVICE.into(),
         description: description(n),
@@ -54,6 +56,7 @@ fn submit_with_photo(core: &Core, n: usize, photo: &[u8]) {
         photo_ids: vec![prepared.id],
     })
     .unwrap();
+    size
 }
 
 fn photo() -> Vec<u8> {
@@ -61,7 +64,7 @@ fn photo() -> Vec<u8> {
 }
 
 /// How many times each description arrived on the server, and how many carry a photo.
-async fn arrived(server: &TestServer) -> (HashMap<String, usize>, usize) {
+pub(crate) async fn arrived(server: &TestServer) -> (HashMap<String, usize>, usize) {
     let url = format!(
         "{}/open311/v2/requests.json?service_code={SERVICE}",
         server.url()
@@ -80,7 +83,7 @@ async fn arrived(server: &TestServer) -> (HashMap<String, usize>, usize) {
     (seen, with_photo)
 }
 
-fn assert_each_once(seen: &HashMap<String, usize>, count: usize) {
+pub(crate) fn assert_each_once(seen: &HashMap<String, usize>, count: usize) {
     for n in 0..count {
         assert_eq!(
             seen.get(&description(n)).copied(),
