@@ -130,6 +130,16 @@ async fn append(
     body: Body,
 ) -> Result<Response, AppError> {
     let offset = number(&headers, "upload-offset", "Thiếu hoặc sai Upload-Offset.")?;
+    // A chunk for another offset is refused before its bytes are read: on a
+    // slow uplink they would cost the client seconds for nothing.
+    let known = state
+        .storage
+        .upload(id.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if known.complete || known.offset != offset {
+        return Err(AppError::OffsetMismatch(known.offset));
+    }
     // Run to the end even when the client goes away mid-request (hyper drops the
     // handler then): the bytes that came must be kept, and a stored last chunk
     // must also be checked and marked complete, or the upload would look
