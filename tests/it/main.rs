@@ -4,6 +4,7 @@
 
 mod backup;
 mod cli;
+mod crash;
 mod credentials;
 mod e2e;
 mod fixtures;
