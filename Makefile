@@ -6,7 +6,7 @@ DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/server.db
 DEMO_ADDR ?= 127.0.0.1:8787
 
-.PHONY: run test deps ui build seed lint fmt bindings bench bench-net fuzz clean-demo package
+.PHONY: run test deps ui build seed lint fmt bindings bench bench-net bench-load fuzz clean-demo package
 
 ## run: the desktop app against a local demo server seeded with the real data in data/demo
 run: deps ui
@@ -82,6 +82,11 @@ bench: deps ui
 bench-net:
 	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-net
 	target/release/congdan-bench-net
+
+## bench-load: wrk against the release server beside nginx serving the same JSON (installs both if missing)
+bench-load:
+	$(CARGO) build --release -p congdan-server
+	scripts/bench-load.sh
 
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
 ## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)

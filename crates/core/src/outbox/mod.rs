@@ -481,14 +481,9 @@ async fn upload<T: Transport>(
                 let sent = Instant::now();
                 let answer = match env.transport.send(&call).await {
                     Ok(a) => a,
-                    Err(e) => {
-                        // A chunk cut in flight: the server kept what came, and
-                        // the next attempt sends smaller pieces.
-                        if call.method == Method::Patch && size.after_cut() {
-                            settings::keep_learned(&lock(env.db), CHUNK_KEY, size.bytes());
-                        }
-                        return Ok(Outcome::Transient(e));
-                    }
+                    // A chunk cut in flight: the server kept what came, and the
+                    // next attempt resumes from there with the same chunk size.
+                    Err(e) => return Ok(Outcome::Transient(e)),
                 };
                 if call.method == Method::Patch
                     && (200..300).contains(&answer.status)
