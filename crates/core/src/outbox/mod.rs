@@ -2,9 +2,10 @@
 //!
 //! Owns: the payload shapes ([`payload`]), the I/O-free decisions per row
 //! ([`machine`]), upload chunk sizes that follow the link ([`chunks`], the
-//! learned size kept in `settings` under `upload_chunk`), the clock/RNG seams and the backoff schedule ([`clock`]),
-//! photo preparation ([`photo`]) and the drain driver ([`drain`]) that feeds
-//! rows through the machine over a [`Transport`] and records every outcome.
+//! learned size kept in `settings` under `upload_chunk`), the clock/RNG seams
+//! and the backoff schedule ([`clock`]), photo preparation ([`photo`]) and the
+//! drain driver ([`drain`]) that feeds rows through the machine over a
+//! [`Transport`] and records every outcome.
 //! Does not own: writing rows (the api validates and calls `store::outbox`),
 //! device registration (the api passes the credentials in).
 //!
@@ -464,8 +465,8 @@ async fn upload<T: Transport>(
     );
     let mut known_id = row.remote_id.clone();
     // Enough calls for the smallest chunks, answered 409 or cut now and then.
-    let chunks = machine.length() / chunks::MIN_CHUNK as u64 + 1;
-    let mut budget = chunks * 3 + 10;
+    let most_chunks = machine.length() / chunks::MIN_CHUNK as u64 + 1;
+    let mut budget = most_chunks * 3 + 10;
     let mut step = machine.start();
     loop {
         match step {
