@@ -17,6 +17,8 @@ SERVER=target/release/congdan-server
 [ -x "$SERVER" ] || { echo "build it first: cargo build --release -p congdan-server"; exit 1; }
 
 DIR=$(mktemp -d)
+# nginx workers run as an unprivileged user: they must be able to read the file.
+chmod 755 "$DIR"
 server_pid=""; nginx_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
@@ -24,6 +26,7 @@ cleanup() {
   rm -rf "$DIR"
 }
 trap cleanup EXIT
+trap 'echo "failed at line $LINENO" >&2; cat "$DIR"/nginx.err "$DIR"/nginx.stderr 2>/dev/null >&2' ERR
 
 "$SERVER" seed --demo --db "$DIR/server.db" data/demo >/dev/null
 "$SERVER" serve --db "$DIR/server.db" --listen 127.0.0.1:0 >"$DIR/server.out" 2>/dev/null &
@@ -54,7 +57,7 @@ http {
 }
 EOF
 mkdir -p "$DIR/tmp"
-nginx -c "$DIR/nginx.conf" &
+nginx -c "$DIR/nginx.conf" 2>"$DIR/nginx.stderr" &
 nginx_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NGINX_PORT/news.json" -o /dev/null && break; sleep 0.1; done
 NGINX_ETAG=$(curl -sfI "http://127.0.0.1:$NGINX_PORT/news.json" | tr -d '\r' | sed -n 's/^etag: //Ip')
