@@ -17,7 +17,7 @@
 //! - [`cleanup`]: the housekeeping schedule `serve` runs (orphan uploads, old
 //!   idempotency records, expired sessions);
 //! - [`ratelimit`]: per-address token buckets (device registration);
-//! - [`routes`]: the router builder that records every path it registers.
+//! - [`mod@routes`]: the router builder that records every path it registers.
 //!
 //! The binary (`main.rs`) only parses arguments, binds and prints. Wire types come
 //! from `congdan-protocol`; parsing of outside formats from `congdan-sources`.
