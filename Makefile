@@ -78,10 +78,14 @@ bench: deps ui
 	CONGDAN_APP=target/release-app/congdan-app xvfb-run -a target/release/congdan-bench-sync
 	target/release/congdan-bench-outbox
 
-## bench-net: time and bytes to news and to the whole catalogue through shaped links (2G, 3G, lossy, flapping)
+## bench-net: time and bytes to news and to the whole catalogue through shaped links (2G, 3G, lossy,
+## flapping), then queued reports with photos drained (100 on 3G and lossy, 10 on 2G, 1 on flapping)
 bench-net:
 	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-net
-	target/release/congdan-bench-net
+	target/release/congdan-bench-net --submissions 0
+	target/release/congdan-bench-net --skip-sync --profile 3g --profile lossy --submissions 100
+	target/release/congdan-bench-net --skip-sync --profile 2g --submissions 10
+	target/release/congdan-bench-net --skip-sync --profile flapping --submissions 1
 
 ## bench-load: wrk against the release server beside nginx serving the same JSON (installs both if missing)
 bench-load:
