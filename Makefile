@@ -6,7 +6,7 @@ DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/server.db
 DEMO_ADDR ?= 127.0.0.1:8787
 
-.PHONY: run test deps ui build seed lint fmt bindings bench bench-net fuzz clean-demo package screenshots
+.PHONY: run test deps ui build seed lint fmt bindings bench bench-net bench-load fuzz clean-demo package screenshots
 
 ## run: the desktop app against a local demo server seeded with the real data in data/demo
 run: deps ui
@@ -86,15 +86,24 @@ bench: deps ui
 	$(CARGO) build --release -p congdan-tests --bin congdan-bench-alerts
 	target/release/congdan-bench-alerts
 
-## bench-net: time and bytes to news and to the whole catalogue through shaped links (2G, 3G, lossy, flapping)
+## bench-net: time and bytes to news and to the whole catalogue through shaped links (2G, 3G, lossy,
+## flapping), then queued reports with photos drained (100 on 3G and lossy, 10 on 2G, 1 on flapping)
 bench-net:
 	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-net
-	target/release/congdan-bench-net
+	target/release/congdan-bench-net --submissions 0
+	target/release/congdan-bench-net --skip-sync --profile 3g --profile lossy --submissions 100
+	target/release/congdan-bench-net --skip-sync --profile 2g --submissions 10
+	target/release/congdan-bench-net --skip-sync --profile flapping --submissions 1
+
+## bench-load: wrk against the release server beside nginx serving the same JSON (installs both if missing)
+bench-load:
+	$(CARGO) build --release -p congdan-server
+	scripts/bench-load.sh
 
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
 ## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page cap_parse outage_parse
+FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page cap_parse outage_parse open311_form
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

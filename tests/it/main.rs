@@ -7,6 +7,7 @@ mod authz;
 mod backup;
 mod bus;
 mod cli;
+mod crash;
 mod credentials;
 mod e2e;
 mod fixtures;

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod cli;
 pub mod faults;
+pub mod photos;
 pub mod proxy;
 pub mod secret_service;
 pub mod server;

@@ -4,14 +4,21 @@
 //! ([`crate::images::sanitize`]) and kept, or discarded with 422. Finished
 //! uploads are served at `/open311/v2/media/{id}`.
 //!
+//! A chunk is read as it arrives and what arrived is kept even when the
+//! connection is cut before the chunk's end (as tus does): on a link that
+//! drops every few seconds no whole chunk may ever get through, but every
+//! attempt moves the offset `HEAD` reports (issue 12).
+//!
 //! Creating an upload needs credentials: a device's `Authorization: Bearer`
 //! token or a client app's API key (`X-Api-Key` header or `api_key` query
 //! parameter); 401 otherwise. The upload id the answer carries is then the
 //! capability for its chunks. Uploads not attached to a request within 24 h are
 //! deleted ([`crate::cleanup`]).
 
+use std::time::Duration;
+
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,6 +29,10 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::routes::Routes;
 use crate::storage::uploads::{Append, UploadState};
+
+/// Longest wait for the next bytes of a chunk; a link silent for this long is
+/// taken as gone, and what arrived before is kept.
+const CHUNK_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Routes of this module (the caller gives them the large body limit).
 pub fn router() -> Routes {
@@ -116,26 +127,63 @@ async fn append(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Response, AppError> {
     let offset = number(&headers, "upload-offset", "Thiếu hoặc sai Upload-Offset.")?;
+    // A chunk for another offset is refused before its bytes are read: on a
+    // slow uplink they would cost the client seconds for nothing.
+    let known = state
+        .storage
+        .upload(id.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if known.complete || known.offset != offset {
+        return Err(AppError::OffsetMismatch(known.offset));
+    }
     // Run to the end even when the client goes away mid-request (hyper drops the
-    // handler then): a stored last chunk must also be checked and marked complete,
-    // or the upload would look finished (offset = length) and never be usable.
-    tokio::spawn(append_to_end(state, id, offset, body))
-        .await
-        .map_err(|e| AppError::Storage(crate::storage::StorageError::Worker(e.to_string())))?
+    // handler then): the bytes that came must be kept, and a stored last chunk
+    // must also be checked and marked complete, or the upload would look
+    // finished (offset = length) and never be usable.
+    tokio::spawn(async move {
+        let chunk = receive(body).await;
+        append_to_end(state, id, offset, chunk).await
+    })
+    .await
+    .map_err(|e| AppError::Storage(crate::storage::StorageError::Worker(e.to_string())))?
+}
+
+/// The bytes of a chunk that arrived: all of them, or those before the
+/// connection was cut, went silent for [`CHUNK_IDLE_TIMEOUT`], or passed the
+/// route's body limit.
+async fn receive(body: Body) -> Vec<u8> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut chunk = Vec::new();
+    loop {
+        match tokio::time::timeout(CHUNK_IDLE_TIMEOUT, stream.next()).await {
+            Ok(Some(Ok(bytes))) => chunk.extend_from_slice(&bytes),
+            Ok(None) => return chunk,
+            Ok(Some(Err(e))) => {
+                tracing::info!(kept = chunk.len(), error = %e, "upload chunk cut short");
+                return chunk;
+            }
+            Err(_) => {
+                tracing::info!(kept = chunk.len(), "upload chunk stalled");
+                return chunk;
+            }
+        }
+    }
 }
 
 async fn append_to_end(
     state: AppState,
     id: String,
     offset: u64,
-    body: Bytes,
+    chunk: Vec<u8>,
 ) -> Result<Response, AppError> {
     let outcome = state
         .storage
-        .append_upload(id.clone(), offset, body.to_vec())
+        .append_upload(id.clone(), offset, chunk)
         .await?
         .ok_or(AppError::NotFound)?;
     let upload = match outcome {

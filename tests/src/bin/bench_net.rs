@@ -7,12 +7,20 @@
 //! seconds, as a pull-to-refresh or a network-change trigger would; each run stops
 //! after `--budget` seconds and reports how far it got.
 //!
+//! Then the outbox: a profile made ready over the plain loopback (units, services,
+//! the ward) saves `--submissions N` reports with a phone-sized photo each, and
+//! drains them through the same link (a drain that stops is started again after
+//! `--retry` seconds, as "Gửi ngay" would; backoff waits are skipped with a fake
+//! clock); the server is then asked how many times each report arrived.
+//!
 //! Run with `make bench-net`, or: `cargo build --release -p congdan-server -p congdan-tests
 //! --bin congdan-server --bin congdan-bench-net && target/release/congdan-bench-net
-//! [--profile 2g|3g|lossy|flapping]... [--budget SECONDS] [--retry SECONDS]`.
+//! [--profile 2g|3g|lossy|flapping]... [--budget SECONDS] [--retry SECONDS]
+//! [--submissions N] [--skip-sync]`.
 
 use anyhow::{Context, bail};
-use congdan_core::{Core, SyncProgress};
+use congdan_core::secrets::MemoryStore;
+use congdan_core::{AttributeAnswer, Core, CoreOptions, FakeClock, RequestDraft, SyncProgress};
 use congdan_tests::server::TestServer;
 use congdan_tests::shaper::{PROFILES, Profile, Shaper};
 use std::collections::BTreeMap;
@@ -25,16 +33,25 @@ const HOME_UNIT: &str = "00004";
 /// Its province.
 const HOME_PROVINCE: &str = "01";
 
+/// The service every benchmark report is filed under.
+const SERVICE: &str = "chieu-sang-cong-cong";
+
 struct Options {
     profiles: Vec<Profile>,
     budget: Duration,
     retry: Duration,
+    /// Reports with a photo drained per profile (0: no outbox run).
+    submissions: usize,
+    /// Leave out the first-sync run (outbox figures only).
+    skip_sync: bool,
 }
 
 fn options() -> anyhow::Result<Options> {
     let mut profiles = Vec::new();
     let mut budget = Duration::from_secs(1200);
     let mut retry = Duration::from_secs(2);
+    let mut submissions = 100;
+    let mut skip_sync = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
@@ -45,6 +62,8 @@ fn options() -> anyhow::Result<Options> {
             }
             "--budget" => budget = Duration::from_secs(value()?.parse()?),
             "--retry" => retry = Duration::from_secs(value()?.parse()?),
+            "--submissions" => submissions = value()?.parse()?,
+            "--skip-sync" => skip_sync = true,
             other => bail!("unknown argument {other}"),
         }
     }
@@ -55,6 +74,8 @@ fn options() -> anyhow::Result<Options> {
         profiles,
         budget,
         retry,
+        submissions,
+        skip_sync,
     })
 }
 
@@ -243,26 +264,173 @@ fn describe(profile: &Profile) -> String {
     text
 }
 
+/// What draining the outbox through one link did.
+struct Drained {
+    profile: Profile,
+    submissions: usize,
+    photo_bytes: u64,
+    /// When the outbox emptied (`None`: not within the budget).
+    done: Option<Mark>,
+    drains: u32,
+    /// Reports on the server: arrived once, and with their photo.
+    once: usize,
+    duplicates: usize,
+    with_photo: usize,
+    cuts: u64,
+}
+
+/// Saves `count` reports with a photo each on a profile made ready over the plain
+/// loopback, then drains them through `profile`'s link until the outbox is empty
+/// or the budget is spent, and counts on the server what arrived.
+async fn drain_run(
+    server: &TestServer,
+    profile: Profile,
+    options: &Options,
+    photo: &[u8],
+) -> anyhow::Result<Drained> {
+    let dir = tempfile::tempdir()?;
+    let core = Core::open_with(
+        &dir.path().join("bench.db"),
+        CoreOptions {
+            clock: Arc::new(FakeClock::new(chrono::Utc::now())),
+            seed: Some(12),
+            secrets: Some(Arc::new(MemoryStore::new())),
+        },
+    )?;
+    core.set_server_url(&server.url())?;
+    core.set_api_key(congdan_tests::DEMO_API_KEY)?;
+    core.set_home_unit(HOME_UNIT).await?;
+    core.sync(&|_| {}).await?;
+    let tag = format!("[{}]", profile.name);
+    let mut photo_bytes = 0;
+    for n in 0..options.submissions {
+        let prepared = core.prepare_photo(photo)?;
+        photo_bytes += u64::from(prepared.bytes);
+        core.submit_request(&RequestDraft {
+            service_code: SERVICE.into(),
+            description: format!("{tag} Cột đèn số {n} trên phố Đội Cấn không sáng."),
+            attributes: vec![AttributeAnswer {
+                code: "tinh_trang".into(),
+                values: vec!["khong-sang".into()],
+            }],
+            lat: Some(21.0341),
+            long: Some(105.8372),
+            address: None,
+            village: None,
+            photo_ids: vec![prepared.id],
+        })?;
+    }
+    let link = Shaper::start(server.addr(), profile, 2).await?;
+    core.set_server_url(&link.url())?;
+    let started = Instant::now();
+    let mut drains = 0;
+    let mut done = None;
+    while started.elapsed() < options.budget {
+        drains += 1;
+        let report = core.drain(&|_| {}).await?;
+        if report.failed_permanent > 0 {
+            bail!("{tag} the server refused a report: {report:?}");
+        }
+        if report.pending == 0 {
+            done = Some(mark(started, &link));
+            break;
+        }
+        tokio::time::sleep(options.retry).await;
+    }
+    // Exactly once, asked of the server itself (not through the link).
+    let list: Vec<serde_json::Value> = reqwest::get(format!(
+        "{}/open311/v2/requests.json?service_code={SERVICE}",
+        server.url()
+    ))
+    .await?
+    .json()
+    .await?;
+    let mut seen = BTreeMap::<String, usize>::new();
+    let mut with_photo = 0;
+    for request in &list {
+        let description = request["description"].as_str().unwrap_or_default();
+        if description.starts_with(&tag) {
+            *seen.entry(description.to_string()).or_default() += 1;
+            if request["media_url"].as_str().is_some_and(|m| !m.is_empty()) {
+                with_photo += 1;
+            }
+        }
+    }
+    Ok(Drained {
+        profile,
+        submissions: options.submissions,
+        photo_bytes,
+        done,
+        drains,
+        once: seen.values().filter(|n| **n == 1).count(),
+        duplicates: seen.values().filter(|n| **n > 1).map(|n| n - 1).sum(),
+        with_photo,
+        cuts: link.stats().cuts.load(Ordering::SeqCst),
+    })
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let options = options()?;
     let server = TestServer::seeded().await?;
     let mut runs = Vec::new();
+    let mut drained = Vec::new();
+    // A phone photo as the app prepares it (1600×1200 JPEG, about 160 KB).
+    let photo = congdan_tests::photos::synthetic_jpeg(4032, 3024, 92)?;
     for profile in &options.profiles {
         eprintln!("{}: {}", profile.name, describe(profile));
-        let run = run(&server, *profile, &options).await?;
-        eprintln!(
-            "  [{}] done: catalogue {:?}, {} sync attempts, errors {:?}",
-            profile.name, run.catalogue, run.attempts, run.errors
-        );
-        runs.push(run);
+        if !options.skip_sync {
+            let run = run(&server, *profile, &options).await?;
+            eprintln!(
+                "  [{}] done: catalogue {:?}, {} sync attempts, errors {:?}",
+                profile.name, run.catalogue, run.attempts, run.errors
+            );
+            runs.push(run);
+        }
+        if options.submissions > 0 {
+            let d = drain_run(&server, *profile, &options, &photo).await?;
+            eprintln!(
+                "  [{}] outbox: {:?} after {} drains; {} of {} once, {} duplicates, {} with photo",
+                profile.name, d.done, d.drains, d.once, d.submissions, d.duplicates, d.with_photo
+            );
+            drained.push(d);
+        }
     }
+    let show = |m: Option<Mark>| m.map_or_else(|| "not reached".to_string(), |m| m.to_string());
+    if !runs.is_empty() {
+        print_sync_table(&runs, &options);
+    }
+    if !drained.is_empty() {
+        println!();
+        println!(
+            "| profile | reports (photos) | outbox empty | drains | arrived once / duplicates / with photo | link cuts |"
+        );
+        println!("|---|---|---|---|---|---|");
+        for d in &drained {
+            println!(
+                "| {} | {} ({:.0} KB) | {} | {} | {} / {} / {} | {} |",
+                d.profile.name,
+                d.submissions,
+                d.photo_bytes as f64 / 1000.0,
+                show(d.done),
+                d.drains,
+                d.once,
+                d.duplicates,
+                d.with_photo,
+                d.cuts
+            );
+        }
+    }
+    Ok(())
+}
+
+fn print_sync_table(runs: &[Run], options: &Options) {
     let show = |m: Option<Mark>| m.map_or_else(|| "not reached".to_string(), |m| m.to_string());
     println!(
         "| profile | onboarding (provinces, communes, ward) | news usable | whole catalogue synced | sync attempts | errors | link: cuts / refused / retransmits |"
     );
     println!("|---|---|---|---|---|---|---|");
-    for run in &runs {
+    for run in runs {
         let catalogue = match run.catalogue {
             Some(m) => m.to_string(),
             None => format!(
@@ -294,5 +462,4 @@ async fn main() -> anyhow::Result<()> {
             run.retransmits
         );
     }
-    Ok(())
 }

@@ -102,28 +102,9 @@ fn draft(n: usize, photo_ids: Vec<String>) -> RequestDraft {
     }
 }
 
-/// A 12-megapixel JPEG with gradients and sensor-like noise, as a phone camera
-/// would hand over (no real photo ships with the project).
+/// A 12-megapixel JPEG, as a phone camera would hand over.
 fn synthetic_phone_photo() -> anyhow::Result<Vec<u8>> {
-    let (w, h) = (4032u32, 3024u32);
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let noise = (state % 24) as i32 - 12;
-        let sky = (y * 255 / h) as i32;
-        let shade = ((x / 97 + y / 61) % 7) as i32 * 9;
-        let px = |v: i32| v.clamp(0, 255) as u8;
-        image::Rgb([
-            px(90 + sky / 3 + shade + noise),
-            px(120 + sky / 4 + noise),
-            px(200 - sky / 2 + shade / 2 + noise),
-        ])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92).encode_image(&img)?;
-    Ok(out.into_inner())
+    congdan_tests::photos::synthetic_jpeg(4032, 3024, 92)
 }
 
 /// A small real PNG (the app icon) for the upload-path figure.

@@ -378,7 +378,7 @@ async fn a_409_resumes_at_the_servers_offset() {
         .core
         .prepare_photo(&crate::outbox::photo::tests::png(1600, 1600))
         .unwrap();
-    assert!(photo.bytes as usize > crate::outbox::machine::CHUNK / 4);
+    assert!(photo.bytes as usize > crate::outbox::chunks::START_CHUNK);
     let mut d = draft("Cây đổ");
     d.photo_ids = vec![photo.id];
     f.core.submit_request(&d).unwrap();

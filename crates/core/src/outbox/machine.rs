@@ -16,9 +16,6 @@ use congdan_protocol::requests::Upload;
 use crate::Error;
 use crate::sync::{Answer, Call, Method};
 
-/// Size of one upload chunk.
-pub const CHUNK: usize = 256 * 1024;
-
 /// What to do next with a row.
 #[derive(Debug)]
 pub enum Step {
@@ -144,14 +141,24 @@ pub struct UploadMachine {
     remote_id: Option<String>,
     offset: u64,
     phase: Phase,
+    /// Bytes per chunk (see [`super::chunks`]).
+    chunk: usize,
+    /// Bytes of the chunk in flight.
+    in_flight: u64,
     /// 409s in a row; a server that keeps moving the offset is a bug, not progress.
     conflicts: u32,
 }
 
 impl UploadMachine {
-    /// An upload of `data` under Idempotency-Key `key`; `remote_id` is the
-    /// server's upload id if an earlier attempt learnt it.
-    pub fn new(key: &str, mime: &str, data: Vec<u8>, remote_id: Option<String>) -> UploadMachine {
+    /// An upload of `data` under Idempotency-Key `key` in chunks of `chunk`
+    /// bytes; `remote_id` is the server's upload id if an earlier attempt learnt it.
+    pub fn new(
+        key: &str,
+        mime: &str,
+        data: Vec<u8>,
+        remote_id: Option<String>,
+        chunk: usize,
+    ) -> UploadMachine {
         UploadMachine {
             key: key.to_string(),
             mime: mime.to_string(),
@@ -159,8 +166,15 @@ impl UploadMachine {
             remote_id,
             offset: 0,
             phase: Phase::Create,
+            chunk: chunk.max(1),
+            in_flight: 0,
             conflicts: 0,
         }
+    }
+
+    /// Sends chunks of `bytes` from the next one on (the link was measured again).
+    pub fn set_chunk(&mut self, bytes: usize) {
+        self.chunk = bytes.max(1);
     }
 
     /// The server's upload id, once known.
@@ -226,8 +240,9 @@ impl UploadMachine {
             };
         }
         let start = usize::try_from(self.offset).unwrap_or(usize::MAX);
-        let end = start.saturating_add(CHUNK).min(self.data.len());
+        let end = start.saturating_add(self.chunk).min(self.data.len());
         self.phase = Phase::Patch;
+        self.in_flight = (end.saturating_sub(start)) as u64;
         Step::Send(Call {
             resource: "upload",
             method: Method::Patch,
@@ -275,7 +290,7 @@ impl UploadMachine {
                 self.create()
             }
             Phase::Patch if ok => {
-                let sent = self.offset + chunk_len(self.offset, self.length());
+                let sent = self.offset + self.in_flight;
                 self.offset = self.header_offset(answer).unwrap_or(sent);
                 self.conflicts = 0;
                 self.next_chunk()
@@ -294,11 +309,6 @@ impl UploadMachine {
             _ => judge_failure("upload", answer),
         }
     }
-}
-
-/// Length of the chunk sent from `offset`.
-fn chunk_len(offset: u64, length: u64) -> u64 {
-    (length.saturating_sub(offset)).min(CHUNK as u64)
 }
 
 /// A bad upload answer.
@@ -334,8 +344,9 @@ mod tests {
 
     #[test]
     fn uploads_in_chunks_and_resumes_at_the_servers_offset() {
+        const CHUNK: usize = 32 * 1024;
         let data = vec![7u8; CHUNK * 2 + 10];
-        let mut m = UploadMachine::new("key-1", "image/jpeg", data, None);
+        let mut m = UploadMachine::new("key-1", "image/jpeg", data, None, CHUNK);
         let c = call(m.start());
         assert_eq!(
             (c.method, c.path.as_str()),
@@ -371,8 +382,22 @@ mod tests {
     }
 
     #[test]
+    fn a_new_chunk_size_applies_from_the_next_chunk() {
+        let mut m = UploadMachine::new("k", "image/jpeg", vec![3; 100], None, 10);
+        let _ = m.start();
+        let c = call(m.on_answer(&answer(201, &[], r#"{"id":"u1","offset":0}"#)));
+        assert_eq!(c.body.len(), 10);
+        // The drain measured the link while the chunk was in flight.
+        m.set_chunk(40);
+        // An answer without Upload-Offset counts the chunk that was sent (10, not 40).
+        let c = call(m.on_answer(&answer(204, &[], "")));
+        assert_eq!(c.header("upload-offset"), Some("10"));
+        assert_eq!(c.body.len(), 40);
+    }
+
+    #[test]
     fn a_known_upload_starts_with_head_and_a_vanished_one_is_recreated() {
-        let mut m = UploadMachine::new("k", "image/jpeg", vec![1; 100], Some("u9".into()));
+        let mut m = UploadMachine::new("k", "image/jpeg", vec![1; 100], Some("u9".into()), 64);
         let c = call(m.start());
         assert_eq!(
             (c.method, c.path.as_str()),
@@ -389,7 +414,7 @@ mod tests {
         assert_eq!(c.method, Method::Post);
         assert_eq!(m.remote_id(), None);
         // A complete upload found by HEAD is acknowledged without sending bytes.
-        let mut m = UploadMachine::new("k", "image/jpeg", vec![1; 100], Some("u9".into()));
+        let mut m = UploadMachine::new("k", "image/jpeg", vec![1; 100], Some("u9".into()), 64);
         let _ = m.start();
         assert!(matches!(
             m.on_answer(&answer(200, &[("upload-offset", "100")], "")),

@@ -1,9 +1,11 @@
 //! Sending the outbox: the user's writes leave in order, exactly once.
 //!
 //! Owns: the payload shapes ([`payload`]), the I/O-free decisions per row
-//! ([`machine`]), the clock/RNG seams and the backoff schedule ([`clock`]),
-//! photo preparation ([`photo`]) and the drain driver ([`drain`]) that feeds
-//! rows through the machine over a [`Transport`] and records every outcome.
+//! ([`machine`]), upload chunk sizes that follow the link ([`chunks`], the
+//! learned size kept in `settings` under `upload_chunk`), the clock/RNG seams
+//! and the backoff schedule ([`clock`]), photo preparation ([`photo`]) and the
+//! drain driver ([`drain`]) that feeds rows through the machine over a
+//! [`Transport`] and records every outcome.
 //! Does not own: writing rows (the api validates and calls `store::outbox`),
 //! device registration (the api passes the credentials in).
 //!
@@ -21,12 +23,14 @@
 //! - A row is marked done (with `synchronous=FULL`) only after the server's
 //!   acknowledgement; a process killed at any point just resends the row.
 
+pub mod chunks;
 pub mod clock;
 pub mod machine;
 pub mod payload;
 pub mod photo;
 
 use std::sync::Mutex;
+use std::time::Instant;
 
 use congdan_protocol::ErrorBody;
 use rusqlite::Connection;
@@ -36,6 +40,7 @@ use crate::store::outbox::{self as rows, OutboxRow};
 use crate::store::{draft_photos, settings};
 use crate::sync::{Call, Method, Transport};
 use crate::{Error, ErrorCode};
+use chunks::ChunkSize;
 use clock::{Clock, Rng, backoff};
 use machine::{Step, UploadMachine, judge_simple};
 use payload::{
@@ -494,7 +499,11 @@ fn segment(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
-/// One attempt of an upload row: HEAD/POST, then PATCH chunks to the end.
+/// Settings key of the upload chunk size the profile learned.
+const CHUNK_KEY: &str = "upload_chunk";
+
+/// One attempt of an upload row: HEAD/POST, then PATCH chunks to the end, each
+/// chunk sized from the throughput the ones before it measured.
 async fn upload<T: Transport>(
     env: &Env<'_, T>,
     row: &OutboxRow,
@@ -518,10 +527,18 @@ async fn upload<T: Transport>(
         Ok((auth, _)) => auth,
         Err(e) => return Ok(Outcome::Transient(e)),
     };
-    let mut machine = UploadMachine::new(&row.uuid, &p.mime, photo.bytes, row.remote_id.clone());
+    let mut size = ChunkSize::start(settings::learned(&lock(env.db), CHUNK_KEY));
+    let mut machine = UploadMachine::new(
+        &row.uuid,
+        &p.mime,
+        photo.bytes,
+        row.remote_id.clone(),
+        size.bytes(),
+    );
     let mut known_id = row.remote_id.clone();
-    let chunks = machine.length() / machine::CHUNK as u64 + 1;
-    let mut budget = chunks * 3 + 10;
+    // Enough calls for the smallest chunks, answered 409 or cut now and then.
+    let most_chunks = machine.length() / chunks::MIN_CHUNK as u64 + 1;
+    let mut budget = most_chunks * 3 + 10;
     let mut step = machine.start();
     loop {
         match step {
@@ -534,10 +551,20 @@ async fn upload<T: Transport>(
                     }));
                 }
                 budget -= 1;
+                let sent = Instant::now();
                 let answer = match env.transport.send(&call).await {
                     Ok(a) => a,
+                    // A chunk cut in flight: the server kept what came, and the
+                    // next attempt resumes from there with the same chunk size.
                     Err(e) => return Ok(Outcome::Transient(e)),
                 };
+                if call.method == Method::Patch
+                    && (200..300).contains(&answer.status)
+                    && size.after_chunk(call.body.len(), sent.elapsed())
+                {
+                    settings::keep_learned(&lock(env.db), CHUNK_KEY, size.bytes());
+                    machine.set_chunk(size.bytes());
+                }
                 step = machine.on_answer(&answer);
                 if machine.remote_id().map(str::to_string) != known_id {
                     known_id = machine.remote_id().map(str::to_string);

@@ -71,6 +71,28 @@ pub fn delete(conn: &Connection, key: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// A size the profile learned about its link (a resource's page size, the
+/// upload chunk size). Unset, unreadable or unparsable is `None`: it only means
+/// starting again from the default, so the error is logged, not returned.
+pub fn learned<T: std::str::FromStr>(conn: &Connection, key: &str) -> Option<T> {
+    match get(conn, key) {
+        Ok(value) => value.and_then(|v| v.parse().ok()),
+        Err(e) => {
+            tracing::warn!(key, error = %e, "could not read a learned size");
+            None
+        }
+    }
+}
+
+/// Keeps a size the profile learned (see [`learned`]); failing to keep it only
+/// means the next start is from the default again, so it is logged.
+pub fn keep_learned(conn: &Connection, key: &str, value: impl std::fmt::Display) {
+    tracing::debug!(key, %value, "learned size kept");
+    if let Err(e) = set(conn, key, &value.to_string()) {
+        tracing::warn!(key, error = %e, "could not keep a learned size");
+    }
+}
+
 /// The stored server URL. Errors: `storage`.
 pub fn server_url(conn: &Connection) -> Result<Option<String>, Error> {
     get(conn, SERVER_URL)
@@ -95,5 +117,15 @@ mod tests {
         assert_eq!(server_url(&db.conn).unwrap().as_deref(), Some("http://b"));
         set(&db.conn, HOME_UNIT, "00004").unwrap();
         assert_eq!(home_unit(&db.conn).unwrap().as_deref(), Some("00004"));
+    }
+
+    #[test]
+    fn learned_sizes_round_trip_and_garbage_is_none() {
+        let db = db();
+        assert_eq!(learned::<u32>(&db.conn, "page_limit.news"), None);
+        keep_learned(&db.conn, "page_limit.news", 25u32);
+        assert_eq!(learned::<u32>(&db.conn, "page_limit.news"), Some(25));
+        set(&db.conn, "upload_chunk", "lots").unwrap();
+        assert_eq!(learned::<usize>(&db.conn, "upload_chunk"), None);
     }
 }

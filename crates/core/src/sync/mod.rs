@@ -329,26 +329,12 @@ fn page_size_key(resource: &str) -> String {
 
 /// The page size `resource` learned in earlier pulls, if any.
 fn learned_page_size(db: &Mutex<Connection>, resource: &str) -> Option<u32> {
-    match settings::get(&lock(db), &page_size_key(resource)) {
-        Ok(value) => value.and_then(|v| v.parse().ok()),
-        Err(e) => {
-            tracing::warn!(error = %e, "could not read the learned page size");
-            None
-        }
-    }
+    settings::learned(&lock(db), &page_size_key(resource))
 }
 
-/// Keeps the page size `resource` learned for the next pulls; failing to keep
-/// it only means the next sync starts from the default again.
+/// Keeps the page size `resource` learned for the next pulls.
 fn keep_page_size(db: &Mutex<Connection>, resource: &str, size: PageSize) {
-    tracing::debug!(resource, limit = size.limit(), "page size adapted");
-    if let Err(e) = settings::set(
-        &lock(db),
-        &page_size_key(resource),
-        &size.limit().to_string(),
-    ) {
-        tracing::warn!(error = %e, "could not keep the learned page size");
-    }
+    settings::keep_learned(&lock(db), &page_size_key(resource), size.limit());
 }
 
 /// Commits a page and its cursor in one transaction.

@@ -40,12 +40,18 @@ pub enum HolidaysError {
     Storage(#[from] StorageError),
 }
 
+/// Largest holiday CSV file (a year is about 30 lines).
+pub const MAX_HOLIDAYS_FILE_BYTES: usize = 1024 * 1024;
+
 /// Import a holiday CSV file: the years it lists replace those years in the database.
 pub async fn import(storage: &dyn Storage, path: &Path) -> Result<HolidayImport, HolidaysError> {
-    let text = std::fs::read_to_string(path).map_err(|source| HolidaysError::Io {
+    let io = |source| HolidaysError::Io {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let bytes = super::seed::read_limited(path, MAX_HOLIDAYS_FILE_BYTES).map_err(io)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
     let days = holidays::parse_csv(&text).map_err(|source| HolidaysError::Parse {
         path: path.to_owned(),
         source,

@@ -6,7 +6,7 @@
 //! devices find it by what residents call it.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use congdan_search::Synonyms;
@@ -28,10 +28,13 @@ pub fn synonyms(dir: &Path, extra: Option<&Path>) -> Result<Synonyms, CommandErr
         .into_iter()
         .chain(extra);
     for path in files {
-        let text = std::fs::read_to_string(path).map_err(|source| CommandError::Io {
+        let io = |source| CommandError::Io {
             path: path.to_owned(),
             source,
-        })?;
+        };
+        let bytes = read_limited(path, MAX_SYNONYMS_FILE_BYTES).map_err(io)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let parsed = Synonyms::parse(&text).map_err(|source| CommandError::Synonyms {
             path: path.to_owned(),
             source,
@@ -53,11 +56,12 @@ pub async fn seed(
 
     let path = dir.join("units.csv");
     let parsed = blocking(move || {
-        let file = File::open(&path).map_err(|source| CommandError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        units::parse(BufReader::new(file)).map_err(|source| CommandError::Source {
+        let bytes =
+            read_limited(&path, MAX_UNITS_FILE_BYTES).map_err(|source| CommandError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        units::parse(bytes.as_slice()).map_err(|source| CommandError::Source {
             what: path.display().to_string(),
             source,
         })
@@ -200,6 +204,27 @@ fn feed_files(dir: &Path) -> Result<Vec<PathBuf>, CommandError> {
     Ok(files)
 }
 
+/// Largest `units.csv` (the real list of 3,355 units is 170 KB).
+pub const MAX_UNITS_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// Largest synonym file (the built-in dictionary is 12 KB).
+pub const MAX_SYNONYMS_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Read a whole file of at most `max` bytes; a larger one is refused before
+/// anything is parsed (an `io` error of kind `FileTooLarge`).
+pub fn read_limited(path: &Path, max: usize) -> std::io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    let mut bytes = Vec::new();
+    file.take(cap).read_to_end(&mut bytes)?;
+    if bytes.len() > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("larger than {max} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Read at most `max + 1` bytes, so that the parser can tell "too large" without
 /// us holding an unbounded file in memory.
 pub(super) fn read_capped(path: &Path, max: usize) -> Result<Vec<u8>, CommandError> {
@@ -212,4 +237,37 @@ pub(super) fn read_capped(path: &Path, max: usize) -> Result<Vec<u8>, CommandErr
     let mut bytes = Vec::new();
     file.take(cap).read_to_end(&mut bytes).map_err(io)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_over_their_limit_are_refused_before_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("units.csv");
+        std::fs::write(&path, vec![b'x'; 101]).unwrap();
+        let err = read_limited(&path, 100).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::FileTooLarge);
+        assert_eq!(read_limited(&path, 101).unwrap().len(), 101);
+    }
+
+    #[tokio::test]
+    async fn an_oversized_units_file_fails_the_seed_and_stores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let file = std::fs::File::create(data.join("units.csv")).unwrap();
+        file.set_len(MAX_UNITS_FILE_BYTES as u64 + 1).unwrap();
+        let storage = crate::storage::SqliteStorage::open(&dir.path().join("s.db")).unwrap();
+        let err = seed(&storage, &data, &Synonyms::builtin())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, CommandError::Io { source, .. } if source.kind() == std::io::ErrorKind::FileTooLarge),
+            "{err:?}"
+        );
+        assert!(storage.unit("00004".into()).await.unwrap().is_none());
+    }
 }

@@ -7,6 +7,7 @@
 //! API's `{code, message}`. Storage comes from [`crate::storage`]; the
 //! `/api/v1` resident and officer endpoints live elsewhere.
 
+pub mod body;
 pub mod catalogue;
 mod requests;
 pub use requests::{PUBLIC_POSITION_DECIMALS, public_coordinate};

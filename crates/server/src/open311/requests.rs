@@ -5,13 +5,14 @@
 //! Photo links are stored server-relative and answered absolute (public base URL).
 
 use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Duration, Utc};
 use congdan_protocol::open311::{DetailedStatus, RequestToken, ServiceRequest, Status};
 
+use super::body::{Received, read_body};
 use super::validate::{Checked, Fields, bad_api_key, check, given_api_key};
 use super::{Failure, Format, OPEN311_PREFIX, reply};
 use crate::AppState;
@@ -24,8 +25,6 @@ use crate::storage::requests::{Idem, NewRequest, PrivateDetails, RequestFilter, 
 pub const MAX_WINDOW_DAYS: i64 = 90;
 /// Most requests or updates in one answer.
 const MAX_RESULTS: u32 = 1000;
-/// Largest form-encoded body.
-const MAX_FORM_BYTES: usize = 64 * 1024;
 
 /// Routes without large bodies.
 pub fn router() -> Routes {
@@ -86,87 +85,6 @@ pub async fn bearer_device(
             "Mã thiết bị không hợp lệ.",
         )),
     }
-}
-
-/// The body's fields, photos (checked and cleaned of metadata) and the parts the
-/// fingerprint is made of. A multipart body over `limit` bytes is 413.
-/// Reads a form or multipart body: its fields, the photos as sent (checked
-/// for size only: they are decoded after the API key is checked, so an
-/// anonymous POST never costs an image decode), and the raw parts for the
-/// idempotency hash.
-async fn read_body(
-    request: Request,
-    limit: usize,
-) -> Result<(Fields, Vec<Vec<u8>>, Vec<Vec<u8>>), Failure> {
-    let is_multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !is_multipart {
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES)
-            .await
-            .map_err(|_| {
-                Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "Nội dung gửi lên quá lớn.")
-            })?;
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| Failure::bad("Nội dung phải là application/x-www-form-urlencoded."))?;
-        return Ok((Fields(pairs), Vec::new(), vec![bytes.to_vec()]));
-    }
-    // The whole body is read (bounded) before any part is parsed or any photo
-    // decoded, so an oversized body is refused with 413 having decoded nothing.
-    let (head, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| Failure::new(StatusCode::PAYLOAD_TOO_LARGE, "Nội dung gửi lên quá lớn."))?;
-    let request = Request::from_parts(head, Body::from(bytes));
-    let mut multipart = Multipart::from_request(request, &())
-        .await
-        .map_err(|_| Failure::bad("Nội dung multipart/form-data không hợp lệ."))?;
-    let mut pairs = Vec::new();
-    let mut photos = Vec::new();
-    let mut parts = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(Failure::new(
-                    e.status(),
-                    "Nội dung multipart không đọc được hoặc quá lớn.",
-                ));
-            }
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        let is_file = field.file_name().is_some() || name == "media";
-        let bytes = field.bytes().await.map_err(|e| {
-            Failure::new(
-                e.status(),
-                "Nội dung multipart không đọc được hoặc quá lớn.",
-            )
-        })?;
-        parts.push(name.clone().into_bytes());
-        parts.push(bytes.to_vec());
-        if is_file {
-            if name != "media" {
-                return Err(Failure::bad("Chỉ nhận tệp ở trường media."));
-            }
-            if u64::try_from(bytes.len()).unwrap_or(u64::MAX)
-                > congdan_protocol::requests::MAX_UPLOAD_BYTES
-            {
-                return Err(Failure::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "Ảnh quá lớn (tối đa 8 MB).",
-                ));
-            }
-            photos.push(bytes.to_vec());
-        } else {
-            let text = String::from_utf8(bytes.to_vec())
-                .map_err(|_| Failure::bad("Trường văn bản phải là UTF-8."))?;
-            pairs.push((name, text));
-        }
-    }
-    Ok((Fields(pairs), photos, parts))
 }
 
 /// Decodes each photo, drops its metadata and re-encodes it (content type
@@ -260,8 +178,11 @@ async fn create_inner(
     let key = idempotency_key(headers)?;
     let device = bearer_device(state, headers).await?;
     let query = query_pairs(request.uri().query())?;
-    let (fields, raw_photos, parts) =
-        read_body(request, state.config.max_upload_body_bytes).await?;
+    let Received {
+        fields,
+        photos: raw_photos,
+        parts,
+    } = read_body(request, state.config.max_upload_body_bytes).await?;
     let api_key = given_api_key(&fields, &query)?;
     if crate::api_keys::check(state.storage.as_ref(), api_key, (state.clock)())
         .await?
