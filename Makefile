@@ -86,7 +86,7 @@ bench-net:
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
 ## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page
+FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page gtfs_zip bus_network
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
