@@ -72,6 +72,8 @@ package: deps ui
 ## bench: speed and size figures written up in docs/BENCHMARKS.md
 bench: deps ui
 	$(CARGO) bench -p congdan-core --bench search
+	$(CARGO) bench -p congdan-transit --bench transit
+	$(CARGO) bench -p congdan-core --bench bus
 	$(CARGO) build --profile release-app -p congdan-app
 	@ls -l target/release-app/congdan-app | awk '{printf "app binary (release-app profile, stripped): %.1f MB\n", $$5/1048576}'
 	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-sync --bin congdan-bench-outbox
