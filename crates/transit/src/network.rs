@@ -13,7 +13,7 @@ use crate::geo::MicroPoint;
 
 /// First bytes of an encoded network.
 const MAGIC: &[u8; 5] = b"CDBUS";
-/// Version of the encoding after [`MAGIC`]; bumped on any change of the types below.
+/// Version of the encoding after the magic bytes `CDBUS`; bumped on any change of the types below.
 pub const FORMAT_VERSION: u8 = 1;
 /// Largest decoded network a device accepts (a metropolis is about 30 MB decoded).
 pub const MAX_DECODED_BYTES: u64 = 256 << 20;
