@@ -77,6 +77,8 @@ package: deps ui
 ## bench: speed and size figures written up in docs/BENCHMARKS.md
 bench: deps ui
 	$(CARGO) bench -p congdan-core --bench search
+	$(CARGO) bench -p congdan-transit --bench transit
+	$(CARGO) bench -p congdan-core --bench bus
 	$(CARGO) build --profile release-app -p congdan-app
 	@ls -l target/release-app/congdan-app | awk '{printf "app binary (release-app profile, stripped): %.1f MB\n", $$5/1048576}'
 	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-sync --bin congdan-bench-outbox
@@ -103,7 +105,7 @@ bench-load:
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
 ## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page cap_parse outage_parse open311_form
+FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page cap_parse outage_parse open311_form gtfs_zip bus_network
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

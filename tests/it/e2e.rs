@@ -381,3 +381,103 @@ async fn window_pins_a_severe_alert_and_tomorrows_cut_with_reminders() {
         "{reminders:?}"
     );
 }
+
+/// Issue 8 in the real window: a ward of Thành phố Hồ Chí Minh gets its buses with the first
+/// sync; then, with the server gone, a stop found without diacritics, its departure board and
+/// a journey planned offline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_finds_a_bus_stop_and_plans_a_journey_offline() {
+    if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
+        return;
+    }
+    let mut server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("profile.db");
+    let url = server.url();
+
+    let app = AppSession::launch(&db, Some(&url)).await.unwrap();
+    app.find("[data-testid=province-option][data-code='79']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("[data-testid=commune-option][data-code='25747']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("[data-testid=news-item]").await.ok();
+    app.find("[data-testid=tab-bus]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The onboarding sync brings the network; the screen says how old it is.
+    congdan_tests::wait::until(
+        "the bus network to arrive",
+        std::time::Duration::from_secs(120),
+        async || {
+            let el = app
+                .client
+                .find(Locator::Css("[data-testid=bus-updated]"))
+                .await
+                .ok()?;
+            el.text().await.ok()?.contains("cập nhật").then_some(())
+        },
+    )
+    .await
+    .unwrap();
+    app.close().await.unwrap();
+
+    server.kill().await.unwrap();
+    let app = AppSession::launch(&db, Some(&url)).await.unwrap();
+    app.find("[data-testid=tab-bus]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let input = app.find("[data-testid=bus-search]").await.unwrap();
+    input.send_keys("ben thanh").await.unwrap();
+    app.wait_text("[data-testid=bus-stop]", "Bến Thành")
+        .await
+        .unwrap();
+    app.find("[data-testid=bus-stop]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Departures depend on the hour the test runs: the board or its "none in 3 hours" note.
+    app.wait_text("#bus-stop-title", "Bến Thành").await.unwrap();
+    congdan_tests::wait::until(
+        "the departure board",
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            let list = app
+                .client
+                .find(Locator::Css("[data-testid=bus-departures], .empty"))
+                .await
+                .ok()?;
+            list.text().await.ok().filter(|t| !t.is_empty()).map(|_| ())
+        },
+    )
+    .await
+    .unwrap();
+    app.client
+        .execute(
+            "window.location.hash = arguments[0]",
+            vec![serde_json::json!("#/bus/journey/81/138/2025-12-01T07:30")],
+        )
+        .await
+        .unwrap();
+    let journeys = app
+        .wait_text("[data-testid=bus-journeys]", "Lên tuyến")
+        .await
+        .unwrap();
+    assert!(journeys.contains("Hải Thượng Lãn Ông"), "{journeys}");
+    app.close().await.unwrap();
+}

@@ -296,7 +296,7 @@ export function App({ backend }: { backend: Backend }) {
         screen = <BusRouteScreen {...screenProps} id={route.id} />;
         break;
       case "busJourney":
-        screen = <BusJourneyScreen {...screenProps} from={route.from} to={route.to} />;
+        screen = <BusJourneyScreen {...screenProps} from={route.from} to={route.to} at={route.at} />;
         break;
       case "announcements":
         screen = <AnnouncementsScreen {...screenProps} />;

@@ -21,6 +21,7 @@ describe("routes", () => {
       { name: "busStop", id: "81" },
       { name: "busRoute", id: "1" },
       { name: "busJourney", from: "81", to: "138" },
+      { name: "busJourney", from: "81", to: "138", at: "2025-12-01T07:30" },
     ] as const) {
       expect(parseRoute(href(r))).toEqual(r);
     }

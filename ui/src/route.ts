@@ -19,7 +19,7 @@ export type Route =
   | { name: "bus" }
   | { name: "busStop"; id: string }
   | { name: "busRoute"; id: string }
-  | { name: "busJourney"; from: string; to: string }
+  | { name: "busJourney"; from: string; to: string; at?: string }
   | { name: "announcements" }
   | { name: "official" };
 
@@ -29,7 +29,7 @@ export type Tab = "news" | "announcements" | "procedures" | "bus" | "feedback" |
 /** Reads a route from a location hash such as "#/procedures/1.001193". Unknown hashes give the news list. */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter((p) => p !== "").map((p) => safeDecode(p));
-  const [head, arg, arg2, arg3] = parts;
+  const [head, arg, arg2, arg3, arg4] = parts;
   switch (head) {
     case "news":
       return arg ? { name: "article", id: arg } : { name: "news" };
@@ -58,7 +58,10 @@ export function parseRoute(hash: string): Route {
     case "bus":
       if (arg === "stop" && arg2) return { name: "busStop", id: arg2 };
       if (arg === "route" && arg2) return { name: "busRoute", id: arg2 };
-      if (arg === "journey") return { name: "busJourney", from: arg2 ?? "", to: arg3 ?? "" };
+      if (arg === "journey") {
+        const journey: Route = { name: "busJourney", from: arg2 ?? "", to: arg3 ?? "" };
+        return arg4 ? { ...journey, at: arg4 } : journey;
+      }
       return { name: "bus" };
     default:
       return { name: "news" };
@@ -113,7 +116,8 @@ export function href(route: Route): string {
     case "busRoute":
       return `#/bus/route/${encodeURIComponent(route.id)}`;
     case "busJourney": {
-      const parts = [route.from, route.to].filter((p) => p !== "").map(encodeURIComponent);
+      // An optional leave-at time ("2025-12-01T07:30") makes a planned journey shareable.
+      const parts = [route.from, route.to, route.at ?? ""].filter((p) => p !== "").map(encodeURIComponent);
       return `#/bus/journey${parts.map((p) => `/${p}`).join("")}`;
     }
   }

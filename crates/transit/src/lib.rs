@@ -22,7 +22,9 @@ pub mod service;
 pub mod timetable;
 
 pub use error::TransitError;
-pub use network::{Footpath, Network, Pattern, Route, Service, Shape, Stop, Trip, decode_times};
+pub use network::{
+    Footpath, Network, Pattern, Route, Service, Shape, Stop, Trip, decode_times, time_at,
+};
 pub use raptor::{Journey, Leg, LegKind, Query};
 pub use service::ServiceDate;
 pub use timetable::DayTimetable;

@@ -13,7 +13,7 @@ use crate::geo::MicroPoint;
 
 /// First bytes of an encoded network.
 const MAGIC: &[u8; 5] = b"CDBUS";
-/// Version of the encoding after [`MAGIC`]; bumped on any change of the types below.
+/// Version of the encoding after the magic bytes `CDBUS`; bumped on any change of the types below.
 pub const FORMAT_VERSION: u8 = 1;
 /// Largest decoded network a device accepts (a metropolis is about 30 MB decoded).
 pub const MAX_DECODED_BYTES: u64 = 256 << 20;
@@ -137,6 +137,21 @@ pub fn decode_times(times: &[u32]) -> Vec<(u32, u32)> {
         t = dep;
     }
     out
+}
+
+/// The `(arrival, departure)` at stop position `pos` of delta-encoded times, without
+/// decoding the rest; `None` past the end.
+pub fn time_at(times: &[u32], pos: usize) -> Option<(u32, u32)> {
+    let mut t = 0u32;
+    for (i, pair) in times.chunks_exact(2).enumerate() {
+        let arr = t.saturating_add(pair[0]);
+        let dep = arr.saturating_add(pair[1]);
+        if i == pos {
+            return Some((arr, dep));
+        }
+        t = dep;
+    }
+    None
 }
 
 /// The days a set of trips runs.
@@ -310,6 +325,14 @@ mod tests {
         let enc = Trip::encode_times(&times);
         assert_eq!(enc, vec![25_200, 60, 140, 0, 64_600, 30]);
         assert_eq!(decode_times(&enc), times);
+    }
+
+    #[test]
+    fn one_stop_time_is_read_without_decoding_the_rest() {
+        let enc = Trip::encode_times(&[(100, 110), (200, 200), (300, 330)]);
+        assert_eq!(time_at(&enc, 0), Some((100, 110)));
+        assert_eq!(time_at(&enc, 2), Some((300, 330)));
+        assert_eq!(time_at(&enc, 3), None);
     }
 
     #[test]

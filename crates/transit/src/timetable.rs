@@ -101,10 +101,14 @@ impl DayTimetable {
         footpaths: &[Footpath],
     ) -> DayTimetable {
         let shift = |r: &Run| i32::from(r.trip.day) * DAY;
+        // Runs of unknown patterns, with the wrong number of times, or through stops past
+        // `stop_count` are dropped, so planning never indexes out of bounds.
         runs.retain(|r| {
-            pattern_stops
-                .get(r.pattern as usize)
-                .is_some_and(|s| s.len() == r.times.len() && !s.is_empty())
+            pattern_stops.get(r.pattern as usize).is_some_and(|s| {
+                s.len() == r.times.len()
+                    && !s.is_empty()
+                    && s.iter().all(|&x| (x as usize) < stop_count)
+            })
         });
         runs.sort_by_key(|r| (r.pattern, r.times[0].1 as i32 + shift(r), r.trip.trip));
         let mut routes: Vec<DayRoute> = Vec::new();
@@ -157,7 +161,9 @@ impl DayTimetable {
         }
         let mut walks = vec![Vec::new(); stop_count];
         for f in footpaths {
-            if let Some(list) = walks.get_mut(f.from as usize) {
+            if (f.to as usize) < stop_count
+                && let Some(list) = walks.get_mut(f.from as usize)
+            {
                 list.push(Walk {
                     to: f.to,
                     meters: f.meters,

@@ -353,9 +353,9 @@ export function BusRouteScreen({ backend, version, id }: ScreenProps & { id: str
 }
 
 /** The planner's answer for two stops. */
-export function BusJourneyScreen({ backend, version, from, to }: ScreenProps & { from: string; to: string }) {
+export function BusJourneyScreen({ backend, version, from, to, at: asked }: ScreenProps & { from: string; to: string; at?: string }) {
   const plan = loadPlan();
-  const [at, setAt] = useState(() => localInput(new Date()));
+  const [at, setAt] = useState(() => asked ?? localInput(new Date()));
   const [journeys, setJourneys] = useState<BusJourney[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);

@@ -15,7 +15,7 @@ use congdan_transit::geo::{MicroPoint, micro_distance_m};
 use congdan_transit::raptor::{self, LegKind, Query};
 use congdan_transit::service::zone;
 use congdan_transit::timetable::DAY;
-use congdan_transit::{DayTimetable, ServiceDate, decode_times};
+use congdan_transit::{DayTimetable, ServiceDate, decode_times, time_at};
 use rusqlite::Connection;
 
 use super::Core;
@@ -293,11 +293,6 @@ impl Core {
             let stop = store::stop_by_id(conn, stop_id)?.ok_or_else(|| bad_stop(stop_id))?;
             let services = store::services(conn)?;
             let days = [(-1i64, date.pred()), (0, date)];
-            let running: Vec<[bool; 2]> = services
-                .iter()
-                .map(|s| days.map(|(_, d)| s.runs_on(d)))
-                .collect();
-            let any: Vec<bool> = running.iter().map(|r| r[0] || r[1]).collect();
             let mut found = Vec::new();
             for (pattern, pos) in store::patterns_through(conn, stop.idx)? {
                 let Some(p) = store::pattern(conn, pattern)? else {
@@ -307,21 +302,19 @@ impl Core {
                     continue; // the terminus: buses end here
                 }
                 let route = store::route(conn, p.route)?;
-                for trip in store::trips_of_pattern(conn, pattern, &any)? {
-                    let times = decode_times(&trip.times);
-                    let Some(&(_, dep)) = times.get(pos as usize) else {
-                        continue;
-                    };
-                    for (k, &(shift, _)) in days.iter().enumerate() {
-                        let on = running.get(trip.service as usize).is_some_and(|r| r[k]);
-                        let t = i64::from(dep) + shift * i64::from(DAY);
-                        if on && t >= secs && t <= secs + DEPARTURE_HORIZON {
-                            found.push((
-                                t,
-                                p.headsign.clone(),
-                                route.clone(),
-                                trip.trip_id.clone(),
-                            ));
+                for (shift, day) in days {
+                    let running: Vec<bool> = services.iter().map(|s| s.runs_on(day)).collect();
+                    // In the run's own day: it leaves its first stop by the window's end and
+                    // reaches its last stop after the window's start.
+                    let offset = shift * i64::from(DAY);
+                    let window = (secs + DEPARTURE_HORIZON - offset, secs - offset);
+                    for trip in store::trips_of_pattern(conn, pattern, &running, Some(window))? {
+                        let Some((_, dep)) = time_at(&trip.times, pos as usize) else {
+                            continue;
+                        };
+                        let t = i64::from(dep) + offset;
+                        if t >= secs && t <= secs + DEPARTURE_HORIZON {
+                            found.push((t, p.headsign.clone(), route.clone(), trip.trip_id));
                         }
                     }
                 }
@@ -385,11 +378,12 @@ impl Core {
                 } else {
                     stops.iter().map(|s| s.at).collect()
                 };
-                let mut timetable: Vec<String> = store::trips_of_pattern(conn, p.idx, &today)?
-                    .iter()
-                    .filter_map(|t| decode_times(&t.times).first().map(|&(_, d)| d))
-                    .map(|d| format!("{:02}:{:02}", d / 3600, d / 60 % 60))
-                    .collect();
+                let mut timetable: Vec<String> =
+                    store::trips_of_pattern(conn, p.idx, &today, None)?
+                        .iter()
+                        .filter_map(|t| decode_times(&t.times).first().map(|&(_, d)| d))
+                        .map(|d| format!("{:02}:{:02}", d / 3600, d / 60 % 60))
+                        .collect();
                 timetable.sort();
                 drawn.push((p, stops, line, timetable));
             }

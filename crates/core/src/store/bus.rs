@@ -211,19 +211,21 @@ pub fn replace(conn: &mut Connection, meta: &NetworkMeta, net: &Network) -> Resu
         }
         let mut st = tx
             .prepare(
-                "INSERT INTO bus_trips (idx, trip_id, pattern, service, first_departure, times)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO bus_trips (idx, trip_id, pattern, service, first_departure, last_arrival, times)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(Error::storage("bus trips prepare"))?;
         for (i, t) in net.trips.iter().enumerate() {
-            let first =
-                t.times.first().copied().unwrap_or(0) + t.times.get(1).copied().unwrap_or(0);
+            let times = congdan_transit::decode_times(&t.times);
+            let first = times.first().map_or(0, |&(_, d)| d);
+            let last = times.last().map_or(0, |&(a, _)| a);
             st.execute(params![
                 i as i64,
                 t.id,
                 t.pattern,
                 t.service,
                 first,
+                last,
                 pack_u32s(&t.times)
             ])
             .map_err(Error::storage("bus trip"))?;
@@ -504,19 +506,34 @@ pub fn route(conn: &Connection, idx: u32) -> Result<Option<RouteRow>, Error> {
     .map_err(Error::storage("bus route"))
 }
 
-/// Trips of `pattern` whose service is in `services`, by first departure. Errors: `storage`.
+/// Trips of `pattern` whose service is in `services`, by first departure; with a window,
+/// only those leaving their first stop at or before `window.0` and arriving at their last
+/// stop at or after `window.1` (seconds of their service day), so a departure board reads
+/// only trips that can pass in its window. Errors: `storage`.
 pub fn trips_of_pattern(
     conn: &Connection,
     pattern: u32,
     services: &[bool],
+    window: Option<(i64, i64)>,
 ) -> Result<Vec<TripRow>, Error> {
+    let running: String = services
+        .iter()
+        .enumerate()
+        .filter(|(_, on)| **on)
+        .map(|(i, _)| format!(",{i}"))
+        .collect::<String>()
+        + ",";
+    let (max_first, min_last) = window.unwrap_or((i64::MAX, i64::MIN));
     let mut st = conn
         .prepare_cached(
-            "SELECT idx, trip_id, pattern, service, times FROM bus_trips WHERE pattern = ?1 ORDER BY first_departure",
+            "SELECT idx, trip_id, pattern, service, times FROM bus_trips
+             WHERE pattern = ?1 AND first_departure <= ?2 AND last_arrival >= ?3
+               AND instr(?4, ',' || service || ',') > 0
+             ORDER BY first_departure",
         )
         .map_err(Error::storage("bus trips prepare"))?;
     let rows = st
-        .query_map([pattern], |r| {
+        .query_map(params![pattern, max_first, min_last, running], |r| {
             Ok((
                 r.get::<_, u32>(0)?,
                 r.get::<_, String>(1)?,
@@ -529,16 +546,14 @@ pub fn trips_of_pattern(
     let mut out = Vec::new();
     for row in rows {
         let (idx, trip_id, pattern, service, blob) = row.map_err(Error::storage("bus trip row"))?;
-        if services.get(service as usize).copied().unwrap_or(false) {
-            let times = unpack_u32s(&blob).map_err(corrupt("bus trip times"))?;
-            out.push(TripRow {
-                idx,
-                trip_id,
-                pattern,
-                service,
-                times,
-            });
-        }
+        let times = unpack_u32s(&blob).map_err(corrupt("bus trip times"))?;
+        out.push(TripRow {
+            idx,
+            trip_id,
+            pattern,
+            service,
+            times,
+        });
     }
     Ok(out)
 }

@@ -238,6 +238,7 @@ pub const MIGRATIONS: &[&str] = &[
         pattern INTEGER NOT NULL,
         service INTEGER NOT NULL,
         first_departure INTEGER NOT NULL,
+        last_arrival INTEGER NOT NULL,
         times BLOB NOT NULL
     ) STRICT;
     CREATE INDEX bus_trips_pattern ON bus_trips (pattern, first_departure);
