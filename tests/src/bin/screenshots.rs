@@ -3,17 +3,16 @@
 //! demo data, at 360 px (a phone) and at desktop width. `make screenshots`
 //! runs it; the PNGs go to docs/screenshots/.
 //!
-//! The profile is prepared with the `congdan` CLI (ward, one report sent) and
-//! the report is answered through the officer API, so every screen shows real
-//! answers of the real core.
+//! The profiles are prepared with the `congdan` CLI (a Hà Nội ward with one
+//! report sent and answered through the officer API; a Ho Chi Minh City ward
+//! with its buses), so every screen shows real answers of the real core.
 
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use congdan_tests::app::{AppSession, UI_TIMEOUT};
+use congdan_tests::app::AppSession;
 use congdan_tests::cli::{LAMP_REPORT, congdan, ok};
 use congdan_tests::server::TestServer;
-use fantoccini::Locator;
 
 /// Window sizes: name suffix, width, height.
 const SIZES: [(&str, u32, u32); 2] = [("360", 360, 760), ("desktop", 1280, 800)];
@@ -28,6 +27,15 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("profile.db");
     let request = prepare_profile(&db, &url).await?;
+    // A ward of Thành phố Hồ Chí Minh, whose sync brings the city's buses.
+    let bus_db = dir.path().join("bus.db");
+    let key = congdan_tests::DEMO_API_KEY;
+    ok(congdan(
+        &bus_db,
+        &["--server", &url, "--api-key", key, "sync"],
+    ));
+    ok(congdan(&bus_db, &["set-unit", "25747"]));
+    ok(congdan(&bus_db, &["sync"]));
     let out = congdan_tests::workspace_root()
         .join("docs")
         .join("screenshots");
@@ -42,6 +50,12 @@ async fn main() -> anyhow::Result<()> {
         app.close().await?;
         result?;
     }
+    let app = AppSession::launch(&bus_db, Some(&url)).await?;
+    let (_, width, height) = SIZES[0];
+    app.client.set_window_size(width, height).await?;
+    let result = take_bus(&app, &out).await;
+    app.close().await?;
+    result?;
     println!("screenshots written to {}", out.display());
     Ok(())
 }
@@ -94,7 +108,11 @@ async fn prepare_profile(db: &Path, url: &str) -> anyhow::Result<String> {
 /// Each README screen, in the window as it is sized now.
 async fn take_all(app: &AppSession, request: &str, out: &Path, suffix: &str) -> anyhow::Result<()> {
     let shot = async |name: &str| -> anyhow::Result<()> {
-        let png = app.client.screenshot().await?;
+        let png = app
+            .client
+            .screenshot()
+            .await
+            .with_context(|| format!("screenshot of {name}"))?;
         std::fs::write(out.join(format!("{name}-{suffix}.png")), png)?;
         Ok(())
     };
@@ -111,12 +129,9 @@ async fn take_all(app: &AppSession, request: &str, out: &Path, suffix: &str) -> 
     app.wait_text("[data-testid=procedure-hit]", "khai sinh")
         .await?;
     shot("procedures").await?;
-    app.find("[data-testid=procedure-hit]")
-        .await?
-        .click()
-        .await?;
+    click(app, "[data-testid=procedure-hit]").await?;
     app.find("[data-testid=procedure-title]").await?;
-    app.find("[data-testid=doc-check]").await?.click().await?;
+    click(app, "[data-testid=doc-check]").await?;
     shot("procedure").await?;
     go(app, "#/feedback", "[data-testid=service-option]").await?;
     shot("feedback").await?;
@@ -132,6 +147,60 @@ async fn take_all(app: &AppSession, request: &str, out: &Path, suffix: &str) -> 
     Ok(())
 }
 
+/// The bus screens at 360 px: a stop found without diacritics, its departures,
+/// a journey (morning of a service day) and a route's drawing.
+async fn take_bus(app: &AppSession, out: &Path) -> anyhow::Result<()> {
+    let shot = async |name: &str| -> anyhow::Result<()> {
+        let png = app
+            .client
+            .screenshot()
+            .await
+            .with_context(|| format!("screenshot of {name}"))?;
+        std::fs::write(out.join(format!("{name}-360.png")), png)?;
+        Ok(())
+    };
+    // The app shows the news first once it has loaded; then the bus tab.
+    app.wait_text("[data-testid=status-bar]", "Cập nhật")
+        .await?;
+    go(app, "#/bus", "[data-testid=bus-search]").await?;
+    app.wait_text("[data-testid=bus-updated]", "cập nhật")
+        .await?;
+    app.find("[data-testid=bus-search]")
+        .await?
+        .send_keys("ben thanh")
+        .await?;
+    app.wait_text("[data-testid=bus-stop]", "Bến Thành").await?;
+    shot("bus").await?;
+    click(app, "[data-testid=bus-stop]").await?;
+    app.wait_text("#bus-stop-title", "Bến Thành").await?;
+    app.find("[data-testid=bus-departures], .empty").await?;
+    shot("bus-stop").await?;
+    go(
+        app,
+        "#/bus/journey/81/138/2025-12-01T07:30",
+        "[data-testid=bus-journeys] > li",
+    )
+    .await?;
+    shot("bus-journey").await?;
+    go(app, "#/bus/route/1", "svg.bus-map path").await?;
+    shot("bus-route").await?;
+    Ok(())
+}
+
+/// Clicks the first element matching `css` from the page itself (a banner over
+/// it does not intercept the click the way a pointer click would be).
+async fn click(app: &AppSession, css: &str) -> anyhow::Result<()> {
+    app.find(css).await?;
+    app.client
+        .execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .with_context(|| format!("clicking {css}"))?;
+    Ok(())
+}
+
 /// Shows the screen of `hash` and waits for `ready` on it.
 async fn go(app: &AppSession, hash: &str, ready: &str) -> anyhow::Result<()> {
     app.client
@@ -139,11 +208,9 @@ async fn go(app: &AppSession, hash: &str, ready: &str) -> anyhow::Result<()> {
             "window.location.hash = arguments[0]; document.getElementById('main')?.scrollTo(0, 0);",
             vec![serde_json::json!(hash)],
         )
-        .await?;
-    app.client
-        .wait()
-        .at_most(UI_TIMEOUT)
-        .for_element(Locator::Css(ready))
+        .await
+        .with_context(|| format!("showing {hash}"))?;
+    app.find(ready)
         .await
         .with_context(|| format!("{hash}: waiting for {ready}"))?;
     Ok(())

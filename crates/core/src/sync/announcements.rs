@@ -1,7 +1,7 @@
 //! Pulling the published announcements of the household's unit: one
 //! conditional GET of `/api/v1/announcements?unit=` (the server's body-hash
 //! ETag); a 304 keeps the cache, a changed list replaces it with its ETag in
-//! one transaction, like the Open311 lists ([`super::open311`]).
+//! one transaction, like the Open311 lists ([`super::documents`]).
 
 use std::sync::Mutex;
 
