@@ -243,6 +243,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the server could not be reached or could not answer (codes
+    /// `offline`, `server_unavailable`): what was cached stays shown and the
+    /// work is tried again later, unlike a refusal.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self.code(),
+            ErrorCode::Offline | ErrorCode::ServerUnavailable
+        )
+    }
+
     /// The stable code of this error.
     pub fn code(&self) -> ErrorCode {
         match self {

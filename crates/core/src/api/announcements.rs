@@ -51,12 +51,7 @@ impl Core {
         let _turn = self.sync_turn().await;
         match self.pull_announcements(&transport).await {
             Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.code(),
-                    crate::ErrorCode::Offline | crate::ErrorCode::ServerUnavailable
-                ) =>
-            {
+            Err(e) if e.is_unreachable() => {
                 tracing::info!(
                     code = e.code().as_str(),
                     "announcements shown from the cache"

@@ -368,7 +368,7 @@ impl Core {
                 saved: Some(saved),
                 queued: None,
             }),
-            Err(e) if matches!(e.code(), ErrorCode::Offline | ErrorCode::ServerUnavailable) => {
+            Err(e) if e.is_unreachable() => {
                 let payload =
                     crate::outbox::payload::encode(&crate::outbox::payload::DraftPayload {
                         id: id.clone(),

@@ -127,10 +127,7 @@ pub fn record<T>(
     match result {
         Ok(_) => sync_state::mark_success(&conn, resource, scope, now),
         Err(e) => {
-            let offline = matches!(
-                e.code(),
-                crate::ErrorCode::Offline | crate::ErrorCode::ServerUnavailable
-            );
+            let offline = e.is_unreachable();
             sync_state::mark_failure(&conn, resource, scope, Some(&e.to_body()), offline)
         }
     }

@@ -136,10 +136,7 @@ fn lock(db: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
 
 /// Stores the failure on the failed resource and the offline flag on the rest.
 fn record_failure(db: &Mutex<Connection>, rest: &[Resource], err: &Error) {
-    let offline = matches!(
-        err.code(),
-        crate::ErrorCode::Offline | crate::ErrorCode::ServerUnavailable
-    );
+    let offline = err.is_unreachable();
     let body = err.to_body();
     let conn = lock(db);
     for (j, r) in rest.iter().enumerate() {
