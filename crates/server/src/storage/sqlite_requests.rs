@@ -814,15 +814,23 @@ impl RequestStorage for SqliteStorage {
             let mut claimed = Vec::new();
             for (id, claim_hash) in claims {
                 let Some(row) = row_id(&id) else { continue };
-                let seq = next_seq(tx)?;
-                let moved = tx.execute(
-                    "UPDATE requests SET device_id = ?2, seq = ?3 \
-                     WHERE id = ?1 AND claim_hash = ?4",
-                    params![row, device_id, seq, claim_hash],
-                )?;
-                if moved == 1 {
-                    claimed.push(id);
+                let matches: Option<i64> = tx
+                    .query_row(
+                        "SELECT 1 FROM requests WHERE id = ?1 AND claim_hash = ?2",
+                        params![row, claim_hash],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if matches.is_none() {
+                    continue;
                 }
+                // Only a claimed request takes a sequence number.
+                let seq = next_seq(tx)?;
+                tx.execute(
+                    "UPDATE requests SET device_id = ?2, seq = ?3 WHERE id = ?1",
+                    params![row, device_id, seq],
+                )?;
+                claimed.push(id);
             }
             Ok(claimed)
         })
