@@ -22,7 +22,7 @@ pub struct ListParams {
     pub since: Option<String>,
     /// Page size; absent means [`DEFAULT_PAGE_LIMIT`], larger than [`MAX_PAGE_LIMIT`] is clamped.
     pub limit: Option<String>,
-    /// Unit code (news only).
+    /// Unit code, for the feeds scoped to one unit (news, outages, alerts).
     pub unit: Option<String>,
 }
 
@@ -40,6 +40,26 @@ fn is_decimal(text: &str) -> bool {
 }
 
 impl ListParams {
+    /// The `unit` parameter, required by the per-unit feeds.
+    pub fn unit_param(&self) -> Result<&str, AppError> {
+        self.unit
+            .as_deref()
+            .filter(|unit| !unit.is_empty())
+            .ok_or(AppError::BadParam { param: "unit" })
+    }
+
+    /// The `unit` of a per-unit feed: present, and a unit the server knows
+    /// (so a typo gets `unknown_unit`, not an empty feed that looks current).
+    pub async fn known_unit(&self, state: &AppState) -> Result<String, AppError> {
+        let unit = self.unit_param()?;
+        state
+            .storage
+            .unit(unit.to_owned())
+            .await?
+            .map(|found| found.code)
+            .ok_or(AppError::UnknownUnit)
+    }
+
     /// Check `since` and `limit`.
     pub fn window(&self) -> Result<Window, AppError> {
         let since = match self.since.as_deref() {
@@ -65,9 +85,11 @@ impl ListParams {
     }
 }
 
-/// The weak ETag of a resource in a scope at a head sequence number.
-pub fn etag(resource: Resource, scope: &str, head: u64) -> String {
-    format!("W/\"{}-{scope}-{head}\"", resource.as_str())
+/// The weak ETag of a resource at a head sequence number. The scope (unit,
+/// device) is in the URL the tag belongs to, so it is not repeated here: every
+/// idle check carries the tag both ways.
+pub fn etag(resource: Resource, head: u64) -> String {
+    format!("W/\"{}-{head}\"", resource.as_str())
 }
 
 /// Whether the request's `If-None-Match` matches `current` (weak comparison).
@@ -119,13 +141,12 @@ pub async fn serve_changes(
     state: &AppState,
     resource: Resource,
     scope: Scope,
-    scope_name: &str,
     window: Window,
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
     if headers.contains_key(header::IF_NONE_MATCH) {
         let head = state.storage.head(resource, scope.clone()).await?;
-        let current = etag(resource, scope_name, head);
+        let current = etag(resource, head);
         if if_none_match(headers, &current) {
             return Ok((StatusCode::NOT_MODIFIED, cache_headers(&current)).into_response());
         }
@@ -134,7 +155,7 @@ pub async fn serve_changes(
         .storage
         .changes(resource, scope, window.since, window.limit)
         .await?;
-    let current = etag(resource, scope_name, page.head);
+    let current = etag(resource, page.head);
     tracing::debug!(
         resource = resource.as_str(),
         items = page.items.len(),
@@ -204,18 +225,18 @@ mod tests {
 
     #[test]
     fn etag_matching_is_weak_and_handles_lists() {
-        let tag = etag(Resource::News, "01234", 7);
-        assert_eq!(tag, "W/\"news-01234-7\"");
+        let tag = etag(Resource::News, 7);
+        assert_eq!(tag, "W/\"news-7\"");
         let mut headers = HeaderMap::new();
         assert!(!if_none_match(&headers, &tag));
         headers.insert(
             header::IF_NONE_MATCH,
-            HeaderValue::from_static("\"x\", \"news-01234-7\""),
+            HeaderValue::from_static("\"x\", \"news-7\""),
         );
         assert!(if_none_match(&headers, &tag));
         headers.insert(
             header::IF_NONE_MATCH,
-            HeaderValue::from_static("W/\"news-01234-8\""),
+            HeaderValue::from_static("W/\"news-8\""),
         );
         assert!(!if_none_match(&headers, &tag));
     }

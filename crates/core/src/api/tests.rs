@@ -154,7 +154,7 @@ fn first_sync_answers(fake: &Fake) {
             &[],
             "3",
             true,
-            "W/\"units-all-5\"",
+            "W/\"units-5\"",
         )),
     );
     fake.answer(
@@ -165,7 +165,7 @@ fn first_sync_answers(fake: &Fake) {
             &["99999"],
             "5",
             false,
-            "W/\"units-all-5\"",
+            "W/\"units-5\"",
         )),
     );
     fake.answer(
@@ -184,7 +184,7 @@ fn first_sync_answers(fake: &Fake) {
             &[],
             "2",
             false,
-            "W/\"procedures-all-2\"",
+            "W/\"procedures-2\"",
         )),
     );
 }
@@ -284,7 +284,7 @@ async fn sync_pages_304_news_images_and_offline() {
             &[],
             "8",
             false,
-            "W/\"news-00004-8\"",
+            "W/\"news-8\"",
         )),
     );
     fake.images.insert(
@@ -330,11 +330,8 @@ async fn sync_pages_304_news_images_and_offline() {
         .collect();
     assert_eq!(seen[0].path, NEWS);
     assert_eq!(seen[0].if_none_match, None);
-    assert_eq!(seen[1].if_none_match.as_deref(), Some("W/\"units-all-5\""));
-    assert_eq!(
-        seen[2].if_none_match.as_deref(),
-        Some("W/\"procedures-all-2\"")
-    );
+    assert_eq!(seen[1].if_none_match.as_deref(), Some("W/\"units-5\""));
+    assert_eq!(seen[2].if_none_match.as_deref(), Some("W/\"procedures-2\""));
 
     let list = core.news(10).unwrap();
     let ids: Vec<_> = list.items.iter().map(|n| n.id.as_str()).collect();
@@ -532,13 +529,7 @@ async fn checklist_survives_resync_and_validates() {
     fake.answer(
         PROCS,
         &[("since", "2")],
-        Ok(page(
-            vec![changed],
-            &[],
-            "3",
-            false,
-            "W/\"procedures-all-3\"",
-        )),
+        Ok(page(vec![changed], &[], "3", false, "W/\"procedures-3\"")),
     );
     fake.answer(UNITS, &[("since", "5")], Ok(not_modified()));
     core.sync_with(&fake, false, &|_| {}).await.unwrap();

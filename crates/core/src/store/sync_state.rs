@@ -179,7 +179,7 @@ mod tests {
             SyncState::fresh("units", "all")
         );
         advance(&db.conn, "units", "all", "17", None).unwrap();
-        advance(&db.conn, "units", "all", "42", Some("W/\"units-all-42\"")).unwrap();
+        advance(&db.conn, "units", "all", "42", Some("W/\"units-42\"")).unwrap();
         let body = ErrorBody {
             code: "offline".into(),
             message: "Không có kết nối mạng.".into(),
@@ -187,7 +187,7 @@ mod tests {
         mark_failure(&db.conn, "units", "all", Some(&body), true).unwrap();
         let s = get(&db.conn, "units", "all").unwrap();
         assert_eq!(s.cursor, "42");
-        assert_eq!(s.etag.as_deref(), Some("W/\"units-all-42\""));
+        assert_eq!(s.etag.as_deref(), Some("W/\"units-42\""));
         assert_eq!(s.last_error, Some(body.clone()));
         assert!(s.offline);
         // A not-reached resource only gets the flag, and keeps an older error.

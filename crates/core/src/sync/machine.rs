@@ -7,6 +7,7 @@
 //! database, so tests drive it with recorded responses.
 
 use congdan_protocol::Page;
+use congdan_protocol::sync::DEFAULT_PAGE_LIMIT;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
@@ -22,7 +23,8 @@ pub struct Request {
     pub resource: &'static str,
     /// Path below the base URL, e.g. `/api/v1/units`.
     pub path: String,
-    /// Query parameters in order (`unit`, `since`, `limit`).
+    /// Query parameters in order (`unit`, `since`, `limit`); `limit` is left
+    /// out when it is the server's default, which every idle check saves.
     pub query: Vec<(&'static str, String)>,
     /// `If-None-Match` value (the stored ETag), only on a pull's first request.
     pub if_none_match: Option<String>,
@@ -213,7 +215,9 @@ impl Pull {
             query.push(("unit", unit.clone()));
         }
         query.push(("since", self.cursor.clone()));
-        query.push(("limit", self.limit.to_string()));
+        if self.limit != DEFAULT_PAGE_LIMIT {
+            query.push(("limit", self.limit.to_string()));
+        }
         if let Some(wait) = self
             .wait
             .filter(|w| *w > 0 && self.pages == 0 && if_none_match.is_some())
@@ -351,6 +355,13 @@ mod tests {
     }
 
     #[test]
+    fn the_default_page_size_is_not_spelled_out() {
+        let pull = Pull::new(Resource::Units, &state("7", None), DEFAULT_PAGE_LIMIT);
+        let req = fetch_of(pull.start::<Unit>());
+        assert_eq!(req.query, [("since", "7".to_string())]);
+    }
+
+    #[test]
     fn first_pull_two_pages_then_done() {
         let mut pull = Pull::new(Resource::Units, &state("0", None), 2);
         let req = fetch_of(pull.start::<Unit>());
@@ -362,7 +373,7 @@ mod tests {
         assert_eq!(req.if_none_match, None);
 
         let page1 = r#"{"items":[{"code":"01","name":"Thành phố Hà Nội","level":"province","parent":null,"kind":"Thành phố"}],"deleted":[],"next":"5","more":true}"#;
-        let i = pull.on_response::<Unit>(&ok("W/\"units-all-9\"", page1));
+        let i = pull.on_response::<Unit>(&ok("W/\"units-9\"", page1));
         assert_eq!(
             i,
             Instruction::Store(PageToStore {
@@ -383,14 +394,14 @@ mod tests {
         assert_eq!(req.if_none_match, None, "no If-None-Match mid-pull");
 
         let page2 = r#"{"items":[],"deleted":["02"],"next":"9","more":false}"#;
-        let i = pull.on_response::<Unit>(&ok("W/\"units-all-9\"", page2));
+        let i = pull.on_response::<Unit>(&ok("W/\"units-9\"", page2));
         assert_eq!(
             i,
             Instruction::Store(PageToStore {
                 items: vec![],
                 deleted: vec!["02".into()],
                 cursor: "9".into(),
-                etag: Some("W/\"units-all-9\"".into()),
+                etag: Some("W/\"units-9\"".into()),
             })
         );
         assert_eq!(
@@ -404,9 +415,9 @@ mod tests {
 
     #[test]
     fn stored_etag_sent_and_304_is_done() {
-        let mut pull = Pull::new(Resource::Units, &state("9", Some("W/\"units-all-9\"")), 200);
+        let mut pull = Pull::new(Resource::Units, &state("9", Some("W/\"units-9\"")), 200);
         let req = fetch_of(pull.start::<Unit>());
-        assert_eq!(req.if_none_match.as_deref(), Some("W/\"units-all-9\""));
+        assert_eq!(req.if_none_match.as_deref(), Some("W/\"units-9\""));
         let i = pull.on_response::<Unit>(&Response {
             status: 304,
             etag: None,
@@ -418,7 +429,7 @@ mod tests {
     #[test]
     fn only_the_first_request_of_an_alerts_pull_long_polls() {
         let unit = "00004".to_string();
-        let state = state("7", Some("W/\"alerts-00004-7\""));
+        let state = state("7", Some("W/\"alerts-7\""));
         let mut pull = Pull::new(Resource::Alerts { unit }, &state, 50).long_poll(25);
         let req = fetch_of(pull.start::<()>());
         assert_eq!(req.path, "/api/v1/alerts");

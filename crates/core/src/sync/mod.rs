@@ -255,6 +255,8 @@ async fn pull<I: DeserializeOwned, T: Transport>(
         not_modified: false,
     };
     let mut received: u32 = 0;
+    // How long the last 200 took, until its page is seen (only a full page grows the size).
+    let mut took = None;
     let mut next = machine.start::<I>();
     loop {
         next = match next {
@@ -264,10 +266,7 @@ async fn pull<I: DeserializeOwned, T: Transport>(
                     Ok(response) => {
                         received = received
                             .saturating_add(u32::try_from(response.body.len()).unwrap_or(u32::MAX));
-                        if response.status == 200 && size.after_page(sent.elapsed()) {
-                            keep_page_size(db, name, size);
-                            machine.set_limit(size.limit());
-                        }
+                        took = (response.status == 200).then(|| sent.elapsed());
                         machine.on_response(&response)
                     }
                     Err(e) => {
@@ -280,6 +279,14 @@ async fn pull<I: DeserializeOwned, T: Transport>(
                 }
             }
             Instruction::Store(page) => {
+                let changes = page.items.len() + page.deleted.len();
+                let full = changes >= usize::try_from(size.limit()).unwrap_or(usize::MAX);
+                if let Some(took) = took.take()
+                    && size.after_page(took, full)
+                {
+                    keep_page_size(db, name, size);
+                    machine.set_limit(size.limit());
+                }
                 store_page(db, name, &scope, &page, apply)?;
                 outcome.pages += 1;
                 outcome.items += u32::try_from(page.items.len()).unwrap_or(u32::MAX);

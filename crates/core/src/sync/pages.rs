@@ -63,10 +63,12 @@ impl PageSize {
     }
 
     /// A page arrived after `took` (request sent to body read): grow after a fast
-    /// one, shrink after a slow one. Returns whether the size changed.
-    pub fn after_page(&mut self, took: Duration) -> bool {
+    /// one that was `full` (a short page says nothing about bigger ones, and a
+    /// grown size would be spelled out in every later idle check), shrink after
+    /// a slow one. Returns whether the size changed.
+    pub fn after_page(&mut self, took: Duration, full: bool) -> bool {
         let before = self.limit;
-        if took < FAST_PAGE {
+        if took < FAST_PAGE && full {
             self.limit = self.limit.saturating_mul(2).min(MAX_PAGE_LIMIT);
         } else if took > SLOW_PAGE {
             self.limit = (self.limit / 2).max(MIN_PAGE);
@@ -108,11 +110,19 @@ mod tests {
     #[test]
     fn fast_pages_grow_slow_pages_and_failures_shrink() {
         let mut size = PageSize::start(&Resource::Procedures, Some(50));
-        assert!(size.after_page(Duration::from_millis(20)));
+        assert!(
+            !size.after_page(Duration::from_millis(20), false),
+            "short page: keep"
+        );
+        assert_eq!(size.limit(), 50);
+        assert!(size.after_page(Duration::from_millis(20), true));
         assert_eq!(size.limit(), 100);
-        assert!(!size.after_page(Duration::from_secs(20)), "2G-like: keep");
+        assert!(
+            !size.after_page(Duration::from_secs(20), true),
+            "2G-like: keep"
+        );
         assert_eq!(size.limit(), 100);
-        assert!(size.after_page(Duration::from_secs(31)));
+        assert!(size.after_page(Duration::from_secs(31), false));
         assert_eq!(size.limit(), 50);
         assert!(size.after_cut());
         assert_eq!(size.limit(), 25);
@@ -122,7 +132,7 @@ mod tests {
         assert_eq!(size.limit(), MIN_PAGE);
         assert!(!size.after_cut());
         for _ in 0..20 {
-            size.after_page(Duration::ZERO);
+            size.after_page(Duration::ZERO, true);
         }
         assert_eq!(size.limit(), MAX_PAGE_LIMIT);
     }

@@ -58,20 +58,13 @@ async fn list(
             .map(|s| Duration::from_secs(s).min(MAX_WAIT))
             .map_err(|_| AppError::BadParam { param: "wait" })?,
     };
-    let unit = params
-        .unit
-        .as_deref()
-        .filter(|unit| !unit.is_empty())
-        .ok_or(AppError::BadParam { param: "unit" })?;
-    if state.storage.unit(unit.to_owned()).await?.is_none() {
-        return Err(AppError::UnknownUnit);
-    }
-    let scope = Scope::Units(vec![unit.to_owned()]);
+    let unit = params.known_unit(&state).await?;
+    let scope = Scope::Units(vec![unit]);
     if !wait.is_zero() {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let head = state.storage.head(Resource::Alerts, scope.clone()).await?;
-            if !if_none_match(&headers, &etag(Resource::Alerts, unit, head))
+            if !if_none_match(&headers, &etag(Resource::Alerts, head))
                 || tokio::time::Instant::now() >= deadline
             {
                 break;
@@ -79,7 +72,7 @@ async fn list(
             tokio::time::sleep_until(deadline.min(tokio::time::Instant::now() + POLL_EVERY)).await;
         }
     }
-    serve_changes(&state, Resource::Alerts, scope, unit, window, &headers).await
+    serve_changes(&state, Resource::Alerts, scope, window, &headers).await
 }
 
 async fn document(

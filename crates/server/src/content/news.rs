@@ -1,6 +1,5 @@
 //! `GET /api/v1/news?unit=CODE`: the change feed of news visible to one unit:
 //! items published for the unit itself, for its province, and nationally (`VN`).
-//! The ETag scope is the requested unit code.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -47,17 +46,11 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    let unit = params
-        .unit
-        .as_deref()
-        .filter(|unit| !unit.is_empty())
-        .ok_or(AppError::BadParam { param: "unit" })?;
-    let units = visible_units(&state, unit).await?;
+    let units = visible_units(&state, params.unit_param()?).await?;
     serve_changes(
         &state,
         Resource::News,
         Scope::Units(units),
-        unit,
         window,
         &headers,
     )

@@ -1,6 +1,6 @@
 //! `GET /api/v1/outages?unit=CODE`: the change feed of planned power cuts of
 //! one commune-level unit (only its own rows: a cut is stored once per unit it
-//! concerns). The ETag scope is the unit code.
+//! concerns).
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -29,19 +29,11 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    let unit = params
-        .unit
-        .as_deref()
-        .filter(|unit| !unit.is_empty())
-        .ok_or(AppError::BadParam { param: "unit" })?;
-    if state.storage.unit(unit.to_owned()).await?.is_none() {
-        return Err(AppError::UnknownUnit);
-    }
+    let unit = params.known_unit(&state).await?;
     serve_changes(
         &state,
         Resource::Outages,
-        Scope::Units(vec![unit.to_owned()]),
-        unit,
+        Scope::Units(vec![unit]),
         window,
         &headers,
     )

@@ -36,15 +36,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    serve_changes(
-        &state,
-        Resource::Procedures,
-        Scope::All,
-        "all",
-        window,
-        &headers,
-    )
-    .await
+    serve_changes(&state, Resource::Procedures, Scope::All, window, &headers).await
 }
 
 async fn one(

@@ -44,14 +44,14 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    serve_changes(&state, Resource::Units, Scope::All, "all", window, &headers).await
+    serve_changes(&state, Resource::Units, Scope::All, window, &headers).await
 }
 
 /// The ETag of every unit snapshot: the unit feed's, so any change to any unit
 /// changes it.
 async fn units_etag(state: &AppState) -> Result<String, AppError> {
     let head = state.storage.head(Resource::Units, Scope::All).await?;
-    Ok(etag(Resource::Units, "all", head))
+    Ok(etag(Resource::Units, head))
 }
 
 /// A JSON answer with the units ETag and `no-cache`, or a 304 when the client

@@ -39,7 +39,7 @@ async fn commune_sees_itself_its_province_and_national() {
     assert_eq!(answer.status, 200);
     assert_eq!(ids(&answer.json()), ["national", "own", "province"]);
     let etag = answer.headers["etag"].to_str().unwrap();
-    assert!(etag.starts_with("W/\"news-00001-"), "{etag}");
+    assert!(etag.starts_with("W/\"news-"), "{etag}");
 
     assert_eq!(
         ids(&t.get("/api/v1/news?unit=01").await.json()),
