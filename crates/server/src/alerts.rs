@@ -6,8 +6,9 @@
 //! - an alert's server id hashes its `<sender>` and `<identifier>`, so the same
 //!   document ingested twice is one alert;
 //! - units come from `<geocode>`s named `VN-unit` (a commune code, or a province
-//!   code meaning all its communes); polygons and circles are kept in the CAP
-//!   text but not matched (the server has no unit geometry yet);
+//!   code meaning all its communes), and from `<polygon>`s and `<circle>`s: a
+//!   commune is in the area when its centroid is
+//!   ([`congdan_sources::places::UnitPlaces`]);
 //! - the text shown is the first `<info>` in Vietnamese, else the first one;
 //! - an `Update` or `Cancel` makes the alerts it references inactive (their rows
 //!   are sent again with `msg_type` `Cancel`); a `Cancel` is itself inactive.
@@ -26,6 +27,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use congdan_protocol::{Alert, AlertInput, Unit, UnitLevel};
 use congdan_sources::SourceError;
 use congdan_sources::cap::{self, CapAlert, CapArea, CapInfo};
+use congdan_sources::places::UnitPlaces;
 use sha2::{Digest, Sha256};
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -78,7 +80,7 @@ impl From<AlertError> for AppError {
 pub struct AlertReport {
     /// Server id (`GET /api/v1/alerts/{id}.cap`).
     pub id: String,
-    /// Units it was matched to (by geocode).
+    /// Units it was matched to (by geocode, polygon or circle).
     pub units: Vec<String>,
     /// Rows written (this alert's, and referenced alerts made inactive).
     pub counts: UpsertCounts,
@@ -93,17 +95,33 @@ pub fn alert_id(sender: &str, identifier: &str) -> String {
     format!("a{}", &hex[..ID_HEX])
 }
 
-/// Commune codes named by the alert's `VN-unit` geocodes (a province code
-/// stands for all its communes), sorted; unknown codes are skipped.
+/// Commune codes of the alert's areas, sorted: those named by its `VN-unit`
+/// geocodes (a province code stands for all its communes) and those whose
+/// centroid lies in one of its polygons or circles. Codes the server does not
+/// store are skipped.
 async fn units_of(storage: &dyn Storage, alert: &CapAlert) -> Result<Vec<String>, StorageError> {
     let mut codes = BTreeSet::new();
-    let named = alert
-        .infos
-        .iter()
-        .flat_map(|i| &i.areas)
+    let areas = || alert.infos.iter().flat_map(|i| &i.areas);
+    let named = areas()
         .flat_map(|a| &a.geocodes)
         .filter(|(name, _)| name.eq_ignore_ascii_case(GEOCODE_UNIT))
         .map(|(_, value)| value.trim().to_owned());
+    let places = UnitPlaces::embedded();
+    let drawn: BTreeSet<String> = areas()
+        .flat_map(|a| {
+            let polygons = a.polygons.iter().map(|p| places.within_polygon(p));
+            let circles = a
+                .circles
+                .iter()
+                .map(|&(lat, lon, km)| places.within_circle(lat, lon, km));
+            polygons.chain(circles).flatten().collect::<Vec<_>>()
+        })
+        .collect();
+    for code in drawn {
+        if storage.unit(code.clone()).await?.is_some() {
+            codes.insert(code);
+        }
+    }
     for code in named.collect::<BTreeSet<_>>() {
         match storage.unit(code.clone()).await? {
             Some(unit) if unit.level == UnitLevel::Commune => {

@@ -19,6 +19,7 @@ pub mod catalogue;
 mod error;
 pub mod feed;
 pub mod outages;
+pub mod places;
 mod text;
 pub mod units;
 

@@ -11,7 +11,7 @@ use congdan_server::storage::AlertStorage;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::support::{Answer, TestApp, alert_input, test_app};
+use crate::support::{Answer, TestApp, alert_input, test_app, unit};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -129,6 +129,49 @@ async fn issued_alerts_reach_the_feed_and_cap_and_a_cancel_deactivates() {
         .await
         .json();
     assert_eq!(after["items"][0]["msg_type"], "Cancel");
+}
+
+#[tokio::test]
+async fn polygons_and_circles_take_the_units_whose_centroid_they_hold() {
+    use congdan_server::storage::Storage;
+    let t = test_app();
+    // Real codes: Ba Đình and Ngọc Hà (Hà Nội), Bến Thành (HCMC); 00001 is a
+    // made-up commune the embedded centroids do not know.
+    t.storage
+        .upsert_units(vec![
+            unit("01", None),
+            unit("79", None),
+            unit("00001", Some("01")),
+            unit("00004", Some("01")),
+            unit("00008", Some("01")),
+            unit("26743", Some("79")),
+        ])
+        .await
+        .unwrap();
+    let cap = r#"<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+<identifier>ngap-1</identifier><sender>kttv@congdan</sender><sent>2026-09-01T09:00:00+07:00</sent>
+<status>Actual</status><msgType>Alert</msgType><scope>Public</scope>
+<info><language>vi-VN</language><category>Met</category><event>Ngập úng</event>
+<urgency>Expected</urgency><severity>Moderate</severity><certainty>Likely</certainty>
+<headline>Mưa lớn gây ngập</headline>
+<area><areaDesc>Trung tâm Hà Nội</areaDesc>
+<polygon>21.03,105.83 21.03,105.845 21.045,105.845 21.045,105.83 21.03,105.83</polygon></area>
+<area><areaDesc>Quanh chợ Bến Thành</areaDesc><circle>10.7725,106.6980 1</circle></area>
+</info></alert>"#;
+    let report = ingest(
+        t.storage.as_ref(),
+        cap.as_bytes().to_vec(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    // Ba Đình's centroid (21.0385, 105.8381) is in the box, Ngọc Hà's
+    // (21.0381, 105.8163) west of it; Bến Thành is within the 1 km circle.
+    assert_eq!(report.units, ["00004", "26743"]);
+    let page = t.get("/api/v1/alerts?unit=26743").await.json();
+    assert_eq!(page["items"][0]["headline"], "Mưa lớn gây ngập");
+    let elsewhere = t.get("/api/v1/alerts?unit=00008").await.json();
+    assert_eq!(elsewhere["items"], json!([]));
 }
 
 #[tokio::test]
