@@ -848,16 +848,20 @@ impl Core {
     ) -> Result<(Vec<crate::sync::Outcome>, Vec<RequestStatusChange>), Error> {
         let mut outcomes = Vec::new();
         let now = self.inner.clock.now();
-        let result = documents::pull_services(self.writer_mutex(), transport).await;
-        documents::record(self.writer_mutex(), "services", "all", &result, now)?;
-        outcomes.push(result?);
+        if !self.done_since_failed_sync("services", "all")? {
+            let result = documents::pull_services(self.writer_mutex(), transport).await;
+            documents::record(self.writer_mutex(), "services", "all", &result, now)?;
+            outcomes.push(result?);
+        }
         // Best effort: without a fresh table the stored (or built-in) one counts.
-        let result = documents::pull_holidays(self.writer_mutex(), transport).await;
-        documents::record(self.writer_mutex(), "holidays", "all", &result, now)?;
-        match result {
-            Ok(outcome) => outcomes.push(outcome),
-            Err(e @ (Error::Storage { .. } | Error::CorruptRow { .. })) => return Err(e),
-            Err(e) => tracing::warn!(code = e.code().as_str(), "holidays not refreshed"),
+        if !self.done_since_failed_sync("holidays", "all")? {
+            let result = documents::pull_holidays(self.writer_mutex(), transport).await;
+            documents::record(self.writer_mutex(), "holidays", "all", &result, now)?;
+            match result {
+                Ok(outcome) => outcomes.push(outcome),
+                Err(e @ (Error::Storage { .. } | Error::CorruptRow { .. })) => return Err(e),
+                Err(e) => tracing::warn!(code = e.code().as_str(), "holidays not refreshed"),
+            }
         }
         let mut changes = Vec::new();
         let gated = self.read(|c| rows::has_unsent(c, &MY_KINDS))?;
@@ -905,7 +909,9 @@ impl Core {
         } else if gated {
             tracing::info!("my_requests not applied: outbox rows pending");
         }
-        if let Some(unit) = self.read(settings::home_unit)? {
+        if let Some(unit) = self.read(settings::home_unit)?
+            && !self.done_since_failed_sync("public_requests", &unit)?
+        {
             let result = documents::pull_public(self.writer_mutex(), transport, &unit).await;
             documents::record(self.writer_mutex(), "public_requests", &unit, &result, now)?;
             outcomes.push(result?);

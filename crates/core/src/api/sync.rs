@@ -1,5 +1,7 @@
 //! The server address, syncing, and what is cached.
 
+use chrono::Utc;
+
 use super::{Core, ResourceReport, ResourceStatus, SyncProgress, SyncReport, SyncStatus};
 use crate::Error;
 use crate::outbox::DrainPolicy;
@@ -145,7 +147,11 @@ impl Core {
             .await
     }
 
-    /// One sync over `transport`; `full` ignores the data saver.
+    /// One sync over `transport`; `full` ignores the data saver. When it
+    /// fails, the syncs that retry it within [`sync::resume::RESUME_WINDOW`] skip what it
+    /// completed ([`Core::done_since_failed_sync`]): on a flapping link each
+    /// attempt starts where the last one was cut instead of spending its few
+    /// seconds re-checking the resources before it.
     pub(crate) async fn sync_planned<T: Transport>(
         &self,
         transport: &T,
@@ -153,8 +159,39 @@ impl Core {
         full: bool,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> Result<SyncReport, Error> {
-        let deferred = !full && self.data_saver()?;
         let _turn = self.sync_turn().await;
+        let started = Utc::now();
+        let before = self.read(sync::resume::snapshot)?;
+        let result = self
+            .sync_steps(transport, with_device, full, progress)
+            .await;
+        let conn = self.writer();
+        match &result {
+            Ok(_) => sync::resume::after_success(&conn)?,
+            Err(_) => sync::resume::after_failure(&conn, &before, started)?,
+        }
+        result
+    }
+
+    /// Whether `resource` in `scope` completed in the failed sync this one
+    /// retries (then it is not asked again). Reads only. Errors: `storage`.
+    pub(crate) fn done_since_failed_sync(
+        &self,
+        resource: &str,
+        scope: &str,
+    ) -> Result<bool, Error> {
+        self.read(|conn| Ok(sync::resume::is_done(conn, Utc::now(), resource, scope)))
+    }
+
+    /// The steps of [`Core::sync_planned`] (sync gate held).
+    async fn sync_steps<T: Transport>(
+        &self,
+        transport: &T,
+        with_device: bool,
+        full: bool,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> Result<SyncReport, Error> {
+        let deferred = !full && self.data_saver()?;
         // Local writes first: the outbox drains (honouring backoff due times),
         // then the pulls; my_requests is only applied once nothing is unsent.
         let drain = self
@@ -177,8 +214,15 @@ impl Core {
                 done: p.done,
             })
         };
-        let (catalogue, first): (Vec<Resource>, Vec<Resource>) =
-            plan.into_iter().partition(|r| *r == Resource::Procedures);
+        let mut pending = Vec::with_capacity(plan.len());
+        for resource in plan {
+            if !self.done_since_failed_sync(resource.name(), resource.scope())? {
+                pending.push(resource);
+            }
+        }
+        let (catalogue, first): (Vec<Resource>, Vec<Resource>) = pending
+            .into_iter()
+            .partition(|r| *r == Resource::Procedures);
         let mut outcomes =
             sync::run(self.writer_mutex(), transport, &first, !deferred, &forward).await?;
         let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;

@@ -449,6 +449,64 @@ async fn the_data_saver_leaves_images_and_the_catalogue_for_a_full_sync() {
 }
 
 #[tokio::test]
+async fn a_retried_sync_starts_where_the_failed_one_was_cut() {
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    core.set_home_unit("00004").await.unwrap();
+    fake.answer(UNITS, &[("since", "5")], Ok(not_modified()));
+    fake.answer(PROCS, &[("since", "2")], Ok(not_modified()));
+    fake.answer(
+        NEWS,
+        &[("unit", "00004"), ("since", "0")],
+        Ok(page(
+            vec![item("a", 1, None)],
+            &[],
+            "8",
+            false,
+            "W/\"news-8\"",
+        )),
+    );
+    // The link drops at the service list: what came before it is done.
+    let services = "/open311/v2/services.json";
+    fake.answer(services, &[], Err(ErrorCode::Offline));
+    fake.requests();
+    let err = core.sync_with(&fake, false, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Offline);
+    let asked = |fake: &Fake| -> Vec<String> {
+        let mut paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+        paths.dedup();
+        paths
+    };
+    assert!(asked(&fake).contains(&UNITS.to_owned()));
+
+    // The retry goes straight to the service list, then on to the rest.
+    fake.answer(services, &[], json_answer(Vec::<u8>::new()));
+    let report = core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    let paths = asked(&fake);
+    for done in [UNITS, NEWS, "/api/v1/alerts", "/api/v1/outages"] {
+        assert!(
+            !paths.contains(&done.to_owned()),
+            "{done} asked again: {paths:?}"
+        );
+    }
+    assert_eq!(paths.first().map(String::as_str), Some(services));
+    assert!(paths.contains(&PROCS.to_owned()), "{paths:?}");
+    assert!(report.resources.iter().all(|r| r.resource != "units"));
+
+    // That sync completed: the next one checks everything again.
+    fake.answer(
+        NEWS,
+        &[("unit", "00004"), ("since", "8")],
+        Ok(not_modified()),
+    );
+    core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    let paths = asked(&fake);
+    assert!(paths.contains(&UNITS.to_owned()) && paths.contains(&NEWS.to_owned()));
+}
+
+#[tokio::test]
 async fn a_failed_page_keeps_the_cursor_of_the_last_stored_one() {
     let (core, _dir) = open();
     let fake = Fake::default();

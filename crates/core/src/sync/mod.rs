@@ -10,7 +10,8 @@
 //! the size each resource learned is kept in `settings` under
 //! `page_limit.<resource>`. Looking up single units and unit lists for a device
 //! that has not synced them yet is in [`lookup`]; the Open311 documents that
-//! are not change feeds (services with their forms, public requests, holidays) in [`documents`].
+//! are not change feeds (services with their forms, public requests, holidays) in [`documents`];
+//! what a retried sync may skip in [`resume`].
 //! Does not own: which resources to pull, or in which order (the caller's plan),
 //! or API models.
 
@@ -20,6 +21,7 @@ pub mod documents;
 pub mod lookup;
 pub mod machine;
 pub mod pages;
+pub mod resume;
 pub mod transport;
 
 use std::sync::Mutex;
