@@ -4,9 +4,9 @@
 use congdan_protocol::Outage;
 
 use super::outages::{OutageFilter, OutageStorage};
-use super::sqlite::{Row, upsert_rows};
-use super::sqlite_rows::to_json;
-use super::{Resource, SqliteStorage, StorageError, StorageFuture, UpsertCounts};
+use super::sqlite::upsert_rows;
+use super::sqlite_rows::{bodies, unit_rows};
+use super::{Resource, SqliteStorage, StorageFuture, UpsertCounts};
 
 impl OutageStorage for SqliteStorage {
     fn outages(&self, filter: OutageFilter) -> StorageFuture<'_, Vec<Outage>> {
@@ -22,37 +22,13 @@ impl OutageStorage for SqliteStorage {
                     vec![cut],
                 ),
             };
-            let mut stmt = conn.prepare_cached(sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(values), |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (id, body) = row?;
-                out.push(
-                    serde_json::from_str(&body).map_err(|e| StorageError::Corrupt {
-                        table: "outages",
-                        key: id,
-                        reason: e.to_string(),
-                    })?,
-                );
-            }
-            Ok(out)
+            bodies(conn, "outages", sql, rusqlite::params_from_iter(values))
         })
     }
 
     fn upsert_outages(&self, rows: Vec<Outage>) -> StorageFuture<'_, UpsertCounts> {
         self.write(move |tx| {
-            let rows = rows
-                .iter()
-                .map(|o| {
-                    Ok(Row {
-                        key: o.id.clone(),
-                        extra: Some(o.unit.clone()),
-                        body: to_json(Resource::Outages.as_str(), &o.id, o)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StorageError>>()?;
+            let rows = unit_rows(Resource::Outages, &rows, |o| (&o.id, &o.unit))?;
             upsert_rows(tx, Resource::Outages, rows)
         })
     }

@@ -3,10 +3,12 @@
 //! the error, so a corrupt row is reported rather than panicking.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::Connection;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::StorageError;
+use super::sqlite::Row;
+use super::{Resource, StorageError};
 
 /// Fixed-width UTC text (sorts like the instants it names).
 pub(super) fn ts(at: DateTime<Utc>) -> String {
@@ -57,4 +59,44 @@ pub(super) fn to_json<T: Serialize>(
         key: key.to_owned(),
         error,
     })
+}
+
+/// The rows of a change-feed `table` that `sql` selects as `(id, body)`, read
+/// back from their JSON.
+pub(super) fn bodies<T: DeserializeOwned>(
+    conn: &Connection,
+    table: &'static str,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>, StorageError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, body) = row?;
+        out.push(from_json(table, &id, &body)?);
+    }
+    Ok(out)
+}
+
+/// Feed rows of a per-unit `resource` (power cuts, alerts): keyed by id, scoped
+/// by unit.
+pub(super) fn unit_rows<T: Serialize>(
+    resource: Resource,
+    items: &[T],
+    key: impl Fn(&T) -> (&str, &str),
+) -> Result<Vec<Row>, StorageError> {
+    items
+        .iter()
+        .map(|item| {
+            let (id, unit) = key(item);
+            Ok(Row {
+                key: id.to_owned(),
+                extra: Some(unit.to_owned()),
+                body: to_json(resource.as_str(), id, item)?,
+            })
+        })
+        .collect()
 }
