@@ -32,6 +32,7 @@ pub use state::AppState;
 pub fn run() {
     platform::init_logging();
     let result = with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let config = platform::profile_config(app.handle())?;
             let state = AppState::open(&config)?;
@@ -68,6 +69,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::news::get_media,
         // alerts
         commands::alerts::list_alerts,
+        commands::notifications::notify,
         // power cuts
         commands::outages::list_outages,
         commands::outages::outage_reminders,

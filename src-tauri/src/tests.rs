@@ -268,3 +268,18 @@ fn acknowledging_without_a_home_unit_is_a_coded_error() {
     );
     assert_eq!(res.expect_err("no home unit")["code"], "not_configured");
 }
+
+#[test]
+fn a_notification_without_a_notification_service_is_false_not_an_error() {
+    let (_dir, app) = fresh_app();
+    let webview = main_window(&app);
+    let res = get_ipc_response(
+        &webview,
+        request(
+            "notify",
+            serde_json::json!({"title": "Cảnh báo: Bão số 3", "body": "Ở trong nhà."}),
+        ),
+    )
+    .expect("notify answers");
+    assert_eq!(res.deserialize::<bool>().unwrap(), false);
+}

@@ -53,14 +53,9 @@ function changeText(c: RequestStatusChange): string {
     : t("notifChanged", { status: t(statusKey(c.detailedStatus)) });
 }
 
-/** A system notification, only when the user already allowed them (never prompts). */
-function systemNotify(c: RequestStatusChange): void {
-  try {
-    if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
-    new Notification(changeText(c), { body: c.serviceName, tag: `request-${c.requestId}` });
-  } catch {
-    // Some webviews (Android) have no Notification constructor: the in-app banner is enough.
-  }
+/** A system notification of a request's new status (the in-app banner shows it too). */
+function systemNotify(backend: Backend, c: RequestStatusChange): void {
+  void backend.notify(changeText(c), c.serviceName).catch(() => false);
 }
 
 /** The backend calls that change what waits in the outbox. */
@@ -89,18 +84,13 @@ function watchingWrites(backend: Backend, changed: () => void): Backend {
   });
 }
 
-/** OS notifications for newly active Extreme and Severe alerts (each once), when allowed. */
+/** OS notifications for newly active Extreme and Severe alerts (each once; the pinned card shows them too). */
 const notifiedAlerts = new Set<string>();
-function notifyAlerts(list: AlertList): void {
+function notifyAlerts(backend: Backend, list: AlertList): void {
   for (const a of list.active) {
     if ((a.severity !== "Extreme" && a.severity !== "Severe") || notifiedAlerts.has(a.id)) continue;
     notifiedAlerts.add(a.id);
-    try {
-      if (typeof Notification === "undefined" || Notification.permission !== "granted") continue;
-      new Notification(t("notifAlert", { headline: a.headline || a.event }), { body: a.instruction || a.area, tag: `alert-${a.id}` });
-    } catch {
-      // No Notification constructor in this webview: the pinned card is enough.
-    }
+    void backend.notify(t("notifAlert", { headline: a.headline || a.event }), a.instruction || a.area).catch(() => false);
   }
 }
 
@@ -159,12 +149,12 @@ export function App({ backend }: { backend: Backend }) {
       }),
       backend.onAlertsChanged((list) => {
         setVersion((v) => v + 1);
-        notifyAlerts(list);
+        notifyAlerts(backend, list);
       }),
       backend.onRequestStatusChanged((c) => {
         setChange(c);
         setVersion((v) => v + 1);
-        systemNotify(c);
+        systemNotify(backend, c);
       }),
     ];
     return () => subs.forEach((s) => void s.then((off) => off()));

@@ -77,6 +77,9 @@ export interface Backend {
   listAlerts(): Promise<AlertList>;
   /** Listens to "alerts-changed" (a long poll brought a new or changed alert). */
   onAlertsChanged(cb: (list: AlertList) => void): Promise<Unsubscribe>;
+  /** A system notification (shown by the OS, also when the window is hidden);
+   * false where there is none, and the in-app text stands alone. */
+  notify(title: string, body: string): Promise<boolean>;
   /** The home unit's planned power cuts that have not ended, earliest first (cancelled ones marked). */
   listOutages(): Promise<OutageList>;
   /** Reminders still ahead (the evening before, an hour before), soonest first. */
@@ -240,6 +243,9 @@ export class TauriBackend implements Backend {
   }
   async onAlertsChanged(cb: (list: AlertList) => void): Promise<Unsubscribe> {
     return listen<AlertList>("alerts-changed", (e) => cb(e.payload));
+  }
+  notify(title: string, body: string): Promise<boolean> {
+    return call("notify", { title, body });
   }
   listOutages(): Promise<OutageList> {
     return call("list_outages");

@@ -1,8 +1,8 @@
 // In-app reminders of power cuts: the core says when (the evening before, an hour
 // before); this hook sets one timer for the next reminder and, when it fires, shows a
-// banner and, if the user already allowed notifications, a system notification. On
-// desktop this timer is the reminder (it needs the app running); mobile OS-scheduled
-// notifications are not wired yet (docs/ARCHITECTURE.md).
+// banner and a system notification (the OS's, through the backend). This timer is the
+// reminder while the app runs; reminders scheduled with the OS ahead of time, for a
+// phone where the app is not running, are not wired yet (docs/ARCHITECTURE.md).
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Backend } from "./backend";
 import { getLang, t } from "./i18n";
@@ -18,14 +18,6 @@ export function reminderText(r: OutageReminder): string {
   return t(r.kind === "eveningBefore" ? "outageReminderEvening" : "outageReminderHour", range);
 }
 
-function notify(r: OutageReminder, text: string): void {
-  try {
-    if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
-    new Notification(text, { body: r.outage.area, tag: `outage-${r.outage.id}-${r.kind}` });
-  } catch {
-    // Webviews without the Notification constructor: the banner is enough.
-  }
-}
 
 /** The reminder banner's state: text and area of the last fired reminder, and a dismiss. */
 export function useOutageReminders(backend: Backend, version: number) {
@@ -43,7 +35,7 @@ export function useOutageReminders(backend: Backend, version: number) {
           () => {
             if (delay <= MAX_DELAY) {
               setFired(next);
-              notify(next, reminderText(next));
+              void backend.notify(reminderText(next), next.outage.area).catch(() => false);
             }
             setTick((n) => n + 1);
           },

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod bus;
 pub mod news;
+pub mod notifications;
 pub mod officials;
 pub mod outages;
 pub mod outbox;

@@ -399,6 +399,14 @@ export class FakeBackend implements Backend {
     return () => undefined;
   }
 
+  /** Notifications the app asked the OS for, in order (tests read them). */
+  readonly notified: Array<{ title: string; body: string }> = [];
+
+  async notify(title: string, body: string): Promise<boolean> {
+    this.notified.push({ title, body });
+    return true;
+  }
+
   async listOutages(): Promise<OutageList> {
     if (!this.home()) throw new BackendError("not_configured", "Chưa chọn xã, phường.");
     const now = this.now().getTime();
