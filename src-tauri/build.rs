@@ -5,6 +5,9 @@
 const COMMANDS: &[&str] = &[
     "get_home_unit",
     "set_home_unit",
+    "list_villages",
+    "get_home_village",
+    "set_home_village",
     "get_server_url",
     "get_connection",
     "set_server_url",

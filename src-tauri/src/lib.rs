@@ -54,6 +54,9 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // settings
         commands::settings::get_home_unit,
         commands::settings::set_home_unit,
+        commands::settings::list_villages,
+        commands::settings::get_home_village,
+        commands::settings::set_home_village,
         commands::settings::get_server_url,
         commands::settings::get_connection,
         commands::settings::set_server_url,

@@ -481,3 +481,168 @@ async fn window_finds_a_bus_stop_and_plans_a_journey_offline() {
     assert!(journeys.contains("Hải Thượng Lãn Ông"), "{journeys}");
     app.close().await.unwrap();
 }
+
+/// Clicks the first element matching `css` (waiting for it) the way a tap does, from
+/// the page: a WebDriver click computed while a screen re-renders can land on nothing.
+async fn click(app: &AppSession, css: &str) {
+    let el = app.find(css).await.unwrap();
+    app.client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();",
+            vec![serde_json::to_value(&el).unwrap()],
+        )
+        .await
+        .unwrap();
+}
+
+/// Waits for an element matching `css` whose text holds `text` (any of the
+/// matches, not only the first), and returns it.
+async fn item_with(app: &AppSession, css: &str, text: &str) -> fantoccini::elements::Element {
+    congdan_tests::wait::until(
+        &format!("{css} showing {text:?}"),
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            for el in app.client.find_all(Locator::Css(css)).await.ok()? {
+                if el.text().await.ok()?.contains(text) {
+                    return Some(el);
+                }
+            }
+            None
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Chooses Phường Ba Đình on a new profile.
+async fn onboard_ba_dinh(app: &AppSession) {
+    click(app, "[data-testid=province-option][data-code='01']").await;
+    click(app, "[data-testid=commune-option][data-code='00004']").await;
+    app.find("[data-testid=news-item]").await.unwrap();
+}
+
+/// Logs in from Settings and opens the official tools.
+async fn log_in(app: &AppSession, username: &str) {
+    click(app, "[data-testid=tab-settings]").await;
+    let user = app.find("[data-testid=login-user]").await.unwrap();
+    user.clear().await.unwrap();
+    user.send_keys(username).await.unwrap();
+    let password = app.find("[data-testid=login-password]").await.unwrap();
+    password.send_keys("demo-2026").await.unwrap();
+    click(app, "[data-testid=login]").await;
+    click(app, "[data-testid=open-official]").await;
+    app.find("[data-testid=official-session]").await.unwrap();
+}
+
+/// Logs out from Settings.
+async fn log_out(app: &AppSession) {
+    click(app, "[data-testid=tab-settings]").await;
+    click(app, "[data-testid=logout]").await;
+    app.find("[data-testid=login-user]").await.unwrap();
+}
+
+/// Issue 10 in the real window: a tổ trưởng drafts and submits an announcement for
+/// Tổ dân phố số 1, the ward's editor approves it, a resident on another profile who
+/// chose that tổ dân phố in Settings receives it and answers "Đã xem", and the tổ
+/// trưởng sees the count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_head_posts_editor_approves_resident_acknowledges() {
+    if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
+        return;
+    }
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let official_db = dir.path().join("official.db");
+    let resident_db = dir.path().join("resident.db");
+    let url = server.url();
+    let title = "Làm căn cước tại nhà văn hoá tổ 1";
+
+    let app = AppSession::launch(&official_db, Some(&url)).await.unwrap();
+    onboard_ba_dinh(&app).await;
+    log_in(&app, "truongto1.badinh").await;
+    let field = app.find("#draft-title").await.unwrap();
+    field.send_keys(title).await.unwrap();
+    let field = app.find("#draft-body").await.unwrap();
+    field
+        .send_keys("Mang căn cước cũ hoặc giấy khai sinh, 8 giờ sáng Chủ nhật.")
+        .await
+        .unwrap();
+    click(&app, "[data-testid=draft-save]").await;
+    let draft = item_with(&app, "[data-testid=official-announcement]", title).await;
+    draft
+        .find(Locator::Css("[data-testid=submit-announcement]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    item_with(&app, "[data-testid=official-announcement]", "Chờ duyệt").await;
+
+    log_out(&app).await;
+    log_in(&app, "bientap.badinh").await;
+    let waiting = item_with(&app, "[data-testid=official-announcement]", title).await;
+    waiting
+        .find(Locator::Css("[data-testid=approve]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let published = item_with(&app, "[data-testid=official-announcement]", title).await;
+    congdan_tests::wait::until(
+        "the approval to show",
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            let el = item_with(&app, "[data-testid=official-announcement]", title).await;
+            el.text().await.ok()?.contains("Đã đăng").then_some(())
+        },
+    )
+    .await
+    .unwrap();
+    drop(published);
+    log_out(&app).await;
+    app.close().await.unwrap();
+
+    // A resident of the tổ dân phố, on another profile.
+    let app = AppSession::launch(&resident_db, Some(&url)).await.unwrap();
+    onboard_ba_dinh(&app).await;
+    click(&app, "[data-testid=tab-settings]").await;
+    let select = app.find("[data-testid=village-select]").await.unwrap();
+    congdan_tests::wait::until(
+        "the list of tổ dân phố",
+        congdan_tests::app::UI_TIMEOUT,
+        async || select.is_enabled().await.ok()?.then_some(()),
+    )
+    .await
+    .unwrap();
+    select.select_by_value("00004-01").await.unwrap();
+    app.wait_text("[data-testid=village-saved]", "Tổ dân phố số 1")
+        .await
+        .unwrap();
+    click(&app, "[data-testid=tab-announcements]").await;
+    let received = item_with(&app, "[data-testid=announcement]", title).await;
+    received
+        .find(Locator::Css("[data-testid=ack-seen]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("[data-testid=ack-saved]").await.unwrap();
+    app.close().await.unwrap();
+
+    // The tổ trưởng sees the answer counted.
+    let app = AppSession::launch(&official_db, Some(&url)).await.unwrap();
+    log_in(&app, "truongto1.badinh").await;
+    congdan_tests::wait::until(
+        "the acknowledgement to be counted",
+        std::time::Duration::from_secs(60),
+        async || {
+            let el = item_with(&app, "[data-testid=official-announcement]", title).await;
+            el.text().await.ok()?.contains("Đã xem 1").then_some(())
+        },
+    )
+    .await
+    .unwrap();
+    app.close().await.unwrap();
+}

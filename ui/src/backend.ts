@@ -18,6 +18,7 @@ import type {
   DrainProgress,
   DrainReport,
   HomeUnit,
+  HomeVillage,
   Media,
   MyRequestDetail,
   MyRequestList,
@@ -63,6 +64,12 @@ export interface Backend {
   getHomeUnit(): Promise<HomeUnit | null>;
   /** Chooses the home commune (one not synced yet is asked of the server). */
   setHomeUnit(code: string): Promise<HomeUnit>;
+  /** The home commune's villages (thôn, tổ dân phố), asked of the server. */
+  listVillages(): Promise<HomeVillage[]>;
+  /** The chosen village, or null for the commune alone. */
+  getHomeVillage(): Promise<HomeVillage | null>;
+  /** Chooses a village of the home commune (null: the commune alone). */
+  setHomeVillage(code: string | null): Promise<HomeVillage | null>;
   /** All provinces, sorted by Vietnamese name (from the server until units are synced). */
   listProvinces(): Promise<Unit[]>;
   /** Communes and wards of a province (from the server until units are synced). */
@@ -222,6 +229,15 @@ export class TauriBackend implements Backend {
   }
   setHomeUnit(code: string): Promise<HomeUnit> {
     return call("set_home_unit", { code });
+  }
+  listVillages(): Promise<HomeVillage[]> {
+    return call("list_villages");
+  }
+  getHomeVillage(): Promise<HomeVillage | null> {
+    return call("get_home_village");
+  }
+  setHomeVillage(code: string | null): Promise<HomeVillage | null> {
+    return call("set_home_village", { code });
   }
   listProvinces(): Promise<Unit[]> {
     return call("list_provinces");

@@ -9,6 +9,7 @@ export type { ErrorCode } from "./bindings/ErrorCode";
 export type { Facet } from "./bindings/Facet";
 export type { Freshness } from "./bindings/Freshness";
 export type { HomeUnit } from "./bindings/HomeUnit";
+export type { HomeVillage } from "./bindings/HomeVillage";
 export type { LegalDoc } from "./bindings/LegalDoc";
 export type { LifeEvent } from "./bindings/LifeEvent";
 export type { Media } from "./bindings/Media";

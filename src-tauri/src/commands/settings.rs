@@ -2,6 +2,7 @@
 //! server and API key the app uses, and the room cached images may take.
 
 use crate::{AppState, UiError};
+use congdan_core::official::HomeVillage;
 use congdan_core::{ConnectionInfo, HomeUnit, MediaUsage};
 use tauri::State;
 
@@ -18,6 +19,37 @@ pub fn get_home_unit(state: State<'_, AppState>) -> Result<Option<HomeUnit>, UiE
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn set_home_unit(state: State<'_, AppState>, code: String) -> Result<HomeUnit, UiError> {
     Ok(state.core.set_home_unit(&code).await?)
+}
+
+/// The home commune's villages (thôn, tổ dân phố), asked of the server.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn list_villages(state: State<'_, AppState>) -> Result<Vec<HomeVillage>, UiError> {
+    Ok(state.core.villages().await?)
+}
+
+/// The chosen village, or `null` for the commune alone.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn get_home_village(state: State<'_, AppState>) -> Result<Option<HomeVillage>, UiError> {
+    Ok(state.core.home_village()?)
+}
+
+/// Chooses a village of the home commune (`null`: the commune alone), whose
+/// announcements then arrive as well as the commune's.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn set_home_village(
+    state: State<'_, AppState>,
+    code: Option<String>,
+) -> Result<Option<HomeVillage>, UiError> {
+    match code {
+        Some(code) => Ok(Some(state.core.set_home_village(&code).await?)),
+        None => {
+            state.core.clear_home_village()?;
+            Ok(None)
+        }
+    }
 }
 
 /// The cached images: how many, the room they take, the budget.

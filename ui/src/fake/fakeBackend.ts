@@ -22,6 +22,7 @@ import type {
   ErrorBody,
   Freshness,
   HomeUnit,
+  HomeVillage,
   Media,
   MyRequestDetail,
   MyRequestList,
@@ -377,6 +378,20 @@ export class FakeBackend implements Backend {
     if (!home) throw new BackendError("not_found", "Không tìm thấy xã, phường này.");
     this.storage.setItem(K_HOME, code);
     return home;
+  }
+
+  /** The demo commune has no villages until an admin adds them (`congdan-server add-unit`). */
+  async listVillages(): Promise<HomeVillage[]> {
+    return [];
+  }
+
+  async getHomeVillage(): Promise<HomeVillage | null> {
+    return null;
+  }
+
+  async setHomeVillage(code: string | null): Promise<HomeVillage | null> {
+    if (code === null) return null;
+    throw new BackendError("not_found", "Không tìm thấy thôn, tổ dân phố này.");
   }
 
   async listProvinces(): Promise<Unit[]> {

@@ -6,7 +6,7 @@ import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { relativeTime } from "../format";
 import { getLang, t } from "../i18n";
-import type { AckKind, Announcement } from "../models";
+import type { AckKind, Announcement, AnnouncementList } from "../models";
 
 /** The residents' announcement list. */
 export function AnnouncementsScreen({ backend, version, now, onFreshness }: ScreenProps) {
@@ -14,14 +14,18 @@ export function AnnouncementsScreen({ backend, version, now, onFreshness }: Scre
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    backend.listAnnouncements().then(
-      (list) => {
-        if (!live) return;
-        setItems(list.items);
-        onFreshness(list.freshness);
-      },
-      (err) => live && setError(toBackendError(err).message),
-    );
+    const show = (list: AnnouncementList) => {
+      if (!live) return;
+      setItems(list.items);
+      onFreshness(list.freshness);
+    };
+    // The cache at once, then whatever the server has new (one conditional GET; the
+    // cache marked offline when it cannot be reached).
+    backend
+      .listAnnouncements()
+      .then(show, (err) => live && setError(toBackendError(err).message))
+      .then(() => backend.refreshAnnouncements())
+      .then(show, () => undefined);
     return () => {
       live = false;
     };

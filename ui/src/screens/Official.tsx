@@ -98,7 +98,12 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
             )}
             <div class="button-row">
               {a.author === session.username && (a.status === "draft" || a.status === "returned") && (
-                <button type="button" class="button small-button" onClick={() => act(backend.submitAnnouncement(a.id))}>
+                <button
+                  type="button"
+                  class="button small-button"
+                  onClick={() => act(backend.submitAnnouncement(a.id))}
+                  data-testid="submit-announcement"
+                >
                   {t("submitButton")}
                 </button>
               )}

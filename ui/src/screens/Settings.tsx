@@ -4,7 +4,7 @@ import type { ScreenProps } from "../app";
 import { formatBytes, relativeTime } from "../format";
 import { resourceName, t, type Lang } from "../i18n";
 import { toBackendError } from "../errors";
-import type { ConnectionInfo, HomeUnit, MediaUsage, OfficialSession, SyncStatus } from "../models";
+import type { ConnectionInfo, HomeUnit, HomeVillage, MediaUsage, OfficialSession, SyncStatus } from "../models";
 import type { Backend } from "../backend";
 import type { MessageKey } from "../i18n";
 import { href } from "../route";
@@ -36,6 +36,7 @@ export function Settings({ backend, now, home, status, lang, onLang }: SettingsP
       <a class="button secondary" href={href({ name: "onboarding" })} data-testid="change-unit">
         {t("changeUnit")}
       </a>
+      <VillagePicker backend={backend} />
 
       <fieldset class="radio-group">
         <legend>
@@ -350,5 +351,66 @@ function ServerForm({
         {busy ? t("serverChecking") : t("serverSave")}
       </button>
     </form>
+  );
+}
+
+/** The village below the home commune, chosen from the server's list (online); a
+ * commune without villages shows nothing. */
+function VillagePicker({ backend }: { backend: Backend }) {
+  const [villages, setVillages] = useState<HomeVillage[] | null>(null);
+  const [chosen, setChosen] = useState<HomeVillage | null>(null);
+  const [offline, setOffline] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    backend.getHomeVillage().then(setChosen, () => setChosen(null));
+    backend.listVillages().then(setVillages, () => setOffline(true));
+  }, [backend]);
+  if (!offline && (villages === null || villages.length === 0) && !chosen) return null;
+  const choose = (code: string) => {
+    setNote(null);
+    setError(null);
+    backend.setHomeVillage(code === "" ? null : code).then(
+      (village) => {
+        setChosen(village);
+        setNote(village ? t("villageSaved", { name: village.name }) : null);
+      },
+      (err) => setError(toBackendError(err).message),
+    );
+  };
+  const options = villages ?? (chosen ? [chosen] : []);
+  return (
+    <div data-testid="village-picker">
+      <label class="field-label" for="home-village">
+        {t("village")}
+      </label>
+      <p class="muted">{t("villageHint")}</p>
+      <select
+        id="home-village"
+        class="text-input"
+        value={chosen?.code ?? ""}
+        disabled={villages === null}
+        onChange={(e) => choose(e.currentTarget.value)}
+        data-testid="village-select"
+      >
+        <option value="">{t("villageNone")}</option>
+        {options.map((v) => (
+          <option key={v.code} value={v.code}>
+            {v.name}
+          </option>
+        ))}
+      </select>
+      {offline && <p class="muted">{t("villageOffline")}</p>}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {note && (
+        <p role="status" data-testid="village-saved">
+          {note}
+        </p>
+      )}
+    </div>
   );
 }

@@ -62,8 +62,7 @@ impl Core {
         self.announcements()
     }
 
-    /// The pull of a sync (gate held): `None` without a home unit, or when a
-    /// retried sync already got them.
+    /// The pull of a sync (gate held): `None` without a home unit.
     /// Errors: as [`crate::sync::announcements::pull`].
     pub(crate) async fn pull_announcements<T: Transport>(
         &self,
@@ -72,9 +71,6 @@ impl Core {
         let Ok(unit) = self.household_unit() else {
             return Ok(None);
         };
-        if self.done_since_failed_sync("announcements", &unit)? {
-            return Ok(None);
-        }
         let now = self.inner.clock.now();
         let result = crate::sync::announcements::pull(self.writer_mutex(), transport, &unit).await;
         documents::record(self.writer_mutex(), "announcements", &unit, &result, now)?;

@@ -27,7 +27,19 @@ use crate::sync::transport::{Answer, Call, HttpTransport, Method, Transport};
 
 /// Settings key of the session's public part (never the token).
 const SESSION_SETTING: &str = "official_session";
-use crate::store::settings::HOME_VILLAGE;
+use crate::store::settings::{HOME_VILLAGE, HOME_VILLAGE_NAME};
+
+/// A village (thôn, tổ dân phố) below the home commune, as a resident picks
+/// one: its announcements then arrive as well as the commune's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HomeVillage {
+    /// Village code, e.g. "00004-01".
+    pub code: String,
+    /// Name as the commune wrote it, e.g. "Tổ dân phố 1".
+    pub name: String,
+}
 
 /// The logged-in official, as the UI and the CLI show it (the token stays in
 /// the credential store and never leaves the core).
@@ -504,11 +516,10 @@ impl Core {
         self.queue_one(crate::OutboxKind::Ack, payload).map(Some)
     }
 
-    /// Sets the home village, one of the home commune's villages as the
-    /// server lists them, so the village's announcements arrive as well as
-    /// the commune's. Writes: `settings`. Errors: `not_configured` (no home
-    /// commune), `not_found` (not a village of it), `offline`.
-    pub async fn set_home_village(&self, code: &str) -> Result<congdan_protocol::Unit, Error> {
+    /// The home commune's villages as the server lists them (online: a
+    /// commune adds them when it wants). Errors: `not_configured` (no home
+    /// commune), `offline`.
+    pub async fn villages(&self) -> Result<Vec<HomeVillage>, Error> {
         let commune = self
             .read(settings::home_unit)?
             .ok_or(Error::NotConfigured { what: "home_unit" })?;
@@ -521,15 +532,52 @@ impl Core {
         )?;
         let answer = self.transport()?.send(&call).await?;
         let villages: Vec<congdan_protocol::Unit> = decode("unit", &answer)?;
-        let village = villages
+        Ok(villages
+            .into_iter()
+            .map(|v| HomeVillage {
+                code: v.code,
+                name: v.name,
+            })
+            .collect())
+    }
+
+    /// Sets the home village, one of [`Core::villages`], so the village's
+    /// announcements arrive as well as the commune's. Writes: `settings`.
+    /// Errors: `not_configured` (no home commune), `not_found` (not a village
+    /// of it), `offline`.
+    pub async fn set_home_village(&self, code: &str) -> Result<HomeVillage, Error> {
+        let village = self
+            .villages()
+            .await?
             .into_iter()
             .find(|v| v.code == code.trim())
             .ok_or_else(|| Error::NotFound {
                 what: "unit",
                 key: code.to_owned(),
             })?;
-        settings::set(&self.writer(), HOME_VILLAGE, &village.code)?;
+        let conn = self.writer();
+        settings::set(&conn, HOME_VILLAGE, &village.code)?;
+        settings::set(&conn, HOME_VILLAGE_NAME, &village.name)?;
         Ok(village)
+    }
+
+    /// The home village, if one was chosen. Reads only. Errors: `storage`.
+    pub fn home_village(&self) -> Result<Option<HomeVillage>, Error> {
+        self.read(|conn| {
+            let Some(code) = settings::get(conn, HOME_VILLAGE)? else {
+                return Ok(None);
+            };
+            let name = settings::get(conn, HOME_VILLAGE_NAME)?.unwrap_or_else(|| code.clone());
+            Ok(Some(HomeVillage { code, name }))
+        })
+    }
+
+    /// Goes back to the commune alone (its announcements, no village's).
+    /// Writes: `settings`. Errors: `storage`.
+    pub fn clear_home_village(&self) -> Result<(), Error> {
+        let conn = self.writer();
+        settings::delete(&conn, HOME_VILLAGE)?;
+        settings::delete(&conn, HOME_VILLAGE_NAME)
     }
 
     /// The home village, else the home commune: the unit a resident's

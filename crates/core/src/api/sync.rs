@@ -227,7 +227,13 @@ impl Core {
             sync::run(self.writer_mutex(), transport, &first, !deferred, &forward).await?;
         let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;
         outcomes.extend(more);
-        outcomes.extend(self.pull_announcements(transport).await?);
+        let announcements_done = match self.household_unit() {
+            Ok(unit) => self.done_since_failed_sync("announcements", &unit)?,
+            Err(_) => false,
+        };
+        if !announcements_done {
+            outcomes.extend(self.pull_announcements(transport).await?);
+        }
         // The bus network (megabytes) and the catalogue are the large downloads.
         let bus = if deferred {
             tracing::info!("data saver: images, buses and the catalogue wait for a full sync");

@@ -67,6 +67,7 @@ impl Core {
             sync_state::reset(&tx, "alerts")?;
             settings::set(&tx, settings::HOME_UNIT, code)?;
             settings::delete(&tx, settings::HOME_VILLAGE)?;
+            settings::delete(&tx, settings::HOME_VILLAGE_NAME)?;
             tracing::info!("home unit changed");
         }
         tx.commit()

@@ -10,6 +10,8 @@ pub const SERVER_URL: &str = "server_url";
 pub const HOME_UNIT: &str = "home_unit";
 /// Key of the home village (below the home commune), cleared when the commune changes.
 pub const HOME_VILLAGE: &str = "home_village";
+/// Key of the home village's name, for showing; kept and cleared with [`HOME_VILLAGE`].
+pub const HOME_VILLAGE_NAME: &str = "home_village_name";
 /// Key of this profile's random id, which names its secrets in the keyring.
 pub const PROFILE_ID: &str = "profile_id";
 /// Key of the registered device id (not secret; its token is in the keyring).
