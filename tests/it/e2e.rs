@@ -110,6 +110,61 @@ async fn window_onboards_searches_ticks_and_survives_the_server_going_away() {
     app.close().await.unwrap();
 }
 
+/// Sends a street-light report from the Phản ánh tab; the result line shown.
+async fn fill_and_submit(app: &AppSession, text: &str) -> String {
+    app.find("[data-testid=tab-feedback]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("[data-testid=service-option][data-code='chieu-sang-cong-cong']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("#attr-tinh_trang-khong-sang")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.find("[data-testid=request-description]")
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+    app.find("[data-testid=request-address]")
+        .await
+        .unwrap()
+        .send_keys("Số 12 phố Đội Cấn")
+        .await
+        .unwrap();
+    app.find("[data-testid=submit-request]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    congdan_tests::wait::until(
+        "a submit result",
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            let el = app
+                .client
+                .find(Locator::Css("[data-testid=submit-result]"))
+                .await
+                .ok()?;
+            let shown = el.text().await.ok()?;
+            (shown.contains("Đã gửi") || shown.contains("Đã lưu")).then_some(shown)
+        },
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn window_sends_a_report_and_saves_one_while_offline() {
     if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
@@ -128,60 +183,6 @@ async fn window_sends_a_report_and_saves_one_while_offline() {
     }
     let url = server.url();
     let app = AppSession::launch(&db, Some(&url)).await.unwrap();
-
-    async fn fill_and_submit(app: &AppSession, text: &str) -> String {
-        app.find("[data-testid=tab-feedback]")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        app.find("[data-testid=service-option][data-code='chieu-sang-cong-cong']")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        app.find("#attr-tinh_trang-khong-sang")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        app.find("[data-testid=request-description]")
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
-        app.find("[data-testid=request-address]")
-            .await
-            .unwrap()
-            .send_keys("Số 12 phố Đội Cấn")
-            .await
-            .unwrap();
-        app.find("[data-testid=submit-request]")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        congdan_tests::wait::until(
-            "a submit result",
-            congdan_tests::app::UI_TIMEOUT,
-            async || {
-                let el = app
-                    .client
-                    .find(Locator::Css("[data-testid=submit-result]"))
-                    .await
-                    .ok()?;
-                let shown = el.text().await.ok()?;
-                (shown.contains("Đã gửi") || shown.contains("Đã lưu")).then_some(shown)
-            },
-        )
-        .await
-        .unwrap()
-    }
 
     let online = "Đèn trước nhà văn hoá tổ 5 không sáng (gửi từ cửa sổ ứng dụng).";
     let shown = fill_and_submit(&app, online).await;
@@ -544,9 +545,10 @@ async fn log_out(app: &AppSession) {
 /// Issue 10 in the real window: a tổ trưởng drafts and submits an announcement for
 /// Tổ dân phố số 1, the ward's editor approves it, a resident on another profile who
 /// chose that tổ dân phố in Settings receives it and answers "Đã xem", and the tổ
-/// trưởng sees the count.
+/// trưởng sees the count; the resident's report is answered by the ward's officer
+/// from the inbox, and the resident reads the answer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn window_head_posts_editor_approves_resident_acknowledges() {
+async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers() {
     if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
         return;
     }
@@ -629,6 +631,83 @@ async fn window_head_posts_editor_approves_resident_acknowledges() {
         .await
         .unwrap();
     app.find("[data-testid=ack-saved]").await.unwrap();
+    let report = "Đèn ngõ 12 Đội Cấn tắt cả tuần (gửi từ cửa sổ ứng dụng).";
+    let shown = fill_and_submit(&app, report).await;
+    assert!(shown.contains("Đã gửi"), "{shown}");
+    app.close().await.unwrap();
+
+    // The ward's officer answers it from the inbox.
+    let answer = "Đã thay bóng đèn ngày 5/12. Cảm ơn anh chị.";
+    let app = AppSession::launch(&official_db, Some(&url)).await.unwrap();
+    log_in(&app, "canbo.badinh").await;
+    let item = item_with(&app, "[data-testid=inbox-item]", report).await;
+    item.find(Locator::Css("[data-testid=answer-text]"))
+        .await
+        .unwrap()
+        .send_keys(answer)
+        .await
+        .unwrap();
+    let send = item
+        .find(Locator::Css("[data-testid=answer-send]"))
+        .await
+        .unwrap();
+    app.client
+        .execute(
+            "arguments[0].click();",
+            vec![serde_json::to_value(&send).unwrap()],
+        )
+        .await
+        .unwrap();
+    congdan_tests::wait::until(
+        "the answer to close the request in the inbox",
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            let el = item_with(&app, "[data-testid=inbox-item]", report).await;
+            let open = el
+                .find(Locator::Css("[data-testid=answer-text]"))
+                .await
+                .is_ok();
+            (!open).then_some(())
+        },
+    )
+    .await
+    .unwrap();
+    log_out(&app).await;
+    app.close().await.unwrap();
+
+    // The resident reads the answer.
+    let app = AppSession::launch(&resident_db, Some(&url)).await.unwrap();
+    app.find("[data-testid=news-item]").await.unwrap();
+    app.client
+        .execute("window.location.hash = '#/requests'", vec![])
+        .await
+        .unwrap();
+    let mine = item_with(&app, "[data-testid=my-request]", "Chiếu sáng").await;
+    app.client
+        .execute(
+            "arguments[0].click();",
+            vec![serde_json::to_value(&mine).unwrap()],
+        )
+        .await
+        .unwrap();
+    congdan_tests::wait::until(
+        "the officer's answer",
+        std::time::Duration::from_secs(60),
+        async || {
+            let el = app
+                .client
+                .find(Locator::Css("[data-testid=request-answer]"))
+                .await
+                .ok()?;
+            el.text()
+                .await
+                .ok()?
+                .contains("thay bóng đèn")
+                .then_some(())
+        },
+    )
+    .await
+    .unwrap();
     app.close().await.unwrap();
 
     // The tổ trưởng sees the answer counted.

@@ -293,8 +293,9 @@ function AnswerForm({ id, onAnswer }: { id: string; onAnswer: (text: string) => 
         class="text-input textarea"
         value={text}
         onInput={(e) => setText(e.currentTarget.value)}
+        data-testid="answer-text"
       />
-      <button type="submit" class="button small-button">
+      <button type="submit" class="button small-button" data-testid="answer-send">
         {t("answerButton")}
       </button>
     </form>
