@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use congdan_transit::ingest::{self, Limits};
-use congdan_transit::raptor::{self, Query};
+use congdan_transit::raptor::{self, Place, Query};
 use congdan_transit::{DayTimetable, Network, ServiceDate};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -78,8 +78,8 @@ fn main() {
     let mut options = 0;
     for _ in 0..1000 {
         let q = Query {
-            from: (next() % net.stops.len() as u64) as u32,
-            to: (next() % net.stops.len() as u64) as u32,
+            from: Place::Stop((next() % net.stops.len() as u64) as u32),
+            to: Place::Stop((next() % net.stops.len() as u64) as u32),
             depart: 5 * 3600 + (next() % (15 * 3600)) as i32,
             max_transfers: 2,
             max_walk_m: 500,
