@@ -8,9 +8,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use congdan_transit::ingest::{self, Limits};
 use congdan_transit::footpaths;
 use congdan_transit::geo::{Grid, MicroPoint};
+use congdan_transit::ingest::{self, Limits};
 use congdan_transit::raptor::{self, Place, Query};
 use congdan_transit::{DayTimetable, Network, ServiceDate};
 
@@ -93,7 +93,11 @@ fn main() {
             }
         })
         .collect();
-    report(&day, "journeys (1,000 pairs, <= 2 transfers, walk <= 500 m)", &queries);
+    report(
+        &day,
+        "journeys (1,000 pairs, <= 2 transfers, walk <= 500 m)",
+        &queries,
+    );
     let positions: Vec<MicroPoint> = net.stops.iter().map(|s| s.at).collect();
     let grid = Grid::new(&positions, 400.0);
     let from_points: Vec<Query> = queries
@@ -117,7 +121,11 @@ fn main() {
             }
         })
         .collect();
-    report(&day, "journeys from a point (walk to it <= 800 m)", &from_points);
+    report(
+        &day,
+        "journeys from a point (walk to it <= 800 m)",
+        &from_points,
+    );
 }
 
 /// Plans every query once and prints p50, p95 and max with the share answered.

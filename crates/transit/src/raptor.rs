@@ -19,6 +19,19 @@
 
 use crate::timetable::{DayTimetable, TripRef};
 
+/// Walking is compared in steps of this many metres: 30 m more to cross a street is not a
+/// different journey to a rider, and coarser steps keep the bags, hence the query, small
+/// (docs/TRANSIT.md). Between journeys in the same step and at the same time, the one with
+/// fewer metres wins; arrival and transfers are compared exactly.
+pub const WALK_STEP_M: u32 = 100;
+
+/// Whether `a` = (time or trip, metres walked) makes `b` useless: no later, and no more
+/// walking counted in [`WALK_STEP_M`] steps (exact metres decide between equals).
+fn covers(a: (i32, u32), b: (i32, u32)) -> bool {
+    let (sa, sb) = (a.1 / WALK_STEP_M, b.1 / WALK_STEP_M);
+    a.0 <= b.0 && sa <= sb && (a.0 < b.0 || sa < sb || a.1 <= b.1)
+}
+
 /// A stop reached on foot from the point of a query (or the point reached from a stop).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Access {
@@ -109,7 +122,11 @@ enum How {
     /// The origin stop itself (`None`), or the end of the walk from the origin point.
     Start(Option<Access>),
     /// A footpath from the stop where a bus (or the origin stop) was left.
-    Walk { from: u32, meters: u32, seconds: u32 },
+    Walk {
+        from: u32,
+        meters: u32,
+        seconds: u32,
+    },
     /// Off a bus: route row (trip), boarding and alighting positions.
     Bus {
         route: u32,
@@ -166,45 +183,64 @@ struct Search<'a> {
     /// For a point destination, the walk from each stop to it.
     egress: Vec<Option<Access>>,
     arrivals: Vec<Arrival>,
+    /// The (arrival, walking) pairs of `arrivals` that no other covers, for pruning.
+    front: Vec<(i32, u32)>,
     round: u8,
 }
 
 impl Search<'_> {
-    fn dominated_at_target(&self, arr: i32, walk: u32) -> bool {
-        self.arrivals
-            .iter()
-            .any(|a| a.arr <= arr && a.walk <= walk)
-    }
-
-    /// Adds a label unless it is dominated; returns its number.
+    /// Adds a label unless it is dominated; returns its number. Besides labels of its own
+    /// kind, a foot label is dominated by a bus label that is ready to board (arrival plus
+    /// change time) no later with no more walking: that one boards the same buses and may
+    /// also walk on.
     fn insert(&mut self, label: Label) -> Option<u32> {
-        if self.dominated_at_target(label.arr, label.walk) {
+        let key = (label.arr, label.walk);
+        if self.front.iter().any(|&f| covers(f, key)) {
             return None;
         }
         let stop = label.stop as usize;
-        let bag = if label.by_bus() {
-            &mut self.best_bus[stop]
-        } else {
-            &mut self.best_foot[stop]
-        };
+        let change = self.q.min_change_s as i32;
+        let ready = |o: &Label| (o.arr.saturating_add(change), o.walk);
         let labels = &mut self.labels;
-        if bag.iter().any(|&l| {
-            let o = &labels[l as usize];
-            o.arr <= label.arr && o.walk <= label.walk
-        }) {
+        let covered = if label.by_bus() {
+            self.best_bus[stop]
+                .iter()
+                .any(|&l| covers((labels[l as usize].arr, labels[l as usize].walk), key))
+        } else {
+            self.best_foot[stop]
+                .iter()
+                .any(|&l| covers((labels[l as usize].arr, labels[l as usize].walk), key))
+                || self.best_bus[stop]
+                    .iter()
+                    .any(|&l| covers(ready(&labels[l as usize]), key))
+        };
+        if covered {
             return None;
         }
-        bag.retain(|&l| {
-            let o = &mut labels[l as usize];
-            let worse = label.arr <= o.arr && label.walk <= o.walk;
-            if worse && o.round == label.round {
-                o.dead = true;
-            }
-            !worse
-        });
+        let round = label.round;
+        let mut drop = |bag: &mut Vec<u32>, by: (i32, u32)| {
+            bag.retain(|&l| {
+                let o = &mut labels[l as usize];
+                let worse = covers(by, (o.arr, o.walk));
+                if worse && o.round == round {
+                    o.dead = true;
+                }
+                !worse
+            });
+        };
+        if label.by_bus() {
+            drop(&mut self.best_bus[stop], key);
+            drop(&mut self.best_foot[stop], ready(&label));
+        } else {
+            drop(&mut self.best_foot[stop], key);
+        }
         let id = labels.len() as u32;
         labels.push(label);
-        bag.push(id);
+        if label.by_bus() {
+            self.best_bus[stop].push(id);
+        } else {
+            self.best_foot[stop].push(id);
+        }
         self.reached(id);
         Some(id)
     }
@@ -220,32 +256,34 @@ impl Search<'_> {
             },
             _ => return,
         };
-        self.arrivals.push(Arrival {
+        let arrival = Arrival {
             label: id,
             egress,
             arr: l.arr.saturating_add(extra.0),
             walk: l.walk.saturating_add(extra.1),
-        });
-    }
-
-    fn walks(&self, from: usize) -> impl Iterator<Item = crate::timetable::Walk> + '_ {
-        let max = self.q.max_walk_m;
-        self.day.walks[from]
-            .iter()
-            .copied()
-            .filter(move |w| max > 0 && w.meters <= max)
+        };
+        let key = (arrival.arr, arrival.walk);
+        self.arrivals.push(arrival);
+        if !self.front.iter().any(|&f| covers(f, key)) {
+            self.front.retain(|&f| !covers(key, f));
+            self.front.push(key);
+        }
     }
 
     /// Footpaths from the labels in `from` (those that may walk); returns the new foot labels.
     fn relax_footpaths(&mut self, from: &[u32]) -> Vec<u32> {
         let mut out = Vec::new();
+        let day = self.day;
+        let max = self.q.max_walk_m;
         for &id in from {
             let l = self.labels[id as usize];
             if l.dead || !l.may_walk() {
                 continue;
             }
-            let walks: Vec<_> = self.walks(l.stop as usize).collect();
-            for w in walks {
+            for w in day.walks[l.stop as usize]
+                .iter()
+                .filter(|w| max > 0 && w.meters <= max)
+            {
                 let new = Label {
                     stop: w.to,
                     arr: l.arr.saturating_add(w.seconds as i32),
@@ -326,10 +364,11 @@ impl Search<'_> {
                     let Some(row) = dr.earliest_trip(i, ready) else {
                         continue;
                     };
-                    if bag.iter().any(|e| e.0 <= row && e.2 <= l.walk) {
+                    let key = (row as i32, l.walk);
+                    if bag.iter().any(|e| covers((e.0 as i32, e.2), key)) {
                         continue;
                     }
-                    bag.retain(|e| !(row <= e.0 && l.walk <= e.2));
+                    bag.retain(|e| !covers(key, (e.0 as i32, e.2)));
                     bag.push((row, i, l.walk, id));
                 }
             }
@@ -425,7 +464,9 @@ pub fn plan(day: &DayTimetable, q: &Query) -> Vec<Journey> {
         Place::Stop(s) => (*s as usize) < n,
         Place::Point(list) => list.iter().all(|a| (a.stop as usize) < n),
     };
-    if !valid(&q.from) || !valid(&q.to) || matches!((&q.from, &q.to), (Place::Stop(a), Place::Stop(b)) if a == b)
+    if !valid(&q.from)
+        || !valid(&q.to)
+        || matches!((&q.from, &q.to), (Place::Stop(a), Place::Stop(b)) if a == b)
     {
         return Vec::new();
     }
@@ -444,6 +485,7 @@ pub fn plan(day: &DayTimetable, q: &Query) -> Vec<Journey> {
         best_foot: vec![Vec::new(); n],
         egress,
         arrivals: Vec::new(),
+        front: Vec::new(),
         round: 0,
     };
     let start = |stop: u32, how: How, arr: i32, walk: u32| Label {
@@ -490,9 +532,9 @@ pub fn plan(day: &DayTimetable, q: &Query) -> Vec<Journey> {
     });
     let mut kept: Vec<Journey> = Vec::new();
     for j in all {
-        let dominated = kept
-            .iter()
-            .any(|k| k.arrival <= j.arrival && k.transfers <= j.transfers && k.walk_m <= j.walk_m);
+        let dominated = kept.iter().any(|k| {
+            k.transfers <= j.transfers && covers((k.arrival, k.walk_m), (j.arrival, j.walk_m))
+        });
         if !dominated {
             kept.push(j);
         }
@@ -511,7 +553,11 @@ mod tests {
     const M: u32 = 60;
 
     /// A day of hand-made patterns, one trip each: `(stops, [(arrival, departure)])`.
-    fn day(stops: usize, trips: &[(&[u32], &[u32])], footpaths: &[(u32, u32, u32)]) -> DayTimetable {
+    fn day(
+        stops: usize,
+        trips: &[(&[u32], &[u32])],
+        footpaths: &[(u32, u32, u32)],
+    ) -> DayTimetable {
         let pattern_stops: Vec<Vec<u32>> = trips.iter().map(|(s, _)| s.to_vec()).collect();
         let runs = trips
             .iter()
@@ -582,7 +628,10 @@ mod tests {
 
     #[test]
     fn the_pareto_set_keeps_the_option_with_less_walking_that_neither_pass_finds() {
-        let plans = plan(&three_ways(), &query(Place::Stop(A), Place::Stop(B), 6 * H + 55 * M));
+        let plans = plan(
+            &three_ways(),
+            &query(Place::Stop(A), Place::Stop(B), 6 * H + 55 * M),
+        );
         let (h, m) = (H as i32, M as i32);
         assert_eq!(
             summary(&plans),
@@ -605,7 +654,10 @@ mod tests {
         // With walking capped below 100 m only the direct bus is left.
         let mut q = query(Place::Stop(A), Place::Stop(B), 6 * H + 55 * M);
         q.max_walk_m = 99;
-        assert_eq!(summary(&plan(&three_ways(), &q)), vec![(8 * h + 50 * m, 0, 0)]);
+        assert_eq!(
+            summary(&plan(&three_ways(), &q)),
+            vec![(8 * h + 50 * m, 0, 0)]
+        );
     }
 
     /// A point 60 s (72 m) from stop A and 600 s (720 m) from stop D of `three_ways`.
@@ -638,9 +690,15 @@ mod tests {
             ]
         );
         let first = &plans[0].legs[0];
-        assert_eq!((first.kind, first.from, first.to), (LegKind::Walk, None, Some(D)));
+        assert_eq!(
+            (first.kind, first.from, first.to),
+            (LegKind::Walk, None, Some(D))
+        );
         // Just in time for bus 2 at 07:20.
-        assert_eq!((first.departure, first.arrival), (7 * h + 10 * m, 7 * h + 20 * m));
+        assert_eq!(
+            (first.departure, first.arrival),
+            (7 * h + 10 * m, 7 * h + 20 * m)
+        );
         // Leaving 07:09, A's buses are gone; only the walk to D catches bus 2.
         let late = plan(&day, &query(here, Place::Stop(B), 7 * H + 9 * M));
         assert_eq!(summary(&late), vec![(8 * h + 20 * m, 0, 720)]);
@@ -658,7 +716,10 @@ mod tests {
         assert_eq!(plans.len(), 1);
         let legs = &plans[0].legs;
         assert_eq!(legs.len(), 2);
-        assert_eq!((legs[1].kind, legs[1].from, legs[1].to), (LegKind::Walk, Some(E), None));
+        assert_eq!(
+            (legs[1].kind, legs[1].from, legs[1].to),
+            (LegKind::Walk, Some(E), None)
+        );
         assert_eq!(plans[0].arrival, (7 * H + 15 * M + 200) as i32);
         assert_eq!(plans[0].walk_m, 240);
         // No stop near the point: no journey.

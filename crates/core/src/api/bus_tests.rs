@@ -294,7 +294,11 @@ fn journeys_from_and_to_a_point_walk_to_the_stops_near_it() {
     );
     assert_eq!(j[0].arrival, "2025-12-01T07:21:50+07:00");
     // Nothing within walking distance: no journey. Not a point: refused.
-    assert!(core.bus_journey("geo:11.5,107.5", "C", &at).unwrap().is_empty());
+    assert!(
+        core.bus_journey("geo:11.5,107.5", "C", &at)
+            .unwrap()
+            .is_empty()
+    );
     for bad in ["geo:10.77", "geo:91,106", "GEO:x,y"] {
         assert_eq!(
             core.bus_journey(bad, "C", &at).unwrap_err().code(),
