@@ -15,7 +15,9 @@
 //!   within walking distance is a start (at `depart` plus its walk) or an end (plus its walk),
 //!   so one search covers all of them; the walk from the point is the journey's first walk.
 //! - a label is dropped when a label of the same stop and kind from this or an earlier round
-//!   is at least as early with at most as much walking, or when a journey already found is.
+//!   is at least as early with no more walking (in [`WALK_STEP_M`] steps), when a bus label
+//!   there is ready to board as early with no more walking (for a foot label), or when a
+//!   journey already found is.
 
 use crate::timetable::{DayTimetable, TripRef};
 
