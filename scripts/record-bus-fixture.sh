@@ -37,7 +37,9 @@ out=ui/src/fake/bus.json
   echo '},'
   echo '"journeys": {'
   printf '"81>138":'; c bus journey 81 138 --at "$at" --json; echo ','
-  printf '"81>8":'; c bus journey 81 8 --at "$at" --json
+  printf '"81>8":'; c bus journey 81 8 --at "$at" --json; echo ','
+  # "Vị trí của tôi" in the browser tests is 10.7725, 106.698 (ui/e2e/run.mjs), as the UI writes it.
+  printf '"geo:10.772500,106.698000>138":'; c bus journey geo:10.772500,106.698000 138 --at "$at" --json
   echo '}'
   echo '}'
 } > "$out.tmp"

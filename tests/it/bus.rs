@@ -124,6 +124,49 @@ async fn the_home_province_network_syncs_and_answers_offline() {
         );
     }
 
+    // From a point 111 m north of stop 81 (145 m on foot, 121 s), leaving three minutes
+    // earlier: every bus from 81 at 07:30 is within reach, so it arrives no later; the first
+    // leg is the walk from the point, which has no stop id.
+    let (lat, lon) = (
+        board["stop"]["lat"].as_f64().unwrap() + 0.001,
+        board["stop"]["lon"].as_f64().unwrap(),
+    );
+    let here = format!("geo:{lat:.6},{lon:.6}");
+    let from_point = json(&ok(congdan(
+        &db,
+        &[
+            "bus",
+            "journey",
+            &here,
+            "138",
+            "--at",
+            "2025-12-01T07:27",
+            "--json",
+        ],
+    )));
+    let from_point = from_point.as_array().unwrap();
+    assert!(!from_point.is_empty());
+    assert!(
+        from_point[0]["arrival"].as_str().unwrap() <= arrivals[0],
+        "{} vs {}",
+        from_point[0]["arrival"],
+        arrivals[0]
+    );
+    for j in from_point {
+        let legs = j["legs"].as_array().unwrap();
+        assert_eq!(legs[0]["kind"], "walk", "{j}");
+        assert!(legs[0].get("from_stop_id").is_none(), "{j}");
+        assert!(legs[0]["to_stop_id"].is_string(), "{j}");
+        assert_eq!(legs.last().unwrap()["to_stop_id"], "138", "{j}");
+    }
+    let text = stdout(&ok(congdan(
+        &db,
+        &["bus", "journey", &here, "138", "--at", "2025-12-01T07:27"],
+    )));
+    assert!(text.contains("từ điểm đi đến"), "{text}");
+    let bad = congdan(&db, &["bus", "journey", "geo:10.7", "138", "--json"]);
+    assert!(!bad.status.success());
+
     // Nothing runs after the feed's calendar ends: `[]`, exit 0.
     let none = ok(congdan(
         &db,

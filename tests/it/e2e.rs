@@ -480,6 +480,26 @@ async fn window_finds_a_bus_stop_and_plans_a_journey_offline() {
         .await
         .unwrap();
     assert!(journeys.contains("Hải Thượng Lãn Ông"), "{journeys}");
+    // Opened by its address alone, the planner names its stops, not their GTFS ids.
+    app.wait_text("[data-testid=bus-journey-ends]", "Đi từ: Bến Thành")
+        .await
+        .unwrap();
+    // From a point (as "Vị trí của tôi" sends it): the first leg walks from it.
+    app.client
+        .execute(
+            "window.location.hash = arguments[0]",
+            vec![serde_json::json!(
+                "#/bus/journey/geo%3A10.772500%2C106.698000/138/2025-12-01T07:30"
+            )],
+        )
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=bus-journey-ends]", "10.772500, 106.698000")
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=bus-journeys]", "từ 10.772500, 106.698000 đến")
+        .await
+        .unwrap();
     app.close().await.unwrap();
 }
 

@@ -647,6 +647,51 @@ test("xe buýt: a stop found without diacritics, its departures, a journey, a ro
   await page.close();
 });
 
+test("xe buýt: a journey from 'Vị trí của tôi', and stop names (not ids) in the planner's header", async () => {
+  await context.grantPermissions(["geolocation"]);
+  await context.setGeolocation({ latitude: 10.7725, longitude: 106.698 });
+  const page = await newPage();
+  await page.goto(`${base}/#/bus`);
+  await page.getByTestId("bus-from-my-location").click();
+  await waitFor(async () => /Vị trí của tôi/.test(await text(page, "bus-plan-ends")), "plan from my location");
+  await page.getByTestId("bus-search").fill("hai thuong lan ong");
+  await waitFor(async () => (await page.getByTestId("bus-stop").count()) >= 1, "stops for 'hai thuong lan ong'");
+  await page.getByTestId("bus-stop").first().click();
+  await page.getByTestId("bus-to-here").click();
+  await waitFor(async () => (await page.locator("[data-testid=bus-journeys] > li").count()) >= 1, "journeys from my location");
+  assert.match(await text(page, "bus-journey-ends"), /Đi từ: Vị trí của tôi/);
+  assert.match(await text(page, "bus-journeys"), /Đi bộ \d+ m từ Vị trí của tôi đến /);
+  await axe(page, "bus journey from my location");
+  await page.screenshot({ path: join(shots, "bus-journey-here-360.png") });
+  await page.close();
+  // A journey opened by its address alone (a favourite, a shared link) names its stops.
+  const fresh = await newPage();
+  await fresh.goto(`${base}/#/bus/journey/81/8`);
+  await waitFor(async () => /Đi từ: Bến Thành/.test(await text(fresh, "bus-journey-ends")), "stop names in the header");
+  assert.doesNotMatch(await text(fresh, "bus-journey-ends"), /: 81\b|: 8\b/);
+  await fresh.close();
+});
+
+test("the six tab labels stay on one line at 360 px", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/#/bus`);
+  await page.getByTestId("tab-bus").waitFor();
+  const tabs = await page.$$eval(".tab-bar .tab span", (spans) =>
+    spans.map((span) => {
+      const range = document.createRange();
+      range.selectNodeContents(span);
+      const tab = span.parentElement.getBoundingClientRect();
+      return { label: span.textContent, lines: range.getClientRects().length, left: tab.left, right: tab.right, height: tab.height };
+    }),
+  );
+  assert.equal(tabs.length, 6);
+  for (const tab of tabs) {
+    assert.equal(tab.lines, 1, `"${tab.label}" wraps onto ${tab.lines} lines`);
+    assert.ok(tab.left >= 0 && tab.right <= 360 && tab.right - tab.left >= 44, `"${tab.label}" fits a 44 px target: ${JSON.stringify(tab)}`);
+  }
+  await page.close();
+});
+
 test("no console errors, CSP violations or network requests", () => {
   assert.deepEqual(problems, []);
 });

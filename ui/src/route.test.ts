@@ -22,6 +22,7 @@ describe("routes", () => {
       { name: "busRoute", id: "1" },
       { name: "busJourney", from: "81", to: "138" },
       { name: "busJourney", from: "81", to: "138", at: "2025-12-01T07:30" },
+      { name: "busJourney", from: "geo:10.772500,106.698000", to: "138" },
     ] as const) {
       expect(parseRoute(href(r))).toEqual(r);
     }

@@ -60,11 +60,13 @@ pub enum LowBus {
         #[arg(long)]
         json: bool,
     },
-    /// Journeys from one stop to another: earliest arrival first, then fewer transfers or less walking.
+    /// Journeys between two stops or points: earliest arrival first, then fewer transfers or less
+    /// walking. A point is a geo URI, `geo:10.7725,106.698`: the journey walks from it to the
+    /// stops within --max-walk or 800 m (whichever is more) and starts from all of them.
     Journey {
-        /// GTFS stop_id to leave from.
+        /// GTFS stop_id to leave from, or geo:LAT,LON.
         from: String,
-        /// GTFS stop_id to reach.
+        /// GTFS stop_id to reach, or geo:LAT,LON.
         to: String,
         /// Leave at or after (RFC 3339, or YYYY-MM-DDTHH:MM in the feed's zone); default now.
         #[arg(long)]
@@ -72,7 +74,8 @@ pub enum LowBus {
         /// Most changes of bus.
         #[arg(long, default_value_t = 2)]
         max_transfers: u8,
-        /// Longest walk between two stops in metres; 0 means no walking between stops.
+        /// Longest walk between two stops in metres; 0 means no walking between stops (the walk
+        /// from or to a geo: point is at least 800 m).
         #[arg(long, default_value_t = 500)]
         max_walk: u32,
         /// Spare seconds to change bus at the same stop.
@@ -321,15 +324,17 @@ pub fn run(core: &Core, command: &BusCommand, out: &mut impl Write) -> anyhow::R
                             out,
                             "  Lên tuyến {} tại {} lúc {}, xuống tại {} lúc {}",
                             l.route_short_name.as_deref().unwrap_or("?"),
-                            l.from_stop_name,
+                            end_name(&l.from_stop_name, "điểm đi"),
                             hhmm(&l.departure),
-                            l.to_stop_name,
+                            end_name(&l.to_stop_name, "điểm đến"),
                             hhmm(&l.arrival)
                         )?,
                         _ => writeln!(
                             out,
                             "  Đi bộ {} m từ {} đến {}",
-                            l.meters, l.from_stop_name, l.to_stop_name
+                            l.meters,
+                            end_name(&l.from_stop_name, "điểm đi"),
+                            end_name(&l.to_stop_name, "điểm đến")
                         )?,
                     }
                 }
@@ -378,4 +383,9 @@ pub fn run(core: &Core, command: &BusCommand, out: &mut impl Write) -> anyhow::R
             Ok(())
         }
     }
+}
+
+/// A leg end's stop name, or what to call the point of the query (`point`).
+fn end_name<'a>(name: &'a Option<String>, point: &'a str) -> &'a str {
+    name.as_deref().unwrap_or(point)
 }

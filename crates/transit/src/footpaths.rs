@@ -3,9 +3,11 @@
 //! [`MAX_STRAIGHT_M`] metres in a straight line gets a walk of `straight × DETOUR` metres at
 //! [`WALK_SPEED_MPS`], rounded up to the second. Stops on opposite sides of a street (the same
 //! name twice) are the common case. Planners then filter by the user's `--max-walk`.
+//! A journey from or to a point ("from here") walks to its stops by the same rule ([`access`]).
 
-use crate::geo::{Grid, MicroPoint};
+use crate::geo::{Grid, MicroPoint, micro_distance_m};
 use crate::network::Footpath;
+use crate::raptor::Access;
 
 /// Largest straight-line distance that gets a footpath (metres).
 pub const MAX_STRAIGHT_M: f64 = 400.0;
@@ -18,6 +20,29 @@ pub const WALK_SPEED_MPS: f64 = 1.2;
 pub fn walk(straight_m: f64) -> (u32, u32) {
     let meters = (straight_m * DETOUR).ceil();
     (meters as u32, (meters / WALK_SPEED_MPS).ceil() as u32)
+}
+
+/// The walks between `point` and each of `stops` (`(stop number, position)`) that are at most
+/// `max_m` metres long once the detour is counted, nearest first.
+pub fn access(
+    point: MicroPoint,
+    stops: impl IntoIterator<Item = (u32, MicroPoint)>,
+    max_m: u32,
+) -> Vec<Access> {
+    let mut out: Vec<Access> = stops
+        .into_iter()
+        .map(|(stop, at)| {
+            let (meters, seconds) = walk(micro_distance_m(point, at));
+            Access {
+                stop,
+                meters,
+                seconds,
+            }
+        })
+        .filter(|a| a.meters <= max_m)
+        .collect();
+    out.sort_by_key(|a| (a.meters, a.stop));
+    out
 }
 
 /// Every footpath between the given stop positions, sorted by `from` then `to`.
@@ -60,6 +85,21 @@ mod tests {
             paths[0].seconds,
             (f64::from(paths[0].meters) / WALK_SPEED_MPS).ceil() as u32
         );
+    }
+
+    #[test]
+    fn a_point_reaches_the_stops_within_the_walk_by_the_footpath_rule() {
+        let here = MicroPoint::from_degrees(10.7725, 106.6980);
+        let near = MicroPoint::from_degrees(10.7727, 106.6982); // ~30 m
+        let far = MicroPoint::from_degrees(10.7800, 106.6980); // ~830 m
+        let found = access(here, [(7, far), (3, near)], 800);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].stop, 3);
+        assert_eq!(
+            (found[0].meters, found[0].seconds),
+            walk(micro_distance_m(here, near))
+        );
+        assert_eq!(access(here, [(7, far)], 1_200).len(), 1);
     }
 
     #[test]

@@ -25,6 +25,6 @@ pub use error::TransitError;
 pub use network::{
     Footpath, Network, Pattern, Route, Service, Shape, Stop, Trip, decode_times, time_at,
 };
-pub use raptor::{Journey, Leg, LegKind, Query};
+pub use raptor::{Access, Journey, Leg, LegKind, Place, Query};
 pub use service::ServiceDate;
 pub use timetable::DayTimetable;

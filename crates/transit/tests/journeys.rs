@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use congdan_transit::ingest::{self, Limits};
-use congdan_transit::raptor::{self, LegKind, Query};
+use congdan_transit::raptor::{self, LegKind, Place, Query};
 use congdan_transit::timetable::{DAY, NEXT_DAY_HORIZON};
 use congdan_transit::{DayTimetable, Network, ServiceDate};
 
@@ -72,8 +72,15 @@ fn connections(net: &Network, date: ServiceDate) -> Vec<Connection> {
     out
 }
 
-/// Earliest arrival at `q.to` with at most `q.max_transfers + 1` buses, by brute force.
-fn exhaustive(net: &Network, conns: &[Connection], runs: usize, q: &Query) -> Option<i32> {
+/// Earliest arrival at stop `to` from stop `from` with at most `q.max_transfers + 1` buses,
+/// by brute force.
+fn exhaustive(
+    net: &Network,
+    conns: &[Connection],
+    runs: usize,
+    (from, to): (u32, u32),
+    q: &Query,
+) -> Option<i32> {
     let n = net.stops.len();
     let walks = |p: u32| {
         net.footpaths
@@ -82,8 +89,8 @@ fn exhaustive(net: &Network, conns: &[Connection], runs: usize, q: &Query) -> Op
     };
     let mut best_bus = vec![INF; n];
     let mut best_foot = vec![INF; n];
-    best_foot[q.from as usize] = q.depart;
-    for f in walks(q.from) {
+    best_foot[from as usize] = q.depart;
+    for f in walks(from) {
         best_foot[f.to as usize] = best_foot[f.to as usize].min(q.depart + f.seconds as i32);
     }
     for _ in 0..=q.max_transfers {
@@ -111,9 +118,8 @@ fn exhaustive(net: &Network, conns: &[Connection], runs: usize, q: &Query) -> Op
             best_foot[p] = best_foot[p].min(new_foot[p]);
         }
     }
-    let to = q.to as usize;
-    let best = best_bus[to].min(best_foot[to]);
-    (best < INF && q.from != q.to).then_some(best)
+    let best = best_bus[to as usize].min(best_foot[to as usize]);
+    (best < INF && from != to).then_some(best)
 }
 
 fn check_pairs(seed: u64, pairs: usize, max_walk_m: u32, min_change_s: u32) {
@@ -125,16 +131,20 @@ fn check_pairs(seed: u64, pairs: usize, max_walk_m: u32, min_change_s: u32) {
     let mut rng = Rng(seed);
     let mut found = 0;
     for i in 0..pairs {
+        let (from, to) = (
+            rng.below(net.stops.len() as u64) as u32,
+            rng.below(net.stops.len() as u64) as u32,
+        );
         let q = Query {
-            from: rng.below(net.stops.len() as u64) as u32,
-            to: rng.below(net.stops.len() as u64) as u32,
+            from: Place::Stop(from),
+            to: Place::Stop(to),
             depart: 5 * 3600 + rng.below(15 * 3600) as i32,
             max_transfers: 2,
             max_walk_m,
             min_change_s,
         };
         let plans = raptor::plan(&day, &q);
-        let expected = exhaustive(net, &conns, runs, &q);
+        let expected = exhaustive(net, &conns, runs, (from, to), &q);
         let got = plans.iter().map(|j| j.arrival).min();
         assert_eq!(got, expected, "pair {i} (seed {seed}): {q:?}");
         if got.is_some() {
@@ -143,8 +153,8 @@ fn check_pairs(seed: u64, pairs: usize, max_walk_m: u32, min_change_s: u32) {
         for j in &plans {
             assert!(j.departure >= q.depart, "{q:?} leaves before asked: {j:?}");
             assert!(j.transfers <= 2);
-            assert_eq!(j.legs.first().map(|l| l.from), Some(q.from));
-            assert_eq!(j.legs.last().map(|l| l.to), Some(q.to));
+            assert_eq!(j.legs.first().map(|l| l.from), Some(Some(from)));
+            assert_eq!(j.legs.last().map(|l| l.to), Some(Some(to)));
             for w in j.legs.windows(2) {
                 assert_eq!(w[0].to, w[1].from, "legs join up");
                 assert!(w[0].arrival <= w[1].departure, "legs in time order: {j:?}");
@@ -168,17 +178,17 @@ fn assert_real_ride(net: &Network, leg: &congdan_transit::Leg) {
     let times = trip.stop_times();
     let shift = i32::from(r.day) * DAY;
     let board = (0..stops.len())
-        .find(|&i| stops[i] == leg.from && times[i].1 as i32 + shift == leg.departure);
+        .find(|&i| Some(stops[i]) == leg.from && times[i].1 as i32 + shift == leg.departure);
     let board = board.unwrap_or_else(|| {
         panic!(
-            "trip {} does not leave {} at {}",
+            "trip {} does not leave {:?} at {}",
             trip.id, leg.from, leg.departure
         )
     });
     assert!(
         (board + 1..stops.len())
-            .any(|i| stops[i] == leg.to && times[i].0 as i32 + shift == leg.arrival),
-        "trip {} does not reach {} at {} after boarding",
+            .any(|i| Some(stops[i]) == leg.to && times[i].0 as i32 + shift == leg.arrival),
+        "trip {} does not reach {:?} at {} after boarding",
         trip.id,
         leg.to,
         leg.arrival

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use congdan_transit::ingest::{self, Limits};
-use congdan_transit::raptor::{self, Query};
+use congdan_transit::raptor::{self, Place, Query};
 use congdan_transit::{DayTimetable, Network, ServiceDate};
 
 fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -46,8 +46,8 @@ fn bus_network_corpus_decodes_or_is_refused_and_plans_without_panic() {
         let n = network.stops.len() as u32;
         if n >= 2 {
             let q = Query {
-                from: 0,
-                to: n - 1,
+                from: Place::Stop(0),
+                to: Place::Stop(n - 1),
                 depart: 6 * 3600,
                 max_transfers: 2,
                 max_walk_m: 500,

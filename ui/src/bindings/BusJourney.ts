@@ -2,7 +2,7 @@
 import type { BusLeg } from "./BusLeg";
 
 /**
- * One way from A to B.
+ * One way from A to B (each a stop, or a point written as a `geo:` URI).
  */
 export type BusJourney = { 
 /**

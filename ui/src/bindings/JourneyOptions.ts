@@ -14,6 +14,7 @@ at: string | null,
 max_transfers: number, 
 /**
  * Longest walk between two stops in metres; 0: no walking between different stops.
+ * The walk from or to a point goes up to this or 800 m, whichever is more.
  */
 max_walk_m: number, 
 /**

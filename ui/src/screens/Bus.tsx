@@ -1,19 +1,44 @@
 // Xe buýt (issue 8): stop search (with or without diacritics), stops near the device,
 // favourites and the timetable's age; a stop's departures; a route with its drawing
-// (SVG from the feed's shapes, no map tiles); the journey planner. Everything is read from
-// the network stored on the device, so the screen works with the network off.
+// (SVG from the feed's shapes, no map tiles); the journey planner, whose ends are stops or
+// points ("Vị trí của tôi" from the device, or coordinates the user types), a point being
+// a geo: URI the core reads. Everything is read from the network stored on the device, so
+// the screen works with the network off.
 import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { relativeTime } from "../format";
 import { getLang, t } from "../i18n";
 import type { BusDepartures, BusFavourite, BusJourney, BusRoute, BusStatus, BusStop } from "../models";
+import { geoLabel, geoPlace, parseLatLon } from "../places";
 import { href } from "../route";
 
 const PLAN_KEY = "congdan.bus.plan";
 
-/** The two ends of the journey being planned, kept for the session. */
+/** The two ends of the journey being planned, kept for the session: a stop_id or a
+ *  geo: point, and what to call it. */
 type Plan = { fromId: string; fromName: string; toId: string; toName: string };
+
+/** The device's position, or null when it has none to give. */
+function devicePosition(): Promise<[number, number] | null> {
+  return new Promise((resolve) => {
+    if (typeof navigator === "undefined" || !navigator.geolocation) {
+      resolve(null);
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (pos) => resolve([pos.coords.latitude, pos.coords.longitude]),
+      () => resolve(null),
+      { timeout: 8000, maximumAge: 60_000 },
+    );
+  });
+}
+
+/** Stores a new plan and opens the journey when both ends are known, the bus home otherwise. */
+function goPlan(next: Plan): void {
+  savePlan(next);
+  window.location.hash = next.fromId && next.toId ? href({ name: "busJourney", from: next.fromId, to: next.toId }) : href({ name: "bus" });
+}
 
 function loadPlan(): Plan {
   try {
@@ -96,7 +121,12 @@ export function BusScreen({ backend, version, now }: ScreenProps) {
   const [stops, setStops] = useState<BusStop[] | null>(null);
   const [favourites, setFavourites] = useState<BusFavourite[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const plan = loadPlan();
+  const [point, setPoint] = useState("");
+  const [plan, setPlan] = useState(loadPlan);
+  const choose = (next: Plan) => {
+    setPlan(next);
+    goPlan(next);
+  };
   useEffect(() => {
     let live = true;
     void backend.busStatus().then((s) => live && setStatus(s), (e) => live && setError(toBackendError(e).message));
@@ -124,23 +154,36 @@ export function BusScreen({ backend, version, now }: ScreenProps) {
     };
   }, [backend, query, version]);
   const nearMe = () => {
-    if (typeof navigator === "undefined" || !navigator.geolocation) {
-      setError(t("busNoLocation"));
+    void devicePosition().then((here) => {
+      if (!here) {
+        setError(t("busNoLocation"));
+        return;
+      }
+      backend.busNear(here[0], here[1], 10).then(
+        (found) => {
+          setStops(found);
+          setError(null);
+        },
+        (e) => setError(toBackendError(e).message),
+      );
+    });
+  };
+  const fromMyLocation = () => {
+    void devicePosition().then((here) => {
+      if (!here) setError(t("busNoLocation"));
+      else choose({ ...loadPlan(), fromId: geoPlace(here[0], here[1]), fromName: t("busMyLocation") });
+    });
+  };
+  const pickPoint = (end: "from" | "to") => {
+    const at = parseLatLon(point);
+    if (!at) {
+      setError(t("busBadPoint"));
       return;
     }
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
-        backend.busNear(pos.coords.latitude, pos.coords.longitude, 10).then(
-          (found) => {
-            setStops(found);
-            setError(null);
-          },
-          (e) => setError(toBackendError(e).message),
-        );
-      },
-      () => setError(t("busNoLocation")),
-      { timeout: 8000, maximumAge: 60_000 },
-    );
+    const place = geoPlace(at[0], at[1]);
+    const name = geoLabel(place) ?? place;
+    const current = loadPlan();
+    choose(end === "from" ? { ...current, fromId: place, fromName: name } : { ...current, toId: place, toName: name });
   };
   return (
     <section class="screen" aria-labelledby="bus-title">
@@ -172,9 +215,34 @@ export function BusScreen({ backend, version, now }: ScreenProps) {
       )}
       {stops !== null && <StopList stops={stops} />}
       <h2>{t("busPlanner")}</h2>
-      <p class="muted">
+      <p class="muted" data-testid="bus-plan-ends">
         {t("busFrom")}: {plan.fromName || "—"} · {t("busTo")}: {plan.toName || "—"}
       </p>
+      <div class="button-row">
+        <button type="button" class="button" onClick={fromMyLocation} data-testid="bus-from-my-location">
+          {t("busFromMyLocation")}
+        </button>
+      </div>
+      <label class="field-label" for="bus-point">
+        {t("busPointLabel")}
+      </label>
+      <input
+        id="bus-point"
+        class="text-input"
+        inputMode="decimal"
+        value={point}
+        placeholder="10.7725, 106.698"
+        onInput={(e) => setPoint((e.target as HTMLInputElement).value)}
+        data-testid="bus-point"
+      />
+      <div class="button-row">
+        <button type="button" class="small-button" onClick={() => pickPoint("from")} data-testid="bus-from-point">
+          {t("busFromPoint")}
+        </button>
+        <button type="button" class="small-button" onClick={() => pickPoint("to")} data-testid="bus-to-point">
+          {t("busToPoint")}
+        </button>
+      </div>
       {plan.fromId && plan.toId ? (
         <a class="button" href={href({ name: "busJourney", from: plan.fromId, to: plan.toId })} data-testid="bus-plan-link">
           {t("busPlan")}
@@ -229,9 +297,7 @@ export function BusStopScreen({ backend, version, id }: ScreenProps & { id: stri
   const pick = (end: "from" | "to") => {
     const plan = loadPlan();
     const name = board?.stop.name ?? id;
-    const next = end === "from" ? { ...plan, fromId: id, fromName: name } : { ...plan, toId: id, toName: name };
-    savePlan(next);
-    window.location.hash = next.fromId && next.toId ? href({ name: "busJourney", from: next.fromId, to: next.toId }) : href({ name: "bus" });
+    goPlan(end === "from" ? { ...plan, fromId: id, fromName: name } : { ...plan, toId: id, toName: name });
   };
   return (
     <section class="screen" aria-labelledby="bus-stop-title">
@@ -352,7 +418,28 @@ export function BusRouteScreen({ backend, version, id }: ScreenProps & { id: str
   );
 }
 
-/** The planner's answer for two stops. */
+/** What to call a journey's end: the name the plan gave it, a point's coordinates, or the
+ *  stop's name from the stored network (the stop_id until it is read). */
+function useEndName(backend: ScreenProps["backend"], place: string, planned: string | null): string {
+  const [name, setName] = useState<string | null>(null);
+  const known = planned ?? geoLabel(place);
+  useEffect(() => {
+    let live = true;
+    setName(null);
+    if (known === null && place !== "") {
+      backend.busDepartures(place, null, 1).then(
+        (b) => live && setName(b.stop.name),
+        () => undefined,
+      );
+    }
+    return () => {
+      live = false;
+    };
+  }, [backend, place, known]);
+  return known ?? name ?? place;
+}
+
+/** The planner's answer for two ends (stops or points). */
 export function BusJourneyScreen({ backend, version, from, to, at: asked }: ScreenProps & { from: string; to: string; at?: string }) {
   const plan = loadPlan();
   const [at, setAt] = useState(() => asked ?? localInput(new Date()));
@@ -370,8 +457,8 @@ export function BusJourneyScreen({ backend, version, from, to, at: asked }: Scre
     );
   };
   useEffect(search, [backend, from, to, version]);
-  const fromName = plan.fromId === from ? plan.fromName : from;
-  const toName = plan.toId === to ? plan.toName : to;
+  const fromName = useEndName(backend, from, plan.fromId === from && plan.fromName ? plan.fromName : null);
+  const toName = useEndName(backend, to, plan.toId === to && plan.toName ? plan.toName : null);
   const save = () => {
     backend
       .setBusFavourite("journey", `${from}>${to}`, `${fromName} → ${toName}`, true)
@@ -385,7 +472,7 @@ export function BusJourneyScreen({ backend, version, from, to, at: asked }: Scre
       <h1 id="bus-journey-title" tabIndex={-1}>
         {t("busPlanner")}
       </h1>
-      <p>
+      <p data-testid="bus-journey-ends">
         {t("busFrom")}: <strong>{fromName}</strong>
         <br />
         {t("busTo")}: <strong>{toName}</strong>
@@ -422,12 +509,12 @@ export function BusJourneyScreen({ backend, version, from, to, at: asked }: Scre
                     {l.kind === "bus"
                       ? t("busLegBus", {
                           route: l.route_short_name ?? "?",
-                          from: l.from_stop_name,
+                          from: l.from_stop_name ?? fromName,
                           dep: clock(l.departure),
-                          to: l.to_stop_name,
+                          to: l.to_stop_name ?? toName,
                           arr: clock(l.arrival),
                         })
-                      : t("busLegWalk", { m: l.meters, from: l.from_stop_name, to: l.to_stop_name })}
+                      : t("busLegWalk", { m: l.meters, from: l.from_stop_name ?? fromName, to: l.to_stop_name ?? toName })}
                   </li>
                 ))}
               </ul>

@@ -3,6 +3,11 @@
 //! favourites and the network's freshness. Everything reads the stored network; only
 //! [`Core::sync_bus`] (also run by [`Core::sync`]) touches the network.
 //!
+//! A journey's end is a GTFS stop_id or a point written as a `geo:` URI (RFC 5870,
+//! `geo:10.7725,106.698`): the device's location or a point the user picked. From a point
+//! the planner walks to every stop within [`ACCESS_WALK_M`] (or `max_walk_m` if more) by
+//! the footpath rule and starts from all of them at once.
+//!
 //! Journeys need the day's trips in memory: the day is laid out once per service date
 //! and network (about 10 ms and a few MB for Ho Chi Minh City) and kept in
 //! [`BusCache`]; stop, departure and route queries read only the rows they need.
@@ -11,8 +16,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
+use congdan_transit::footpaths::{self, DETOUR};
 use congdan_transit::geo::{MicroPoint, micro_distance_m};
-use congdan_transit::raptor::{self, LegKind, Query};
+use congdan_transit::raptor::{self, LegKind, Place, Query};
 use congdan_transit::service::zone;
 use congdan_transit::timetable::DAY;
 use congdan_transit::{DayTimetable, ServiceDate, decode_times, time_at};
@@ -32,6 +38,11 @@ const MAX_STOPS: usize = 50;
 const DEPARTURE_HORIZON: i64 = 3 * 3600;
 /// Width of a route drawing in SVG user units.
 const DRAWING_WIDTH: f64 = 1000.0;
+/// The walk from or to a point goes at least this far (metres, detour counted): it cannot
+/// be avoided, so it is not held to a short `max_walk_m` meant for changes between stops.
+pub const ACCESS_WALK_M: u32 = 800;
+/// The prefix of a point written as a place (RFC 5870).
+const GEO: &str = "geo:";
 
 /// The laid-out service day of the last journey query.
 #[derive(Default)]
@@ -93,6 +104,68 @@ fn instant(at: Option<&str>, tz: Tz, now: DateTime<chrono::Utc>) -> Result<DateT
         what: "at",
         reason: format!("{text:?} is not a date and time (2025-12-01T07:30)"),
     })
+}
+
+/// The corners of a box reaching `reach_m` metres from `here` in every direction.
+fn box_around(here: MicroPoint, reach_m: f64) -> (MicroPoint, MicroPoint) {
+    let lat = (reach_m / 111_195.0 * 1e6).ceil() as i32;
+    let lon = (f64::from(lat) / here.lat_deg().to_radians().cos().max(0.1)).ceil() as i32;
+    (
+        MicroPoint {
+            lat: here.lat.saturating_sub(lat),
+            lon: here.lon.saturating_sub(lon),
+        },
+        MicroPoint {
+            lat: here.lat.saturating_add(lat),
+            lon: here.lon.saturating_add(lon),
+        },
+    )
+}
+
+/// A position in degrees, refused when it is not one.
+fn position(lat: f64, lon: f64) -> Result<MicroPoint, Error> {
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(Error::InvalidInput {
+            what: "position",
+            reason: format!("{lat},{lon}"),
+        });
+    }
+    Ok(MicroPoint::from_degrees(lat, lon))
+}
+
+/// The point of a `geo:LAT,LON[,ALT][;params]` place; `None` when `text` is not one.
+fn geo_point(text: &str) -> Option<Result<MicroPoint, Error>> {
+    let head = text.get(..GEO.len())?;
+    if !head.eq_ignore_ascii_case(GEO) {
+        return None;
+    }
+    let coords = text[GEO.len()..].split(';').next().unwrap_or_default();
+    let numbers: Vec<Option<f64>> = coords.split(',').map(|n| n.trim().parse().ok()).collect();
+    Some(match numbers.as_slice() {
+        [Some(lat), Some(lon)] | [Some(lat), Some(lon), Some(_)] => position(*lat, *lon),
+        _ => Err(Error::InvalidInput {
+            what: "place",
+            reason: format!("{text:?} is not geo:LAT,LON"),
+        }),
+    })
+}
+
+/// A journey's end: a stop by its GTFS id, or a point with the walks to the stops near it
+/// (up to `walk_m` metres). Errors: `not_found` (unknown stop), `invalid_input` (bad
+/// `geo:`), `storage`.
+fn place(conn: &Connection, text: &str, walk_m: u32) -> Result<Place, Error> {
+    let Some(point) = geo_point(text) else {
+        let stop = store::stop_by_id(conn, text)?.ok_or_else(|| bad_stop(text))?;
+        return Ok(Place::Stop(stop.idx));
+    };
+    let here = point?;
+    let (min, max) = box_around(here, f64::from(walk_m) / DETOUR);
+    let near = store::stops_in_box(conn, min, max)?;
+    Ok(Place::Point(footpaths::access(
+        here,
+        near.iter().map(|s| (s.idx, s.at)),
+        walk_m,
+    )))
 }
 
 fn rfc3339(date: ServiceDate, tz: Tz, seconds: i64) -> String {
@@ -237,26 +310,12 @@ impl Core {
     /// The stops nearest to a point, nearest first (at most `limit`, within 2 km).
     /// Reads only. Errors: `invalid_input` (not a position), `storage`.
     pub fn bus_near(&self, lat: f64, lon: f64, limit: usize) -> Result<Vec<BusStop>, Error> {
-        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-            return Err(Error::InvalidInput {
-                what: "position",
-                reason: format!("{lat},{lon}"),
-            });
-        }
-        let here = MicroPoint::from_degrees(lat, lon);
+        let here = position(lat, lon)?;
         let limit = limit.clamp(1, MAX_STOPS);
         self.read(|conn| {
             let mut found = Vec::new();
-            for reach in [3_000, 9_000, 18_000] {
-                let lon_reach = (f64::from(reach) / lat.to_radians().cos().max(0.1)) as i32;
-                let min = MicroPoint {
-                    lat: here.lat - reach,
-                    lon: here.lon - lon_reach,
-                };
-                let max = MicroPoint {
-                    lat: here.lat + reach,
-                    lon: here.lon + lon_reach,
-                };
+            for reach_m in [350.0, 1_000.0, 2_000.0] {
+                let (min, max) = box_around(here, reach_m);
                 found = store::stops_in_box(conn, min, max)?;
                 if found.len() >= limit {
                     break;
@@ -426,9 +485,10 @@ impl Core {
         })
     }
 
-    /// Journeys from one stop to another leaving at or after `options.at`: a Pareto set
-    /// over arrival, transfers and walking, earliest arrival first; `[]` when there is
-    /// none. Reads only (lays out and caches the service day on first use). Errors:
+    /// Journeys from `from` to `to` (each a GTFS stop_id or a `geo:LAT,LON` point) leaving
+    /// at or after `options.at`: a Pareto set over arrival, transfers and walking, earliest
+    /// arrival first; `[]` when there is none (also when no stop is within walking distance
+    /// of a point). Reads only (lays out and caches the service day on first use). Errors:
     /// `not_found` (no network, unknown stop), `invalid_input`, `storage`.
     pub fn bus_journey(
         &self,
@@ -443,18 +503,19 @@ impl Core {
             });
         }
         let now = self.inner.clock.now();
-        let (meta, tz, when, from_stop, to_stop) = self.read(|conn| {
+        let walk_m = options.max_walk_m.max(ACCESS_WALK_M);
+        let (meta, tz, when, from, to) = self.read(|conn| {
             let (meta, tz) = network_zone(conn)?;
             let when = instant(options.at.as_deref(), tz, now)?;
-            let from_stop = store::stop_by_id(conn, from)?.ok_or_else(|| bad_stop(from))?;
-            let to_stop = store::stop_by_id(conn, to)?.ok_or_else(|| bad_stop(to))?;
-            Ok((meta, tz, when, from_stop, to_stop))
+            let from = place(conn, from, walk_m)?;
+            let to = place(conn, to, walk_m)?;
+            Ok((meta, tz, when, from, to))
         })?;
         let (date, secs) = ServiceDate::of_instant(when);
         let day = self.bus_day(&meta.etag, date)?;
         let query = Query {
-            from: from_stop.idx,
-            to: to_stop.idx,
+            from,
+            to,
             depart: secs as i32,
             max_transfers: options.max_transfers,
             max_walk_m: options.max_walk_m,
@@ -605,13 +666,21 @@ fn leg_model(
     date: ServiceDate,
     tz: Tz,
 ) -> Result<BusLeg, Error> {
-    let stops = store::stops_by_idx(conn, &[leg.from, leg.to])?;
-    let (Some(from), Some(to)) = (stops.first(), stops.get(1)) else {
-        return Err(Error::CorruptRow {
-            what: "bus journey stop",
-            reason: format!("{} or {}", leg.from, leg.to),
-        });
+    // The id and name of a leg's end; `None` for the point of the query.
+    let end = |idx: Option<u32>| -> Result<(Option<String>, Option<String>), Error> {
+        let Some(idx) = idx else {
+            return Ok((None, None));
+        };
+        let stop = store::stops_by_idx(conn, &[idx])?
+            .pop()
+            .ok_or_else(|| Error::CorruptRow {
+                what: "bus journey stop",
+                reason: idx.to_string(),
+            })?;
+        Ok((Some(stop.stop_id), Some(stop.name)))
     };
+    let (from_stop_id, from_stop_name) = end(leg.from)?;
+    let (to_stop_id, to_stop_name) = end(leg.to)?;
     let mut out = BusLeg {
         kind: if leg.kind == LegKind::Bus {
             "bus"
@@ -619,10 +688,10 @@ fn leg_model(
             "walk"
         }
         .to_string(),
-        from_stop_id: from.stop_id.clone(),
-        to_stop_id: to.stop_id.clone(),
-        from_stop_name: from.name.clone(),
-        to_stop_name: to.name.clone(),
+        from_stop_id,
+        to_stop_id,
+        from_stop_name,
+        to_stop_name,
         departure: rfc3339(date, tz, i64::from(leg.departure)),
         arrival: rfc3339(date, tz, i64::from(leg.arrival)),
         route_id: None,

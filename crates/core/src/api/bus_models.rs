@@ -131,20 +131,29 @@ pub struct BusRoute {
     pub date: String,
 }
 
-/// One leg of a journey.
+/// One leg of a journey. Between stops every field of the fixed `--json` shape is
+/// there; the walk from or to a point leaves out the stop id and name of that end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct BusLeg {
     /// "bus" or "walk".
     pub kind: String,
-    /// GTFS stop_id where the leg starts.
-    pub from_stop_id: String,
-    /// GTFS stop_id where it ends.
-    pub to_stop_id: String,
-    /// Name of the first stop.
-    pub from_stop_name: String,
-    /// Name of the last stop.
-    pub to_stop_name: String,
+    /// GTFS stop_id where the leg starts; absent on the walk from a point (a `geo:` start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub from_stop_id: Option<String>,
+    /// GTFS stop_id where it ends; absent on the walk to a point (a `geo:` destination).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub to_stop_id: Option<String>,
+    /// Name of the first stop; absent with `from_stop_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub from_stop_name: Option<String>,
+    /// Name of the last stop; absent with `to_stop_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub to_stop_name: Option<String>,
     /// Departure.
     pub departure: String,
     /// Arrival.
@@ -169,7 +178,7 @@ pub struct BusLeg {
     pub meters: u32,
 }
 
-/// One way from A to B.
+/// One way from A to B (each a stop, or a point written as a `geo:` URI).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct BusJourney {
@@ -194,6 +203,7 @@ pub struct JourneyOptions {
     /// Most changes of bus (0–4).
     pub max_transfers: u8,
     /// Longest walk between two stops in metres; 0: no walking between different stops.
+    /// The walk from or to a point goes up to this or 800 m, whichever is more.
     pub max_walk_m: u32,
     /// Spare seconds to change bus at the same stop.
     pub min_change_s: u32,

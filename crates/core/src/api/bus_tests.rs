@@ -259,6 +259,56 @@ fn journeys_ride_real_trips_on_running_days_only() {
 }
 
 #[test]
+fn journeys_from_and_to_a_point_walk_to_the_stops_near_it() {
+    let (core, _dir) = core_with_network();
+    let at = JourneyOptions {
+        at: Some("2025-12-01T06:50".into()),
+        ..JourneyOptions::default()
+    };
+    // 100 m north of A (Bến Thành): 131 m on foot, 110 s, just in time for T1 at 07:00.
+    let j = core.bus_journey("geo:10.7734,106.6980", "C", &at).unwrap();
+    assert_eq!(j.len(), 1, "{j:?}");
+    let walk = &j[0].legs[0];
+    assert_eq!(
+        (
+            walk.kind.as_str(),
+            walk.from_stop_id.as_deref(),
+            walk.to_stop_id.as_deref(),
+            walk.meters
+        ),
+        ("walk", None, Some("A"), 131)
+    );
+    assert_eq!(j[0].departure, "2025-12-01T06:58:10+07:00");
+    assert_eq!(j[0].legs[1].trip_id.as_deref(), Some("T1"));
+    let json = serde_json::to_value(walk).unwrap();
+    assert!(json.get("from_stop_id").is_none(), "{json}");
+    assert_eq!(json["to_stop_id"], "A");
+    // To a point 100 m north of C: the bus, then the walk from C.
+    let j = core
+        .bus_journey("A", "geo:10.7529,106.6550;u=20", &at)
+        .unwrap();
+    let last = j[0].legs.last().unwrap();
+    assert_eq!(
+        (last.from_stop_id.as_deref(), last.to_stop_id.as_deref()),
+        (Some("C"), None)
+    );
+    assert_eq!(j[0].arrival, "2025-12-01T07:21:50+07:00");
+    // Nothing within walking distance: no journey. Not a point: refused.
+    assert!(
+        core.bus_journey("geo:11.5,107.5", "C", &at)
+            .unwrap()
+            .is_empty()
+    );
+    for bad in ["geo:10.77", "geo:91,106", "GEO:x,y"] {
+        assert_eq!(
+            core.bus_journey(bad, "C", &at).unwrap_err().code(),
+            crate::ErrorCode::InvalidInput,
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn stops_are_found_with_or_without_diacritics_and_by_street() {
     let (core, _dir) = core_with_network();
     for q in ["ben thanh", "BẾN THÀNH", "Bến Thành"] {
