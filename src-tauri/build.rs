@@ -65,6 +65,7 @@ const COMMANDS: &[&str] = &[
     "return_announcement",
     "officer_inbox",
     "answer_request",
+    "assign_request",
     "official_reach",
 ];
 

@@ -123,6 +123,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::officials::return_announcement,
         commands::officials::officer_inbox,
         commands::officials::answer_request,
+        commands::officials::assign_request,
         commands::officials::official_reach,
     ])
 }

@@ -331,6 +331,13 @@ fn cases(request_id: &str) -> Vec<Case> {
             official(HANDLERS, Some("00004")),
         ),
         case(
+            Method::POST,
+            "/api/v1/officer/requests/{id}/assign",
+            &format!("/api/v1/officer/requests/{request_id}/assign"),
+            Some(json!({"assignee": "canbo.badinh"})),
+            official(HANDLERS, Some("00004")),
+        ),
+        case(
             Method::GET,
             "/api/v1/announcements",
             "/api/v1/announcements?unit=00004-01",

@@ -21,3 +21,4 @@ mod packaging;
 mod privacy;
 mod secrets;
 mod sync;
+mod triage;

@@ -47,6 +47,7 @@ import type {
   AnnouncementList,
   DraftFields,
   DraftOutcome,
+  AssignInput,
   InboxItem,
   OfficialAnnouncement,
   OfficialSession,
@@ -200,6 +201,8 @@ export interface Backend {
   officerInbox(): Promise<InboxItem[]>;
   /** Answers a request of the officer's unit. */
   answerRequest(id: string, text: string): Promise<OfficerRequest>;
+  /** Routes a request to another unit, or assigns it to an officer of its unit (exactly one). */
+  assignRequest(id: string, input: AssignInput): Promise<OfficerRequest>;
   /** Reach figures of the official's unit by week. */
   officialReach(): Promise<Reach>;
 }
@@ -414,6 +417,9 @@ export class TauriBackend implements Backend {
   }
   answerRequest(id: string, text: string): Promise<OfficerRequest> {
     return call("answer_request", { id, text });
+  }
+  assignRequest(id: string, input: AssignInput): Promise<OfficerRequest> {
+    return call("assign_request", { id, input });
   }
   officialReach(): Promise<Reach> {
     return call("official_reach", { unit: null });

@@ -121,6 +121,15 @@ pub enum OfficialCommand {
         /// The answer.
         text: String,
     },
+    /// `assign ID (--unit CODE | --to USER)`.
+    Assign {
+        /// Request id.
+        request_id: String,
+        /// Unit to route it to.
+        unit: Option<String>,
+        /// Officer to give it to.
+        to: Option<String>,
+    },
 }
 
 /// "YYYY-MM-DD HH:MM" in Vietnam time (UTC+7, no daylight saving) or RFC 3339.
@@ -417,6 +426,30 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
                 updated.request.service_request_id,
                 status_label(updated.request.detailed_status.as_str())
             )?;
+        }
+        OfficialCommand::Assign {
+            request_id,
+            unit,
+            to,
+        } => {
+            let input = congdan_protocol::requests::AssignInput {
+                unit: unit.clone(),
+                assignee: to.clone(),
+            };
+            let updated = rt.block_on(core.assign_request(request_id, input))?;
+            let r = &updated.request;
+            match &updated.assignee {
+                Some(person) => writeln!(
+                    out,
+                    "Đã giao phản ánh {} cho {}.",
+                    r.service_request_id, person.name
+                )?,
+                None => writeln!(
+                    out,
+                    "Đã chuyển phản ánh {} đến {}.",
+                    r.service_request_id, r.agency_responsible
+                )?,
+            }
         }
     }
     Ok(())

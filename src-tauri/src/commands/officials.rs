@@ -8,7 +8,7 @@ use congdan_core::SubmitReceipt;
 use congdan_core::announcements::AnnouncementList;
 use congdan_core::official::{DraftInput, DraftOutcome, InboxItem, OfficialSession};
 use congdan_protocol::announcements::{AckKind, OfficialAnnouncement};
-use congdan_protocol::requests::OfficerRequest;
+use congdan_protocol::requests::{AssignInput, OfficerRequest};
 use tauri::State;
 
 use crate::{AppState, UiError};
@@ -179,4 +179,15 @@ pub async fn answer_request(
     text: String,
 ) -> Result<OfficerRequest, UiError> {
     Ok(state.core.answer_request(&id, &text).await?)
+}
+
+/// Routes a request to another unit or assigns it to an officer of its unit.
+#[tauri::command]
+#[tracing::instrument(skip(state, input), err(Debug))]
+pub async fn assign_request(
+    state: State<'_, AppState>,
+    id: String,
+    input: AssignInput,
+) -> Result<OfficerRequest, UiError> {
+    Ok(state.core.assign_request(&id, input).await?)
 }

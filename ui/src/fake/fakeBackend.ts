@@ -1213,6 +1213,10 @@ export class FakeBackend implements Backend {
     throw notLoggedIn();
   }
 
+  async assignRequest(): Promise<OfficerRequest> {
+    throw notLoggedIn();
+  }
+
   async officialReach(): Promise<Reach> {
     throw notLoggedIn();
   }

@@ -1,11 +1,11 @@
 // Công cụ cán bộ: shown only to a logged-in official. Drafting (village head, officer,
 // admin), review (editor, admin), counts of answers per unit, and the officer inbox with
-// answers. The server decides who may do what; its Vietnamese refusal is shown as is.
+// triage marks, assignment (to an officer or another unit), a "Của tôi" filter and answers. The server decides who may do what; its Vietnamese refusal is shown as is.
 import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { t, type MessageKey } from "../i18n";
-import type { InboxItem, OfficialAnnouncement, OfficialSession, Reach } from "../models";
+import type { AssignInput, InboxItem, OfficialAnnouncement, OfficialSession, Reach } from "../models";
 import { ReachChart } from "../components/ReachChart";
 import { href } from "../route";
 
@@ -17,6 +17,7 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
   const [reach, setReach] = useState<Reach | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const [mine, setMine] = useState(false);
   useEffect(() => {
     backend.getOfficialSession().then(setSession, () => setSession(null));
   }, [backend, version]);
@@ -51,6 +52,7 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
       </section>
     );
   }
+  const shown = (inbox ?? []).filter((item) => !mine || item.request.assignee?.username === session.username);
   const drafts = session.role === "village_head" || session.role === "officer" || session.role === "admin";
   const reviews = session.role === "editor" || session.role === "admin";
   return (
@@ -128,23 +130,47 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
       {inbox !== null && (
         <>
           <h2>{t("inboxTitle")}</h2>
-          {inbox.length === 0 && <p class="empty">{t("inboxEmpty")}</p>}
+          <div class="check-row">
+            <input
+              type="checkbox"
+              id="inbox-mine"
+              class="checkbox"
+              checked={mine}
+              onChange={(e) => setMine(e.currentTarget.checked)}
+              data-testid="inbox-mine"
+            />
+            <label for="inbox-mine">{t("inboxMine")}</label>
+          </div>
+          {shown.length === 0 && <p class="empty">{t("inboxEmpty")}</p>}
           <ul class="card-list">
-            {inbox.map((item) => (
-              <li key={item.request.request.service_request_id} class="request-card" data-testid="inbox-item">
-                <span>
-                  <span class="chip">{t(`urgency_${item.urgency}` as MessageKey)}</span>{" "}
-                  <strong>{item.request.request.service_name}</strong>
-                </span>
-                {item.request.request.description && <span>{item.request.request.description}</span>}
-                {item.urgency !== "done" && (
-                  <AnswerForm
-                    id={item.request.request.service_request_id}
-                    onAnswer={(text) => act(backend.answerRequest(item.request.request.service_request_id, text))}
-                  />
-                )}
-              </li>
-            ))}
+            {shown.map((item) => {
+              const id = item.request.request.service_request_id;
+              return (
+                <li key={id} class="request-card" data-testid="inbox-item">
+                  <span>
+                    <span class="chip">{t(`urgency_${item.urgency}` as MessageKey)}</span>{" "}
+                    {item.request.triage && (
+                      <>
+                        <span class="chip" data-testid="triage-chip">
+                          {t("triageChip")}
+                        </span>{" "}
+                      </>
+                    )}
+                    <strong>{item.request.request.service_name}</strong>
+                  </span>
+                  {item.request.request.description && <span>{item.request.request.description}</span>}
+                  {item.request.assignee && (
+                    <span class="muted">{t("assignedTo", { name: item.request.assignee.name })}</span>
+                  )}
+                  {item.urgency !== "done" && (
+                    <>
+                      <AssignForm id={id} onAssign={(input) => act(backend.assignRequest(id, input))} />
+                      <AnswerForm id={id} onAnswer={(text) => act(backend.answerRequest(id, text))} />
+                    </>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
@@ -291,6 +317,34 @@ function AnswerForm({ id, onAnswer }: { id: string; onAnswer: (text: string) => 
       />
       <button type="submit" class="button small-button">
         {t("answerButton")}
+      </button>
+    </form>
+  );
+}
+
+/** Give a request to an officer (username) or route it to another unit (code). */
+function AssignForm({ id, onAssign }: { id: string; onAssign: (input: AssignInput) => void }) {
+  const [target, setTarget] = useState("");
+  const send = (kind: "person" | "unit") => {
+    const value = target.trim();
+    onAssign(kind === "person" ? { unit: null, assignee: value } : { unit: value, assignee: null });
+  };
+  return (
+    <form noValidate onSubmit={(e) => e.preventDefault()}>
+      <label class="field-label" for={`assign-${id}`}>
+        {t("assignField")}
+      </label>
+      <input
+        id={`assign-${id}`}
+        class="text-input"
+        value={target}
+        onInput={(e) => setTarget(e.currentTarget.value)}
+      />
+      <button type="button" class="button small-button" onClick={() => send("person")}>
+        {t("assignPerson")}
+      </button>{" "}
+      <button type="button" class="button small-button" onClick={() => send("unit")}>
+        {t("assignUnit")}
       </button>
     </form>
   );

@@ -15,7 +15,9 @@ use congdan_protocol::announcements::{
     AckInput, AckKind, AnnouncementDraft, OfficialAnnouncement, ReturnInput,
 };
 use congdan_protocol::open311::DetailedStatus;
-use congdan_protocol::requests::{LoginInput, OfficerRequest, Role, Session, StatusChange};
+use congdan_protocol::requests::{
+    AssignInput, LoginInput, OfficerRequest, Role, Session, StatusChange,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -635,6 +637,31 @@ impl Core {
             Method::Post,
             format!("/api/v1/officer/requests/{}/status", urlencode(id.trim())),
             Some(&change),
+        )
+        .await
+    }
+
+    /// Routes a request to another unit (`unit`) or assigns it to an officer
+    /// of its unit (`assignee`, a username): exactly one of the two.
+    /// Errors: `invalid_input` (neither or both, or refused by the server),
+    /// `forbidden` (another unit's request), `not_logged_in`, `offline`.
+    pub async fn assign_request(
+        &self,
+        id: &str,
+        input: AssignInput,
+    ) -> Result<OfficerRequest, Error> {
+        let given = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if given(&input.unit) == given(&input.assignee) {
+            return Err(Error::InvalidInput {
+                what: "request",
+                reason: "Chọn đúng một nơi giao: một đơn vị hoặc một cán bộ.".into(),
+            });
+        }
+        self.official_call(
+            "request",
+            Method::Post,
+            format!("/api/v1/officer/requests/{}/assign", urlencode(id.trim())),
+            Some(&input),
         )
         .await
     }
