@@ -66,6 +66,7 @@ const COMMANDS: &[&str] = &[
     "officer_inbox",
     "answer_request",
     "assign_request",
+    "announcement_households",
     "official_reach",
 ];
 

@@ -124,6 +124,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::officials::officer_inbox,
         commands::officials::answer_request,
         commands::officials::assign_request,
+        commands::officials::announcement_households,
         commands::officials::official_reach,
     ])
 }

@@ -395,6 +395,13 @@ fn cases(request_id: &str) -> Vec<Case> {
             official(DRAFTERS, Some("00004-01")),
         ),
         case(
+            Method::GET,
+            "/api/v1/official/announcements/{id}/households",
+            &format!("/api/v1/official/announcements/{SUBMITTED}/households"),
+            None,
+            Author { roles: DRAFTERS },
+        ),
+        case(
             Method::POST,
             "/api/v1/uploads",
             "/api/v1/uploads",

@@ -11,6 +11,7 @@ mod crash;
 mod credentials;
 mod e2e;
 mod fixtures;
+mod households;
 mod ingest;
 mod net;
 mod officials;

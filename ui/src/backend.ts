@@ -43,6 +43,7 @@ import type {
   SyncReport,
   SyncStatus,
   Unit,
+  UnitHouseholds,
   AckKind,
   AnnouncementList,
   DraftFields,
@@ -201,6 +202,8 @@ export interface Backend {
   officerInbox(): Promise<InboxItem[]>;
   /** Answers a request of the officer's unit. */
   answerRequest(id: string, text: string): Promise<OfficerRequest>;
+  /** For its author: households not yet reached per unit. */
+  announcementHouseholds(id: string): Promise<UnitHouseholds[]>;
   /** Routes a request to another unit, or assigns it to an officer of its unit (exactly one). */
   assignRequest(id: string, input: AssignInput): Promise<OfficerRequest>;
   /** Reach figures of the official's unit by week. */
@@ -417,6 +420,9 @@ export class TauriBackend implements Backend {
   }
   answerRequest(id: string, text: string): Promise<OfficerRequest> {
     return call("answer_request", { id, text });
+  }
+  announcementHouseholds(id: string): Promise<UnitHouseholds[]> {
+    return call("announcement_households", { id });
   }
   assignRequest(id: string, input: AssignInput): Promise<OfficerRequest> {
     return call("assign_request", { id, input });

@@ -1,5 +1,5 @@
 //! The officials' verbs (`login`, `logout`, `announce …`, `announcements`,
-//! `ack`, `inbox`, `answer`): checked arguments and their printing over
+//! `ack`, `inbox`, `answer`, `assign`): checked arguments and their printing over
 //! `congdan_core::Core`. A refusal of the server (role, unit, state) comes
 //! back as a core error whose Vietnamese message `main` prints before exiting
 //! non-zero; nothing here decides who may do what.
@@ -61,6 +61,14 @@ pub enum AnnounceAction {
         #[arg(long)]
         comment: String,
     },
+    /// Households not yet reached, per village (the author only).
+    Households {
+        /// Announcement id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A checked official command.
@@ -120,6 +128,13 @@ pub enum OfficialCommand {
         request_id: String,
         /// The answer.
         text: String,
+    },
+    /// `announce households ID`.
+    Households {
+        /// Announcement id.
+        id: String,
+        /// Output format.
+        format: Format,
     },
     /// `assign ID (--unit CODE | --to USER)`.
     Assign {
@@ -186,6 +201,10 @@ impl OfficialCommand {
                 id,
                 step: "return",
                 comment: Some(comment),
+            },
+            AnnounceAction::Households { id, json } => OfficialCommand::Households {
+                id,
+                format: Format::from_flag(json),
             },
         })
     }
@@ -426,6 +445,25 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
                 updated.request.service_request_id,
                 status_label(updated.request.detailed_status.as_str())
             )?;
+        }
+        OfficialCommand::Households { id, format } => {
+            let units = rt.block_on(core.announcement_households(id))?;
+            if *format == Format::Json {
+                return json(out, &units);
+            }
+            for unit in &units {
+                writeln!(
+                    out,
+                    "{}  {} hộ, chưa nhận: {}",
+                    unit.unit,
+                    unit.households,
+                    if unit.not_reached.is_empty() {
+                        "không còn hộ nào".to_owned()
+                    } else {
+                        unit.not_reached.join(", ")
+                    }
+                )?;
+            }
         }
         OfficialCommand::Assign {
             request_id,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use congdan_core::SubmitReceipt;
 use congdan_core::announcements::AnnouncementList;
 use congdan_core::official::{DraftInput, DraftOutcome, InboxItem, OfficialSession};
-use congdan_protocol::announcements::{AckKind, OfficialAnnouncement};
+use congdan_protocol::announcements::{AckKind, OfficialAnnouncement, UnitHouseholds};
 use congdan_protocol::requests::{AssignInput, OfficerRequest};
 use tauri::State;
 
@@ -190,4 +190,14 @@ pub async fn assign_request(
     input: AssignInput,
 ) -> Result<OfficerRequest, UiError> {
     Ok(state.core.assign_request(&id, input).await?)
+}
+
+/// For the author of an announcement: the households not yet reached, per unit.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn announcement_households(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<UnitHouseholds>, UiError> {
+    Ok(state.core.announcement_households(&id).await?)
 }

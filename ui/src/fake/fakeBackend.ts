@@ -65,6 +65,7 @@ import type {
   OfficialAnnouncement,
   OfficialSession,
   OfficerRequest,
+  UnitHouseholds,
   Reach,
 } from "../models";
 import fixtureJson from "./fixture.json";
@@ -1214,6 +1215,10 @@ export class FakeBackend implements Backend {
   }
 
   async assignRequest(): Promise<OfficerRequest> {
+    throw notLoggedIn();
+  }
+
+  async announcementHouseholds(): Promise<UnitHouseholds[]> {
     throw notLoggedIn();
   }
 

@@ -5,7 +5,14 @@ import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { t, type MessageKey } from "../i18n";
-import type { AssignInput, InboxItem, OfficialAnnouncement, OfficialSession, Reach } from "../models";
+import type {
+  AssignInput,
+  InboxItem,
+  OfficialAnnouncement,
+  OfficialSession,
+  Reach,
+  UnitHouseholds,
+} from "../models";
 import { ReachChart } from "../components/ReachChart";
 import { href } from "../route";
 
@@ -97,6 +104,13 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
                   byProxy: a.acks.by_proxy,
                 })}
               </span>
+            )}
+            {a.author === session.username && a.status === "published" && (
+              <Households
+                load={() => backend.announcementHouseholds(a.id)}
+                onProxy={(name, unit) => act(backend.ackForHousehold(a.id, "seen", null, name, unit))}
+                version={a.acks.seen + a.acks.going + a.acks.not_going}
+              />
             )}
             <div class="button-row">
               {a.author === session.username && (a.status === "draft" || a.status === "returned") && (
@@ -347,5 +361,51 @@ function AssignForm({ id, onAssign }: { id: string; onAssign: (input: AssignInpu
         {t("assignUnit")}
       </button>
     </form>
+  );
+}
+
+/** The author's list of households not yet reached, per village, each with a
+ * button that records "đã xem" on its behalf (marked and audited by the server). */
+function Households({
+  load,
+  onProxy,
+  version,
+}: {
+  load: () => Promise<UnitHouseholds[]>;
+  onProxy: (name: string, unit: string) => void;
+  version: number;
+}) {
+  const [units, setUnits] = useState<UnitHouseholds[] | null>(null);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open) load().then(setUnits, () => setUnits([]));
+  }, [open, version]);
+  if (!open) {
+    return (
+      <button type="button" class="button small-button secondary" onClick={() => setOpen(true)} data-testid="households">
+        {t("householdsButton")}
+      </button>
+    );
+  }
+  if (units === null) return <p class="muted">{t("loading")}</p>;
+  if (units.length === 0) return <p class="muted">{t("householdsNone")}</p>;
+  return (
+    <ul class="card-list" data-testid="households-list">
+      {units.map((u) => (
+        <li key={u.unit}>
+          <strong>{t("householdsOfUnit", { unit: u.unit, reached: u.households - u.not_reached.length, total: u.households })}</strong>
+          <ul>
+            {u.not_reached.map((name) => (
+              <li key={name}>
+                {name}{" "}
+                <button type="button" class="button small-button" onClick={() => onProxy(name, u.unit)}>
+                  {t("householdsProxy")}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
   );
 }

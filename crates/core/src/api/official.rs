@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, Utc};
 use congdan_protocol::announcements::{
-    AckInput, AckKind, AnnouncementDraft, OfficialAnnouncement, ReturnInput,
+    AckInput, AckKind, AnnouncementDraft, OfficialAnnouncement, ReturnInput, UnitHouseholds,
 };
 use congdan_protocol::open311::DetailedStatus;
 use congdan_protocol::requests::{
@@ -438,6 +438,22 @@ impl Core {
             "announcements",
             Method::Get,
             "/api/v1/official/announcements".into(),
+            None,
+        )
+        .await
+    }
+
+    /// For the author of an announcement: per unit it reaches, the
+    /// households (resident accounts of the unit) and those not yet reached.
+    /// Errors: `not_logged_in`, `forbidden` (not the author), `not_found`, `offline`.
+    pub async fn announcement_households(&self, id: &str) -> Result<Vec<UnitHouseholds>, Error> {
+        self.official_call::<(), _>(
+            "announcement",
+            Method::Get,
+            format!(
+                "/api/v1/official/announcements/{}/households",
+                urlencode(id.trim())
+            ),
             None,
         )
         .await

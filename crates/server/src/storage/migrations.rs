@@ -52,8 +52,9 @@
 //!   know only provinces and communes keep syncing; served by
 //!   `/api/v1/units/{code}/villages`.
 //! - `audit_log`: append-only, one row per official write (who, role and unit
-//!   at the time, action, target, short detail), written in the same
-//!   transaction as the write where the write is an announcement's.
+//!   at the time, action, target, short detail), always written in the same
+//!   transaction as the write it records (announcements, request status
+//!   changes, answers and assignments).
 //! - `announcements` with `announcement_units` (the units it goes to) and
 //!   `announcement_acks` (one row per device `device:<id>` or proxied household
 //!   `household:<unit>:<name>`; the last answer replaces the earlier one).
