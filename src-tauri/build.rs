@@ -67,6 +67,8 @@ const COMMANDS: &[&str] = &[
     "answer_request",
     "assign_request",
     "announcement_households",
+    "export_announcement_ics",
+    "share_announcement",
     "official_reach",
 ];
 

@@ -125,6 +125,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::officials::answer_request,
         commands::officials::assign_request,
         commands::officials::announcement_households,
+        commands::officials::export_announcement_ics,
+        commands::officials::share_announcement,
         commands::officials::official_reach,
     ])
 }

@@ -345,6 +345,13 @@ fn cases(request_id: &str) -> Vec<Case> {
             Public,
         ),
         case(
+            Method::GET,
+            "/api/v1/announcements/{id}",
+            &format!("/api/v1/announcements/{PUBLISHED}"),
+            None,
+            Public,
+        ),
+        case(
             Method::PUT,
             "/api/v1/announcements/{id}/ack",
             &format!("/api/v1/announcements/{PUBLISHED}/ack"),

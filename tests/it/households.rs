@@ -164,3 +164,71 @@ async fn the_author_sees_the_households_not_yet_reached_per_village() {
         "{audit:?}"
     );
 }
+
+#[tokio::test]
+async fn a_published_announcement_is_shared_as_a_link_a_qr_code_and_a_calendar_event() {
+    use congdan_tests::cli::{congdan, ok, stdout};
+    const SUBMITTED: &str = "6f1c3a52-7d0e-4a8e-9a61-0c2d6b0e4a02";
+    let server = TestServer::seeded().await.unwrap();
+    let base = server.url();
+    let client = Client::new();
+    let dir = tempfile::tempdir().unwrap();
+    let resident = dir.path().join("resident.db");
+    ok(congdan(
+        &resident,
+        &["--server", &base, "set-unit", "00004"],
+    ));
+    ok(congdan(&resident, &["set-unit", "00004-01"]));
+    ok(congdan(&resident, &["announcements", "--json"]));
+
+    let ics = stdout(&ok(congdan(&resident, &["announce", "ics", PUBLISHED])));
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    assert!(ics.contains(&format!("UID:{PUBLISHED}@congdan")), "{ics}");
+    assert!(
+        ics.contains("LOCATION:Nhà văn hoá tổ dân phố số 1"),
+        "{ics}"
+    );
+    assert!(ics.contains("DTSTART:"), "{ics}");
+
+    let share: Value = serde_json::from_slice(
+        &ok(congdan(
+            &resident,
+            &["announce", "share", PUBLISHED, "--json"],
+        ))
+        .stdout,
+    )
+    .unwrap();
+    let url = share["url"].as_str().unwrap();
+    assert_eq!(url, format!("{base}/api/v1/announcements/{PUBLISHED}"));
+    let svg = share["qrSvg"].as_str().unwrap();
+    assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
+
+    // The link is public and read-only, and shows only published announcements.
+    let public: Value = client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        public["title"],
+        "Làm căn cước cho người cao tuổi tại nhà văn hoá"
+    );
+    assert!(
+        public.get("acks").is_none() && public.get("author").is_none(),
+        "{public}"
+    );
+    let hidden = client
+        .get(format!("{base}/api/v1/announcements/{SUBMITTED}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    // Not cached on the device: a clear refusal.
+    let out = congdan(&resident, &["announce", "share", SUBMITTED]);
+    assert!(!out.status.success());
+}

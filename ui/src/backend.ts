@@ -48,6 +48,7 @@ import type {
   AnnouncementList,
   DraftFields,
   DraftOutcome,
+  AnnouncementShare,
   AssignInput,
   InboxItem,
   OfficialAnnouncement,
@@ -202,6 +203,10 @@ export interface Backend {
   officerInbox(): Promise<InboxItem[]>;
   /** Answers a request of the officer's unit. */
   answerRequest(id: string, text: string): Promise<OfficerRequest>;
+  /** Writes a cached announcement's event as an .ics file; its path. */
+  exportAnnouncementIcs(id: string): Promise<string>;
+  /** The public link of a cached announcement and its QR code (SVG). */
+  shareAnnouncement(id: string): Promise<AnnouncementShare>;
   /** For its author: households not yet reached per unit. */
   announcementHouseholds(id: string): Promise<UnitHouseholds[]>;
   /** Routes a request to another unit, or assigns it to an officer of its unit (exactly one). */
@@ -420,6 +425,12 @@ export class TauriBackend implements Backend {
   }
   answerRequest(id: string, text: string): Promise<OfficerRequest> {
     return call("answer_request", { id, text });
+  }
+  exportAnnouncementIcs(id: string): Promise<string> {
+    return call("export_announcement_ics", { id });
+  }
+  shareAnnouncement(id: string): Promise<AnnouncementShare> {
+    return call("share_announcement", { id });
   }
   announcementHouseholds(id: string): Promise<UnitHouseholds[]> {
     return call("announcement_households", { id });

@@ -67,6 +67,7 @@ export type { AnnouncementList } from "./bindings/AnnouncementList";
 export type { AnnouncementStatus } from "./bindings/AnnouncementStatus";
 export type { InboxItem } from "./bindings/InboxItem";
 export type { AssignInput } from "./bindings/AssignInput";
+export type { AnnouncementShare } from "./bindings/AnnouncementShare";
 export type { UnitHouseholds } from "./bindings/UnitHouseholds";
 export type { OfficialAnnouncement } from "./bindings/OfficialAnnouncement";
 export type { OfficialSession } from "./bindings/OfficialSession";

@@ -61,6 +61,19 @@ pub enum AnnounceAction {
         #[arg(long)]
         comment: String,
     },
+    /// A cached announcement's event as an RFC 5545 calendar (.ics on stdout).
+    Ics {
+        /// Announcement id.
+        id: String,
+    },
+    /// The public link of a cached announcement (with --json also its QR code as SVG).
+    Share {
+        /// Announcement id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Households not yet reached, per village (the author only).
     Households {
         /// Announcement id.
@@ -128,6 +141,15 @@ pub enum OfficialCommand {
         request_id: String,
         /// The answer.
         text: String,
+    },
+    /// `announce ics ID`.
+    Ics(String),
+    /// `announce share ID`.
+    Share {
+        /// Announcement id.
+        id: String,
+        /// Output format.
+        format: Format,
     },
     /// `announce households ID`.
     Households {
@@ -201,6 +223,11 @@ impl OfficialCommand {
                 id,
                 step: "return",
                 comment: Some(comment),
+            },
+            AnnounceAction::Ics { id } => OfficialCommand::Ics(id),
+            AnnounceAction::Share { id, json } => OfficialCommand::Share {
+                id,
+                format: Format::from_flag(json),
             },
             AnnounceAction::Households { id, json } => OfficialCommand::Households {
                 id,
@@ -445,6 +472,16 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
                 updated.request.service_request_id,
                 status_label(updated.request.detailed_status.as_str())
             )?;
+        }
+        OfficialCommand::Ics(id) => {
+            out.write_all(core.announcement_ics(id)?.as_bytes())?;
+        }
+        OfficialCommand::Share { id, format } => {
+            let share = core.share_announcement(id)?;
+            if *format == Format::Json {
+                return json(out, &share);
+            }
+            writeln!(out, "{}", share.url)?;
         }
         OfficialCommand::Households { id, format } => {
             let units = rt.block_on(core.announcement_households(id))?;

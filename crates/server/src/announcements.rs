@@ -46,6 +46,10 @@ pub fn router() -> Routes {
             get(published).layer(axum::middleware::from_fn(crate::revalidate::etag_from_body)),
         )
         .route(
+            "/announcements/{id}",
+            get(one_published).layer(axum::middleware::from_fn(crate::revalidate::etag_from_body)),
+        )
+        .route(
             "/announcements/{id}/ack",
             put(device_ack).layer(RequestBodyLimitLayer::new(SMALL_BODY_LIMIT)),
         )
@@ -193,24 +197,39 @@ async fn published(
         .storage
         .published_announcements(chain, LIST_LIMIT)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let Some(published_at) = row.published_at else {
-            continue;
-        };
-        out.push(Announcement {
-            id: row.id,
-            title: row.title,
-            body: row.body,
-            units: row.units,
-            event_start: row.event_start,
-            event_place: row.event_place,
-            author_name: row.author_name,
-            author_unit: row.author_unit,
-            published_at,
-        });
+    Ok(Json(rows.into_iter().filter_map(public_view).collect()))
+}
+
+/// What residents and the public see of a row: only a published one.
+fn public_view(row: AnnouncementRow) -> Option<Announcement> {
+    if row.status != AnnouncementStatus::Published {
+        return None;
     }
-    Ok(Json(out))
+    Some(Announcement {
+        published_at: row.published_at?,
+        id: row.id,
+        title: row.title,
+        body: row.body,
+        units: row.units,
+        event_start: row.event_start,
+        event_place: row.event_place,
+        author_name: row.author_name,
+        author_unit: row.author_unit,
+    })
+}
+
+/// `GET /announcements/{id}`: one published announcement, for anyone (the
+/// link and QR code an announcement is shared with); 404 for any other state,
+/// so drafts and announcements under review never leak.
+async fn one_published(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Announcement>, AppError> {
+    check_id(&id)?;
+    let row = load(&state, &id).await?;
+    public_view(row)
+        .map(Json)
+        .ok_or(AppError::Announcement(AnnouncementConflict::NotFound))
 }
 
 /// The checked acknowledgement of `input`.

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use congdan_core::SubmitReceipt;
-use congdan_core::announcements::AnnouncementList;
+use congdan_core::announcements::{AnnouncementList, AnnouncementShare};
 use congdan_core::official::{DraftInput, DraftOutcome, InboxItem, OfficialSession};
 use congdan_protocol::announcements::{AckKind, OfficialAnnouncement, UnitHouseholds};
 use congdan_protocol::requests::{AssignInput, OfficerRequest};
@@ -200,4 +200,31 @@ pub async fn announcement_households(
     id: String,
 ) -> Result<Vec<UnitHouseholds>, UiError> {
     Ok(state.core.announcement_households(&id).await?)
+}
+
+/// Writes a cached announcement's event to an .ics file in the app's
+/// download folder; the file's path.
+#[tauri::command(async)]
+#[tracing::instrument(skip(app, state), err(Debug))]
+pub fn export_announcement_ics<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<String, UiError> {
+    let dir = crate::commands::outages::export_dir(&app)?;
+    Ok(state
+        .core
+        .export_announcement_ics(&id, &dir)?
+        .display()
+        .to_string())
+}
+
+/// The public link of a cached announcement and its QR code (SVG).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn share_announcement(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<AnnouncementShare, UiError> {
+    Ok(state.core.share_announcement(&id)?)
 }

@@ -66,6 +66,7 @@ import type {
   OfficialSession,
   OfficerRequest,
   UnitHouseholds,
+  AnnouncementShare,
   Reach,
 } from "../models";
 import fixtureJson from "./fixture.json";
@@ -1180,6 +1181,15 @@ export class FakeBackend implements Backend {
       throw new BackendError("invalid_input", "Cần ghi lý do khi không tham gia được.");
     }
     throw new BackendError("not_found", "Không tìm thấy thông báo.");
+  }
+
+  /** The fake caches no announcements (the core's answer for an unknown id). */
+  async exportAnnouncementIcs(): Promise<string> {
+    throw new BackendError("not_found", "Không tìm thấy dữ liệu yêu cầu.");
+  }
+
+  async shareAnnouncement(): Promise<AnnouncementShare> {
+    throw new BackendError("not_found", "Không tìm thấy dữ liệu yêu cầu.");
   }
 
   async ackForHousehold(): Promise<void> {
