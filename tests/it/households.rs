@@ -3,28 +3,12 @@
 //! acknowledged from a logged-in app or when the author recorded its answer by
 //! proxy under its name (marked, audited and counted as such).
 
-use congdan_tests::server::TestServer;
+use congdan_tests::server::{DEMO_PASSWORD, TestServer, login};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "demo-2026";
 /// The published demo announcement of 00004-01, by `truongto1.badinh`.
 const PUBLISHED: &str = "6f1c3a52-7d0e-4a8e-9a61-0c2d6b0e4a01";
-
-async fn login(client: &Client, base: &str, username: &str) -> String {
-    let answer: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap_or_else(|e| panic!("login of {username}: {e}"))
-        .json()
-        .await
-        .unwrap();
-    answer["token"].as_str().unwrap().to_owned()
-}
 
 async fn households(client: &Client, base: &str, token: &str) -> (StatusCode, Value) {
     let answer = client
@@ -61,7 +45,7 @@ async fn the_author_sees_the_households_not_yet_reached_per_village() {
     let client = Client::new();
     let dir = tempfile::tempdir().unwrap();
     let password = dir.path().join("password");
-    std::fs::write(&password, format!("{PASSWORD}\n")).unwrap();
+    std::fs::write(&password, format!("{DEMO_PASSWORD}\n")).unwrap();
     for (username, name) in [
         ("ho1.badinh", "Nguyễn Văn Hộ Một"),
         ("ho2.badinh", "Trần Thị Hộ Hai"),

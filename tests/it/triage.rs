@@ -5,11 +5,9 @@
 //! assign it to a person, and every step is in the audit log.
 
 use congdan_tests::DEMO_API_KEY;
-use congdan_tests::server::TestServer;
+use congdan_tests::server::{DEMO_PASSWORD, TestServer, login, post_request};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "demo-2026";
 
 /// An Open311 request without a unit, at `place` when given; its id.
 async fn without_unit(client: &Client, base: &str, place: Option<(&str, &str)>) -> String {
@@ -22,34 +20,7 @@ async fn without_unit(client: &Client, base: &str, place: Option<(&str, &str)>) 
         Some((lat, long)) => form.extend([("lat", lat), ("long", long)]),
         None => form.push(("address_string", "Không rõ địa chỉ")),
     }
-    let created: Value = client
-        .post(format!("{base}/open311/v2/requests.json"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    created[0]["service_request_id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("created: {created}"))
-        .to_owned()
-}
-
-async fn login(client: &Client, base: &str, username: &str) -> String {
-    let answer: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap_or_else(|e| panic!("login of {username}: {e}"))
-        .json()
-        .await
-        .unwrap();
-    answer["token"].as_str().unwrap().to_owned()
+    post_request(client, base, &form).await
 }
 
 /// The officer's inbox (`GET /api/v1/officer/requests`).
@@ -273,20 +244,12 @@ async fn an_officer_routes_and_assigns_from_the_cli() {
     let id = without_unit(&client, &base, Some(("21.0370", "105.8350"))).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("officer.db");
-    let mut login = std::process::Command::new(congdan_tests::bin_path("congdan"))
-        .arg("--db")
-        .arg(&db)
-        .args(["--server", &base, "login", "canbo.badinh"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(
-        &mut login.stdin.take().unwrap(),
-        format!("{PASSWORD}\n").as_bytes(),
-    )
-    .unwrap();
-    assert!(login.wait().unwrap().success());
+    ok(congdan_tests::cli::login(
+        &db,
+        &base,
+        "canbo.badinh",
+        DEMO_PASSWORD,
+    ));
 
     let inbox: Value =
         serde_json::from_slice(&ok(congdan(&db, &["inbox", "--json"])).stdout).unwrap();
