@@ -506,31 +506,17 @@ async fn window_a_head_posts_an_editor_approves_a_resident_acknowledges() {
         }
         db
     };
-    async fn tap(app: &AppSession, css: &str) {
-        app.find(css).await.unwrap().click().await.unwrap();
-    }
     async fn login(app: &AppSession, username: &str) {
-        tap(app, "[data-testid=tab-settings]").await;
-        app.find("[data-testid=login-user]")
-            .await
-            .unwrap()
-            .send_keys(username)
+        app.tap("[data-testid=tab-settings]").await.unwrap();
+        app.fill("[data-testid=login-user]", username)
             .await
             .unwrap();
-        app.find("[data-testid=login-password]")
-            .await
-            .unwrap()
-            .send_keys("demo-2026")
+        app.fill("[data-testid=login-password]", "demo-2026")
             .await
             .unwrap();
-        app.find("[data-testid=login]")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        app.tap("[data-testid=login]").await.unwrap();
         // Logged in once Settings offers the official tools.
-        tap(app, "[data-testid=open-official]").await;
+        app.tap("[data-testid=open-official]").await.unwrap();
         app.find("[data-testid=official-session]").await.unwrap();
     }
     /// The card matched by `css` whose text contains `text` (polled).
@@ -561,17 +547,12 @@ async fn window_a_head_posts_an_editor_approves_a_resident_acknowledges() {
         ("#draft-body", "Mang sổ tiêm chủng của trẻ."),
         ("#draft-place", "Nhà văn hoá tổ dân phố số 1"),
     ] {
-        head.find(css).await.unwrap().send_keys(text).await.unwrap();
+        head.fill(css, text).await.unwrap();
     }
     let units = head.find("#draft-units").await.unwrap();
     units.clear().await.unwrap();
     units.send_keys("00004-01").await.unwrap();
-    head.find("[data-testid=draft-save]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    head.tap("[data-testid=draft-save]").await.unwrap();
     card(&head, "[data-testid=official-announcement]", TITLE)
         .await
         .find(Locator::Css("button"))
@@ -617,7 +598,10 @@ async fn window_a_head_posts_an_editor_approves_a_resident_acknowledges() {
     let resident = AppSession::launch(&profile("resident", &["00004", "00004-01"]), Some(&url))
         .await
         .unwrap();
-    tap(&resident, "[data-testid=tab-announcements]").await;
+    resident
+        .tap("[data-testid=tab-announcements]")
+        .await
+        .unwrap();
     card(&resident, "[data-testid=announcement]", TITLE)
         .await
         .find(Locator::Css("[data-testid=ack-going]"))
@@ -636,8 +620,8 @@ async fn window_a_head_posts_an_editor_approves_a_resident_acknowledges() {
         "the head's count",
         congdan_tests::app::UI_TIMEOUT,
         async || {
-            tap(&head, "[data-testid=tab-settings]").await;
-            tap(&head, "[data-testid=open-official]").await;
+            head.tap("[data-testid=tab-settings]").await.unwrap();
+            head.tap("[data-testid=open-official]").await.unwrap();
             let el = card(&head, "[data-testid=official-announcement]", TITLE).await;
             el.text()
                 .await

@@ -3,7 +3,7 @@
 //! acknowledged from a logged-in app or when the author recorded its answer by
 //! proxy under its name (marked, audited and counted as such).
 
-use congdan_tests::server::{DEMO_PASSWORD, TestServer, login};
+use congdan_tests::server::{DEMO_PASSWORD, TestServer, get_json, login};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -130,15 +130,13 @@ async fn the_author_sees_the_households_not_yet_reached_per_village() {
         StatusCode::FORBIDDEN
     );
     let admin = login(&client, &base, "quantri.badinh").await;
-    let audit: Vec<Value> = client
-        .get(format!("{base}/api/v1/official/audit"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let audit = get_json(
+        &client,
+        &format!("{base}/api/v1/official/audit"),
+        Some(&admin),
+    )
+    .await;
+    let audit = audit.as_array().unwrap();
     assert!(
         audit
             .iter()

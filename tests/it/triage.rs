@@ -5,7 +5,7 @@
 //! assign it to a person, and every step is in the audit log.
 
 use congdan_tests::DEMO_API_KEY;
-use congdan_tests::server::{DEMO_PASSWORD, TestServer, login, post_request};
+use congdan_tests::server::{DEMO_PASSWORD, TestServer, get_json, login, post_request};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -25,17 +25,15 @@ async fn without_unit(client: &Client, base: &str, place: Option<(&str, &str)>) 
 
 /// The officer's inbox (`GET /api/v1/officer/requests`).
 async fn inbox(client: &Client, base: &str, token: &str) -> Vec<Value> {
-    client
-        .get(format!("{base}/api/v1/officer/requests"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let list = get_json(
+        client,
+        &format!("{base}/api/v1/officer/requests"),
+        Some(token),
+    )
+    .await;
+    list.as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("inbox: {list}"))
 }
 
 fn find<'a>(list: &'a [Value], id: &str) -> Option<&'a Value> {
@@ -206,15 +204,13 @@ async fn the_national_queue_is_for_admins_and_assignment_is_checked_and_audited(
         .await
         .unwrap();
     assert_eq!(answer.status(), StatusCode::OK);
-    let audit: Vec<Value> = client
-        .get(format!("{base}/api/v1/official/audit"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let audit = get_json(
+        &client,
+        &format!("{base}/api/v1/official/audit"),
+        Some(&admin),
+    )
+    .await;
+    let audit = audit.as_array().unwrap();
     let actions: Vec<(&str, &str)> = audit
         .iter()
         .filter(|entry| entry["target"] == lost.as_str())

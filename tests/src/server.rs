@@ -182,3 +182,22 @@ pub async fn post_request(client: &reqwest::Client, base: &str, form: &[(&str, &
         .unwrap_or_else(|| panic!("created: {created}"))
         .to_owned()
 }
+
+/// GETs `url` (with `token` as Bearer when given) and parses the JSON answer,
+/// whatever its status.
+pub async fn get_json(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+) -> serde_json::Value {
+    let mut call = client.get(url);
+    if let Some(token) = token {
+        call = call.bearer_auth(token);
+    }
+    call.send()
+        .await
+        .expect("GET sent")
+        .json()
+        .await
+        .unwrap_or(serde_json::Value::Null)
+}
