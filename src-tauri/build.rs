@@ -69,6 +69,10 @@ const COMMANDS: &[&str] = &[
     "return_announcement",
     "officer_inbox",
     "answer_request",
+    "assign_request",
+    "announcement_households",
+    "export_announcement_ics",
+    "share_announcement",
     "official_reach",
 ];
 

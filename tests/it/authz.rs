@@ -11,11 +11,11 @@
 use std::collections::BTreeSet;
 
 use congdan_protocol::requests::Role;
-use congdan_tests::server::TestServer;
+use congdan_tests::server::{TestServer, login};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "demo-2026";
+use congdan_tests::server::DEMO_PASSWORD as PASSWORD;
 /// The published demo announcement of 00004-01 and the one waiting for review
 /// (`congdan_server::commands::demo`).
 const PUBLISHED: &str = "6f1c3a52-7d0e-4a8e-9a61-0c2d6b0e4a01";
@@ -331,9 +331,23 @@ fn cases(request_id: &str) -> Vec<Case> {
             official(HANDLERS, Some("00004")),
         ),
         case(
+            Method::POST,
+            "/api/v1/officer/requests/{id}/assign",
+            &format!("/api/v1/officer/requests/{request_id}/assign"),
+            Some(json!({"assignee": "canbo.badinh"})),
+            official(HANDLERS, Some("00004")),
+        ),
+        case(
             Method::GET,
             "/api/v1/announcements",
             "/api/v1/announcements?unit=00004-01",
+            None,
+            Public,
+        ),
+        case(
+            Method::GET,
+            "/api/v1/announcements/{id}",
+            &format!("/api/v1/announcements/{PUBLISHED}"),
             None,
             Public,
         ),
@@ -386,6 +400,13 @@ fn cases(request_id: &str) -> Vec<Case> {
             &format!("/api/v1/official/announcements/{PUBLISHED}/acks"),
             Some(proxy),
             official(DRAFTERS, Some("00004-01")),
+        ),
+        case(
+            Method::GET,
+            "/api/v1/official/announcements/{id}/households",
+            &format!("/api/v1/official/announcements/{SUBMITTED}/households"),
+            None,
+            Author { roles: DRAFTERS },
         ),
         case(
             Method::POST,
@@ -558,21 +579,6 @@ async fn call(
     (status, answer.text().await.unwrap_or_default())
 }
 
-async fn login(client: &Client, base: &str, username: &str) -> String {
-    let answer: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap_or_else(|e| panic!("login of {username}: {e}"))
-        .json()
-        .await
-        .unwrap();
-    answer["token"].as_str().unwrap().to_owned()
-}
-
 /// A request of unit 00004 through Open311 (with the demo key); its id.
 async fn request_in_ba_dinh(client: &Client, base: &str) -> String {
     let form = [
@@ -582,19 +588,7 @@ async fn request_in_ba_dinh(client: &Client, base: &str) -> String {
         ("attribute[cau_hoi]", "Hồ sơ cần gì?"),
         ("unit", "00004"),
     ];
-    let created: Value = client
-        .post(format!("{base}/open311/v2/requests.json"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    created[0]["service_request_id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("created: {created}"))
-        .to_owned()
+    congdan_tests::server::post_request(client, base, &form).await
 }
 
 fn expect_allowed(rule: Rule, caller: &Caller) -> bool {

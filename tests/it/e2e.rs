@@ -1,6 +1,7 @@
 //! The real app window (WebKitGTK under Xvfb, driven by WebKitWebDriver) against the real
 //! server: onboarding, search without diacritics, a ticked document, then the same
-//! profile restarted with the server gone.
+//! profile restarted with the server gone; and officials at work (issue 10): a village
+//! head posts, an editor approves, a resident acknowledges, the head sees the count.
 //!
 //! Skipped with a notice where there is no display or driver; `make test` runs it under
 //! `xvfb-run` with webkit2gtk-driver installed, so there it always runs.
@@ -744,4 +745,157 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
     .await
     .unwrap();
     app.close().await.unwrap();
+}
+
+/// Issue 10 in the real window: a village head posts, an editor approves, a
+/// resident on another profile receives it and acknowledges, the head sees
+/// the count. Each profile's home unit is set with the CLI on the same
+/// profile database (the app has no village picker yet).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_a_head_posts_an_editor_approves_a_resident_acknowledges() {
+    use congdan_tests::cli::{congdan, ok};
+    use fantoccini::elements::Element;
+    if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
+        return;
+    }
+    const TITLE: &str = "Tiêm chủng cho trẻ tại nhà văn hoá";
+    let server = TestServer::seeded().await.unwrap();
+    let url = server.url();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = |name: &str, units: &[&str]| {
+        let db = dir.path().join(format!("{name}.db"));
+        ok(congdan(&db, &["--server", &url, "set-unit", units[0]]));
+        for unit in &units[1..] {
+            ok(congdan(&db, &["set-unit", unit]));
+        }
+        db
+    };
+    async fn login(app: &AppSession, username: &str) {
+        app.tap("[data-testid=tab-settings]").await.unwrap();
+        app.fill("[data-testid=login-user]", username)
+            .await
+            .unwrap();
+        app.fill("[data-testid=login-password]", "demo-2026")
+            .await
+            .unwrap();
+        app.tap("[data-testid=login]").await.unwrap();
+        // Logged in once Settings offers the official tools.
+        app.tap("[data-testid=open-official]").await.unwrap();
+        app.find("[data-testid=official-session]").await.unwrap();
+    }
+    /// The card matched by `css` whose text contains `text` (polled).
+    async fn card(app: &AppSession, css: &str, text: &str) -> Element {
+        congdan_tests::wait::until(
+            &format!("{css} with {text:?}"),
+            congdan_tests::app::UI_TIMEOUT,
+            async || {
+                for el in app.client.find_all(Locator::Css(css)).await.ok()? {
+                    if el.text().await.ok()?.contains(text) {
+                        return Some(el);
+                    }
+                }
+                None
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    // The head drafts for the village and submits.
+    let head = AppSession::launch(&profile("head", &["00004"]), Some(&url))
+        .await
+        .unwrap();
+    login(&head, "truongto1.badinh").await;
+    for (css, text) in [
+        ("#draft-title", TITLE),
+        ("#draft-body", "Mang sổ tiêm chủng của trẻ."),
+        ("#draft-place", "Nhà văn hoá tổ dân phố số 1"),
+    ] {
+        head.fill(css, text).await.unwrap();
+    }
+    let units = head.find("#draft-units").await.unwrap();
+    units.clear().await.unwrap();
+    units.send_keys("00004-01").await.unwrap();
+    head.tap("[data-testid=draft-save]").await.unwrap();
+    card(&head, "[data-testid=official-announcement]", TITLE)
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    congdan_tests::wait::until(
+        "the submission",
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            let el = card(&head, "[data-testid=official-announcement]", TITLE).await;
+            el.text().await.ok()?.contains("Chờ duyệt").then_some(())
+        },
+    )
+    .await
+    .unwrap();
+    head.close().await.unwrap();
+
+    // The editor approves.
+    let editor = AppSession::launch(&profile("editor", &["00004"]), Some(&url))
+        .await
+        .unwrap();
+    login(&editor, "bientap.badinh").await;
+    card(&editor, "[data-testid=official-announcement]", TITLE)
+        .await
+        .find(Locator::Css("[data-testid=approve]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    congdan_tests::wait::until("the approval", congdan_tests::app::UI_TIMEOUT, async || {
+        let el = card(&editor, "[data-testid=official-announcement]", TITLE).await;
+        el.text().await.ok()?.contains("Đã đăng").then_some(())
+    })
+    .await
+    .unwrap();
+    editor.close().await.unwrap();
+
+    // A resident of the village receives it and answers "sẽ tham gia".
+    let resident = AppSession::launch(&profile("resident", &["00004", "00004-01"]), Some(&url))
+        .await
+        .unwrap();
+    resident
+        .tap("[data-testid=tab-announcements]")
+        .await
+        .unwrap();
+    card(&resident, "[data-testid=announcement]", TITLE)
+        .await
+        .find(Locator::Css("[data-testid=ack-going]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    resident.find("[data-testid=ack-saved]").await.unwrap();
+
+    // The head sees the count once the outbox has sent it.
+    let head = AppSession::launch(&dir.path().join("head.db"), Some(&url))
+        .await
+        .unwrap();
+    congdan_tests::wait::until(
+        "the head's count",
+        congdan_tests::app::UI_TIMEOUT,
+        async || {
+            head.tap("[data-testid=tab-settings]").await.unwrap();
+            head.tap("[data-testid=open-official]").await.unwrap();
+            let el = card(&head, "[data-testid=official-announcement]", TITLE).await;
+            el.text()
+                .await
+                .ok()?
+                .contains("Sẽ tham gia 1")
+                .then_some(())
+        },
+    )
+    .await
+    .unwrap();
+    resident.close().await.unwrap();
+    head.close().await.unwrap();
 }

@@ -5,34 +5,12 @@
 //! the resident's Open311 view shows the answer. Refusals of role and unit
 //! exit non-zero with a Vietnamese message and change nothing.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use congdan_tests::cli::{congdan, ok, stdout};
+use congdan_tests::DEMO_API_KEY;
+use congdan_tests::cli::{congdan, login, ok, stdout};
 use congdan_tests::server::TestServer;
-use congdan_tests::{DEMO_API_KEY, bin_path};
 use serde_json::Value;
-
-/// `congdan --db DB --server URL login USER` with the password on stdin.
-fn login(db: &Path, server: &str, username: &str, password: &str) -> Output {
-    let mut child = Command::new(bin_path("congdan"))
-        .arg("--db")
-        .arg(db)
-        .args(["--server", server, "login", username])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("congdan runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(format!("{password}\n").as_bytes())
-        .expect("password written");
-    child.wait_with_output().expect("congdan ends")
-}
 
 /// A run that must fail with a Vietnamese message on stderr; the message.
 fn refused(out: Output) -> String {

@@ -108,6 +108,18 @@ impl AppSession {
         }
     }
 
+    /// Waits for the element matched by `css` and clicks it.
+    pub async fn tap(&self, css: &str) -> anyhow::Result<()> {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Waits for the field matched by `css` and types `text` into it.
+    pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        self.find(css).await?.send_keys(text).await?;
+        Ok(())
+    }
+
     /// Waits until the element matched by `css` contains `text`.
     pub async fn wait_text(&self, css: &str, text: &str) -> anyhow::Result<String> {
         wait::until(&format!("{css} to show {text:?}"), UI_TIMEOUT, async || {

@@ -46,3 +46,25 @@ pub fn ok(out: Output) -> Output {
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// `congdan --db DB --server URL login USER` with the password on stdin.
+pub fn login(db: &Path, server: &str, username: &str, password: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(bin_path("congdan"))
+        .arg("--db")
+        .arg(db)
+        .args(["--server", server, "login", username])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("congdan runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("password written");
+    child.wait_with_output().expect("congdan ends")
+}

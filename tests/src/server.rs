@@ -143,3 +143,61 @@ impl TestServer {
         Ok(out)
     }
 }
+
+/// The password of every demo official (`seed --demo`).
+pub const DEMO_PASSWORD: &str = "demo-2026";
+
+/// Logs `username` in with [`DEMO_PASSWORD`] over HTTP; the session token.
+pub async fn login(client: &reqwest::Client, base: &str, username: &str) -> String {
+    let answer: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login sent")
+        .error_for_status()
+        .unwrap_or_else(|e| panic!("login of {username}: {e}"))
+        .json()
+        .await
+        .expect("a session");
+    answer["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token in {answer}"))
+        .to_owned()
+}
+
+/// POSTs an Open311 request (form fields, the demo key among them); its id.
+pub async fn post_request(client: &reqwest::Client, base: &str, form: &[(&str, &str)]) -> String {
+    let created: serde_json::Value = client
+        .post(format!("{base}/open311/v2/requests.json"))
+        .form(form)
+        .send()
+        .await
+        .expect("request sent")
+        .json()
+        .await
+        .expect("a JSON answer");
+    created[0]["service_request_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("created: {created}"))
+        .to_owned()
+}
+
+/// GETs `url` (with `token` as Bearer when given) and parses the JSON answer,
+/// whatever its status.
+pub async fn get_json(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+) -> serde_json::Value {
+    let mut call = client.get(url);
+    if let Some(token) = token {
+        call = call.bearer_auth(token);
+    }
+    call.send()
+        .await
+        .expect("GET sent")
+        .json()
+        .await
+        .unwrap_or(serde_json::Value::Null)
+}

@@ -44,10 +44,13 @@ import type {
   SyncReport,
   SyncStatus,
   Unit,
+  UnitHouseholds,
   AckKind,
   AnnouncementList,
   DraftFields,
   DraftOutcome,
+  AnnouncementShare,
+  AssignInput,
   InboxItem,
   OfficialAnnouncement,
   OfficialSession,
@@ -210,6 +213,14 @@ export interface Backend {
   officerInbox(): Promise<InboxItem[]>;
   /** Answers a request of the officer's unit. */
   answerRequest(id: string, text: string): Promise<OfficerRequest>;
+  /** Writes a cached announcement's event as an .ics file; its path. */
+  exportAnnouncementIcs(id: string): Promise<string>;
+  /** The public link of a cached announcement and its QR code (SVG). */
+  shareAnnouncement(id: string): Promise<AnnouncementShare>;
+  /** For its author: households not yet reached per unit. */
+  announcementHouseholds(id: string): Promise<UnitHouseholds[]>;
+  /** Routes a request to another unit, or assigns it to an officer of its unit (exactly one). */
+  assignRequest(id: string, input: AssignInput): Promise<OfficerRequest>;
   /** Reach figures of the official's unit by week. */
   officialReach(): Promise<Reach>;
 }
@@ -436,6 +447,18 @@ export class TauriBackend implements Backend {
   }
   answerRequest(id: string, text: string): Promise<OfficerRequest> {
     return call("answer_request", { id, text });
+  }
+  exportAnnouncementIcs(id: string): Promise<string> {
+    return call("export_announcement_ics", { id });
+  }
+  shareAnnouncement(id: string): Promise<AnnouncementShare> {
+    return call("share_announcement", { id });
+  }
+  announcementHouseholds(id: string): Promise<UnitHouseholds[]> {
+    return call("announcement_households", { id });
+  }
+  assignRequest(id: string, input: AssignInput): Promise<OfficerRequest> {
+    return call("assign_request", { id, input });
   }
   officialReach(): Promise<Reach> {
     return call("official_reach", { unit: null });

@@ -303,6 +303,17 @@ enum LowCommand {
         #[arg(long)]
         text: String,
     },
+    /// Route a request to another unit, or assign it to an officer of its unit.
+    Assign {
+        /// Request id.
+        request_id: String,
+        /// Unit code to route it to.
+        #[arg(long, conflicts_with = "to", required_unless_present = "to")]
+        unit: Option<String>,
+        /// Username of the officer to give it to.
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 /// What `images` changes before it shows the cache.
@@ -643,6 +654,15 @@ impl TryFrom<LowArgs> for Config {
             LowCommand::Answer { request_id, text } => {
                 Command::Official(crate::official::OfficialCommand::Answer { request_id, text })
             }
+            LowCommand::Assign {
+                request_id,
+                unit,
+                to,
+            } => Command::Official(crate::official::OfficialCommand::Assign {
+                request_id,
+                unit,
+                to,
+            }),
             LowCommand::Request { id, json } => Command::Request {
                 id: id.trim().to_string(),
                 format: Format::from_flag(json),

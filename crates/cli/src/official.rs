@@ -1,5 +1,5 @@
 //! The officials' verbs (`login`, `logout`, `announce …`, `announcements`,
-//! `ack`, `inbox`, `answer`): checked arguments and their printing over
+//! `ack`, `inbox`, `answer`, `assign`): checked arguments and their printing over
 //! `congdan_core::Core`. A refusal of the server (role, unit, state) comes
 //! back as a core error whose Vietnamese message `main` prints before exiting
 //! non-zero; nothing here decides who may do what.
@@ -61,6 +61,27 @@ pub enum AnnounceAction {
         #[arg(long)]
         comment: String,
     },
+    /// A cached announcement's event as an RFC 5545 calendar (.ics on stdout).
+    Ics {
+        /// Announcement id.
+        id: String,
+    },
+    /// The public link of a cached announcement (with --json also its QR code as SVG).
+    Share {
+        /// Announcement id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Households not yet reached, per village (the author only).
+    Households {
+        /// Announcement id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A checked official command.
@@ -121,6 +142,31 @@ pub enum OfficialCommand {
         /// The answer.
         text: String,
     },
+    /// `announce ics ID`.
+    Ics(String),
+    /// `announce share ID`.
+    Share {
+        /// Announcement id.
+        id: String,
+        /// Output format.
+        format: Format,
+    },
+    /// `announce households ID`.
+    Households {
+        /// Announcement id.
+        id: String,
+        /// Output format.
+        format: Format,
+    },
+    /// `assign ID (--unit CODE | --to USER)`.
+    Assign {
+        /// Request id.
+        request_id: String,
+        /// Unit to route it to.
+        unit: Option<String>,
+        /// Officer to give it to.
+        to: Option<String>,
+    },
 }
 
 /// "YYYY-MM-DD HH:MM" in Vietnam time (UTC+7, no daylight saving) or RFC 3339.
@@ -177,6 +223,15 @@ impl OfficialCommand {
                 id,
                 step: "return",
                 comment: Some(comment),
+            },
+            AnnounceAction::Ics { id } => OfficialCommand::Ics(id),
+            AnnounceAction::Share { id, json } => OfficialCommand::Share {
+                id,
+                format: Format::from_flag(json),
+            },
+            AnnounceAction::Households { id, json } => OfficialCommand::Households {
+                id,
+                format: Format::from_flag(json),
             },
         })
     }
@@ -417,6 +472,59 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
                 updated.request.service_request_id,
                 status_label(updated.request.detailed_status.as_str())
             )?;
+        }
+        OfficialCommand::Ics(id) => {
+            out.write_all(core.announcement_ics(id)?.as_bytes())?;
+        }
+        OfficialCommand::Share { id, format } => {
+            let share = core.share_announcement(id)?;
+            if *format == Format::Json {
+                return json(out, &share);
+            }
+            writeln!(out, "{}", share.url)?;
+        }
+        OfficialCommand::Households { id, format } => {
+            let units = rt.block_on(core.announcement_households(id))?;
+            if *format == Format::Json {
+                return json(out, &units);
+            }
+            for unit in &units {
+                writeln!(
+                    out,
+                    "{}  {} hộ, chưa nhận: {}",
+                    unit.unit,
+                    unit.households,
+                    if unit.not_reached.is_empty() {
+                        "không còn hộ nào".to_owned()
+                    } else {
+                        unit.not_reached.join(", ")
+                    }
+                )?;
+            }
+        }
+        OfficialCommand::Assign {
+            request_id,
+            unit,
+            to,
+        } => {
+            let input = congdan_protocol::requests::AssignInput {
+                unit: unit.clone(),
+                assignee: to.clone(),
+            };
+            let updated = rt.block_on(core.assign_request(request_id, input))?;
+            let r = &updated.request;
+            match &updated.assignee {
+                Some(person) => writeln!(
+                    out,
+                    "Đã giao phản ánh {} cho {}.",
+                    r.service_request_id, person.name
+                )?,
+                None => writeln!(
+                    out,
+                    "Đã chuyển phản ánh {} đến {}.",
+                    r.service_request_id, r.agency_responsible
+                )?,
+            }
         }
     }
     Ok(())

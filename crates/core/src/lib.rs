@@ -16,6 +16,7 @@
 #![warn(clippy::unwrap_used)]
 
 pub mod api;
+pub mod calendar;
 pub mod error;
 pub mod outages;
 pub mod outbox;

@@ -1,14 +1,15 @@
 //! Planned power cuts, beyond storing them: when to remind the resident
 //! ([`reminders`]: the evening before at 20:00 and an hour before, Việt Nam
-//! time) and the calendar export ([`calendar`], RFC 5545 through `icalendar`,
-//! one-off events only). Pure functions over the cached cuts and a clock; the
-//! store and the API put them together.
+//! time) and the calendar export ([`calendar`], through [`crate::calendar`]).
+//! Pure functions over the cached cuts and a clock; the store and the API put
+//! them together.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
 use congdan_protocol::{Outage, OutageStatus};
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::calendar::CalendarEvent;
 
 /// Local time of the evening reminder (the day before the cut).
 const EVENING_HOUR: u32 = 20;
@@ -77,26 +78,19 @@ pub fn reminders(cuts: &[Outage], now: DateTime<Utc>) -> Vec<OutageReminder> {
 /// `STATUS:CANCELLED`, so a calendar that imported them earlier drops them).
 /// `UID`s are the cut ids, so importing again updates rather than duplicates.
 pub fn calendar(cuts: &[Outage], now: DateTime<Utc>) -> String {
-    let mut calendar = Calendar::new();
-    calendar.name("Lịch cắt điện");
-    for cut in cuts {
-        let mut event = Event::new();
-        event
-            .uid(&format!("{}@congdan", cut.id))
-            .summary(&format!("Cắt điện: {}", cut.area))
-            .description(&format!("{}\n{}", cut.reason, cut.utility))
-            .location(&cut.area)
-            .starts(cut.start.to_utc())
-            .ends(cut.end.to_utc())
-            .timestamp(now)
-            .status(if cut.status == OutageStatus::Cancelled {
-                EventStatus::Cancelled
-            } else {
-                EventStatus::Confirmed
-            });
-        calendar.push(event.done());
-    }
-    calendar.done().to_string()
+    let events: Vec<CalendarEvent> = cuts
+        .iter()
+        .map(|cut| CalendarEvent {
+            uid: format!("{}@congdan", cut.id),
+            summary: format!("Cắt điện: {}", cut.area),
+            description: format!("{}\n{}", cut.reason, cut.utility),
+            location: Some(cut.area.clone()),
+            start: cut.start.to_utc(),
+            end: Some(cut.end.to_utc()),
+            cancelled: cut.status == OutageStatus::Cancelled,
+        })
+        .collect();
+    crate::calendar::ics("Lịch cắt điện", &events, now)
 }
 
 #[cfg(test)]

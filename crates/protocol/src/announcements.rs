@@ -104,6 +104,22 @@ pub struct Announcement {
     pub published_at: DateTime<Utc>,
 }
 
+/// The households of one unit an announcement goes to, and those not yet
+/// reached (`GET /api/v1/official/announcements/{id}/households`, for its
+/// author). A household is a resident account whose unit is this one; it is
+/// reached once it acknowledged from a logged-in app or an official recorded
+/// its answer by proxy under the account's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitHouseholds {
+    /// Unit code (usually a village).
+    pub unit: String,
+    /// Households of the unit.
+    pub households: u32,
+    /// Display names of those that have not acknowledged, by name.
+    pub not_reached: Vec<String>,
+}
+
 /// Acknowledgement counts of one announcement (or of one unit's residents).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

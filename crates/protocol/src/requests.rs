@@ -267,4 +267,37 @@ pub struct OfficerRequest {
     pub phone: Option<String>,
     /// Every step so far.
     pub timeline: Vec<TimelineEntry>,
+    /// The request arrived without a unit and the server placed it (in the
+    /// commune nearest its location, the configured default unit, or the
+    /// national queue when `request.unit` is empty): "Cần phân loại" until an
+    /// officer routes or assigns it.
+    #[serde(default)]
+    pub triage: bool,
+    /// The officer it is assigned to, if any.
+    #[serde(default)]
+    pub assignee: Option<Assignee>,
+}
+
+/// The officer a request is assigned to ("Giao cho: …").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Assignee {
+    /// Their username (the inbox's "của tôi" filter compares it).
+    pub username: String,
+    /// Their display name.
+    pub name: String,
+}
+
+/// Body of `POST /api/v1/officer/requests/{id}/assign`: exactly one of
+/// `unit` (route the request to another unit, which clears the triage mark
+/// and the assignee) or `assignee` (an officer account of the request's unit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AssignInput {
+    /// Unit code (commune, ward or village) to route the request to.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Username of the officer to assign it to.
+    #[serde(default)]
+    pub assignee: Option<String>,
 }

@@ -18,6 +18,7 @@ use axum::routing::{get, post, put};
 use congdan_protocol::announcements::{
     AckCounts, AckInput, AckKind, Announcement, AnnouncementDraft, AnnouncementStatus,
     MAX_BODY_CHARS, MAX_NOTE_CHARS, MAX_TITLE_CHARS, MAX_UNITS, OfficialAnnouncement, ReturnInput,
+    UnitHouseholds,
 };
 use congdan_protocol::requests::Role;
 use serde::Deserialize;
@@ -45,6 +46,10 @@ pub fn router() -> Routes {
             get(published).layer(axum::middleware::from_fn(crate::revalidate::etag_from_body)),
         )
         .route(
+            "/announcements/{id}",
+            get(one_published).layer(axum::middleware::from_fn(crate::revalidate::etag_from_body)),
+        )
+        .route(
             "/announcements/{id}/ack",
             put(device_ack).layer(RequestBodyLimitLayer::new(SMALL_BODY_LIMIT)),
         )
@@ -70,6 +75,7 @@ pub fn router() -> Routes {
             "/official/announcements/{id}/acks",
             put(proxy_ack).layer(RequestBodyLimitLayer::new(SMALL_BODY_LIMIT)),
         )
+        .route("/official/announcements/{id}/households", get(households))
 }
 
 /// `text` trimmed, refused when blank or longer than `max` characters.
@@ -191,24 +197,39 @@ async fn published(
         .storage
         .published_announcements(chain, LIST_LIMIT)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let Some(published_at) = row.published_at else {
-            continue;
-        };
-        out.push(Announcement {
-            id: row.id,
-            title: row.title,
-            body: row.body,
-            units: row.units,
-            event_start: row.event_start,
-            event_place: row.event_place,
-            author_name: row.author_name,
-            author_unit: row.author_unit,
-            published_at,
-        });
+    Ok(Json(rows.into_iter().filter_map(public_view).collect()))
+}
+
+/// What residents and the public see of a row: only a published one.
+fn public_view(row: AnnouncementRow) -> Option<Announcement> {
+    if row.status != AnnouncementStatus::Published {
+        return None;
     }
-    Ok(Json(out))
+    Some(Announcement {
+        published_at: row.published_at?,
+        id: row.id,
+        title: row.title,
+        body: row.body,
+        units: row.units,
+        event_start: row.event_start,
+        event_place: row.event_place,
+        author_name: row.author_name,
+        author_unit: row.author_unit,
+    })
+}
+
+/// `GET /announcements/{id}`: one published announcement, for anyone (the
+/// link and QR code an announcement is shared with); 404 for any other state,
+/// so drafts and announcements under review never leak.
+async fn one_published(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Announcement>, AppError> {
+    check_id(&id)?;
+    let row = load(&state, &id).await?;
+    public_view(row)
+        .map(Json)
+        .ok_or(AppError::Announcement(AnnouncementConflict::NotFound))
 }
 
 /// The checked acknowledgement of `input`.
@@ -223,24 +244,51 @@ fn ack_fields(input: &AckInput) -> Result<Option<String>, AppError> {
     Ok(reason)
 }
 
-/// `PUT /announcements/{id}/ack`: a resident's device answers; its last
-/// answer counts, so a retry from the outbox changes nothing.
+/// The acknowledgement key of a household recorded by proxy; a resident
+/// account named `name` in `unit` counts as reached by it.
+fn household_key(unit: &str, name: &str) -> String {
+    format!("household:{unit}:{}", name.to_lowercase())
+}
+
+/// The acknowledgement key of a resident account (a household with the app).
+fn account_key(username: &str) -> String {
+    format!("account:{username}")
+}
+
+/// Who answers on `PUT /announcements/{id}/ack`: a device (anonymous, for
+/// the household of the unit it names) or a logged-in resident account (the
+/// household of the account's unit, so the author sees it reached).
+async fn acknowledger(
+    state: &AppState,
+    headers: &HeaderMap,
+    unit: Option<&str>,
+) -> Result<(String, String), AppError> {
+    let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+    match crate::residents::device(state, headers).await {
+        Ok(device) => Ok((
+            format!("device:{device}"),
+            unit.ok_or(AppError::BadParam { param: "unit" })?.to_owned(),
+        )),
+        Err(AppError::Unauthorized) => {
+            let account = authz::official(state, headers, |role| role == Role::Resident).await?;
+            Ok((account_key(&account.username), account.unit))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `PUT /announcements/{id}/ack`: a resident's device, or a resident
+/// account's session, answers; its last answer counts, so a retry from the
+/// outbox changes nothing.
 async fn device_ack(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Result<Json<AckInput>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
-    let device = crate::residents::device(&state, &headers).await?;
     let input = crate::error::json_body(body)?;
+    let (key, unit) = acknowledger(&state, &headers, input.unit.as_deref()).await?;
     let reason = ack_fields(&input)?;
-    let unit = input
-        .unit
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .ok_or(AppError::BadParam { param: "unit" })?
-        .to_owned();
     let row = load(&state, &id).await?;
     if row.status != AnnouncementStatus::Published {
         return Err(AppError::Announcement(AnnouncementConflict::NotFound));
@@ -253,7 +301,7 @@ async fn device_ack(
         .put_ack(
             AckRow {
                 announcement_id: id,
-                key: format!("device:{device}"),
+                key,
                 unit,
                 kind: input.kind,
                 reason,
@@ -501,7 +549,7 @@ async fn proxy_ack(
         .put_ack(
             AckRow {
                 announcement_id: id,
-                key: format!("household:{unit}:{}", household.to_lowercase()),
+                key: household_key(&unit, &household),
                 unit,
                 kind: input.kind,
                 reason,
@@ -513,4 +561,52 @@ async fn proxy_ack(
         )
         .await?;
     Ok(Json(official_view(&state, row).await?))
+}
+
+/// `GET /official/announcements/{id}/households`: for its author, per unit
+/// it reaches (each target and every unit below it), the households
+/// (resident accounts of that unit) and those that have not acknowledged,
+/// neither from the app nor by proxy under their name.
+async fn households(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<UnitHouseholds>>, AppError> {
+    let account = authz::official(&state, &headers, Role::drafts_announcements).await?;
+    check_id(&id)?;
+    let row = load(&state, &id).await?;
+    if row.author != account.username {
+        return Err(AppError::Forbidden);
+    }
+    let mut units: Vec<String> = Vec::new();
+    for target in &row.units {
+        for unit in authz::descendants(&state, target).await? {
+            if !units.contains(&unit) {
+                units.push(unit);
+            }
+        }
+    }
+    let keys: std::collections::HashSet<String> =
+        state.storage.ack_keys(id).await?.into_iter().collect();
+    let mut out: Vec<UnitHouseholds> = Vec::new();
+    for resident in state.storage.residents_of(units).await? {
+        let reached = keys.contains(&account_key(&resident.username))
+            || keys.contains(&household_key(&resident.unit, &resident.name));
+        let entry = match out.iter_mut().find(|u| u.unit == resident.unit) {
+            Some(entry) => entry,
+            None => {
+                out.push(UnitHouseholds {
+                    unit: resident.unit.clone(),
+                    households: 0,
+                    not_reached: Vec::new(),
+                });
+                out.last_mut().ok_or(AppError::NotFound)?
+            }
+        };
+        entry.households += 1;
+        if !reached {
+            entry.not_reached.push(resident.name);
+        }
+    }
+    Ok(Json(out))
 }

@@ -99,8 +99,9 @@ pub struct ServerConfig {
     /// `serve --public-url`; the binary defaults it to `http://<listen address>`,
     /// and this default (for tests) is `http://127.0.0.1:8080`.
     pub public_url: PublicUrl,
-    /// Unit that Open311 requests sent without a `unit` are triaged to, so
-    /// that its officers see them; `None` leaves them without a unit.
+    /// Unit that Open311 requests sent without a `unit` (and without a
+    /// location near a known unit centre) are triaged to, so that its
+    /// officers see them; `None` leaves them in the national triage queue.
     pub default_unit: Option<String>,
     /// Anonymous device registrations allowed per client address and minute
     /// (also the burst); 0 turns the limit off.

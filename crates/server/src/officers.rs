@@ -1,7 +1,9 @@
 //! Officials under `/api/v1`: login (limited per username and address),
 //! logout, their unit's requests, status changes (each writes a
 //! `servicerequestupdates` entry, bumps the request's `seq` and leaves an
-//! audit record) and the audit log itself.
+//! audit record in the same transaction), routing a request to another unit
+//! or assigning it to an officer (also audited in the same transaction), and
+//! the audit log itself.
 //!
 //! Every call is checked by [`crate::authz`]: an officer of a commune sees and
 //! changes only that commune's requests (and its villages'); an account of a
@@ -17,7 +19,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use congdan_protocol::announcements::AuditEntry;
 use congdan_protocol::open311::DetailedStatus;
-use congdan_protocol::requests::{LoginInput, OfficerRequest, Role, Session, StatusChange};
+use congdan_protocol::requests::{
+    AssignInput, LoginInput, OfficerRequest, Role, Session, StatusChange,
+};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::AppState;
@@ -26,7 +30,7 @@ use crate::error::AppError;
 use crate::login_limits::{MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, addr_key, user_key};
 use crate::routes::Routes;
 use crate::secrets::hash_token;
-use crate::storage::requests::{RequestFilter, StatusStep};
+use crate::storage::requests::{AssignTarget, Assignment, RequestFilter, StatusStep};
 
 /// Body limit of a login (username and password).
 pub const LOGIN_BODY_LIMIT: usize = 4 * 1024;
@@ -50,6 +54,10 @@ pub fn router() -> Routes {
         .route(
             "/officer/requests/{id}/status",
             post(change_status).layer(RequestBodyLimitLayer::new(STATUS_BODY_LIMIT)),
+        )
+        .route(
+            "/officer/requests/{id}/assign",
+            post(assign).layer(RequestBodyLimitLayer::new(LOGIN_BODY_LIMIT)),
         )
 }
 
@@ -127,7 +135,7 @@ async fn audit_log(
 }
 
 /// Whether `unit` lies within the account's scope; a request without a unit
-/// is in nobody's (it is triaged to the configured default unit on arrival).
+/// (the national triage queue, [`crate::open311::triage`]) is every admin's.
 async fn in_scope(
     state: &AppState,
     account: &crate::storage::accounts::Account,
@@ -135,7 +143,7 @@ async fn in_scope(
 ) -> Result<bool, AppError> {
     match unit {
         Some(unit) => authz::covers(state, &account.unit, unit).await,
-        None => Ok(false),
+        None => Ok(account.role == Role::Admin),
     }
 }
 
@@ -154,7 +162,8 @@ async fn list(
             .map(|(_, value)| value.as_str())
             .filter(|value| !value.is_empty())
     };
-    let unit = get("unit").unwrap_or(&account.unit).to_owned();
+    let asked = get("unit");
+    let unit = asked.unwrap_or(&account.unit).to_owned();
     if !in_scope(&state, &account, Some(&unit)).await? {
         return Err(AppError::Forbidden);
     }
@@ -168,6 +177,8 @@ async fn list(
         .storage
         .find_requests(RequestFilter {
             units: Some(vec![unit]),
+            // An admin's own inbox also shows the national triage queue.
+            national: asked.is_none() && account.role == Role::Admin,
             detailed,
             limit: 1000,
             ..RequestFilter::default()
@@ -229,12 +240,80 @@ async fn change_status(
         &id,
         change.status.as_str(),
     );
-    let updated = state.storage.change_status(id, step).await??;
-    state.storage.record_audit(record).await?;
+    let updated = state.storage.change_status(id, step, record).await??;
     tracing::info!(
         request = %updated.request.service_request_id,
         status = change.status.as_str(),
         "status changed"
     );
+    Ok(Json(updated))
+}
+
+/// `POST /officer/requests/{id}/assign`: route a request in the officer's
+/// scope to any unit (triage sends requests on to whoever covers them), or
+/// give it to an officer account whose unit covers the request's unit.
+async fn assign(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<AssignInput>, JsonRejection>,
+) -> Result<Json<OfficerRequest>, AppError> {
+    let account = authz::official(&state, &headers, Role::handles_requests).await?;
+    let input = crate::error::json_body(body)?;
+    let current = state
+        .storage
+        .officer_request(id.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let unit = current.request.unit.clone();
+    if !in_scope(&state, &account, unit.as_deref()).await? {
+        return Err(AppError::Forbidden);
+    }
+    let trimmed =
+        |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    let (target, detail) = match (trimmed(input.unit), trimmed(input.assignee)) {
+        (Some(code), None) => {
+            let found = authz::find_unit(&state, &code)
+                .await?
+                .ok_or(AppError::Invalid("Mã đơn vị không tồn tại."))?;
+            let detail = format!("unit:{code}");
+            let agency = crate::open311::agency_name(&found.kind, &found.name);
+            (AssignTarget::Unit { code, agency }, detail)
+        }
+        (None, Some(username)) => {
+            let person = state.storage.account(username.clone()).await?;
+            let fits = match (&person, &unit) {
+                (Some(person), Some(unit)) if person.role.handles_requests() => {
+                    authz::covers(&state, &person.unit, unit).await?
+                }
+                _ => false,
+            };
+            let person = person.filter(|_| fits).ok_or(AppError::Invalid(
+                "Chỉ giao được cho cán bộ của đơn vị xử lý yêu cầu này.",
+            ))?;
+            let detail = format!("assignee:{username}");
+            let target = AssignTarget::Person {
+                username,
+                name: person.name,
+            };
+            (target, detail)
+        }
+        _ => {
+            return Err(AppError::Invalid(
+                "Chọn đúng một nơi giao: một đơn vị hoặc một cán bộ.",
+            ));
+        }
+    };
+    let record = authz::audit(&state, &account, "request.assign", &id, detail);
+    let assignment = Assignment {
+        target,
+        officer: account.name.clone(),
+        at: (state.clock)(),
+    };
+    let updated = state
+        .storage
+        .assign_request(id, assignment, record)
+        .await??;
+    tracing::info!(request = %updated.request.service_request_id, "request assigned");
     Ok(Json(updated))
 }

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 use congdan_core::SubmitReceipt;
-use congdan_core::announcements::AnnouncementList;
+use congdan_core::announcements::{AnnouncementList, AnnouncementShare};
 use congdan_core::official::{DraftInput, DraftOutcome, InboxItem, OfficialSession};
-use congdan_protocol::announcements::{AckKind, OfficialAnnouncement};
-use congdan_protocol::requests::OfficerRequest;
+use congdan_protocol::announcements::{AckKind, OfficialAnnouncement, UnitHouseholds};
+use congdan_protocol::requests::{AssignInput, OfficerRequest};
 use tauri::State;
 
 use crate::{AppState, UiError};
@@ -179,4 +179,52 @@ pub async fn answer_request(
     text: String,
 ) -> Result<OfficerRequest, UiError> {
     Ok(state.core.answer_request(&id, &text).await?)
+}
+
+/// Routes a request to another unit or assigns it to an officer of its unit.
+#[tauri::command]
+#[tracing::instrument(skip(state, input), err(Debug))]
+pub async fn assign_request(
+    state: State<'_, AppState>,
+    id: String,
+    input: AssignInput,
+) -> Result<OfficerRequest, UiError> {
+    Ok(state.core.assign_request(&id, input).await?)
+}
+
+/// For the author of an announcement: the households not yet reached, per unit.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn announcement_households(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<UnitHouseholds>, UiError> {
+    Ok(state.core.announcement_households(&id).await?)
+}
+
+/// Writes a cached announcement's event to an .ics file in the app's
+/// download folder; the file's path.
+#[tauri::command(async)]
+#[tracing::instrument(skip(app, state), err(Debug))]
+pub fn export_announcement_ics<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<String, UiError> {
+    let dir = crate::commands::outages::export_dir(&app)?;
+    Ok(state
+        .core
+        .export_announcement_ics(&id, &dir)?
+        .display()
+        .to_string())
+}
+
+/// The public link of a cached announcement and its QR code (SVG).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state), err(Debug))]
+pub fn share_announcement(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<AnnouncementShare, UiError> {
+    Ok(state.core.share_announcement(&id)?)
 }

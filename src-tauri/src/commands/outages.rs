@@ -27,12 +27,18 @@ pub fn export_outages_ics<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<String, UiError> {
-    let dir = app
+    let dir = export_dir(&app)?;
+    Ok(state.core.export_outages_ics(&dir)?.display().to_string())
+}
+
+/// Where calendar exports go: the user's Downloads folder, or the app data
+/// folder where there is none.
+pub fn export_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, UiError> {
+    Ok(app
         .path()
         .download_dir()
         .or_else(|_| app.path().app_data_dir())
         .map_err(|e| congdan_core::Error::Internal {
             reason: format!("no folder to write to: {e}"),
-        })?;
-    Ok(state.core.export_outages_ics(&dir)?.display().to_string())
+        })?)
 }

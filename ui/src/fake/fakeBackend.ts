@@ -66,6 +66,8 @@ import type {
   OfficialAnnouncement,
   OfficialSession,
   OfficerRequest,
+  UnitHouseholds,
+  AnnouncementShare,
   Reach,
 } from "../models";
 import fixtureJson from "./fixture.json";
@@ -1204,6 +1206,15 @@ export class FakeBackend implements Backend {
     throw new BackendError("not_found", "Không tìm thấy thông báo.");
   }
 
+  /** The fake caches no announcements (the core's answer for an unknown id). */
+  async exportAnnouncementIcs(): Promise<string> {
+    throw new BackendError("not_found", "Không tìm thấy dữ liệu yêu cầu.");
+  }
+
+  async shareAnnouncement(): Promise<AnnouncementShare> {
+    throw new BackendError("not_found", "Không tìm thấy dữ liệu yêu cầu.");
+  }
+
   async ackForHousehold(): Promise<void> {
     throw notLoggedIn();
   }
@@ -1233,6 +1244,14 @@ export class FakeBackend implements Backend {
   }
 
   async answerRequest(): Promise<OfficerRequest> {
+    throw notLoggedIn();
+  }
+
+  async assignRequest(): Promise<OfficerRequest> {
+    throw notLoggedIn();
+  }
+
+  async announcementHouseholds(): Promise<UnitHouseholds[]> {
     throw notLoggedIn();
   }
 

@@ -6,7 +6,7 @@ import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { relativeTime } from "../format";
 import { getLang, t } from "../i18n";
-import type { AckKind, Announcement, AnnouncementList } from "../models";
+import type { AckKind, Announcement, AnnouncementList, AnnouncementShare } from "../models";
 
 /** The residents' announcement list. */
 export function AnnouncementsScreen({ backend, version, now, onFreshness }: ScreenProps) {
@@ -64,6 +64,7 @@ export function AnnouncementsScreen({ backend, version, now, onFreshness }: Scre
               )}
               <p class="announcement-body">{a.body}</p>
               <AckButtons backend={backend} id={a.id} />
+              <ShareButtons backend={backend} id={a.id} hasEvent={a.event_start !== null} />
             </li>
           ))}
         </ul>
@@ -138,6 +139,58 @@ function AckButtons({ backend, id }: { backend: ScreenProps["backend"]; id: stri
         <p class="field-error" role="alert">
           {error}
         </p>
+      )}
+    </div>
+  );
+}
+
+/** "Thêm vào lịch" (an .ics file of the event) and "Chia sẻ" (the public link
+ * and its QR code, drawn from the SVG the core makes). */
+function ShareButtons({ backend, id, hasEvent }: { backend: ScreenProps["backend"]; id: string; hasEvent: boolean }) {
+  const [share, setShare] = useState<AnnouncementShare | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const fail = (err: unknown) => setError(toBackendError(err).message);
+  return (
+    <div>
+      <div class="button-row">
+        {hasEvent && (
+          <button
+            type="button"
+            class="button small-button secondary"
+            onClick={() => backend.exportAnnouncementIcs(id).then(setSaved, fail)}
+            data-testid="announcement-ics"
+          >
+            {t("addToCalendar")}
+          </button>
+        )}
+        <button
+          type="button"
+          class="button small-button secondary"
+          onClick={() => backend.shareAnnouncement(id).then(setShare, fail)}
+          data-testid="announcement-share"
+        >
+          {t("shareButton")}
+        </button>
+      </div>
+      {saved && <p class="muted">{t("calendarSaved", { path: saved })}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {share && (
+        <figure class="share" data-testid="announcement-qr">
+          <img
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(share.qrSvg)}`}
+            width={200}
+            height={200}
+            alt={t("shareQrAlt")}
+          />
+          <figcaption>
+            <code>{share.url}</code>
+          </figcaption>
+        </figure>
       )}
     </div>
   );

@@ -1,11 +1,18 @@
 // Công cụ cán bộ: shown only to a logged-in official. Drafting (village head, officer,
 // admin), review (editor, admin), counts of answers per unit, and the officer inbox with
-// answers. The server decides who may do what; its Vietnamese refusal is shown as is.
+// triage marks, assignment (to an officer or another unit), a "Của tôi" filter and answers. The server decides who may do what; its Vietnamese refusal is shown as is.
 import { useEffect, useState } from "preact/hooks";
 import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { t, type MessageKey } from "../i18n";
-import type { InboxItem, OfficialAnnouncement, OfficialSession, Reach } from "../models";
+import type {
+  AssignInput,
+  InboxItem,
+  OfficialAnnouncement,
+  OfficialSession,
+  Reach,
+  UnitHouseholds,
+} from "../models";
 import { ReachChart } from "../components/ReachChart";
 import { href } from "../route";
 
@@ -17,6 +24,7 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
   const [reach, setReach] = useState<Reach | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const [mine, setMine] = useState(false);
   useEffect(() => {
     backend.getOfficialSession().then(setSession, () => setSession(null));
   }, [backend, version]);
@@ -51,6 +59,7 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
       </section>
     );
   }
+  const shown = (inbox ?? []).filter((item) => !mine || item.request.assignee?.username === session.username);
   const drafts = session.role === "village_head" || session.role === "officer" || session.role === "admin";
   const reviews = session.role === "editor" || session.role === "admin";
   return (
@@ -96,6 +105,13 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
                 })}
               </span>
             )}
+            {a.author === session.username && a.status === "published" && (
+              <Households
+                load={() => backend.announcementHouseholds(a.id)}
+                onProxy={(name, unit) => act(backend.ackForHousehold(a.id, "seen", null, name, unit))}
+                version={a.acks.seen + a.acks.going + a.acks.not_going}
+              />
+            )}
             <div class="button-row">
               {a.author === session.username && (a.status === "draft" || a.status === "returned") && (
                 <button
@@ -133,23 +149,47 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
       {inbox !== null && (
         <>
           <h2>{t("inboxTitle")}</h2>
-          {inbox.length === 0 && <p class="empty">{t("inboxEmpty")}</p>}
+          <div class="check-row">
+            <input
+              type="checkbox"
+              id="inbox-mine"
+              class="checkbox"
+              checked={mine}
+              onChange={(e) => setMine(e.currentTarget.checked)}
+              data-testid="inbox-mine"
+            />
+            <label for="inbox-mine">{t("inboxMine")}</label>
+          </div>
+          {shown.length === 0 && <p class="empty">{t("inboxEmpty")}</p>}
           <ul class="card-list">
-            {inbox.map((item) => (
-              <li key={item.request.request.service_request_id} class="request-card" data-testid="inbox-item">
-                <span>
-                  <span class="chip">{t(`urgency_${item.urgency}` as MessageKey)}</span>{" "}
-                  <strong>{item.request.request.service_name}</strong>
-                </span>
-                {item.request.request.description && <span>{item.request.request.description}</span>}
-                {item.urgency !== "done" && (
-                  <AnswerForm
-                    id={item.request.request.service_request_id}
-                    onAnswer={(text) => act(backend.answerRequest(item.request.request.service_request_id, text))}
-                  />
-                )}
-              </li>
-            ))}
+            {shown.map((item) => {
+              const id = item.request.request.service_request_id;
+              return (
+                <li key={id} class="request-card" data-testid="inbox-item">
+                  <span>
+                    <span class="chip">{t(`urgency_${item.urgency}` as MessageKey)}</span>{" "}
+                    {item.request.triage && (
+                      <>
+                        <span class="chip" data-testid="triage-chip">
+                          {t("triageChip")}
+                        </span>{" "}
+                      </>
+                    )}
+                    <strong>{item.request.request.service_name}</strong>
+                  </span>
+                  {item.request.request.description && <span>{item.request.request.description}</span>}
+                  {item.request.assignee && (
+                    <span class="muted">{t("assignedTo", { name: item.request.assignee.name })}</span>
+                  )}
+                  {item.urgency !== "done" && (
+                    <>
+                      <AssignForm id={id} onAssign={(input) => act(backend.assignRequest(id, input))} />
+                      <AnswerForm id={id} onAnswer={(text) => act(backend.answerRequest(id, text))} />
+                    </>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
@@ -299,5 +339,79 @@ function AnswerForm({ id, onAnswer }: { id: string; onAnswer: (text: string) => 
         {t("answerButton")}
       </button>
     </form>
+  );
+}
+
+/** Give a request to an officer (username) or route it to another unit (code). */
+function AssignForm({ id, onAssign }: { id: string; onAssign: (input: AssignInput) => void }) {
+  const [target, setTarget] = useState("");
+  const send = (kind: "person" | "unit") => {
+    const value = target.trim();
+    onAssign(kind === "person" ? { unit: null, assignee: value } : { unit: value, assignee: null });
+  };
+  return (
+    <form noValidate onSubmit={(e) => e.preventDefault()}>
+      <label class="field-label" for={`assign-${id}`}>
+        {t("assignField")}
+      </label>
+      <input
+        id={`assign-${id}`}
+        class="text-input"
+        value={target}
+        onInput={(e) => setTarget(e.currentTarget.value)}
+      />
+      <button type="button" class="button small-button" onClick={() => send("person")}>
+        {t("assignPerson")}
+      </button>{" "}
+      <button type="button" class="button small-button" onClick={() => send("unit")}>
+        {t("assignUnit")}
+      </button>
+    </form>
+  );
+}
+
+/** The author's list of households not yet reached, per village, each with a
+ * button that records "đã xem" on its behalf (marked and audited by the server). */
+function Households({
+  load,
+  onProxy,
+  version,
+}: {
+  load: () => Promise<UnitHouseholds[]>;
+  onProxy: (name: string, unit: string) => void;
+  version: number;
+}) {
+  const [units, setUnits] = useState<UnitHouseholds[] | null>(null);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open) load().then(setUnits, () => setUnits([]));
+  }, [open, version]);
+  if (!open) {
+    return (
+      <button type="button" class="button small-button secondary" onClick={() => setOpen(true)} data-testid="households">
+        {t("householdsButton")}
+      </button>
+    );
+  }
+  if (units === null) return <p class="muted">{t("loading")}</p>;
+  if (units.length === 0) return <p class="muted">{t("householdsNone")}</p>;
+  return (
+    <ul class="card-list" data-testid="households-list">
+      {units.map((u) => (
+        <li key={u.unit}>
+          <strong>{t("householdsOfUnit", { unit: u.unit, reached: u.households - u.not_reached.length, total: u.households })}</strong>
+          <ul>
+            {u.not_reached.map((name) => (
+              <li key={name}>
+                {name}{" "}
+                <button type="button" class="button small-button" onClick={() => onProxy(name, u.unit)}>
+                  {t("householdsProxy")}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
   );
 }

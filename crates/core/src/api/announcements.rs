@@ -25,7 +25,94 @@ pub struct AnnouncementList {
     pub freshness: Freshness,
 }
 
+/// How an announcement is shared: its public link on the server (the
+/// published announcement as JSON, `GET /api/v1/announcements/{id}`) and a QR
+/// code of that link, drawn by the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AnnouncementShare {
+    /// The public link.
+    pub url: String,
+    /// The link as a QR code: a standalone SVG document (black on white).
+    pub qr_svg: String,
+}
+
 impl Core {
+    /// One cached announcement by id. Errors: `not_configured`, `not_found`, `storage`.
+    fn cached_announcement(&self, id: &str) -> Result<Announcement, Error> {
+        self.announcements()?
+            .items
+            .into_iter()
+            .find(|a| a.id == id.trim())
+            .ok_or_else(|| Error::NotFound {
+                what: "announcement",
+                key: id.trim().to_owned(),
+            })
+    }
+
+    /// A cached announcement's event as an RFC 5545 calendar (`.ics` text).
+    /// Reads only. Errors: `not_found` (not cached, or without an event),
+    /// `not_configured`, `storage`.
+    pub fn announcement_ics(&self, id: &str) -> Result<String, Error> {
+        let item = self.cached_announcement(id)?;
+        let start = item.event_start.ok_or_else(|| Error::NotFound {
+            what: "announcement event",
+            key: item.id.clone(),
+        })?;
+        let event = crate::calendar::CalendarEvent {
+            uid: format!("{}@congdan", item.id),
+            summary: item.title,
+            description: item.body,
+            location: item.event_place,
+            start,
+            end: None,
+            cancelled: false,
+        };
+        Ok(crate::calendar::ics(
+            "Thông báo",
+            &[event],
+            chrono::Utc::now(),
+        ))
+    }
+
+    /// Writes [`Core::announcement_ics`] to `dir/thong-bao-<id>.ics` (replaced
+    /// atomically), for the app's "Thêm vào lịch" button; the file's path.
+    /// Errors: as [`Core::announcement_ics`], `internal` (not written).
+    pub fn export_announcement_ics(
+        &self,
+        id: &str,
+        dir: &std::path::Path,
+    ) -> Result<std::path::PathBuf, Error> {
+        let text = self.announcement_ics(id)?;
+        let item = self.cached_announcement(id)?;
+        crate::calendar::write_file(dir, &format!("thong-bao-{}.ics", item.id), &text)
+    }
+
+    /// The public link of a cached (so published) announcement and its QR
+    /// code. Reads only. Errors: `not_configured` (no server), `not_found`,
+    /// `storage`, `internal` (a link too long for a QR code).
+    pub fn share_announcement(&self, id: &str) -> Result<AnnouncementShare, Error> {
+        let item = self.cached_announcement(id)?;
+        let server = self
+            .server_url()?
+            .ok_or(Error::NotConfigured { what: "server_url" })?;
+        let url = format!(
+            "{}/api/v1/announcements/{}",
+            server.trim_end_matches('/'),
+            item.id
+        );
+        let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| Error::Internal {
+            reason: format!("cannot draw the QR code: {e}"),
+        })?;
+        let qr_svg = code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build();
+        Ok(AnnouncementShare { url, qr_svg })
+    }
+
     /// The cached announcements of the household's unit. Reads only.
     /// Errors: `not_configured` (no home unit), `storage`.
     pub fn announcements(&self) -> Result<AnnouncementList, Error> {

@@ -12,10 +12,12 @@
 
 use chrono::{DateTime, Utc};
 use congdan_protocol::announcements::{
-    AckInput, AckKind, AnnouncementDraft, OfficialAnnouncement, ReturnInput,
+    AckInput, AckKind, AnnouncementDraft, OfficialAnnouncement, ReturnInput, UnitHouseholds,
 };
 use congdan_protocol::open311::DetailedStatus;
-use congdan_protocol::requests::{LoginInput, OfficerRequest, Role, Session, StatusChange};
+use congdan_protocol::requests::{
+    AssignInput, LoginInput, OfficerRequest, Role, Session, StatusChange,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -453,6 +455,22 @@ impl Core {
         .await
     }
 
+    /// For the author of an announcement: per unit it reaches, the
+    /// households (resident accounts of the unit) and those not yet reached.
+    /// Errors: `not_logged_in`, `forbidden` (not the author), `not_found`, `offline`.
+    pub async fn announcement_households(&self, id: &str) -> Result<Vec<UnitHouseholds>, Error> {
+        self.official_call::<(), _>(
+            "announcement",
+            Method::Get,
+            format!(
+                "/api/v1/official/announcements/{}/households",
+                urlencode(id.trim())
+            ),
+            None,
+        )
+        .await
+    }
+
     /// Acknowledges a published announcement. With `household`, an official
     /// records it at once on behalf of a household without a smartphone
     /// (marked and audited as such; `Ok(None)`). Otherwise the device's own
@@ -683,6 +701,31 @@ impl Core {
             Method::Post,
             format!("/api/v1/officer/requests/{}/status", urlencode(id.trim())),
             Some(&change),
+        )
+        .await
+    }
+
+    /// Routes a request to another unit (`unit`) or assigns it to an officer
+    /// of its unit (`assignee`, a username): exactly one of the two.
+    /// Errors: `invalid_input` (neither or both, or refused by the server),
+    /// `forbidden` (another unit's request), `not_logged_in`, `offline`.
+    pub async fn assign_request(
+        &self,
+        id: &str,
+        input: AssignInput,
+    ) -> Result<OfficerRequest, Error> {
+        let given = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if given(&input.unit) == given(&input.assignee) {
+            return Err(Error::InvalidInput {
+                what: "request",
+                reason: "Chọn đúng một nơi giao: một đơn vị hoặc một cán bộ.".into(),
+            });
+        }
+        self.official_call(
+            "request",
+            Method::Post,
+            format!("/api/v1/officer/requests/{}/assign", urlencode(id.trim())),
+            Some(&input),
         )
         .await
     }

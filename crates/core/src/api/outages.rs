@@ -49,17 +49,6 @@ impl Core {
     /// button. Errors: `not_configured`, `storage`, `internal` (the file could not be written).
     pub fn export_outages_ics(&self, dir: &std::path::Path) -> Result<std::path::PathBuf, Error> {
         let text = self.outages_ics(None)?;
-        let path = dir.join("lich-cat-dien.ics");
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(dir)?;
-            let mut file = tempfile::NamedTempFile::new_in(dir)?;
-            std::io::Write::write_all(&mut file, text.as_bytes())?;
-            file.persist(&path).map_err(|e| e.error)?;
-            Ok(())
-        };
-        write().map_err(|e| Error::Internal {
-            reason: format!("cannot write the calendar: {e}"),
-        })?;
-        Ok(path)
+        crate::calendar::write_file(dir, "lich-cat-dien.ics", &text)
     }
 }

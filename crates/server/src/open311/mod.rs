@@ -10,8 +10,9 @@
 pub mod body;
 pub mod catalogue;
 mod requests;
-pub use requests::{PUBLIC_POSITION_DECIMALS, public_coordinate};
+pub use requests::{PUBLIC_POSITION_DECIMALS, agency_name, public_coordinate};
 mod services;
+pub mod triage;
 pub mod validate;
 pub mod xml;
 

@@ -45,7 +45,7 @@ pub fn upload_router() -> Routes {
 
 /// The unit's name as an agency ("Phường Ba Đình"): units are named with their
 /// kind already ("Phường Ba Đình", kind "Phường"), older data without it.
-fn agency_name(kind: &str, name: &str) -> String {
+pub fn agency_name(kind: &str, name: &str) -> String {
     if name.starts_with(kind) {
         name.to_owned()
     } else {
@@ -202,9 +202,9 @@ async fn create_inner(
         )
     })?;
     let mut checked = check(&fields, &service, photos.len())?;
-    if checked.unit.is_none() {
-        // The configured triage unit (`default_unit`), so that some officer sees it.
-        checked.unit.clone_from(&state.config.default_unit);
+    let triage = checked.unit.is_none();
+    if triage {
+        checked.unit = super::triage::place(state, checked.lat, checked.long).await?;
     }
     if let (Some(device), Some(claimed)) = (&device, &checked.device_id)
         && device != claimed
@@ -245,6 +245,7 @@ async fn create_inner(
     let new = NewRequest {
         public,
         token,
+        triage,
         claim_hash: idem
             .as_ref()
             .map(|idem| crate::secrets::hash_token(&idem.key)),

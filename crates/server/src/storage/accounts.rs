@@ -30,6 +30,8 @@ pub trait AccountStorage: Send + Sync + 'static {
     fn put_account(&self, account: Account, at: DateTime<Utc>) -> StorageFuture<'_, ()>;
     /// One account.
     fn account(&self, username: String) -> StorageFuture<'_, Option<Account>>;
+    /// Resident accounts (households) whose unit is one of `units`, by unit and name.
+    fn residents_of(&self, units: Vec<String>) -> StorageFuture<'_, Vec<Account>>;
     /// Store a session (hash of its token).
     fn create_session(
         &self,

@@ -127,4 +127,8 @@ pub trait AnnouncementStorage: Send + Sync + 'static {
 
     /// Counts per household unit of one announcement, by unit code.
     fn ack_counts(&self, id: String) -> StorageFuture<'_, Vec<UnitAcks>>;
+
+    /// The keys of every acknowledgement of one announcement (`device:…`,
+    /// `account:<username>`, `household:<unit>:<name>`).
+    fn ack_keys(&self, id: String) -> StorageFuture<'_, Vec<String>>;
 }

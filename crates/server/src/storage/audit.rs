@@ -27,10 +27,10 @@ pub struct AuditRecord {
     pub detail: String,
 }
 
-/// Storage of the audit log.
+/// Storage of the audit log (reading it): records are appended only by the
+/// storage call that makes the write they describe, in its transaction, so a
+/// change without its record (or a record without its change) cannot be stored.
 pub trait AuditStorage: Send + Sync + 'static {
-    /// Append one record (for writes whose own storage call does not record it).
-    fn record_audit(&self, record: AuditRecord) -> StorageFuture<'_, ()>;
     /// The newest `limit` records made from any of `units`, newest first.
     fn audit(&self, units: Vec<String>, limit: u32) -> StorageFuture<'_, Vec<AuditEntry>>;
 }

@@ -52,11 +52,21 @@
 //!   know only provinces and communes keep syncing; served by
 //!   `/api/v1/units/{code}/villages`.
 //! - `audit_log`: append-only, one row per official write (who, role and unit
-//!   at the time, action, target, short detail), written in the same
-//!   transaction as the write where the write is an announcement's.
+//!   at the time, action, target, short detail), always written in the same
+//!   transaction as the write it records (announcements, request status
+//!   changes, answers and assignments).
 //! - `announcements` with `announcement_units` (the units it goes to) and
 //!   `announcement_acks` (one row per device `device:<id>` or proxied household
 //!   `household:<unit>:<name>`; the last answer replaces the earlier one).
+//! - `requests.triage` (step 11): 1 when the request came without a unit and
+//!   the server placed it (nearest unit centre, the configured default unit,
+//!   or `unit` NULL: the national triage queue); cleared when an officer
+//!   routes or assigns it. `requests.assignee`: username of the officer it is
+//!   assigned to (routing to another unit clears it).
+//! - `unit_places(code, lat, long)`: the centre of a commune or ward
+//!   (`congdan-server set-unit-place`); the official unit list has no
+//!   geometry, so a located request without a unit goes to the nearest centre
+//!   within `MAX_TRIAGE_KM` (see `open311/triage.rs`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -302,6 +312,16 @@ const MIGRATIONS: &[&str] = &[
          household       TEXT,
          at              TEXT NOT NULL,
          PRIMARY KEY (announcement_id, ack_key)
+     ) STRICT;",
+    // 11: feedback triage (issue 10): requests placed by the server, their
+    // assignee, and the centres of units that requests are triaged by.
+    "ALTER TABLE requests ADD COLUMN triage INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE requests ADD COLUMN assignee TEXT;
+     CREATE INDEX requests_unit ON requests (unit, id);
+     CREATE TABLE unit_places (
+         code TEXT PRIMARY KEY NOT NULL,
+         lat  REAL NOT NULL,
+         long REAL NOT NULL
      ) STRICT;",
 ];
 

@@ -15,6 +15,7 @@ use congdan_protocol::open311::{
 };
 use congdan_protocol::requests::{MyRequest, OfficerRequest, SupportAnswer, TimelineEntry};
 
+use super::audit::AuditRecord;
 use super::{RawPage, StorageFuture};
 
 /// A service with everything the server needs to take requests for it.
@@ -90,6 +91,8 @@ pub struct NewRequest {
     pub public: ServiceRequest,
     /// Open311 token handed back to the client.
     pub token: String,
+    /// The sender gave no unit and the server placed it (`open311::triage`).
+    pub triage: bool,
     /// Registered device the request belongs to.
     pub device_id: Option<String>,
     /// SHA-256 of the `Idempotency-Key` it came with: whoever shows that key
@@ -137,6 +140,8 @@ pub struct RequestFilter {
     pub status: Option<Status>,
     /// Only these units (communes).
     pub units: Option<Vec<String>>,
+    /// With `units`: also the requests without a unit (the national triage queue).
+    pub national: bool,
     /// Only these detailed statuses.
     pub detailed: Option<Vec<DetailedStatus>>,
     /// At most this many, newest first.
@@ -156,6 +161,37 @@ pub struct StatusStep {
     /// The official answer, when the step gives one.
     pub answer: Option<String>,
     /// Display name of the officer.
+    pub officer: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Where an officer sends a request ([`RequestStorage::assign_request`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssignTarget {
+    /// Route it to another unit: the request's `unit` and agency change, the
+    /// triage mark and the assignee are cleared.
+    Unit {
+        /// Unit code.
+        code: String,
+        /// The unit's name as an agency (`agency_responsible`).
+        agency: String,
+    },
+    /// Give it to an officer of its unit; the triage mark is cleared.
+    Person {
+        /// Their username.
+        username: String,
+        /// Their display name (for the internal note).
+        name: String,
+    },
+}
+
+/// An assignment written by an officer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// Where the request goes.
+    pub target: AssignTarget,
+    /// Display name of the officer who assigns it.
     pub officer: String,
     /// When.
     pub at: DateTime<Utc>,
@@ -191,11 +227,20 @@ pub trait RequestStorage: Send + Sync + 'static {
     ) -> StorageFuture<'_, Vec<ServiceRequestUpdate>>;
     /// Timeline of one request as a resident sees it (internal notes empty).
     fn timeline(&self, id: String) -> StorageFuture<'_, Vec<TimelineEntry>>;
-    /// Write an officer's status step.
+    /// Write an officer's status step and its audit record in one transaction.
     fn change_status(
         &self,
         id: String,
         step: StatusStep,
+        audit: AuditRecord,
+    ) -> StorageFuture<'_, Result<OfficerRequest, Conflict>>;
+    /// Route or assign a request, with an internal timeline note and its
+    /// audit record, in one transaction.
+    fn assign_request(
+        &self,
+        id: String,
+        assignment: Assignment,
+        audit: AuditRecord,
     ) -> StorageFuture<'_, Result<OfficerRequest, Conflict>>;
 
     /// The device's requests changed after `since` (a `Page<MyRequest>` in raw form).

@@ -75,6 +75,22 @@ impl AccountStorage for SqliteStorage {
         })
     }
 
+    fn residents_of(&self, units: Vec<String>) -> StorageFuture<'_, Vec<Account>> {
+        self.read(move |conn| {
+            if units.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks = vec!["?"; units.len()].join(", ");
+            let mut stmt = conn.prepare(&format!(
+                "SELECT username, password_hash, name, role, unit FROM accounts \
+                 WHERE role = 'resident' AND unit IN ({marks}) ORDER BY unit, name"
+            ))?;
+            let rows =
+                stmt.query_map(rusqlite::params_from_iter(units.iter()), account_from_row)?;
+            rows.map(|row| to_account(row?)).collect()
+        })
+    }
+
     fn create_session(
         &self,
         token_hash: String,

@@ -275,6 +275,16 @@ impl AnnouncementStorage for SqliteStorage {
         })
     }
 
+    fn ack_keys(&self, id: String) -> StorageFuture<'_, Vec<String>> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT ack_key FROM announcement_acks WHERE announcement_id = ?1",
+            )?;
+            let rows = stmt.query_map([&id], |row| row.get(0))?;
+            Ok(rows.collect::<Result<Vec<String>, _>>()?)
+        })
+    }
+
     fn ack_counts(&self, id: String) -> StorageFuture<'_, Vec<UnitAcks>> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(

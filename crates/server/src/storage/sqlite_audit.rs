@@ -28,10 +28,6 @@ pub(super) fn insert(tx: &Transaction<'_>, record: &AuditRecord) -> Result<(), S
 }
 
 impl AuditStorage for SqliteStorage {
-    fn record_audit(&self, record: AuditRecord) -> StorageFuture<'_, ()> {
-        self.write(move |tx| insert(tx, &record))
-    }
-
     fn audit(&self, units: Vec<String>, limit: u32) -> StorageFuture<'_, Vec<AuditEntry>> {
         self.read(move |conn| {
             if units.is_empty() {

@@ -10,15 +10,19 @@ use chrono::{DateTime, Utc};
 use congdan_protocol::open311::{
     DetailedStatus, RequestCreated, ServiceRequest, ServiceRequestUpdate,
 };
-use congdan_protocol::requests::{MyRequest, OfficerRequest, Rating, SupportAnswer, TimelineEntry};
+use congdan_protocol::requests::{
+    Assignee, MyRequest, OfficerRequest, Rating, SupportAnswer, TimelineEntry,
+};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::audit::AuditRecord;
 use super::requests::{
-    Conflict, Idem, NewRequest, PrivateDetails, RequestFilter, RequestStorage, ServiceRecord,
-    StatusStep, Written,
+    AssignTarget, Assignment, Conflict, Idem, NewRequest, PrivateDetails, RequestFilter,
+    RequestStorage, ServiceRecord, StatusStep, Written,
 };
+use super::sqlite_audit;
 use super::sqlite_rows::{corrupt, from_json, parse_ts, to_json, ts};
 use super::{RawPage, SqliteStorage, StorageError, StorageFuture};
 
@@ -219,14 +223,24 @@ fn my_request(conn: &Connection, id: i64) -> Result<Option<MyRequest>, StorageEr
 }
 
 fn officer_view(conn: &Connection, id: i64) -> Result<Option<OfficerRequest>, StorageError> {
-    let row: Option<(String, String)> = conn
+    type Row = (String, String, bool, Option<String>, Option<String>);
+    let row: Option<Row> = conn
         .query_row(
-            "SELECT body, private FROM requests WHERE id = ?1",
+            "SELECT r.body, r.private, r.triage, r.assignee, a.name FROM requests r \
+             LEFT JOIN accounts a ON a.username = r.assignee WHERE r.id = ?1",
             [id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            },
         )
         .optional()?;
-    let Some((body, private)) = row else {
+    let Some((body, private, triage, assignee, assignee_name)) = row else {
         return Ok(None);
     };
     let key = id.to_string();
@@ -238,6 +252,11 @@ fn officer_view(conn: &Connection, id: i64) -> Result<Option<OfficerRequest>, St
         email: private.email,
         phone: private.phone,
         timeline: timeline_of(conn, id, Reader::Officer)?,
+        triage,
+        assignee: assignee.map(|username| Assignee {
+            name: assignee_name.unwrap_or_else(|| username.clone()),
+            username,
+        }),
     }))
 }
 
@@ -295,8 +314,8 @@ fn insert_request(
     let seq = next_seq(tx)?;
     tx.execute(
         "INSERT INTO requests (service_code, token, device_id, unit, detailed_status, \
-         requested_at, updated_at, seq, body, private, claim_hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, '{}', ?8, ?9)",
+         requested_at, updated_at, seq, body, private, claim_hash, triage) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, '{}', ?8, ?9, ?10)",
         params![
             new.public.service_code,
             new.token,
@@ -307,6 +326,7 @@ fn insert_request(
             seq,
             to_json("requests", "new", &new.private)?,
             new.claim_hash,
+            new.triage,
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -388,11 +408,16 @@ fn find(conn: &Connection, filter: &RequestFilter) -> Result<Vec<ServiceRequest>
         );
     }
     if let Some(units) = &filter.units {
-        list(
-            &mut sql,
-            "unit",
-            units.iter().cloned().map(Into::into).collect(),
-        );
+        let mut items: Vec<rusqlite::types::Value> =
+            units.iter().cloned().map(Into::into).collect();
+        let column = if filter.national {
+            // The national queue is "no unit"; no unit code is empty.
+            items.push(String::new().into());
+            "IFNULL(unit, '')"
+        } else {
+            "unit"
+        };
+        list(&mut sql, column, items);
     }
     let detailed: Option<Vec<DetailedStatus>> = match (filter.status, &filter.detailed) {
         (_, Some(list)) => Some(list.clone()),
@@ -630,6 +655,7 @@ fn change_status_in(
     tx: &Transaction<'_>,
     id: &str,
     step: StatusStep,
+    audit: &AuditRecord,
 ) -> Result<Result<OfficerRequest, Conflict>, StorageError> {
     let Some(row) = row_id(id) else {
         return Ok(Err(Conflict::NotFound));
@@ -662,6 +688,52 @@ fn change_status_in(
         Some(&step.officer),
         public,
     )?;
+    sqlite_audit::insert(tx, audit)?;
+    officer_view(tx, row).map(|view| view.ok_or(Conflict::NotFound))
+}
+
+fn assign_in(
+    tx: &Transaction<'_>,
+    id: &str,
+    assignment: Assignment,
+    audit: &AuditRecord,
+) -> Result<Result<OfficerRequest, Conflict>, StorageError> {
+    let Some(row) = row_id(id) else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    let Some(current) = load_body(tx, row)? else {
+        return Ok(Err(Conflict::NotFound));
+    };
+    let note = match &assignment.target {
+        AssignTarget::Unit { code, agency } => {
+            touch(tx, row, assignment.at, |request| {
+                request.unit = Some(code.clone());
+                request.agency_responsible = agency.clone();
+            })?;
+            tx.execute(
+                "UPDATE requests SET unit = ?2, triage = 0, assignee = NULL WHERE id = ?1",
+                params![row, code],
+            )?;
+            format!("Chuyển đến {agency}.")
+        }
+        AssignTarget::Person { username, name } => {
+            tx.execute(
+                "UPDATE requests SET triage = 0, assignee = ?2 WHERE id = ?1",
+                params![row, username],
+            )?;
+            format!("Giao cho {name}.")
+        }
+    };
+    add_update(
+        tx,
+        row,
+        current.detailed_status,
+        assignment.at,
+        &note,
+        Some(&assignment.officer),
+        false,
+    )?;
+    sqlite_audit::insert(tx, audit)?;
     officer_view(tx, row).map(|view| view.ok_or(Conflict::NotFound))
 }
 
@@ -772,8 +844,18 @@ impl RequestStorage for SqliteStorage {
         &self,
         id: String,
         step: StatusStep,
+        audit: AuditRecord,
     ) -> StorageFuture<'_, Result<OfficerRequest, Conflict>> {
-        self.write_or_refuse(move |tx| change_status_in(tx, &id, step))
+        self.write_or_refuse(move |tx| change_status_in(tx, &id, step, &audit))
+    }
+
+    fn assign_request(
+        &self,
+        id: String,
+        assignment: Assignment,
+        audit: AuditRecord,
+    ) -> StorageFuture<'_, Result<OfficerRequest, Conflict>> {
+        self.write_or_refuse(move |tx| assign_in(tx, &id, assignment, &audit))
     }
 
     fn my_changes(&self, device_id: String, since: u64, limit: u32) -> StorageFuture<'_, RawPage> {
