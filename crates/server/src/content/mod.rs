@@ -3,6 +3,7 @@
 //! [`crate::feed`]; storage from [`crate::storage`].
 
 pub mod alerts;
+pub mod bulletins;
 pub mod bus;
 pub mod holidays;
 pub mod news;
@@ -12,10 +13,18 @@ pub mod procedures;
 pub mod units;
 
 use axum::Json;
+use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::get;
 use congdan_protocol::Health;
 
+use crate::AppState;
+use crate::error::AppError;
+use crate::feed::{ListParams, serve_changes};
 use crate::routes::Routes;
+use crate::storage::{Resource, Scope};
 
 /// Path of the health check, relative to `/api/v1`.
 pub const HEALTH_PATH: &str = "/health";
@@ -29,6 +38,7 @@ pub fn router() -> Routes {
         .merge(news::router())
         .merge(alerts::router())
         .merge(outages::router())
+        .merge(bulletins::router())
         .merge(procedures::router())
         .merge(bus::router())
 }
@@ -38,4 +48,33 @@ async fn health() -> Json<Health> {
         status: "ok".to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
     })
+}
+
+/// A change feed of one commune-level unit's own rows (`?unit=` required and
+/// known, 404 otherwise), the ETag scoped by the unit code: outages and bulletins.
+async fn serve_unit_feed(
+    state: &AppState,
+    resource: Resource,
+    headers: &HeaderMap,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(params) = params?;
+    let window = params.window()?;
+    let unit = params
+        .unit
+        .as_deref()
+        .filter(|unit| !unit.is_empty())
+        .ok_or(AppError::BadParam { param: "unit" })?;
+    if state.storage.unit(unit.to_owned()).await?.is_none() {
+        return Err(AppError::UnknownUnit);
+    }
+    serve_changes(
+        state,
+        resource,
+        Scope::Units(vec![unit.to_owned()]),
+        unit,
+        window,
+        headers,
+    )
+    .await
 }

@@ -10,9 +10,9 @@ use axum::routing::get;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::feed::{ListParams, serve_changes};
+use crate::feed::ListParams;
 use crate::routes::Routes;
-use crate::storage::{Resource, Scope};
+use crate::storage::Resource;
 
 /// Path of the outage list, relative to `/api/v1`.
 pub const LIST_PATH: &str = "/outages";
@@ -27,23 +27,5 @@ async fn list(
     headers: HeaderMap,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let Query(params) = params?;
-    let window = params.window()?;
-    let unit = params
-        .unit
-        .as_deref()
-        .filter(|unit| !unit.is_empty())
-        .ok_or(AppError::BadParam { param: "unit" })?;
-    if state.storage.unit(unit.to_owned()).await?.is_none() {
-        return Err(AppError::UnknownUnit);
-    }
-    serve_changes(
-        &state,
-        Resource::Outages,
-        Scope::Units(vec![unit.to_owned()]),
-        unit,
-        window,
-        &headers,
-    )
-    .await
+    super::serve_unit_feed(&state, Resource::Outages, &headers, params).await
 }

@@ -57,6 +57,10 @@
 //! - `announcements` with `announcement_units` (the units it goes to) and
 //!   `announcement_acks` (one row per device `device:<id>` or proxied household
 //!   `household:<unit>:<name>`; the last answer replaces the earlier one).
+//! - `bulletins(id, unit, seq, body)`: epidemic bulletins, one row per bulletin
+//!   and unit (`id` = `<bulletin>@<unit>`), a change feed scoped by `unit` like
+//!   outages; a correction that drops a unit deletes its row with a tombstone
+//!   (see `storage/bulletins.rs`). Posts are in `audit_log` (`bulletin.post`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -303,6 +307,14 @@ const MIGRATIONS: &[&str] = &[
          at              TEXT NOT NULL,
          PRIMARY KEY (announcement_id, ack_key)
      ) STRICT;",
+    // 11: epidemic bulletins: one row per (bulletin, unit), scoped by unit like outages.
+    "CREATE TABLE bulletins (
+         id   TEXT PRIMARY KEY NOT NULL,
+         unit TEXT NOT NULL,
+         seq  INTEGER NOT NULL UNIQUE,
+         body TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX bulletins_unit_seq ON bulletins (unit, seq);",
 ];
 
 /// Schema version this binary writes.
