@@ -255,7 +255,14 @@ pub async fn store(
         .map(|old| old.id)
         .collect();
     let counts = storage
-        .save_bulletin(rows.clone(), dropped, AuditRecord { target: id, ..audit })
+        .save_bulletin(
+            rows.clone(),
+            dropped,
+            AuditRecord {
+                target: id,
+                ..audit
+            },
+        )
         .await?;
     Ok((rows, counts))
 }
@@ -357,7 +364,10 @@ mod tests {
             refused(|b| b.cases.push(b.cases[0].clone())),
             BulletinError::DuplicateUnit
         );
-        assert_eq!(refused(|b| b.cases[0].unit = " ".into()), BulletinError::EmptyUnit);
+        assert_eq!(
+            refused(|b| b.cases[0].unit = " ".into()),
+            BulletinError::EmptyUnit
+        );
         assert_eq!(
             refused(|b| b.cases[0].deaths = Some(MAX_COUNT + 1)),
             BulletinError::Figure
@@ -366,9 +376,18 @@ mod tests {
             refused(|b| b.places = vec![b.places[0].clone(); MAX_PLACES + 1]),
             BulletinError::PlaceCount
         );
-        assert_eq!(refused(|b| b.places[0].hours = "".into()), BulletinError::PlaceText);
-        assert_eq!(refused(|b| b.places[0].lon = None), BulletinError::PlacePosition);
-        assert_eq!(refused(|b| b.places[0].lat = Some(91.0)), BulletinError::PlacePosition);
+        assert_eq!(
+            refused(|b| b.places[0].hours = "".into()),
+            BulletinError::PlaceText
+        );
+        assert_eq!(
+            refused(|b| b.places[0].lon = None),
+            BulletinError::PlacePosition
+        );
+        assert_eq!(
+            refused(|b| b.places[0].lat = Some(91.0)),
+            BulletinError::PlacePosition
+        );
         assert_eq!(refused(|b| b.note = "x".repeat(2001)), BulletinError::Note);
     }
 

@@ -81,7 +81,10 @@ pub async fn seed_bulletins(storage: &dyn Storage) -> Result<(), CommandError> {
     let file: DemoFile = serde_json::from_str(DEMO_FILE)
         .map_err(|e| CommandError::Worker(format!("demo bulletins: {e}")))?;
     let Some(issuer) = storage.unit(file.issuer_unit.clone()).await? else {
-        tracing::warn!("demo bulletins skipped: unit {} is not seeded", file.issuer_unit);
+        tracing::warn!(
+            "demo bulletins skipped: unit {} is not seeded",
+            file.issuer_unit
+        );
         return Ok(());
     };
     let issuer = Issuer {
@@ -120,7 +123,10 @@ mod tests {
             .find(|p| p.date == NaiveDate::from_ymd_opt(2021, 5, 25).unwrap())
             .unwrap();
         let ngoc_ha = may25.cases.iter().find(|c| c.unit == "00008").unwrap();
-        assert_eq!(ngoc_ha.new_cases, 2, "Liễu Giai and Vĩnh Phúc, both now Ngọc Hà");
+        assert_eq!(
+            ngoc_ha.new_cases, 2,
+            "Liễu Giai and Vĩnh Phúc, both now Ngọc Hà"
+        );
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         for post in posts {
             crate::bulletins::validate(post, today).unwrap();

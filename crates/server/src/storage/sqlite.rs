@@ -434,7 +434,11 @@ pub(super) fn upsert_rows(
     Ok(counts)
 }
 
-pub(super) fn delete_row(tx: &Transaction<'_>, resource: Resource, key: &str) -> Result<bool, StorageError> {
+pub(super) fn delete_row(
+    tx: &Transaction<'_>,
+    resource: Resource,
+    key: &str,
+) -> Result<bool, StorageError> {
     let t = table(resource);
     let returning = t.scope_column.unwrap_or("NULL");
     let sql = format!(
