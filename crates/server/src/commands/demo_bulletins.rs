@@ -75,8 +75,9 @@ fn posts(file: &DemoFile) -> Vec<BulletinInput> {
         .collect()
 }
 
-/// Stores the demo bulletins (a re-seed rewrites the same ids). Skipped with
-/// a warning when the issuing province was not seeded.
+/// Stores the demo bulletins (a re-seed rewrites the same ids) for the
+/// file's wards that are seeded. Skipped with a warning when the issuing
+/// province or every ward is missing.
 pub async fn seed_bulletins(storage: &dyn Storage) -> Result<(), CommandError> {
     let file: DemoFile = serde_json::from_str(DEMO_FILE)
         .map_err(|e| CommandError::Worker(format!("demo bulletins: {e}")))?;
@@ -91,6 +92,17 @@ pub async fn seed_bulletins(storage: &dyn Storage) -> Result<(), CommandError> {
         unit: issuer.code,
         name: issuer.name,
     };
+    let mut units = Vec::with_capacity(file.units.len());
+    for unit in &file.units {
+        if storage.unit(unit.clone()).await?.is_some() {
+            units.push(unit.clone());
+        }
+    }
+    if units.is_empty() {
+        tracing::warn!("demo bulletins skipped: none of their wards is seeded");
+        return Ok(());
+    }
+    let file = DemoFile { units, ..file };
     let now = Utc::now();
     let posts = posts(&file);
     for post in &posts {
