@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "get_news",
     "get_media",
     "list_alerts",
+    "bulletins",
     "list_outages",
     "outage_reminders",
     "export_outages_ics",

@@ -68,6 +68,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::news::get_media,
         // alerts
         commands::alerts::list_alerts,
+        // epidemic bulletins
+        commands::bulletins::bulletins,
         // power cuts
         commands::outages::list_outages,
         commands::outages::outage_reminders,

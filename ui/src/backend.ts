@@ -24,6 +24,7 @@ import type {
   NewsDetail,
   NewsList,
   AlertList,
+  BulletinView,
   OutageList,
   OutageReminder,
   OutboxEntry,
@@ -77,6 +78,8 @@ export interface Backend {
   listAlerts(): Promise<AlertList>;
   /** Listens to "alerts-changed" (a long poll brought a new or changed alert). */
   onAlertsChanged(cb: (list: AlertList) => void): Promise<Unsubscribe>;
+  /** The home unit's latest epidemic bulletin, its trend and vaccination places (nearest first with a position). */
+  bulletins(near?: { lat: number; lon: number }): Promise<BulletinView>;
   /** The home unit's planned power cuts that have not ended, earliest first (cancelled ones marked). */
   listOutages(): Promise<OutageList>;
   /** Reminders still ahead (the evening before, an hour before), soonest first. */
@@ -240,6 +243,9 @@ export class TauriBackend implements Backend {
   }
   async onAlertsChanged(cb: (list: AlertList) => void): Promise<Unsubscribe> {
     return listen<AlertList>("alerts-changed", (e) => cb(e.payload));
+  }
+  bulletins(near?: { lat: number; lon: number }): Promise<BulletinView> {
+    return call("bulletins", { lat: near?.lat ?? null, lon: near?.lon ?? null });
   }
   listOutages(): Promise<OutageList> {
     return call("list_outages");

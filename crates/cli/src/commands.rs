@@ -150,6 +150,9 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
                     .collect();
                 writeln!(out, "Xu hướng: {}", days.join(", "))?;
             }
+            if !view.places.is_empty() {
+                writeln!(out, "Điểm tiêm chủng:")?;
+            }
             for p in &view.places {
                 let distance = p
                     .distance_m
@@ -157,7 +160,7 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
                     .unwrap_or_default();
                 writeln!(
                     out,
-                    "Điểm tiêm: {}{distance}\n    {}; {} {}",
+                    "- {}{distance}\n    {}; {} {}",
                     p.place.name, p.place.address, p.place.hours, p.place.vaccine
                 )?;
             }
