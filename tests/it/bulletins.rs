@@ -167,6 +167,7 @@ async fn an_officers_bulletin_reaches_the_cli_and_the_second_sync_is_a_304() {
     assert_eq!(view["latest"]["date"], today().as_str());
     assert_eq!(view["mine"]["new_cases"], 3);
     assert_eq!(view["totalNewCases"], 3);
+    assert_eq!(view["unitNames"][UNIT], "Phường Ba Đình");
     let names: Vec<&str> = view["places"]
         .as_array()
         .unwrap()

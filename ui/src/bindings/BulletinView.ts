@@ -31,6 +31,11 @@ trend: Array<TrendPoint>,
  */
 places: Array<PlaceNear>, 
 /**
+ * Names of the units `latest` gives figures for, by code, as far as the
+ * cached unit list knows them (a code missing here is shown as is).
+ */
+unitNames: { [key in string]: string }, 
+/**
  * Freshness of the bulletin cache.
  */
 freshness: Freshness, };

@@ -145,7 +145,7 @@ export function BulletinsScreen(props: ScreenProps & { home: HomeUnit }) {
             <tbody>
               {latest.cases.map((c) => (
                 <tr key={c.unit} class={c.unit === props.home.code ? "mine" : undefined}>
-                  <th scope="row">{c.unit === props.home.code ? props.home.name : c.unit}</th>
+                  <th scope="row">{view.unitNames[c.unit] ?? c.unit}</th>
                   <td>{c.new_cases}</td>
                   <td>{c.recovered ?? "—"}</td>
                   <td>{c.deaths ?? "—"}</td>

@@ -7,7 +7,7 @@ use congdan_protocol::Bulletin;
 
 use super::{BulletinView, Core, Freshness, PlaceNear, TrendPoint, freshness};
 use crate::Error;
-use crate::store::{bulletins, settings};
+use crate::store::{bulletins, settings, units};
 
 /// Days of trend when the caller does not say.
 pub const DEFAULT_TREND_DAYS: u32 = 14;
@@ -34,13 +34,22 @@ impl Core {
                 Some(b) => bulletins::recent(conn, &unit, Some(&b.disease), days)?,
                 None => Vec::new(),
             };
-            Ok(view(
-                latest,
-                &recent,
-                &unit,
-                near,
-                freshness(conn, "bulletins", &unit)?,
-            ))
+            let mut unit_names = std::collections::BTreeMap::new();
+            for case in latest.iter().flat_map(|b| &b.cases) {
+                if let Some(found) = units::get(conn, &case.unit)? {
+                    unit_names.insert(found.code, found.name);
+                }
+            }
+            Ok(BulletinView {
+                unit_names,
+                ..view(
+                    latest,
+                    &recent,
+                    &unit,
+                    near,
+                    freshness(conn, "bulletins", &unit)?,
+                )
+            })
         })
     }
 }
@@ -63,7 +72,8 @@ fn mine(bulletin: &Bulletin, unit: &str) -> u32 {
 }
 
 /// Puts the view together from the latest bulletin and the recent ones
-/// (newest first, one per day). Pure, so the rules are tested without a store.
+/// (newest first, one per day), without unit names (the caller looks them
+/// up). Pure, so the rules are tested without a store.
 fn view(
     latest: Option<Bulletin>,
     recent: &[Bulletin],
@@ -107,6 +117,7 @@ fn view(
         latest,
         trend,
         places,
+        unit_names: std::collections::BTreeMap::new(),
         freshness,
     }
 }

@@ -103,6 +103,9 @@ pub struct BulletinView {
     pub trend: Vec<TrendPoint>,
     /// Vaccination places of `latest`.
     pub places: Vec<PlaceNear>,
+    /// Names of the units `latest` gives figures for, by code, as far as the
+    /// cached unit list knows them (a code missing here is shown as is).
+    pub unit_names: std::collections::BTreeMap<String, String>,
     /// Freshness of the bulletin cache.
     pub freshness: Freshness,
 }
