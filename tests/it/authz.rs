@@ -578,18 +578,7 @@ async fn call(
 }
 
 async fn login(client: &Client, base: &str, username: &str) -> String {
-    let answer: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap_or_else(|e| panic!("login of {username}: {e}"))
-        .json()
-        .await
-        .unwrap();
-    answer["token"].as_str().unwrap().to_owned()
+    congdan_tests::server::login(client, base, username, PASSWORD).await
 }
 
 /// A request of unit 00004 through Open311 (with the demo key); its id.

@@ -15,18 +15,7 @@ const UNIT: &str = "00004";
 const PASSWORD: &str = "demo-2026";
 
 async fn login(client: &Client, base: &str, username: &str) -> String {
-    let answer: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap_or_else(|e| panic!("login of {username}: {e}"))
-        .json()
-        .await
-        .unwrap();
-    answer["token"].as_str().unwrap().to_owned()
+    congdan_tests::server::login(client, base, username, PASSWORD).await
 }
 
 /// Today in Việt Nam, as the server judges "not in the future".

@@ -143,3 +143,23 @@ impl TestServer {
         Ok(out)
     }
 }
+
+/// Logs `username` in at the server at `base` (`POST /api/v1/auth/login`) and
+/// returns the session token; panics with the answer when refused.
+pub async fn login(client: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
+    let answer: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("the server answers a login")
+        .error_for_status()
+        .unwrap_or_else(|e| panic!("login of {username}: {e}"))
+        .json()
+        .await
+        .expect("a login answer is JSON");
+    answer["token"]
+        .as_str()
+        .expect("a login answer has a token")
+        .to_owned()
+}

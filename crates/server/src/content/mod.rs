@@ -13,11 +13,11 @@ pub mod procedures;
 pub mod units;
 
 use axum::Json;
-use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use congdan_protocol::Health;
 
 use crate::AppState;
@@ -50,8 +50,20 @@ async fn health() -> Json<Health> {
     })
 }
 
+/// The `GET` of a change feed of one commune-level unit's own rows (outages,
+/// bulletins): see [`serve_unit_feed`].
+fn unit_feed(resource: Resource) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              headers: HeaderMap,
+              params: Result<Query<ListParams>, QueryRejection>| async move {
+            serve_unit_feed(&state, resource, &headers, params).await
+        },
+    )
+}
+
 /// A change feed of one commune-level unit's own rows (`?unit=` required and
-/// known, 404 otherwise), the ETag scoped by the unit code: outages and bulletins.
+/// known, 404 otherwise), the ETag scoped by the unit code.
 async fn serve_unit_feed(
     state: &AppState,
     resource: Resource,

@@ -6,20 +6,11 @@ use rusqlite::OptionalExtension;
 
 use super::alerts::{AlertStorage, CapDocument};
 use super::sqlite::{Row, upsert_rows};
-use super::sqlite_rows::to_json;
+use super::sqlite_rows::{rows_where, unit_rows};
 use super::{Resource, SqliteStorage, StorageError, StorageFuture, UpsertCounts};
 
 fn rows_of(alerts: &[Alert]) -> Result<Vec<Row>, StorageError> {
-    alerts
-        .iter()
-        .map(|a| {
-            Ok(Row {
-                key: a.id.clone(),
-                extra: Some(a.unit.clone()),
-                body: to_json(Resource::Alerts.as_str(), &a.id, a)?,
-            })
-        })
-        .collect()
+    unit_rows(Resource::Alerts, alerts, |a| (&a.id, &a.unit))
 }
 
 impl AlertStorage for SqliteStorage {
@@ -51,26 +42,7 @@ impl AlertStorage for SqliteStorage {
     }
 
     fn alert_rows(&self, alert: String) -> StorageFuture<'_, Vec<Alert>> {
-        self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, body FROM alerts WHERE json_extract(body, '$.alert') = ?1 ORDER BY id",
-            )?;
-            let rows = stmt.query_map([&alert], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (id, body) = row?;
-                out.push(
-                    serde_json::from_str(&body).map_err(|e| StorageError::Corrupt {
-                        table: "alerts",
-                        key: id,
-                        reason: e.to_string(),
-                    })?,
-                );
-            }
-            Ok(out)
-        })
+        self.read(move |conn| rows_where(conn, "alerts", "alert", &alert))
     }
 
     fn cap_document(&self, alert: String) -> StorageFuture<'_, Option<String>> {

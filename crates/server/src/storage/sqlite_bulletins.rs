@@ -6,30 +6,13 @@ use congdan_protocol::Bulletin;
 
 use super::audit::AuditRecord;
 use super::bulletins::BulletinStorage;
-use super::sqlite::{Row, delete_row, upsert_rows};
-use super::sqlite_rows::{corrupt, to_json};
-use super::{Resource, SqliteStorage, StorageError, StorageFuture, UpsertCounts, sqlite_audit};
+use super::sqlite::{delete_row, upsert_rows};
+use super::sqlite_rows::{rows_where, unit_rows};
+use super::{Resource, SqliteStorage, StorageFuture, UpsertCounts, sqlite_audit};
 
 impl BulletinStorage for SqliteStorage {
     fn bulletin_rows(&self, bulletin: String) -> StorageFuture<'_, Vec<Bulletin>> {
-        self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, body FROM bulletins WHERE json_extract(body, '$.bulletin') = ?1 \
-                 ORDER BY id",
-            )?;
-            let rows = stmt.query_map([bulletin], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (id, body) = row?;
-                out.push(
-                    serde_json::from_str(&body)
-                        .map_err(|e| corrupt("bulletins", &id, e.to_string()))?,
-                );
-            }
-            Ok(out)
-        })
+        self.read(move |conn| rows_where(conn, "bulletins", "bulletin", &bulletin))
     }
 
     fn save_bulletin(
@@ -39,16 +22,7 @@ impl BulletinStorage for SqliteStorage {
         audit: AuditRecord,
     ) -> StorageFuture<'_, UpsertCounts> {
         self.write(move |tx| {
-            let rows = rows
-                .iter()
-                .map(|b| {
-                    Ok(Row {
-                        key: b.id.clone(),
-                        extra: Some(b.unit.clone()),
-                        body: to_json(Resource::Bulletins.as_str(), &b.id, b)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StorageError>>()?;
+            let rows = unit_rows(Resource::Bulletins, &rows, |b| (&b.id, &b.unit))?;
             let counts = upsert_rows(tx, Resource::Bulletins, rows)?;
             for key in &dropped {
                 delete_row(tx, Resource::Bulletins, key)?;

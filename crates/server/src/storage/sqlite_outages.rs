@@ -4,8 +4,8 @@
 use congdan_protocol::Outage;
 
 use super::outages::{OutageFilter, OutageStorage};
-use super::sqlite::{Row, upsert_rows};
-use super::sqlite_rows::to_json;
+use super::sqlite::upsert_rows;
+use super::sqlite_rows::unit_rows;
 use super::{Resource, SqliteStorage, StorageError, StorageFuture, UpsertCounts};
 
 impl OutageStorage for SqliteStorage {
@@ -43,16 +43,7 @@ impl OutageStorage for SqliteStorage {
 
     fn upsert_outages(&self, rows: Vec<Outage>) -> StorageFuture<'_, UpsertCounts> {
         self.write(move |tx| {
-            let rows = rows
-                .iter()
-                .map(|o| {
-                    Ok(Row {
-                        key: o.id.clone(),
-                        extra: Some(o.unit.clone()),
-                        body: to_json(Resource::Outages.as_str(), &o.id, o)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StorageError>>()?;
+            let rows = unit_rows(Resource::Outages, &rows, |o| (&o.id, &o.unit))?;
             upsert_rows(tx, Resource::Outages, rows)
         })
     }

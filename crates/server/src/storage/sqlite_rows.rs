@@ -6,7 +6,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::StorageError;
+use rusqlite::Connection;
+
+use super::sqlite::Row;
+use super::{Resource, StorageError};
 
 /// Fixed-width UTC text (sorts like the instants it names).
 pub(super) fn ts(at: DateTime<Utc>) -> String {
@@ -57,4 +60,46 @@ pub(super) fn to_json<T: Serialize>(
         key: key.to_owned(),
         error,
     })
+}
+
+/// Rows of a per-unit change feed (outages, alerts, bulletins): key, unit, JSON body.
+pub(super) fn unit_rows<T: Serialize>(
+    resource: Resource,
+    items: &[T],
+    key_and_unit: impl Fn(&T) -> (&str, &str),
+) -> Result<Vec<Row>, StorageError> {
+    items
+        .iter()
+        .map(|item| {
+            let (key, unit) = key_and_unit(item);
+            Ok(Row {
+                key: key.to_owned(),
+                extra: Some(unit.to_owned()),
+                body: to_json(resource.as_str(), key, item)?,
+            })
+        })
+        .collect()
+}
+
+/// The rows of a per-unit feed table whose JSON `field` equals `value` (every
+/// unit's row of one cut, alert or bulletin), by id.
+pub(super) fn rows_where<T: DeserializeOwned>(
+    conn: &Connection,
+    table: &'static str,
+    field: &'static str,
+    value: &str,
+) -> Result<Vec<T>, StorageError> {
+    let sql = format!(
+        "SELECT id, body FROM {table} WHERE json_extract(body, '$.{field}') = ?1 ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([value], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, body) = row?;
+        out.push(from_json(table, &id, &body)?);
+    }
+    Ok(out)
 }
