@@ -73,7 +73,7 @@ pub enum BulletinError {
     /// A unit code is empty.
     #[error("a unit code is empty")]
     EmptyUnit,
-    /// A figure is over [`MAX_COUNT`].
+    /// A figure is over 1,000,000.
     #[error("a figure is over 1,000,000")]
     Figure,
     /// Too many places.
