@@ -40,6 +40,14 @@ fn is_decimal(text: &str) -> bool {
 }
 
 impl ListParams {
+    /// The `unit` a per-unit feed requires (400 `bad_request` when missing or empty).
+    pub fn unit(&self) -> Result<&str, AppError> {
+        self.unit
+            .as_deref()
+            .filter(|unit| !unit.is_empty())
+            .ok_or(AppError::BadParam { param: "unit" })
+    }
+
     /// Check `since` and `limit`.
     pub fn window(&self) -> Result<Window, AppError> {
         let since = match self.since.as_deref() {

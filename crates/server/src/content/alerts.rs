@@ -58,11 +58,7 @@ async fn list(
             .map(|s| Duration::from_secs(s).min(MAX_WAIT))
             .map_err(|_| AppError::BadParam { param: "wait" })?,
     };
-    let unit = params
-        .unit
-        .as_deref()
-        .filter(|unit| !unit.is_empty())
-        .ok_or(AppError::BadParam { param: "unit" })?;
+    let unit = params.unit()?;
     if state.storage.unit(unit.to_owned()).await?.is_none() {
         return Err(AppError::UnknownUnit);
     }

@@ -72,11 +72,7 @@ async fn serve_unit_feed(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    let unit = params
-        .unit
-        .as_deref()
-        .filter(|unit| !unit.is_empty())
-        .ok_or(AppError::BadParam { param: "unit" })?;
+    let unit = params.unit()?;
     if state.storage.unit(unit.to_owned()).await?.is_none() {
         return Err(AppError::UnknownUnit);
     }

@@ -47,11 +47,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    let unit = params
-        .unit
-        .as_deref()
-        .filter(|unit| !unit.is_empty())
-        .ok_or(AppError::BadParam { param: "unit" })?;
+    let unit = params.unit()?;
     let units = visible_units(&state, unit).await?;
     serve_changes(
         &state,
