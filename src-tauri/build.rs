@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "get_media",
     "list_alerts",
     "notify",
+    "bulletins",
     "list_outages",
     "outage_reminders",
     "export_outages_ics",

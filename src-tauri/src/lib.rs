@@ -73,6 +73,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // alerts
         commands::alerts::list_alerts,
         commands::notifications::notify,
+        // epidemic bulletins
+        commands::bulletins::bulletins,
         // power cuts
         commands::outages::list_outages,
         commands::outages::outage_reminders,

@@ -247,6 +247,25 @@ fn cases(request_id: &str) -> Vec<Case> {
             official(HANDLERS, Some("00004")),
         ),
         case(
+            Method::GET,
+            "/api/v1/bulletins",
+            "/api/v1/bulletins?unit=00004",
+            None,
+            Public,
+        ),
+        case(
+            Method::POST,
+            "/api/v1/officer/bulletins",
+            "/api/v1/officer/bulletins",
+            Some(json!({
+                "date": "2026-01-05",
+                "disease": "COVID-19",
+                "cases": [{"unit": "00004", "new_cases": 3}],
+                "places": [],
+            })),
+            official(HANDLERS, Some("00004")),
+        ),
+        case(
             Method::POST,
             "/api/v1/devices",
             "/api/v1/devices",
@@ -810,6 +829,8 @@ async fn every_route_checks_role_and_unit_for_every_account() {
         "quantri.badinh",
         "truongto1.badinh",
         "quantri.hanoi",
+        // `seed --demo` itself, for the demo epidemic bulletins of Hà Nội.
+        "seed",
     ]
     .into();
     assert!(

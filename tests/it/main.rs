@@ -5,6 +5,7 @@
 mod alerts;
 mod authz;
 mod backup;
+mod bulletins;
 mod bus;
 mod cli;
 mod crash;

@@ -232,6 +232,29 @@ test("lịch cắt điện: upcoming cuts pinned on home with the time left, the
   await page.close();
 });
 
+test("bản tin dịch bệnh: the latest figures on home, the trend drawn in SVG, places near me", async () => {
+  const page = await newPage();
+  await page.context().grantPermissions(["geolocation"]);
+  await page.context().setGeolocation({ latitude: 21.0405, longitude: 105.84 });
+  await page.goto(`${base}/#/news`);
+  const card = page.getByTestId("bulletin-home");
+  await card.waitFor();
+  assert.match(await card.innerText(), /COVID-19 ngày 03\/06\/2021: 1 ca mắc mới trong bản tin, 0 tại phường, xã của bạn/);
+  await axe(page, "news with the bulletin card");
+  await card.getByRole("link", { name: "Xem bản tin dịch bệnh" }).click();
+  await waitFor(async () => (await page.locator("#bulletins-title").innerText()) === "Bản tin dịch bệnh", "bulletins screen");
+  assert.equal(await text(page, "bulletin-total"), "1\nCa mắc mới trong cả bản tin");
+  const bars = page.locator("[data-testid=bulletin-trend] svg rect");
+  assert.equal(await bars.count(), 16, "two bars for each of the eight recorded days");
+  assert.equal(await page.getByTestId("bulletin-place").count(), 3);
+  await axe(page, "bulletins");
+  await page.screenshot({ path: join(shots, "bulletins-360.png"), fullPage: true });
+  await page.getByTestId("bulletin-near-me").click();
+  await waitFor(async () => /cách 0\.1 km/.test(await text(page, "bulletin-place")), "distance of the nearest place");
+  assert.match(await page.getByTestId("bulletin-place").nth(2).innerText(), /Giảng Võ.*cách 2\.6 km/s);
+  await page.close();
+});
+
 test("search without diacritics finds the procedure; a ticked document survives reload", async () => {
   const page = await newPage();
   await page.goto(`${base}/#/procedures`);

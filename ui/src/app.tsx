@@ -16,6 +16,7 @@ import { MyRequestDetailScreen, MyRequestsScreen, NearbyScreen } from "./screens
 import { NewRequestScreen } from "./screens/NewRequest";
 import { NewsDetailScreen, NewsListScreen } from "./screens/News";
 import { AlertsScreen } from "./screens/Alerts";
+import { BulletinsScreen } from "./screens/Bulletins";
 import { OutagesScreen } from "./screens/Outages";
 import { useOutageReminders } from "./reminders";
 import { Onboarding } from "./screens/Onboarding";
@@ -97,6 +98,7 @@ function notifyAlerts(backend: Backend, list: AlertList): void {
 function resourceOf(route: Route): string | null {
   const tab = tabOf(route);
   if (route.name === "outages") return "outages";
+  if (route.name === "bulletins") return "bulletins";
   if (route.name === "alerts") return "alerts";
   if (tab === "news") return "news";
   if (tab === "procedures") return "procedures";
@@ -251,6 +253,9 @@ export function App({ backend }: { backend: Backend }) {
         break;
       case "outages":
         screen = <OutagesScreen {...screenProps} home={home} />;
+        break;
+      case "bulletins":
+        screen = <BulletinsScreen {...screenProps} home={home} />;
         break;
       case "alerts":
         screen = <AlertsScreen {...screenProps} home={home} />;

@@ -25,6 +25,7 @@ import type {
   NewsDetail,
   NewsList,
   AlertList,
+  BulletinView,
   OutageList,
   OutageReminder,
   OutboxEntry,
@@ -90,6 +91,8 @@ export interface Backend {
   /** A system notification (shown by the OS, also when the window is hidden);
    * false where there is none, and the in-app text stands alone. */
   notify(title: string, body: string): Promise<boolean>;
+  /** The home unit's latest epidemic bulletin, its trend and vaccination places (nearest first with a position). */
+  bulletins(near?: { lat: number; lon: number }): Promise<BulletinView>;
   /** The home unit's planned power cuts that have not ended, earliest first (cancelled ones marked). */
   listOutages(): Promise<OutageList>;
   /** Reminders still ahead (the evening before, an hour before), soonest first. */
@@ -273,6 +276,9 @@ export class TauriBackend implements Backend {
   }
   notify(title: string, body: string): Promise<boolean> {
     return call("notify", { title, body });
+  }
+  bulletins(near?: { lat: number; lon: number }): Promise<BulletinView> {
+    return call("bulletins", { lat: near?.lat ?? null, lon: near?.lon ?? null });
   }
   listOutages(): Promise<OutageList> {
     return call("list_outages");

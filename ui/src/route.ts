@@ -6,6 +6,7 @@ export type Route =
   | { name: "news" }
   | { name: "article"; id: string }
   | { name: "outages" }
+  | { name: "bulletins" }
   | { name: "alerts" }
   | { name: "procedures" }
   | { name: "lifeEvent"; id: string }
@@ -35,6 +36,8 @@ export function parseRoute(hash: string): Route {
       return arg ? { name: "article", id: arg } : { name: "news" };
     case "outages":
       return { name: "outages" };
+    case "bulletins":
+      return { name: "bulletins" };
     case "alerts":
       return { name: "alerts" };
     case "procedures":
@@ -85,6 +88,8 @@ export function href(route: Route): string {
       return `#/news/${encodeURIComponent(route.id)}`;
     case "outages":
       return "#/outages";
+    case "bulletins":
+      return "#/bulletins";
     case "alerts":
       return "#/alerts";
     case "procedures":
@@ -129,6 +134,7 @@ export function tabOf(route: Route): Tab | null {
     case "news":
     case "article":
     case "outages":
+    case "bulletins":
     case "alerts":
       return "news";
     case "procedures":

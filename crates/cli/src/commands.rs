@@ -116,6 +116,56 @@ pub fn run(config: &Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Bulletins { format, days, near } => {
+            let view = core.bulletins(*near, *days)?;
+            if *format == Format::Json {
+                return json(&mut out, &view);
+            }
+            freshness(&mut out, &view.freshness)?;
+            let Some(latest) = &view.latest else {
+                writeln!(out, "Chưa có bản tin dịch bệnh.")?;
+                return Ok(());
+            };
+            writeln!(
+                out,
+                "{} ngày {} ({})",
+                latest.disease,
+                latest.date.format("%d/%m/%Y"),
+                latest.issuer_name
+            )?;
+            let mine = view.mine.as_ref().map_or(0, |c| c.new_cases);
+            writeln!(
+                out,
+                "Ca mắc mới: {mine} tại đơn vị của bạn, {} trong cả bản tin",
+                view.total_new_cases
+            )?;
+            if !latest.note.is_empty() {
+                writeln!(out, "{}", latest.note)?;
+            }
+            if !view.trend.is_empty() {
+                let days: Vec<String> = view
+                    .trend
+                    .iter()
+                    .map(|p| format!("{} {}", p.date.get(5..).unwrap_or(&p.date), p.total))
+                    .collect();
+                writeln!(out, "Xu hướng: {}", days.join(", "))?;
+            }
+            if !view.places.is_empty() {
+                writeln!(out, "Điểm tiêm chủng:")?;
+            }
+            for p in &view.places {
+                let distance = p
+                    .distance_m
+                    .map(|d| format!(" — {:.1} km", f64::from(d) / 1000.0))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "- {}{distance}\n    {}; {} {}",
+                    p.place.name, p.place.address, p.place.hours, p.place.vaccine
+                )?;
+            }
+            Ok(())
+        }
         Command::Outages { from, format, ics } => {
             if *ics {
                 out.write_all(core.outages_ics(*from)?.as_bytes())?;

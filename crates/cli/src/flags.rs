@@ -82,6 +82,22 @@ enum LowCommand {
         #[arg(long, value_name = "SECONDS")]
         wait: Option<u32>,
     },
+    /// Show the home unit's latest epidemic bulletin, its trend and the
+    /// vaccination places (nearest first with --lat/--long).
+    Bulletins {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Days of trend (default 14).
+        #[arg(long, value_name = "N")]
+        days: Option<u32>,
+        /// Latitude of where you are (with --long).
+        #[arg(long, allow_hyphen_values = true)]
+        lat: Option<f64>,
+        /// Longitude (with --lat).
+        #[arg(long, allow_hyphen_values = true)]
+        long: Option<f64>,
+    },
     /// Show the home unit's planned power cuts that end after --from (default: now).
     Outages {
         /// A day (YYYY-MM-DD, from its start in Việt Nam time) or an RFC 3339 time.
@@ -392,6 +408,15 @@ pub enum Command {
         /// Long poll first, for this many seconds.
         wait: Option<u32>,
     },
+    /// `bulletins`.
+    Bulletins {
+        /// Output format.
+        format: Format,
+        /// Days of trend; `None` is the core's default.
+        days: Option<u32>,
+        /// Where the user is, to sort places by distance.
+        near: Option<(f64, f64)>,
+    },
     /// `outages`.
     Outages {
         /// Cuts ending after this time; `None` means now.
@@ -524,6 +549,20 @@ impl TryFrom<LowArgs> for Config {
             LowCommand::Alerts { json, wait } => Command::Alerts {
                 format: Format::from_flag(json),
                 wait,
+            },
+            LowCommand::Bulletins {
+                json,
+                days,
+                lat,
+                long,
+            } => Command::Bulletins {
+                format: Format::from_flag(json),
+                days,
+                near: match (lat, long) {
+                    (Some(lat), Some(long)) => Some((lat, long)),
+                    (None, None) => None,
+                    _ => bail!("cần cả --lat và --long"),
+                },
             },
             LowCommand::Outages { from, json, ics } => Command::Outages {
                 from: from.as_deref().map(parse_from).transpose()?,

@@ -10,6 +10,7 @@
 
 pub mod alerts;
 pub mod announcements;
+pub mod bulletins;
 pub mod bus;
 pub mod error;
 pub mod news;
@@ -21,6 +22,7 @@ pub mod sync;
 pub mod units;
 
 pub use alerts::{Alert, AlertInput, Category, Certainty, Severity, Urgency};
+pub use bulletins::{Bulletin, BulletinInput, CaseCount, VaccinationPlace};
 pub use bus::{BUS_NETWORK_CONTENT_TYPE, BusNetworkInfo};
 pub use error::ErrorBody;
 pub use news::NewsItem;

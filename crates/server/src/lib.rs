@@ -34,6 +34,7 @@ pub mod alerts;
 pub mod announcements;
 pub mod api_keys;
 pub mod authz;
+pub mod bulletins;
 pub mod cleanup;
 pub mod commands;
 pub mod config;
@@ -191,6 +192,7 @@ fn api_routes(config: &ServerConfig) -> Routes {
                 .merge(officers::router())
                 .merge(outages::router())
                 .merge(alerts::router())
+                .merge(bulletins::router())
                 .merge(announcements::router()),
         )
         .nest(open311::OPEN311_PREFIX, open311::router())

@@ -1,6 +1,7 @@
 //! Tauri commands, one module per domain. Each command is one call into `congdan_core`.
 
 pub mod alerts;
+pub mod bulletins;
 pub mod bus;
 pub mod news;
 pub mod notifications;

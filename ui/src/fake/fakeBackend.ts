@@ -33,6 +33,7 @@ import type {
   Alert,
   AlertList,
   Outage,
+  BulletinView,
   OutageList,
   OutageReminder,
   OutboxEntry,
@@ -73,6 +74,7 @@ import type {
 import fixtureJson from "./fixture.json";
 import busJson from "./bus.json";
 import alertsJson from "./alerts.json";
+import bulletinsJson from "./bulletins.json";
 import outagesJson from "./outages.json";
 import recordedJson from "./procedures.json";
 import { FAKE_SERVICES, type FakeService } from "./services";
@@ -422,6 +424,17 @@ export class FakeBackend implements Backend {
   async notify(title: string, body: string): Promise<boolean> {
     this.notified.push({ title, body });
     return true;
+  }
+
+  /**
+   * The views recorded from the real core (home unit 00004 on the demo seed): with a
+   * position, the one recorded near the demo's first vaccination place, whatever the
+   * position; distances and order are the core's rule, tested in Rust.
+   */
+  async bulletins(near?: { lat: number; lon: number }): Promise<BulletinView> {
+    if (!this.home()) throw new BackendError("not_configured", "Chưa chọn xã, phường.");
+    const recorded = (near ? bulletinsJson.near.view : bulletinsJson.plain) as BulletinView;
+    return { ...recorded, freshness: this.freshness() };
   }
 
   async listOutages(): Promise<OutageList> {

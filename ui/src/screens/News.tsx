@@ -10,6 +10,7 @@ import type { HomeUnit, Media, NewsItem, NewsSummary } from "../models";
 import { href } from "../route";
 import { sanitizeHtml } from "../sanitize";
 import { PinnedAlerts } from "./Alerts";
+import { BulletinCard } from "./Bulletins";
 import { UpcomingOutages } from "./Outages";
 
 const NEWS_LIMIT = 100;
@@ -78,6 +79,7 @@ export function NewsListScreen(props: ScreenProps & { home: HomeUnit }) {
       <p class="muted">{t("newsFor", { unit: `${home.name}, ${home.provinceName}` })}</p>
       <PinnedAlerts {...props} />
       <UpcomingOutages {...props} />
+      <BulletinCard {...props} />
       {error && (
         <p class="error" role="alert">
           {error}

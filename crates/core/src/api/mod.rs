@@ -18,6 +18,7 @@
 
 pub mod alerts;
 pub mod announcements;
+pub mod bulletins;
 pub mod bus;
 pub mod bus_models;
 pub mod connection;

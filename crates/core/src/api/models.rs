@@ -87,6 +87,54 @@ pub struct AlertList {
     pub freshness: Freshness,
 }
 
+/// The home unit's epidemic bulletins: the latest, the trend of the last
+/// days, and the vaccination places (nearest first when a position was given).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BulletinView {
+    /// The newest bulletin (by day, then publication); `None` before any.
+    pub latest: Option<congdan_protocol::Bulletin>,
+    /// The home unit's own figures in `latest`.
+    pub mine: Option<congdan_protocol::CaseCount>,
+    /// New cases of every unit in `latest`.
+    pub total_new_cases: u32,
+    /// One point per day of the last bulletins of the same disease, oldest first.
+    pub trend: Vec<TrendPoint>,
+    /// Vaccination places of `latest`.
+    pub places: Vec<PlaceNear>,
+    /// Names of the units `latest` gives figures for, by code, as far as the
+    /// cached unit list knows them (a code missing here is shown as is).
+    pub unit_names: std::collections::BTreeMap<String, String>,
+    /// Freshness of the bulletin cache.
+    pub freshness: Freshness,
+}
+
+/// One day of the trend chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TrendPoint {
+    /// Day, `YYYY-MM-DD`.
+    pub date: String,
+    /// New cases in the home unit that day.
+    pub mine: u32,
+    /// New cases in every unit of that day's bulletin.
+    pub total: u32,
+}
+
+/// A vaccination place and how far it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlaceNear {
+    /// The place as posted.
+    pub place: congdan_protocol::VaccinationPlace,
+    /// Metres from the position asked about; `None` without a position or
+    /// when the place has no coordinates.
+    pub distance_m: Option<u32>,
+}
+
 /// One full news item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

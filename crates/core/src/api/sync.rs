@@ -263,15 +263,16 @@ impl Core {
         })
     }
 
-    /// The paged resources a sync pulls, in order: the home unit's alerts, news and
-    /// power cuts, units,
+    /// The paged resources a sync pulls, in order: the home unit's alerts, news,
+    /// power cuts and epidemic bulletins, units,
     /// the catalogue (services and requests are pulled before the catalogue).
     fn plan(&self) -> Result<Vec<Resource>, Error> {
         let mut plan = Vec::with_capacity(3);
         if let Some(unit) = self.read(settings::home_unit)? {
             plan.push(Resource::Alerts { unit: unit.clone() });
             plan.push(Resource::News { unit: unit.clone() });
-            plan.push(Resource::Outages { unit });
+            plan.push(Resource::Outages { unit: unit.clone() });
+            plan.push(Resource::Bulletins { unit });
         }
         plan.extend([Resource::Units, Resource::Procedures]);
         Ok(plan)
@@ -298,6 +299,7 @@ impl Core {
                     Resource::MyRequests => crate::store::my_requests::count(conn)?,
                     Resource::Outages { .. } => crate::store::outages::count(conn)?,
                     Resource::Alerts { .. } => crate::store::alerts::count(conn)?,
+                    Resource::Bulletins { .. } => crate::store::bulletins::count(conn)?,
                 };
                 status.offline |= state.offline;
                 if status.last_error.is_none() {

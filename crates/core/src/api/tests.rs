@@ -90,8 +90,10 @@ impl Transport for Fake {
                     body: b"[]".to_vec(),
                 })
             }
-            // So do the home unit's (small) power-cut and alert feeds.
-            None if request.path == "/api/v1/outages" || request.path == "/api/v1/alerts" => {
+            // So do the home unit's (small) power-cut, alert and bulletin feeds.
+            None if ["/api/v1/outages", "/api/v1/alerts", "/api/v1/bulletins"]
+                .contains(&request.path.as_str()) =>
+            {
                 Ok(Response {
                     status: 200,
                     etag: None,
@@ -308,11 +310,14 @@ async fn sync_pages_304_news_images_and_offline() {
         .iter()
         .map(|r| r.resource.as_str())
         .collect();
-    // Alerts first (issue 9), then news, power cuts, units.
-    assert_eq!(order[..4], ["alerts", "news", "outages", "units"]);
+    // Alerts first (issue 9), then news, power cuts, bulletins, units.
+    assert_eq!(
+        order[..5],
+        ["alerts", "news", "outages", "bulletins", "units"]
+    );
     assert_eq!(order.last(), Some(&"procedures"));
     assert_eq!(report.resources[1].items, 3);
-    assert!(report.resources[3].not_modified);
+    assert!(report.resources[4].not_modified);
     assert!(report.resources.last().unwrap().not_modified);
     let seen: Vec<Request> = fake
         .requests()
@@ -323,6 +328,7 @@ async fn sync_pages_304_news_images_and_offline() {
                     "/api/v1/holidays",
                     "/api/v1/outages",
                     "/api/v1/alerts",
+                    "/api/v1/bulletins",
                     "/api/v1/announcements",
                 ]
                 .contains(&r.path.as_str())
@@ -366,8 +372,8 @@ async fn sync_pages_304_news_images_and_offline() {
     assert_eq!(status.last_error.unwrap().code, "offline");
     assert_eq!(
         status.resources.iter().map(|r| r.count).collect::<Vec<_>>(),
-        [0, 3, 0, 3, 2],
-        "alerts, news, outages, units, procedures"
+        [0, 3, 0, 0, 3, 2],
+        "alerts, news, outages, bulletins, units, procedures"
     );
     assert!(core.news(10).unwrap().freshness.offline);
     assert_eq!(

@@ -65,6 +65,8 @@ impl Core {
             sync_state::reset(&tx, "outages")?;
             crate::store::alerts::clear(&tx)?;
             sync_state::reset(&tx, "alerts")?;
+            crate::store::bulletins::clear(&tx)?;
+            sync_state::reset(&tx, "bulletins")?;
             settings::set(&tx, settings::HOME_UNIT, code)?;
             settings::delete(&tx, settings::HOME_VILLAGE)?;
             settings::delete(&tx, settings::HOME_VILLAGE_NAME)?;

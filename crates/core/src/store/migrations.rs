@@ -339,6 +339,17 @@ pub const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         PRIMARY KEY (scope, id)
     ) STRICT;",
+    // Issue 9: epidemic bulletins of the home unit: the server's `Bulletin`
+    // JSON in `body`, with the day and publication time the latest/trend
+    // queries order by.
+    "CREATE TABLE bulletins (
+        id TEXT PRIMARY KEY NOT NULL,
+        unit TEXT NOT NULL,
+        date TEXT NOT NULL,
+        published_ms INTEGER NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX bulletins_by_date ON bulletins (unit, date DESC, published_ms DESC);",
 ];
 
 /// The schema version this binary writes.
@@ -421,6 +432,7 @@ mod tests {
             "table saved_procedures",
             "table outages",
             "table alerts",
+            "table bulletins",
         ] {
             assert!(tables.iter().any(|s| s == t), "missing {t}: {tables:?}");
         }

@@ -10,7 +10,7 @@
 //! Tables and invariants:
 //! - `settings(key, value)`: `server_url`, `home_unit`, `procedures_version`
 //!   (moves with every catalogue write, so the search index knows to rebuild).
-//! - `units`, `news`, `procedures`, `media`, `outages`, `alerts`: caches of server content;
+//! - `units`, `news`, `procedures`, `media`, `outages`, `alerts`, `bulletins`: caches of server content;
 //!   they can always be dropped and re-pulled. `outages` holds the home unit's
 //!   planned power cuts, cancelled ones included (the server never deletes them).
 //! - `procedure_visits`, `saved_procedures`: the procedures the user opened
@@ -33,6 +33,7 @@
 
 pub mod alerts;
 pub mod announcements;
+pub mod bulletins;
 pub mod bus;
 pub mod checked_documents;
 pub mod draft_photos;

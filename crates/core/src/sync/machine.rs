@@ -112,6 +112,11 @@ pub enum Resource {
         /// Home unit code.
         unit: String,
     },
+    /// Epidemic bulletins of one home unit (scope = the unit code).
+    Bulletins {
+        /// Home unit code.
+        unit: String,
+    },
 }
 
 impl Resource {
@@ -124,6 +129,7 @@ impl Resource {
             Resource::MyRequests => "my_requests",
             Resource::Outages { .. } => "outages",
             Resource::Alerts { .. } => "alerts",
+            Resource::Bulletins { .. } => "bulletins",
         }
     }
 
@@ -136,15 +142,17 @@ impl Resource {
             Resource::MyRequests => "/api/v1/my/requests",
             Resource::Outages { .. } => "/api/v1/outages",
             Resource::Alerts { .. } => "/api/v1/alerts",
+            Resource::Bulletins { .. } => "/api/v1/bulletins",
         }
     }
 
     /// The `sync_state` scope.
     pub fn scope(&self) -> &str {
         match self {
-            Resource::News { unit } | Resource::Outages { unit } | Resource::Alerts { unit } => {
-                unit
-            }
+            Resource::News { unit }
+            | Resource::Outages { unit }
+            | Resource::Alerts { unit }
+            | Resource::Bulletins { unit } => unit,
             Resource::MyRequests => "device",
             _ => "all",
         }
@@ -209,8 +217,10 @@ impl Pull {
     /// The request for the current cursor.
     fn request(&self, if_none_match: Option<String>) -> Request {
         let mut query = Vec::with_capacity(3);
-        if let Resource::News { unit } | Resource::Outages { unit } | Resource::Alerts { unit } =
-            &self.resource
+        if let Resource::News { unit }
+        | Resource::Outages { unit }
+        | Resource::Alerts { unit }
+        | Resource::Bulletins { unit } = &self.resource
         {
             query.push(("unit", unit.clone()));
         }
@@ -240,7 +250,10 @@ impl Pull {
             304 => Instruction::Done { not_modified: true },
             404 if matches!(
                 self.resource,
-                Resource::News { .. } | Resource::Outages { .. } | Resource::Alerts { .. }
+                Resource::News { .. }
+                    | Resource::Outages { .. }
+                    | Resource::Alerts { .. }
+                    | Resource::Bulletins { .. }
             ) =>
             {
                 Instruction::Fail(Error::NotFound {

@@ -28,7 +28,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::Utc;
-use congdan_protocol::{Alert, MyRequest, NewsItem, Outage, Procedure, Unit};
+use congdan_protocol::{Alert, Bulletin, MyRequest, NewsItem, Outage, Procedure, Unit};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
@@ -38,7 +38,7 @@ pub use transport::{Answer, Call, HttpTransport, Image, Method, Transport};
 
 use crate::Error;
 use crate::store::{
-    alerts, media, my_requests, news, outages, procedures, settings, sync_state, units,
+    alerts, bulletins, media, my_requests, news, outages, procedures, settings, sync_state, units,
 };
 /// Images fetched at most per sync (the newest news first).
 const MAX_IMAGES_PER_SYNC: u32 = 40;
@@ -118,6 +118,9 @@ pub async fn run<T: Transport>(
             Resource::Outages { .. } => {
                 pull::<Outage, T>(db, transport, resource, progress, apply_outages, None).await
             }
+            Resource::Bulletins { .. } => {
+                pull::<Bulletin, T>(db, transport, resource, progress, apply_bulletins, None).await
+            }
         };
         match result {
             Ok(outcome) => outcomes.push(outcome),
@@ -187,6 +190,12 @@ fn apply_my_requests(
 fn apply_outages(conn: &Connection, items: &[Outage], deleted: &[String]) -> Result<(), Error> {
     outages::upsert(conn, items)?;
     outages::delete(conn, deleted)
+}
+
+/// Applies a page of epidemic bulletins.
+fn apply_bulletins(conn: &Connection, items: &[Bulletin], deleted: &[String]) -> Result<(), Error> {
+    bulletins::upsert(conn, items)?;
+    bulletins::delete(conn, deleted)
 }
 
 /// Applies a page of CAP alerts (inactive ones are kept, as history).

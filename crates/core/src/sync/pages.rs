@@ -51,6 +51,8 @@ impl PageSize {
             Resource::Outages { .. } => 200,
             // A few hundred bytes each; active alerts of a unit are few.
             Resource::Alerts { .. } => 200,
+            // A few kilobytes each (every unit's figures and the places); one a day.
+            Resource::Bulletins { .. } => 50,
         });
         PageSize {
             limit: limit.clamp(MIN_PAGE, MAX_PAGE_LIMIT),

@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod bus;
 pub mod demo;
+pub mod demo_bulletins;
 pub mod holidays;
 mod ingest;
 mod report;

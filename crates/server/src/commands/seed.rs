@@ -145,7 +145,8 @@ pub async fn seed_services(storage: &dyn Storage) -> Result<(), CommandError> {
 /// unit 00004 ([`crate::accounts::DEMO_USERNAME`], its password reset to the
 /// published demo password) and the demo Open311 key
 /// ([`crate::api_keys::DEMO_API_KEY`], named `demo`), and the demo villages,
-/// officials of every role and announcements ([`super::demo`]). Never for a
+/// officials of every role and announcements ([`super::demo`]), and the demo
+/// epidemic bulletins ([`super::demo_bulletins`]). Never for a
 /// real deployment.
 pub async fn seed_demo(storage: &dyn Storage) -> Result<(), CommandError> {
     seed_services(storage).await?;
@@ -172,6 +173,7 @@ pub async fn seed_demo(storage: &dyn Storage) -> Result<(), CommandError> {
         Err(e) => return Err(CommandError::Worker(e.to_string())),
     }
     super::demo::seed_officials(storage).await?;
+    super::demo_bulletins::seed_bulletins(storage).await?;
     tracing::info!("seeded the demo officer and the demo key");
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! [`crate::feed`]; storage from [`crate::storage`].
 
 pub mod alerts;
+pub mod bulletins;
 pub mod bus;
 pub mod holidays;
 pub mod news;
@@ -12,10 +13,18 @@ pub mod procedures;
 pub mod units;
 
 use axum::Json;
-use axum::routing::get;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{MethodRouter, get};
 use congdan_protocol::Health;
 
+use crate::AppState;
+use crate::error::AppError;
+use crate::feed::{ListParams, serve_changes};
 use crate::routes::Routes;
+use crate::storage::{Resource, Scope};
 
 /// Path of the health check, relative to `/api/v1`.
 pub const HEALTH_PATH: &str = "/health";
@@ -29,6 +38,7 @@ pub fn router() -> Routes {
         .merge(news::router())
         .merge(alerts::router())
         .merge(outages::router())
+        .merge(bulletins::router())
         .merge(procedures::router())
         .merge(bus::router())
 }
@@ -38,4 +48,30 @@ async fn health() -> Json<Health> {
         status: "ok".to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
     })
+}
+
+/// The `GET` of a change feed of one commune-level unit's own rows (outages,
+/// bulletins): see [`serve_unit_feed`].
+fn unit_feed(resource: Resource) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              headers: HeaderMap,
+              params: Result<Query<ListParams>, QueryRejection>| async move {
+            serve_unit_feed(&state, resource, &headers, params).await
+        },
+    )
+}
+
+/// A change feed of one commune-level unit's own rows (`?unit=` required and
+/// known, 404 otherwise).
+async fn serve_unit_feed(
+    state: &AppState,
+    resource: Resource,
+    headers: &HeaderMap,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(params) = params?;
+    let window = params.window()?;
+    let unit = params.known_unit(state).await?;
+    serve_changes(state, resource, Scope::Units(vec![unit]), window, headers).await
 }

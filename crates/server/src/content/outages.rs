@@ -2,40 +2,13 @@
 //! one commune-level unit (only its own rows: a cut is stored once per unit it
 //! concerns).
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use axum::routing::get;
-
-use crate::AppState;
-use crate::error::AppError;
-use crate::feed::{ListParams, serve_changes};
 use crate::routes::Routes;
-use crate::storage::{Resource, Scope};
+use crate::storage::Resource;
 
 /// Path of the outage list, relative to `/api/v1`.
 pub const LIST_PATH: &str = "/outages";
 
 /// Routes of this resource.
 pub fn router() -> Routes {
-    Routes::new().route(LIST_PATH, get(list))
-}
-
-async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Response, AppError> {
-    let Query(params) = params?;
-    let window = params.window()?;
-    let unit = params.known_unit(&state).await?;
-    serve_changes(
-        &state,
-        Resource::Outages,
-        Scope::Units(vec![unit]),
-        window,
-        &headers,
-    )
-    .await
+    Routes::new().route(LIST_PATH, super::unit_feed(Resource::Outages))
 }

@@ -67,6 +67,10 @@
 //!   (`congdan-server set-unit-place`); the official unit list has no
 //!   geometry, so a located request without a unit goes to the nearest centre
 //!   within `MAX_TRIAGE_KM` (see `open311/triage.rs`).
+//! - `bulletins(id, unit, seq, body)` (step 12): epidemic bulletins, one row per bulletin
+//!   and unit (`id` = `<bulletin>@<unit>`), a change feed scoped by `unit` like
+//!   outages; a correction that drops a unit deletes its row with a tombstone
+//!   (see `storage/bulletins.rs`). Posts are in `audit_log` (`bulletin.post`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -323,6 +327,14 @@ const MIGRATIONS: &[&str] = &[
          lat  REAL NOT NULL,
          long REAL NOT NULL
      ) STRICT;",
+    // 12: epidemic bulletins: one row per (bulletin, unit), scoped by unit like outages.
+    "CREATE TABLE bulletins (
+         id   TEXT PRIMARY KEY NOT NULL,
+         unit TEXT NOT NULL,
+         seq  INTEGER NOT NULL UNIQUE,
+         body TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX bulletins_unit_seq ON bulletins (unit, seq);",
 ];
 
 /// Schema version this binary writes.

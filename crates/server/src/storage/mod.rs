@@ -5,7 +5,7 @@
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
 //! holidays), [`MaintenanceStorage`] (scheduled cleanup), [`TransitStorage`]
 //! (bus networks), [`OutageStorage`] (power cuts), [`AlertStorage`] (CAP
-//! alerts), [`AuditStorage`] (the audit log of official writes),
+//! alerts), [`BulletinStorage`] (epidemic bulletins), [`AuditStorage`] (the audit log of official writes),
 //! [`AnnouncementStorage`] (announcements, their review and acknowledgements),
 //! [`VillageStorage`] (villages below a commune) and [`ReachStorage`] (facts of
 //! reach figures). Each has its SQLite implementation on [`SqliteStorage`] in a
@@ -24,6 +24,7 @@ pub mod alerts;
 pub mod announcements;
 pub mod api_keys;
 pub mod audit;
+pub mod bulletins;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
@@ -36,6 +37,7 @@ mod sqlite_alerts;
 mod sqlite_announcements;
 mod sqlite_api_keys;
 mod sqlite_audit;
+mod sqlite_bulletins;
 mod sqlite_holidays;
 mod sqlite_maintenance;
 mod sqlite_outages;
@@ -61,6 +63,7 @@ pub use alerts::AlertStorage;
 pub use announcements::AnnouncementStorage;
 pub use api_keys::ApiKeyStorage;
 pub use audit::AuditStorage;
+pub use bulletins::BulletinStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
 pub use outages::OutageStorage;
@@ -131,6 +134,8 @@ pub enum Resource {
     Outages,
     /// CAP alerts per unit (`/api/v1/alerts`).
     Alerts,
+    /// Epidemic bulletins per unit (`/api/v1/bulletins`).
+    Bulletins,
 }
 
 impl Resource {
@@ -142,6 +147,7 @@ impl Resource {
             Resource::News => "news",
             Resource::Outages => "outages",
             Resource::Alerts => "alerts",
+            Resource::Bulletins => "bulletins",
         }
     }
 }
@@ -205,6 +211,7 @@ pub trait Storage:
     + TransitStorage
     + OutageStorage
     + AlertStorage
+    + BulletinStorage
     + AuditStorage
     + AnnouncementStorage
     + VillageStorage

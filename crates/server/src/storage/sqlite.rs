@@ -101,8 +101,17 @@ fn table(resource: Resource) -> &'static Table {
         insert: "INSERT INTO alerts (id, unit, seq, body) VALUES (?1, ?2, ?3, ?4)",
         update: "UPDATE alerts SET unit = ?2, seq = ?3, body = ?4 WHERE id = ?1",
     };
+    const BULLETINS: Table = Table {
+        name: "bulletins",
+        key: "id",
+        scope_column: Some("unit"),
+        select_one: "SELECT body FROM bulletins WHERE id = ?1",
+        insert: "INSERT INTO bulletins (id, unit, seq, body) VALUES (?1, ?2, ?3, ?4)",
+        update: "UPDATE bulletins SET unit = ?2, seq = ?3, body = ?4 WHERE id = ?1",
+    };
     match resource {
         Resource::Alerts => &ALERTS,
+        Resource::Bulletins => &BULLETINS,
         Resource::Units => &UNITS,
         Resource::Procedures => &PROCEDURES,
         Resource::News => &NEWS,
@@ -425,7 +434,11 @@ pub(super) fn upsert_rows(
     Ok(counts)
 }
 
-fn delete_row(tx: &Transaction<'_>, resource: Resource, key: &str) -> Result<bool, StorageError> {
+pub(super) fn delete_row(
+    tx: &Transaction<'_>,
+    resource: Resource,
+    key: &str,
+) -> Result<bool, StorageError> {
     let t = table(resource);
     let returning = t.scope_column.unwrap_or("NULL");
     let sql = format!(

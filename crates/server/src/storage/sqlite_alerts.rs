@@ -6,7 +6,7 @@ use rusqlite::OptionalExtension;
 
 use super::alerts::{AlertStorage, CapDocument};
 use super::sqlite::{Row, upsert_rows};
-use super::sqlite_rows::{bodies, unit_rows};
+use super::sqlite_rows::{rows_where, unit_rows};
 use super::{Resource, SqliteStorage, StorageError, StorageFuture, UpsertCounts};
 
 fn rows_of(alerts: &[Alert]) -> Result<Vec<Row>, StorageError> {
@@ -42,14 +42,7 @@ impl AlertStorage for SqliteStorage {
     }
 
     fn alert_rows(&self, alert: String) -> StorageFuture<'_, Vec<Alert>> {
-        self.read(move |conn| {
-            bodies(
-                conn,
-                "alerts",
-                "SELECT id, body FROM alerts WHERE json_extract(body, '$.alert') = ?1 ORDER BY id",
-                [&alert],
-            )
-        })
+        self.read(move |conn| rows_where(conn, "alerts", "alert", &alert))
     }
 
     fn cap_document(&self, alert: String) -> StorageFuture<'_, Option<String>> {

@@ -5,8 +5,8 @@ use congdan_protocol::Outage;
 
 use super::outages::{OutageFilter, OutageStorage};
 use super::sqlite::upsert_rows;
-use super::sqlite_rows::{bodies, unit_rows};
-use super::{Resource, SqliteStorage, StorageFuture, UpsertCounts};
+use super::sqlite_rows::unit_rows;
+use super::{Resource, SqliteStorage, StorageError, StorageFuture, UpsertCounts};
 
 impl OutageStorage for SqliteStorage {
     fn outages(&self, filter: OutageFilter) -> StorageFuture<'_, Vec<Outage>> {
@@ -22,7 +22,22 @@ impl OutageStorage for SqliteStorage {
                     vec![cut],
                 ),
             };
-            bodies(conn, "outages", sql, rusqlite::params_from_iter(values))
+            let mut stmt = conn.prepare_cached(sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(values), |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, body) = row?;
+                out.push(
+                    serde_json::from_str(&body).map_err(|e| StorageError::Corrupt {
+                        table: "outages",
+                        key: id,
+                        reason: e.to_string(),
+                    })?,
+                );
+            }
+            Ok(out)
         })
     }
 

@@ -3,9 +3,10 @@
 //! the error, so a corrupt row is reported rather than panicking.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::Connection;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use rusqlite::Connection;
 
 use super::sqlite::Row;
 use super::{Resource, StorageError};
@@ -61,16 +62,38 @@ pub(super) fn to_json<T: Serialize>(
     })
 }
 
-/// The rows of a change-feed `table` that `sql` selects as `(id, body)`, read
-/// back from their JSON.
-pub(super) fn bodies<T: DeserializeOwned>(
+/// Rows of a per-unit change feed (outages, alerts, bulletins): key, unit, JSON body.
+pub(super) fn unit_rows<T: Serialize>(
+    resource: Resource,
+    items: &[T],
+    key_and_unit: impl Fn(&T) -> (&str, &str),
+) -> Result<Vec<Row>, StorageError> {
+    items
+        .iter()
+        .map(|item| {
+            let (key, unit) = key_and_unit(item);
+            Ok(Row {
+                key: key.to_owned(),
+                extra: Some(unit.to_owned()),
+                body: to_json(resource.as_str(), key, item)?,
+            })
+        })
+        .collect()
+}
+
+/// The rows of a per-unit feed table whose JSON `field` equals `value` (every
+/// unit's row of one cut, alert or bulletin), by id.
+pub(super) fn rows_where<T: DeserializeOwned>(
     conn: &Connection,
     table: &'static str,
-    sql: &str,
-    params: impl rusqlite::Params,
+    field: &'static str,
+    value: &str,
 ) -> Result<Vec<T>, StorageError> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params, |row| {
+    let sql = format!(
+        "SELECT id, body FROM {table} WHERE json_extract(body, '$.{field}') = ?1 ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([value], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
     })?;
     let mut out = Vec::new();
@@ -79,24 +102,4 @@ pub(super) fn bodies<T: DeserializeOwned>(
         out.push(from_json(table, &id, &body)?);
     }
     Ok(out)
-}
-
-/// Feed rows of a per-unit `resource` (power cuts, alerts): keyed by id, scoped
-/// by unit.
-pub(super) fn unit_rows<T: Serialize>(
-    resource: Resource,
-    items: &[T],
-    key: impl Fn(&T) -> (&str, &str),
-) -> Result<Vec<Row>, StorageError> {
-    items
-        .iter()
-        .map(|item| {
-            let (id, unit) = key(item);
-            Ok(Row {
-                key: id.to_owned(),
-                extra: Some(unit.to_owned()),
-                body: to_json(resource.as_str(), id, item)?,
-            })
-        })
-        .collect()
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use tower::ServiceExt;
 
-use crate::support::{alert_input, news, outage, procedure, test_app};
+use crate::support::{alert_input, bulletin_input, news, outage, procedure, test_app};
 
 fn document() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
@@ -228,6 +228,27 @@ async fn real_answers_match_the_documented_schemas() {
         &congdan_server::alerts::Issuer {
             sender: "test@congdan".to_owned(),
             name: "Test".to_owned(),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+
+    congdan_server::bulletins::store(
+        t.storage.as_ref(),
+        bulletin_input("00001"),
+        &congdan_server::bulletins::Issuer {
+            unit: "01".to_owned(),
+            name: "Đơn vị 01".to_owned(),
+        },
+        congdan_server::storage::audit::AuditRecord {
+            at: chrono::Utc::now(),
+            username: "test".to_owned(),
+            role: congdan_protocol::Role::Officer,
+            unit: "01".to_owned(),
+            action: congdan_server::bulletins::AUDIT_ACTION,
+            target: String::new(),
+            detail: String::new(),
         },
         chrono::Utc::now(),
     )

@@ -190,3 +190,26 @@ pub fn alert_input(unit: &str) -> congdan_protocol::AlertInput {
         expires: None,
     }
 }
+
+/// A day's COVID-19 bulletin for `unit`, as an officer fills it in.
+pub fn bulletin_input(unit: &str) -> congdan_protocol::BulletinInput {
+    congdan_protocol::BulletinInput {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 6, 24).unwrap(),
+        disease: "COVID-19".to_owned(),
+        cases: vec![congdan_protocol::CaseCount {
+            unit: unit.to_owned(),
+            new_cases: 2,
+            recovered: Some(1),
+            deaths: None,
+        }],
+        places: vec![congdan_protocol::VaccinationPlace {
+            name: "Trạm Y tế".to_owned(),
+            address: "Đơn vị".to_owned(),
+            lat: Some(21.03),
+            lon: Some(105.84),
+            hours: "7:30–11:30".to_owned(),
+            vaccine: "AstraZeneca".to_owned(),
+        }],
+        note: String::new(),
+    }
+}
