@@ -70,10 +70,11 @@ async fn a_request_without_a_unit_goes_to_the_nearest_commune_or_the_default_uni
     let base = server.url();
     let client = Client::new();
 
-    // Beside Ba Đình's demo centre, then beside Ngọc Hà's, then nowhere near any.
+    // Beside Ba Đình's centroid, beside Ngọc Hà's, in Đà Nẵng, then out at sea.
     let near_ba_dinh = without_unit(&client, &base, Some(("21.0370", "105.8350"))).await;
     let near_ngoc_ha = without_unit(&client, &base, Some(("21.0421", "105.8229"))).await;
-    let far_away = without_unit(&client, &base, Some(("16.0544", "108.2022"))).await;
+    let da_nang = without_unit(&client, &base, Some(("16.0544", "108.2022"))).await;
+    let far_away = without_unit(&client, &base, Some(("12.0000", "114.0000"))).await;
     let nowhere = without_unit(&client, &base, None).await;
     let unit_of = |id: String| {
         let client = client.clone();
@@ -95,6 +96,17 @@ async fn a_request_without_a_unit_goes_to_the_nearest_commune_or_the_default_uni
         Some("00004")
     );
     assert_eq!(unit_of(near_ngoc_ha).await.as_deref(), Some("00008"));
+    // Every commune of the country has a centroid: Hải Châu's point stays in Đà Nẵng.
+    let in_da_nang = unit_of(da_nang).await.unwrap();
+    let province: Value = client
+        .get(format!("{base}/api/v1/units/{in_da_nang}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(province["parent"], "48", "{province}");
     assert_eq!(unit_of(far_away).await.as_deref(), Some("00070"));
     assert_eq!(unit_of(nowhere).await.as_deref(), Some("00070"));
 

@@ -108,9 +108,18 @@ impl AppSession {
         }
     }
 
-    /// Waits for the element matched by `css` and clicks it.
+    /// Waits for the element matched by `css` and clicks it as a tap does.
     pub async fn tap(&self, css: &str) -> anyhow::Result<()> {
-        self.find(css).await?.click().await?;
+        let el = self.find(css).await?;
+        // From the page, after scrolling it to the middle: a WebDriver click whose
+        // point is computed while a screen re-renders (or under the fixed tab bar)
+        // can land on nothing.
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();",
+                vec![serde_json::to_value(&el)?],
+            )
+            .await?;
         Ok(())
     }
 

@@ -190,22 +190,6 @@ enum Command {
         #[arg(long)]
         parent: String,
     },
-    /// Record the centre of a commune or ward: requests that arrive without a
-    /// unit go to the nearest centre within 30 km.
-    SetUnitPlace {
-        /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
-        /// Code of the commune or ward, e.g. 00004.
-        #[arg(long)]
-        code: String,
-        /// Latitude (WGS 84), e.g. 21.0341.
-        #[arg(long, allow_hyphen_values = true)]
-        lat: f64,
-        /// Longitude (WGS 84), e.g. 105.8372.
-        #[arg(long, allow_hyphen_values = true)]
-        long: f64,
-    },
     /// Manage the Open311 API keys of client apps (one per app).
     ApiKey {
         /// What to do.
@@ -565,15 +549,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
         } => {
             let unit = commands::add_unit(&open(&db)?, &code, &name, &parent).await?;
             println!("unit {} saved: {} (below {parent})", unit.code, unit.name);
-        }
-        Command::SetUnitPlace {
-            db,
-            code,
-            lat,
-            long,
-        } => {
-            commands::set_unit_place(&open(&db)?, &code, lat, long).await?;
-            println!("centre of unit {code} saved");
         }
         Command::DeleteNews { db, id } => {
             commands::delete(&open(&db)?, Resource::News, &id).await?;

@@ -513,6 +513,52 @@ async fn a_retried_sync_starts_where_the_failed_one_was_cut() {
 }
 
 #[tokio::test]
+async fn service_forms_that_arrived_before_a_cut_are_not_asked_again() {
+    use crate::store::services::tests::service;
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    let (a, form_a) = service("a");
+    let (b, form_b) = service("b");
+    let list = "/open311/v2/services.json";
+    fake.answer(
+        list,
+        &[],
+        Ok(Response {
+            status: 200,
+            etag: Some("W/\"list-1\"".into()),
+            body: serde_json::to_vec(&vec![a, b]).unwrap(),
+        }),
+    );
+    fake.answer("/open311/v2/services/a.json", &[], json_answer(form_a));
+    fake.answer("/open311/v2/services/b.json", &[], Err(ErrorCode::Offline));
+    let err = core.sync_with(&fake, false, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Offline);
+    assert!(
+        core.services().unwrap().is_empty(),
+        "half a list is not shown"
+    );
+    fake.requests();
+
+    // The link is back: the staged list is still the server's (304), form a is kept.
+    fake.answer(list, &[], Ok(not_modified()));
+    fake.answer("/open311/v2/services/b.json", &[], json_answer(form_b));
+    core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    let seen = fake.requests();
+    let list_asked = seen.iter().find(|r| r.path == list).unwrap();
+    assert_eq!(list_asked.if_none_match.as_deref(), Some("W/\"list-1\""));
+    let forms: Vec<&str> = seen
+        .iter()
+        .map(|r| r.path.as_str())
+        .filter(|p| p.starts_with("/open311/v2/services/"))
+        .collect();
+    assert_eq!(forms, ["/open311/v2/services/b.json"]);
+    assert_eq!(core.services().unwrap().len(), 2);
+    assert_eq!(core.service_definition("a").unwrap().service_code, "a");
+    assert_eq!(core.service_definition("b").unwrap().service_code, "b");
+}
+
+#[tokio::test]
 async fn a_failed_page_keeps_the_cursor_of_the_last_stored_one() {
     let (core, _dir) = open();
     let fake = Fake::default();

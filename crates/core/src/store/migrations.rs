@@ -350,6 +350,16 @@ pub const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL
     ) STRICT;
     CREATE INDEX bulletins_by_date ON bulletins (unit, date DESC, published_ms DESC);",
+    // Issue 12: parts of a document pulled in several requests (the service
+    // list and its forms) kept as they arrive, so a cut link loses only the
+    // part in flight; `etag` is the list's, which the parts belong to.
+    "CREATE TABLE staged_documents (
+        resource TEXT NOT NULL,
+        key TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (resource, key)
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

@@ -50,6 +50,7 @@ pub mod public_requests;
 pub mod saved_procedures;
 pub mod services;
 pub mod settings;
+pub mod staged;
 pub mod sync_state;
 pub mod units;
 

@@ -18,51 +18,100 @@ use rusqlite::Connection;
 
 use super::{Outcome, Request, Transport, lock};
 use crate::Error;
-use crate::store::{holidays, public_requests, services, sync_state};
+use crate::store::services::encode;
+use crate::store::{holidays, public_requests, services, staged, sync_state};
+
+/// Resource name of the service list and forms.
+const SERVICES: &str = "services";
 
 /// Service forms asked for at once.
 const FORMS_IN_FLIGHT: usize = 4;
 
 /// GETs `services.json` (conditionally) and, when the list changed, every
 /// service's form, then replaces the cache. A 304 keeps the cache as it is:
-/// forms are refreshed together with their list. Errors: `offline`,
+/// forms are refreshed together with their list. The list and each form are
+/// staged as they arrive ([`staged`]), so a sync cut half-way asks the next
+/// time only for what is missing (the list with `If-None-Match` on the staged
+/// one, then the forms not staged yet). Errors: `offline`,
 /// `server_unavailable`, `bad_response`, `storage`.
 pub async fn pull_services<T: Transport>(
     db: &Mutex<Connection>,
     transport: &T,
 ) -> Result<Outcome, Error> {
-    let etag = sync_state::get(&lock(db), "services", "all")?.etag;
-    let Some((list, etag)) = get_json_if_changed::<Vec<Service>, T>(
+    let (complete, staged_list) = {
+        let conn = lock(db);
+        (
+            sync_state::get(&conn, SERVICES, "all")?.etag,
+            staged::get(&conn, SERVICES, staged::LIST)?,
+        )
+    };
+    let asked = staged_list
+        .as_ref()
+        .map(|(etag, _)| etag.clone())
+        .or(complete);
+    let (list, etag) = match get_json_if_changed::<Vec<Service>, T>(
         transport,
-        "services",
+        SERVICES,
         "/open311/v2/services.json",
         vec![],
-        etag,
+        asked,
     )
     .await?
-    else {
-        return Ok(not_modified("services"));
+    {
+        Some((list, Some(etag))) => {
+            let conn = lock(db);
+            staged::clear(&conn, SERVICES)?;
+            staged::put(&conn, SERVICES, staged::LIST, &etag, &encode(&list)?)?;
+            (list, Some(etag))
+        }
+        Some((list, None)) => (list, None),
+        // The staged list is still the server's: go on with its forms.
+        None => match staged_list {
+            Some((etag, body)) => (decode_staged(&body)?, Some(etag)),
+            None => return Ok(not_modified(SERVICES)),
+        },
     };
     let full: Vec<(Service, Option<ServiceDefinition>)> = stream::iter(list)
-        .map(|service| async move {
-            if !service.metadata {
-                return Ok((service, None));
+        .map(|service| {
+            let etag = etag.clone();
+            async move {
+                if !service.metadata {
+                    return Ok((service, None));
+                }
+                let code = &service.service_code;
+                if let Some(etag) = &etag
+                    && let Some((of, body)) = staged::get(&lock(db), SERVICES, code)?
+                    && &of == etag
+                {
+                    return Ok((service, Some(decode_staged(&body)?)));
+                }
+                let path = format!(
+                    "/open311/v2/services/{}.json",
+                    url::form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+                );
+                let form = get_json::<ServiceDefinition, T>(transport, SERVICES, &path).await?;
+                if let Some(etag) = &etag {
+                    staged::put(&lock(db), SERVICES, code, etag, &encode(&form)?)?;
+                }
+                Ok::<_, Error>((service, Some(form)))
             }
-            let path = format!(
-                "/open311/v2/services/{}.json",
-                url::form_urlencoded::byte_serialize(service.service_code.as_bytes())
-                    .collect::<String>()
-            );
-            let form = get_json::<ServiceDefinition, T>(transport, "services", &path).await?;
-            Ok::<_, Error>((service, Some(form)))
         })
         .buffered(FORMS_IN_FLIGHT)
         .try_collect()
         .await?;
-    store(db, "services", "all", etag.as_deref(), |tx| {
-        services::replace(tx, &full)
+    store(db, SERVICES, "all", etag.as_deref(), |tx| {
+        services::replace(tx, &full)?;
+        staged::clear(tx, SERVICES)
     })?;
-    Ok(changed("services", count(&full)))
+    Ok(changed(SERVICES, count(&full)))
+}
+
+/// A staged part read back. Errors: `corrupt_row`.
+fn decode_staged<D: serde::de::DeserializeOwned>(body: &str) -> Result<D, Error> {
+    serde_json::from_str(body).map_err(|e| Error::CorruptRow {
+        what: "staged document",
+        reason: e.to_string(),
+    })
 }
 
 /// GETs the public requests of `unit` (conditionally) and replaces its cache

@@ -49,14 +49,6 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str)] = &[
     ("cudan.badinh", "Đỗ Thị Cư Dân", Role::Resident, "00004-01"),
 ];
 
-/// Approximate centres of demo wards (code, latitude, longitude), so that
-/// a located request without a unit is triaged in the demo too.
-pub const DEMO_PLACES: &[(&str, f64, f64)] = &[
-    ("00004", 21.0368, 105.8347),
-    ("00008", 21.0420, 105.8230),
-    ("00070", 21.0285, 105.8542),
-];
-
 /// Id of the published demo announcement (fixed so a re-seed replaces it).
 pub const DEMO_ANNOUNCEMENT: &str = "6f1c3a52-7d0e-4a8e-9a61-0c2d6b0e4a01";
 /// Id of the demo announcement waiting for review.
@@ -76,9 +68,6 @@ pub async fn seed_officials(storage: &dyn Storage) -> Result<(), CommandError> {
     }
     for (code, name) in DEMO_VILLAGES {
         super::add_unit(storage, code, name, DEMO_UNIT).await?;
-    }
-    for (code, lat, long) in DEMO_PLACES {
-        super::set_unit_place(storage, code, *lat, *long).await?;
     }
     let now = Utc::now();
     for (username, name, role, unit) in DEMO_ACCOUNTS {

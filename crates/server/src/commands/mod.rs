@@ -19,7 +19,7 @@ use std::path::PathBuf;
 pub use ingest::{FETCH_TIMEOUT, FeedSource, ingest_feed};
 pub use report::{MAX_REJECTED_LINES, SeedReport, SourceReport};
 pub use seed::{seed, seed_demo, seed_services, synonyms};
-pub use units::{UnitError, add_unit, set_unit_place};
+pub use units::{UnitError, add_unit};
 
 use crate::storage::{Resource, Storage, StorageError};
 

@@ -2,16 +2,12 @@
 //! unit list does not carry and a commune's admin creates, so that village
 //! heads can be scoped to them and residents can choose them as home. They
 //! are stored apart from the unit feed ([`crate::storage::VillageStorage`]).
-//! `set-unit-place`: the centre of a commune or ward, which the official list
-//! does not carry either, so that requests without a unit are triaged by
-//! location ([`crate::open311::triage`]).
 
 use congdan_protocol::{Unit, UnitLevel};
 use unicode_normalization::UnicodeNormalization;
 
 use super::CommandError;
 use crate::storage::Storage;
-use crate::storage::unit_places::UnitPlace;
 
 /// Type words a village's name may start with; the first matching one is its `kind`.
 const KINDS: &[&str] = &[
@@ -41,38 +37,6 @@ pub enum UnitError {
     /// Code or name is empty, or the code has characters other than letters, digits and `-`.
     #[error("{0}")]
     Invalid(&'static str),
-    /// A centre was given for a code that is not a commune-level unit.
-    #[error("{0} is not a known commune or ward")]
-    NotCommune(String),
-}
-
-/// Record the centre of commune `code` (WGS 84 degrees).
-pub async fn set_unit_place(
-    storage: &dyn Storage,
-    code: &str,
-    lat: f64,
-    long: f64,
-) -> Result<(), CommandError> {
-    let refuse = |e: UnitError| CommandError::Worker(e.to_string());
-    let code = code.trim();
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&long) {
-        return Err(refuse(UnitError::Invalid(
-            "latitude must be within ±90 and longitude within ±180",
-        )));
-    }
-    match storage.unit(code.to_owned()).await? {
-        Some(found) if found.level == UnitLevel::Commune => {}
-        _ => return Err(refuse(UnitError::NotCommune(code.to_owned()))),
-    }
-    storage
-        .put_unit_place(UnitPlace {
-            code: code.to_owned(),
-            lat,
-            long,
-        })
-        .await?;
-    tracing::info!("unit centre stored");
-    Ok(())
 }
 
 /// Create or rename the village `code` named `name` below commune `parent`.

@@ -59,14 +59,10 @@
 //!   `announcement_acks` (one row per device `device:<id>` or proxied household
 //!   `household:<unit>:<name>`; the last answer replaces the earlier one).
 //! - `requests.triage` (step 11): 1 when the request came without a unit and
-//!   the server placed it (nearest unit centre, the configured default unit,
+//!   the server placed it (nearest unit centroid, the configured default unit,
 //!   or `unit` NULL: the national triage queue); cleared when an officer
 //!   routes or assigns it. `requests.assignee`: username of the officer it is
 //!   assigned to (routing to another unit clears it).
-//! - `unit_places(code, lat, long)`: the centre of a commune or ward
-//!   (`congdan-server set-unit-place`); the official unit list has no
-//!   geometry, so a located request without a unit goes to the nearest centre
-//!   within `MAX_TRIAGE_KM` (see `open311/triage.rs`).
 //! - `bulletins(id, unit, seq, body)` (step 12): epidemic bulletins, one row per bulletin
 //!   and unit (`id` = `<bulletin>@<unit>`), a change feed scoped by `unit` like
 //!   outages; a correction that drops a unit deletes its row with a tombstone
@@ -317,16 +313,10 @@ const MIGRATIONS: &[&str] = &[
          at              TEXT NOT NULL,
          PRIMARY KEY (announcement_id, ack_key)
      ) STRICT;",
-    // 11: feedback triage (issue 10): requests placed by the server, their
-    // assignee, and the centres of units that requests are triaged by.
+    // 11: feedback triage (issue 10): requests placed by the server, and their assignee.
     "ALTER TABLE requests ADD COLUMN triage INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE requests ADD COLUMN assignee TEXT;
-     CREATE INDEX requests_unit ON requests (unit, id);
-     CREATE TABLE unit_places (
-         code TEXT PRIMARY KEY NOT NULL,
-         lat  REAL NOT NULL,
-         long REAL NOT NULL
-     ) STRICT;",
+     CREATE INDEX requests_unit ON requests (unit, id);",
     // 12: epidemic bulletins: one row per (bulletin, unit), scoped by unit like outages.
     "CREATE TABLE bulletins (
          id   TEXT PRIMARY KEY NOT NULL,

@@ -45,11 +45,9 @@ mod sqlite_reach;
 mod sqlite_requests;
 mod sqlite_rows;
 mod sqlite_transit;
-mod sqlite_unit_places;
 mod sqlite_uploads;
 mod sqlite_villages;
 pub mod transit;
-pub mod unit_places;
 pub mod uploads;
 pub mod villages;
 
@@ -71,7 +69,6 @@ pub use reach::ReachStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
 pub use transit::TransitStorage;
-pub use unit_places::UnitPlaceStorage;
 pub use uploads::UploadStorage;
 pub use villages::VillageStorage;
 
@@ -215,7 +212,6 @@ pub trait Storage:
     + AuditStorage
     + AnnouncementStorage
     + VillageStorage
-    + UnitPlaceStorage
     + ReachStorage
     + Send
     + Sync
