@@ -3,6 +3,7 @@
 //! acknowledged from a logged-in app or when the author recorded its answer by
 //! proxy under its name (marked, audited and counted as such).
 
+use congdan_tests::cli::{congdan, ok};
 use congdan_tests::server::{DEMO_PASSWORD, TestServer, get_json, login};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -88,16 +89,18 @@ async fn the_author_sees_the_households_not_yet_reached_per_village() {
         ["Nguyễn Văn Hộ Một", "Trần Thị Hộ Hai", "Đỗ Thị Cư Dân"]
     );
 
-    // A resident acknowledges from the app while logged in…
-    let resident = login(&client, &base, "cudan.badinh").await;
-    let answer = client
-        .put(format!("{base}/api/v1/announcements/{PUBLISHED}/ack"))
-        .bearer_auth(&resident)
-        .json(&json!({"kind": "seen"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+    // A resident answers from the app's core (the CLI) while logged in: the
+    // outbox sends it with the resident's session, so the household is reached…
+    let resident = dir.path().join("resident.db");
+    ok(congdan(&resident, &["--server", &base, "set-unit", "00004"]));
+    ok(congdan(&resident, &["set-unit", "00004-01"]));
+    ok(congdan_tests::cli::login(
+        &resident,
+        &base,
+        "cudan.badinh",
+        DEMO_PASSWORD,
+    ));
+    ok(congdan(&resident, &["ack", PUBLISHED, "seen"]));
     // …and the head records another household by proxy (name in any case).
     let answer: Value = client
         .put(format!(

@@ -9,7 +9,7 @@ import { toBackendError } from "./errors";
 import { statusKey } from "./feedback";
 import { oldest } from "./format";
 import { getLang, setLang, t, type Lang } from "./i18n";
-import type { AlertList, Freshness, HomeUnit, RequestStatusChange, SyncProgress, SyncStatus } from "./models";
+import type { Freshness, HomeUnit, RequestStatusChange, SyncProgress, SyncStatus } from "./models";
 import { href, parseRoute, tabOf, type Route } from "./route";
 import { BusJourneyScreen, BusRouteScreen, BusScreen, BusStopScreen } from "./screens/Bus";
 import { MyRequestDetailScreen, MyRequestsScreen, NearbyScreen } from "./screens/MyRequests";
@@ -18,6 +18,7 @@ import { NewsDetailScreen, NewsListScreen } from "./screens/News";
 import { AlertsScreen } from "./screens/Alerts";
 import { BulletinsScreen } from "./screens/Bulletins";
 import { OutagesScreen } from "./screens/Outages";
+import { Notifier } from "./notifications";
 import { useOutageReminders } from "./reminders";
 import { Onboarding } from "./screens/Onboarding";
 import { ProcedureDetailScreen, ProceduresScreen } from "./screens/Procedures";
@@ -54,11 +55,6 @@ function changeText(c: RequestStatusChange): string {
     : t("notifChanged", { status: t(statusKey(c.detailedStatus)) });
 }
 
-/** A system notification of a request's new status (the in-app banner shows it too). */
-function systemNotify(backend: Backend, c: RequestStatusChange): void {
-  void backend.notify(changeText(c), c.serviceName).catch(() => false);
-}
-
 /** The backend calls that change what waits in the outbox. */
 const OUTBOX_WRITES = new Set<string>([
   "submitRequest",
@@ -83,16 +79,6 @@ function watchingWrites(backend: Backend, changed: () => void): Backend {
       };
     },
   });
-}
-
-/** OS notifications for newly active Extreme and Severe alerts (each once; the pinned card shows them too). */
-const notifiedAlerts = new Set<string>();
-function notifyAlerts(backend: Backend, list: AlertList): void {
-  for (const a of list.active) {
-    if ((a.severity !== "Extreme" && a.severity !== "Severe") || notifiedAlerts.has(a.id)) continue;
-    notifiedAlerts.add(a.id);
-    void backend.notify(t("notifAlert", { headline: a.headline || a.event }), a.instruction || a.area).catch(() => false);
-  }
 }
 
 function resourceOf(route: Route): string | null {
@@ -142,21 +128,24 @@ export function App({ backend }: { backend: Backend }) {
   useEffect(() => {
     backend.getHomeUnit().then(setHome, () => setHome(null));
     loadStatus();
+    const notifier = new Notifier(backend);
+    notifier.announcements();
     const subs: Array<Promise<() => void>> = [
       backend.onSyncProgress((p) => setProgress(p)),
       backend.onSyncFinished((s) => {
         setStatus(s);
         setProgress(null);
         setVersion((v) => v + 1);
+        notifier.announcements();
       }),
       backend.onAlertsChanged((list) => {
         setVersion((v) => v + 1);
-        notifyAlerts(backend, list);
+        notifier.alerts(list);
       }),
       backend.onRequestStatusChanged((c) => {
         setChange(c);
         setVersion((v) => v + 1);
-        systemNotify(backend, c);
+        notifier.requestChanged(c, changeText(c));
       }),
     ];
     return () => subs.forEach((s) => void s.then((off) => off()));

@@ -50,6 +50,7 @@ const vi = {
   urgency_Past: "Đã qua",
   urgency_Unknown: "",
   notifAlert: "Cảnh báo: {headline}",
+  notifAnnouncement: "Thông báo mới: {title}",
   resource_alerts: "cảnh báo",
   // epidemic bulletins (bản tin dịch bệnh)
   bulletinsTitle: "Bản tin dịch bệnh",
@@ -472,6 +473,7 @@ const en: Record<MessageKey, string> = {
   urgency_Past: "Past",
   urgency_Unknown: "",
   notifAlert: "Alert: {headline}",
+  notifAnnouncement: "New announcement: {title}",
   resource_alerts: "alerts",
   bulletinsTitle: "Epidemic bulletins",
   bulletinsHome: "{disease} on {date}: {total} new cases in the bulletin, {mine} in your ward",

@@ -475,6 +475,10 @@ impl Core {
             None
         };
         let api_key = self.api_key()?;
+        let session = self.live_session_token()?;
+        let resident = self
+            .official_session()?
+            .is_some_and(|s| s.role == congdan_protocol::requests::Role::Resident);
         let env = Env {
             db: self.writer_mutex(),
             transport,
@@ -482,7 +486,8 @@ impl Core {
             rng: &self.inner.rng,
             api_key,
             device,
-            session: self.live_session_token()?,
+            resident_session: session.clone().filter(|_| resident),
+            session,
         };
         let mut report = outbox::drain(&env, policy, progress).await?;
         if report.last_error.is_none() && report.pending > 0 {

@@ -104,6 +104,10 @@ pub struct Env<'a, T: Transport> {
     pub device: Option<DeviceCreds>,
     /// The official's session token (`None`: draft rows wait for a login).
     pub session: Option<String>,
+    /// The session token when the logged-in account is a resident's: an
+    /// acknowledgement sent with it marks that household as reached (with the
+    /// device token it is counted, but anonymous).
+    pub resident_session: Option<String>,
 }
 
 /// Locks the write connection (a poisoned lock still guards a consistent file).
@@ -398,6 +402,10 @@ async fn attempt<T: Transport>(
                 household: None,
             })?;
             let path = format!("/api/v1/announcements/{}/ack", segment(&p.announcement_id));
+            let auth = env
+                .resident_session
+                .as_ref()
+                .map_or(auth, |token| format!("Bearer {token}"));
             let mut call = json_call("ack", path, key, auth, json, body);
             call.method = Method::Put;
             ("ack", call)
