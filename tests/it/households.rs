@@ -92,7 +92,10 @@ async fn the_author_sees_the_households_not_yet_reached_per_village() {
     // A resident answers from the app's core (the CLI) while logged in: the
     // outbox sends it with the resident's session, so the household is reached…
     let resident = dir.path().join("resident.db");
-    ok(congdan(&resident, &["--server", &base, "set-unit", "00004"]));
+    ok(congdan(
+        &resident,
+        &["--server", &base, "set-unit", "00004"],
+    ));
     ok(congdan(&resident, &["set-unit", "00004-01"]));
     ok(congdan_tests::cli::login(
         &resident,
