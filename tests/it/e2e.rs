@@ -504,15 +504,16 @@ async fn window_finds_a_bus_stop_and_plans_a_journey_offline() {
     app.close().await.unwrap();
 }
 
-/// Waits for an element matching `css` whose text holds `text` (any of the
-/// matches, not only the first), and returns it.
-async fn item_with(app: &AppSession, css: &str, text: &str) -> fantoccini::elements::Element {
+/// Waits for an element matching `css` whose text holds every one of `texts`
+/// (any of the matches, not only the first), and returns it.
+async fn item_with(app: &AppSession, css: &str, texts: &[&str]) -> fantoccini::elements::Element {
     congdan_tests::wait::until(
-        &format!("{css} showing {text:?}"),
+        &format!("{css} showing {texts:?}"),
         congdan_tests::app::UI_TIMEOUT,
         async || {
             for el in app.client.find_all(Locator::Css(css)).await.ok()? {
-                if el.text().await.ok()?.contains(text) {
+                let shown = el.text().await.ok()?;
+                if texts.iter().all(|t| shown.contains(t)) {
                     return Some(el);
                 }
             }
@@ -521,6 +522,19 @@ async fn item_with(app: &AppSession, css: &str, text: &str) -> fantoccini::eleme
     )
     .await
     .unwrap()
+}
+
+/// Taps `button` inside the item of `list` that shows `text`.
+async fn tap_in(app: &AppSession, list: &str, text: &str, button: &str) {
+    let item = item_with(app, list, &[text]).await;
+    let button = item.find(Locator::Css(button)).await.unwrap();
+    app.client
+        .execute(
+            "arguments[0].click();",
+            vec![serde_json::to_value(&button).unwrap()],
+        )
+        .await
+        .unwrap();
 }
 
 /// Chooses Phường Ba Đình on a new profile.
@@ -582,38 +596,35 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
         .await
         .unwrap();
     app.tap("[data-testid=draft-save]").await.unwrap();
-    let draft = item_with(&app, "[data-testid=official-announcement]", title).await;
-    draft
-        .find(Locator::Css("[data-testid=submit-announcement]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    item_with(&app, "[data-testid=official-announcement]", "Chờ duyệt").await;
+    tap_in(
+        &app,
+        "[data-testid=official-announcement]",
+        title,
+        "[data-testid=submit-announcement]",
+    )
+    .await;
+    item_with(
+        &app,
+        "[data-testid=official-announcement]",
+        &[title, "Chờ duyệt"],
+    )
+    .await;
 
     log_out(&app).await;
     log_in(&app, "bientap.badinh").await;
-    let waiting = item_with(&app, "[data-testid=official-announcement]", title).await;
-    waiting
-        .find(Locator::Css("[data-testid=approve]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let published = item_with(&app, "[data-testid=official-announcement]", title).await;
-    congdan_tests::wait::until(
-        "the approval to show",
-        congdan_tests::app::UI_TIMEOUT,
-        async || {
-            let el = item_with(&app, "[data-testid=official-announcement]", title).await;
-            el.text().await.ok()?.contains("Đã đăng").then_some(())
-        },
+    tap_in(
+        &app,
+        "[data-testid=official-announcement]",
+        title,
+        "[data-testid=approve]",
     )
-    .await
-    .unwrap();
-    drop(published);
+    .await;
+    item_with(
+        &app,
+        "[data-testid=official-announcement]",
+        &[title, "Đã đăng"],
+    )
+    .await;
     log_out(&app).await;
     app.close().await.unwrap();
 
@@ -634,14 +645,13 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
         .await
         .unwrap();
     app.tap("[data-testid=tab-announcements]").await.unwrap();
-    let received = item_with(&app, "[data-testid=announcement]", title).await;
-    received
-        .find(Locator::Css("[data-testid=ack-seen]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    tap_in(
+        &app,
+        "[data-testid=announcement]",
+        title,
+        "[data-testid=ack-seen]",
+    )
+    .await;
     app.find("[data-testid=ack-saved]").await.unwrap();
     let report = "Đèn ngõ 12 Đội Cấn tắt cả tuần (gửi từ cửa sổ ứng dụng).";
     let shown = fill_and_submit(&app, report).await;
@@ -652,29 +662,25 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
     let answer = "Đã thay bóng đèn ngày 5/12. Cảm ơn anh chị.";
     let app = AppSession::launch(&official_db, Some(&url)).await.unwrap();
     log_in(&app, "canbo.badinh").await;
-    let item = item_with(&app, "[data-testid=inbox-item]", report).await;
+    let item = item_with(&app, "[data-testid=inbox-item]", &[report]).await;
     item.find(Locator::Css("[data-testid=answer-text]"))
         .await
         .unwrap()
         .send_keys(answer)
         .await
         .unwrap();
-    let send = item
-        .find(Locator::Css("[data-testid=answer-send]"))
-        .await
-        .unwrap();
-    app.client
-        .execute(
-            "arguments[0].click();",
-            vec![serde_json::to_value(&send).unwrap()],
-        )
-        .await
-        .unwrap();
+    tap_in(
+        &app,
+        "[data-testid=inbox-item]",
+        report,
+        "[data-testid=answer-send]",
+    )
+    .await;
     congdan_tests::wait::until(
         "the answer to close the request in the inbox",
         congdan_tests::app::UI_TIMEOUT,
         async || {
-            let el = item_with(&app, "[data-testid=inbox-item]", report).await;
+            let el = item_with(&app, "[data-testid=inbox-item]", &[report]).await;
             let open = el
                 .find(Locator::Css("[data-testid=answer-text]"))
                 .await
@@ -694,7 +700,7 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
         .execute("window.location.hash = '#/requests'", vec![])
         .await
         .unwrap();
-    let mine = item_with(&app, "[data-testid=my-request]", "Chiếu sáng").await;
+    let mine = item_with(&app, "[data-testid=my-request]", &["Chiếu sáng"]).await;
     app.client
         .execute(
             "arguments[0].click();",
@@ -725,15 +731,11 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
     // The tổ trưởng sees the answer counted.
     let app = AppSession::launch(&official_db, Some(&url)).await.unwrap();
     log_in(&app, "truongto1.badinh").await;
-    congdan_tests::wait::until(
-        "the acknowledgement to be counted",
-        std::time::Duration::from_secs(60),
-        async || {
-            let el = item_with(&app, "[data-testid=official-announcement]", title).await;
-            el.text().await.ok()?.contains("Đã xem 1").then_some(())
-        },
+    item_with(
+        &app,
+        "[data-testid=official-announcement]",
+        &[title, "Đã xem 1"],
     )
-    .await
-    .unwrap();
+    .await;
     app.close().await.unwrap();
 }
