@@ -358,6 +358,7 @@ pub const MIGRATIONS: &[&str] = &[
         key TEXT NOT NULL,
         etag TEXT NOT NULL,
         body TEXT NOT NULL,
+        staged_ms INTEGER NOT NULL,
         PRIMARY KEY (resource, key)
     ) STRICT;",
 ];

@@ -23,6 +23,8 @@ use crate::store::{holidays, public_requests, services, staged, sync_state};
 
 /// Resource name of the service list and forms.
 const SERVICES: &str = "services";
+/// How long a staged service list is used without asking the server again.
+const STAGED_LIST_TRUSTED: chrono::Duration = chrono::Duration::minutes(10);
 
 /// Service forms asked for at once.
 const FORMS_IN_FLIGHT: usize = 4;
@@ -31,13 +33,15 @@ const FORMS_IN_FLIGHT: usize = 4;
 /// service's form, then replaces the cache. A 304 keeps the cache as it is:
 /// forms are refreshed together with their list. The list and each form are
 /// staged as they arrive ([`staged`]), so a sync cut half-way asks the next
-/// time only for what is missing (the list with `If-None-Match` on the staged
-/// one, then the forms not staged yet). Errors: `offline`,
+/// time only for what is missing: the forms not staged yet, and the list
+/// only when its staged copy is older than [`STAGED_LIST_TRUSTED`] (with
+/// `If-None-Match` on it). Errors: `offline`,
 /// `server_unavailable`, `bad_response`, `storage`.
 pub async fn pull_services<T: Transport>(
     db: &Mutex<Connection>,
     transport: &T,
 ) -> Result<Outcome, Error> {
+    let now = Utc::now();
     let (complete, staged_list) = {
         let conn = lock(db);
         (
@@ -45,31 +49,37 @@ pub async fn pull_services<T: Transport>(
             staged::get(&conn, SERVICES, staged::LIST)?,
         )
     };
-    let asked = staged_list
-        .as_ref()
-        .map(|(etag, _)| etag.clone())
-        .or(complete);
-    let (list, etag) = match get_json_if_changed::<Vec<Service>, T>(
-        transport,
-        SERVICES,
-        "/open311/v2/services.json",
-        vec![],
-        asked,
-    )
-    .await?
-    {
-        Some((list, Some(etag))) => {
-            let conn = lock(db);
-            staged::clear(&conn, SERVICES)?;
-            staged::put(&conn, SERVICES, staged::LIST, &etag, &encode(&list)?)?;
-            (list, Some(etag))
+    let (list, etag) = match staged_list {
+        // A list staged moments ago is taken as it is: on a link up a few seconds
+        // at a time the forms, not another look at the list, need the window.
+        Some(part) if now.signed_duration_since(part.at) < STAGED_LIST_TRUSTED => {
+            (decode_staged(&part.body)?, Some(part.etag))
         }
-        Some((list, None)) => (list, None),
-        // The staged list is still the server's: go on with its forms.
-        None => match staged_list {
-            Some((etag, body)) => (decode_staged(&body)?, Some(etag)),
-            None => return Ok(not_modified(SERVICES)),
-        },
+        staged_list => {
+            let asked = staged_list.as_ref().map(|p| p.etag.clone()).or(complete);
+            match get_json_if_changed::<Vec<Service>, T>(
+                transport,
+                SERVICES,
+                "/open311/v2/services.json",
+                vec![],
+                asked,
+            )
+            .await?
+            {
+                Some((list, Some(etag))) => {
+                    let conn = lock(db);
+                    staged::clear(&conn, SERVICES)?;
+                    staged::put(&conn, SERVICES, staged::LIST, &etag, &encode(&list)?, now)?;
+                    (list, Some(etag))
+                }
+                Some((list, None)) => (list, None),
+                // The staged list is still the server's: go on with its forms.
+                None => match staged_list {
+                    Some(part) => (decode_staged(&part.body)?, Some(part.etag)),
+                    None => return Ok(not_modified(SERVICES)),
+                },
+            }
+        }
     };
     let full: Vec<(Service, Option<ServiceDefinition>)> = stream::iter(list)
         .map(|service| {
@@ -80,10 +90,10 @@ pub async fn pull_services<T: Transport>(
                 }
                 let code = &service.service_code;
                 if let Some(etag) = &etag
-                    && let Some((of, body)) = staged::get(&lock(db), SERVICES, code)?
-                    && &of == etag
+                    && let Some(part) = staged::get(&lock(db), SERVICES, code)?
+                    && &part.etag == etag
                 {
-                    return Ok((service, Some(decode_staged(&body)?)));
+                    return Ok((service, Some(decode_staged(&part.body)?)));
                 }
                 let path = format!(
                     "/open311/v2/services/{}.json",
@@ -91,7 +101,7 @@ pub async fn pull_services<T: Transport>(
                 );
                 let form = get_json::<ServiceDefinition, T>(transport, SERVICES, &path).await?;
                 if let Some(etag) = &etag {
-                    staged::put(&lock(db), SERVICES, code, etag, &encode(&form)?)?;
+                    staged::put(&lock(db), SERVICES, code, etag, &encode(&form)?, Utc::now())?;
                 }
                 Ok::<_, Error>((service, Some(form)))
             }
