@@ -244,7 +244,11 @@ fn a_replicated_catalogue_has_distinct_codes_and_the_real_records_first() {
     let real = load_demo();
     let big = catalogue::replicate(real, 6_000);
     assert_eq!(big.len(), 6_000);
-    assert_eq!(big[..real.len()], *real, "the real records come first, unchanged");
+    assert_eq!(
+        big[..real.len()],
+        *real,
+        "the real records come first, unchanged"
+    );
     let codes: std::collections::HashSet<&str> = big.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes.len(), 6_000, "every copy has its own code");
     let copy = &big[real.len()];

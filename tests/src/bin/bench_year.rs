@@ -83,16 +83,37 @@ async fn main() -> anyhow::Result<()> {
         core.set_server_url(&proxy.url())?;
         let started = Instant::now();
         core.set_home_unit(HOME_UNIT).await?;
-        let report = core.sync(&|_| {}).await?;
+        let done_at = std::sync::Mutex::new(Vec::new());
+        let report = core
+            .sync(&|p| {
+                if p.done
+                    && let Ok(mut done) = done_at.lock()
+                {
+                    done.push((p.resource, p.bytes, started.elapsed()));
+                }
+            })
+            .await?;
         let first = started.elapsed();
         println!(
             "first sync (choose {HOME_UNIT}, then sync): {:.1} s, {} on the wire",
             first.as_secs_f64(),
             mb(proxy.counters().total())
         );
+        let done_at = done_at.into_inner().unwrap_or_default();
         for r in &report.resources {
+            // Some resources (the bus network, the small lists) report no progress.
+            let progress = done_at
+                .iter()
+                .find(|(name, _, _)| *name == r.resource)
+                .map_or(String::new(), |(_, bytes, at)| {
+                    format!(
+                        ", {} after decompression, done at {:.1} s",
+                        mb(u64::from(*bytes)),
+                        at.as_secs_f64()
+                    )
+                });
             println!(
-                "  {:<14} {:>7} items in {:>5} pages",
+                "  {:<15} {:>7} items in {:>4} pages{progress}",
                 r.resource, r.items, r.pages
             );
         }
@@ -204,8 +225,10 @@ fn measure_profile(profile: &Path) -> anyhow::Result<()> {
             "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY SUM(pgsize) DESC LIMIT 12",
         )
         .and_then(|mut stmt| {
-            stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?
-                .collect::<Result<Vec<_>, _>>()
+            stmt.query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()
         });
     match parts {
         Ok(parts) => {
@@ -230,7 +253,8 @@ fn write_data_dir(dir: &Path) -> anyhow::Result<()> {
         "gtfs/networks.csv",
         "gtfs/hcmc-real.zip",
     ] {
-        std::fs::copy(demo.join(file), dir.join(file)).with_context(|| format!("copying {file}"))?;
+        std::fs::copy(demo.join(file), dir.join(file))
+            .with_context(|| format!("copying {file}"))?;
     }
     let mut items = Vec::new();
     let mut header = String::new();
