@@ -6,7 +6,7 @@ DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/server.db
 DEMO_ADDR ?= 127.0.0.1:8787
 
-.PHONY: run test deps ui build seed lint fmt bindings bench bench-net bench-load fuzz clean-demo package screenshots
+.PHONY: run test deps ui build seed lint fmt bindings bench bench-net bench-year bench-load fuzz clean-demo package screenshots
 
 ## run: the desktop app against a local demo server seeded with the real data in data/demo
 run: deps ui
@@ -96,6 +96,12 @@ bench-net:
 	target/release/congdan-bench-net --skip-sync --profile 3g --profile lossy --submissions 100
 	target/release/congdan-bench-net --skip-sync --profile 2g --submissions 10
 	target/release/congdan-bench-net --skip-sync --profile flapping --submissions 1
+
+## bench-year: a year of content on the device (100,000 news, 50,000 procedures, the HCMC buses):
+## seed, first and second sync, open, news, search and bus times, database size (issue 12)
+bench-year:
+	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-year
+	target/release/congdan-bench-year
 
 ## bench-load: wrk against the release server beside nginx serving the same JSON (installs both if missing)
 bench-load:

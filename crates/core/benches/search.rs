@@ -48,23 +48,6 @@ fn build(path: &Path, procedures: &[Procedure]) -> Core {
     Core::open(path).expect("open core")
 }
 
-/// Real records replicated to `n`, each copy with a distinct code. Steps and
-/// legal basis (never indexed) are dropped from copies to keep the file small.
-fn replicate(real: &[Procedure], n: usize) -> Vec<Procedure> {
-    (0..n)
-        .map(|i| {
-            let mut p = real[i % real.len()].clone();
-            let copy = i / real.len();
-            if copy > 0 {
-                p.code = format!("{}-{copy:02}", p.code);
-                p.steps.clear();
-                p.legal_basis.clear();
-            }
-            p
-        })
-        .collect()
-}
-
 fn query(text: &str) -> ProcedureQuery {
     ProcedureQuery {
         text: text.to_string(),
@@ -235,7 +218,7 @@ fn main() {
         let t = Instant::now();
         let big = build(
             &dir.path().join("synthetic.sqlite"),
-            &replicate(&real, SYNTHETIC),
+            &congdan_sources::catalogue::replicate(&real, SYNTHETIC),
         );
         println!(
             "stored {SYNTHETIC} synthetic procedures in {:.1} s",

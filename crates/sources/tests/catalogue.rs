@@ -238,3 +238,22 @@ fn huge_names_and_lines_are_rejected_and_the_rest_loads() {
         .collect();
     assert_eq!(positions, ["line 1", "line 2"]);
 }
+
+#[test]
+fn a_replicated_catalogue_has_distinct_codes_and_the_real_records_first() {
+    let real = load_demo();
+    let big = catalogue::replicate(real, 6_000);
+    assert_eq!(big.len(), 6_000);
+    assert_eq!(
+        big[..real.len()],
+        *real,
+        "the real records come first, unchanged"
+    );
+    let codes: std::collections::HashSet<&str> = big.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes.len(), 6_000, "every copy has its own code");
+    let copy = &big[real.len()];
+    assert_eq!(copy.code, format!("{}-01", real[0].code));
+    assert_eq!(copy.name, real[0].name);
+    assert!(copy.steps.is_empty() && copy.legal_basis.is_empty());
+    assert!(catalogue::replicate(&[], 10).is_empty());
+}

@@ -93,6 +93,29 @@ pub fn open(path: &Path) -> Result<Parsed<Procedure>, SourceError> {
     }
 }
 
+/// A synthetic catalogue of `n` procedures for measuring at scale (a province's
+/// or a ministry's size): `real` repeated in order, each copy after the first under
+/// a distinct code (`1.000005-01`, …). Steps and legal basis (shown on a detail
+/// page, never indexed) are dropped from copies to keep stores small. Used by the
+/// search bench and the year-of-content bench, so both measure the same data.
+pub fn replicate(real: &[Procedure], n: usize) -> Vec<Procedure> {
+    if real.is_empty() {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|i| {
+            let mut p = real[i % real.len()].clone();
+            let copy = i / real.len();
+            if copy > 0 {
+                p.code = format!("{}-{copy:02}", p.code);
+                p.steps.clear();
+                p.legal_basis.clear();
+            }
+            p
+        })
+        .collect()
+}
+
 /// Longest procedure name accepted: the longest real one has 1,094
 /// characters; the name repairs look for doubled phrases, whose cost grows
 /// with the cube of the word count.
