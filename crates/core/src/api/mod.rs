@@ -51,10 +51,12 @@ pub struct Core {
 
 /// Shared state behind a [`Core`].
 struct Inner {
+    /// A read-only connection for queries. Declared (so dropped) before the
+    /// writer: SQLite checkpoints and removes the WAL file when the last
+    /// connection closes, which a read-only one cannot do.
+    reader: Mutex<Connection>,
     /// The connection every write goes through (and sync).
     writer: Mutex<Connection>,
-    /// A read-only connection for queries.
-    reader: Mutex<Connection>,
     /// Held for the whole of a sync, so a sync asked for while another runs
     /// (background timer, refresh button, pull-to-refresh) waits instead of
     /// racing it and moving cursors backwards.

@@ -561,6 +561,18 @@ async fn service_forms_that_arrived_before_a_cut_are_not_asked_again() {
 }
 
 #[tokio::test]
+async fn closing_the_core_leaves_no_write_ahead_log_behind() {
+    let (core, dir) = open();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    let wal = dir.path().join("profile.sqlite-wal");
+    assert!(wal.exists(), "a sync writes through the WAL");
+    drop(core);
+    assert!(!wal.exists(), "the WAL outlived the Core");
+}
+
+#[tokio::test]
 async fn a_failed_page_keeps_the_cursor_of_the_last_stored_one() {
     let (core, _dir) = open();
     let fake = Fake::default();
