@@ -34,7 +34,7 @@ const FORMS_IN_FLIGHT: usize = 4;
 /// forms are refreshed together with their list. The list and each form are
 /// staged as they arrive ([`staged`]), so a sync cut half-way asks the next
 /// time only for what is missing: the forms not staged yet, and the list
-/// only when its staged copy is older than [`STAGED_LIST_TRUSTED`] (with
+/// only when its staged copy is older than ten minutes (with
 /// `If-None-Match` on it). Errors: `offline`,
 /// `server_unavailable`, `bad_response`, `storage`.
 pub async fn pull_services<T: Transport>(
