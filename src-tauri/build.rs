@@ -70,6 +70,7 @@ const COMMANDS: &[&str] = &[
     "return_announcement",
     "officer_inbox",
     "answer_request",
+    "issue_alert",
     "assign_request",
     "announcement_households",
     "export_announcement_ics",

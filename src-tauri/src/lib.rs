@@ -130,6 +130,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::officials::return_announcement,
         commands::officials::officer_inbox,
         commands::officials::answer_request,
+        commands::officials::issue_alert,
         commands::officials::assign_request,
         commands::officials::announcement_households,
         commands::officials::export_announcement_ics,

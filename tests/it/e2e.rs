@@ -739,3 +739,38 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
     .await;
     app.close().await.unwrap();
 }
+
+/// Issue 9 in the real window: the ward's officer issues a Severe alert from the app's
+/// form, and the app (a resident of the same ward) pins it on home within seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_officer_issues_an_alert_that_is_pinned_on_home() {
+    if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
+        return;
+    }
+    let server = TestServer::seeded().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("officer.db");
+    let url = server.url();
+    let headline = "Lũ quét trên sông Tô Lịch chiều nay";
+
+    let app = AppSession::launch(&db, Some(&url)).await.unwrap();
+    onboard_ba_dinh(&app).await;
+    log_in(&app, "canbo.badinh").await;
+    app.fill("#alert-event", "Lũ quét").await.unwrap();
+    app.fill("#alert-headline", headline).await.unwrap();
+    app.fill("#alert-instruction", "Không đi qua ngầm tràn.")
+        .await
+        .unwrap();
+    app.tap("[data-testid=alert-issue]").await.unwrap();
+    app.wait_text("[data-testid=alert-issued]", "Đã phát cảnh báo")
+        .await
+        .unwrap();
+    app.tap("[data-testid=tab-news]").await.unwrap();
+    app.wait_text("[data-testid=alerts-home]", headline)
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=alerts-home]", "Nguy hiểm")
+        .await
+        .unwrap();
+    app.close().await.unwrap();
+}

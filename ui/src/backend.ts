@@ -24,6 +24,8 @@ import type {
   MyRequestList,
   NewsDetail,
   NewsList,
+  Alert,
+  AlertInput,
   AlertList,
   BulletinView,
   OutageList,
@@ -216,6 +218,8 @@ export interface Backend {
   officerInbox(): Promise<InboxItem[]>;
   /** Answers a request of the officer's unit. */
   answerRequest(id: string, text: string): Promise<OfficerRequest>;
+  /** Issues a CAP alert for units the officer covers (online); the stored rows. */
+  issueAlert(input: AlertInput): Promise<Alert[]>;
   /** Writes a cached announcement's event as an .ics file; its path. */
   exportAnnouncementIcs(id: string): Promise<string>;
   /** The public link of a cached announcement and its QR code (SVG). */
@@ -450,6 +454,9 @@ export class TauriBackend implements Backend {
   }
   officerInbox(): Promise<InboxItem[]> {
     return call("officer_inbox");
+  }
+  issueAlert(input: AlertInput): Promise<Alert[]> {
+    return call("issue_alert", { input });
   }
   answerRequest(id: string, text: string): Promise<OfficerRequest> {
     return call("answer_request", { id, text });

@@ -170,6 +170,16 @@ pub async fn officer_inbox(state: State<'_, AppState>) -> Result<Vec<InboxItem>,
     Ok(state.core.inbox().await?)
 }
 
+/// Issues a CAP alert for units the officer covers; the stored rows.
+#[tauri::command]
+#[tracing::instrument(skip(state, input), err(Debug))]
+pub async fn issue_alert(
+    state: State<'_, AppState>,
+    input: congdan_protocol::AlertInput,
+) -> Result<Vec<congdan_protocol::Alert>, UiError> {
+    Ok(state.core.issue_alert(&input).await?)
+}
+
 /// Answers a request of the officer's unit.
 #[tauri::command]
 #[tracing::instrument(skip(state, text), err(Debug))]

@@ -1260,6 +1260,10 @@ export class FakeBackend implements Backend {
     throw notLoggedIn();
   }
 
+  async issueAlert(): Promise<Alert[]> {
+    throw notLoggedIn();
+  }
+
   async assignRequest(): Promise<OfficerRequest> {
     throw notLoggedIn();
   }

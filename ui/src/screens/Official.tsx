@@ -6,12 +6,16 @@ import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { t, type MessageKey } from "../i18n";
 import type {
+  AlertInput,
   AssignInput,
+  Certainty,
   InboxItem,
   OfficialAnnouncement,
   OfficialSession,
   Reach,
+  Severity,
   UnitHouseholds,
+  Urgency,
 } from "../models";
 import { ReachChart } from "../components/ReachChart";
 import { href } from "../route";
@@ -145,6 +149,9 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
           <h2>{t("reachTitle")}</h2>
           <ReachChart weeks={reach.weeks} />
         </>
+      )}
+      {(session.role === "officer" || session.role === "admin") && (
+        <AlertForm unit={session.unit} onIssue={(input) => backend.issueAlert(input)} />
       )}
       {inbox !== null && (
         <>
@@ -413,5 +420,146 @@ function Households({
         </li>
       ))}
     </ul>
+  );
+}
+
+const SEVERITIES: Severity[] = ["Extreme", "Severe", "Moderate", "Minor"];
+const URGENCIES: Urgency[] = ["Immediate", "Expected", "Future"];
+const CERTAINTIES: Certainty[] = ["Observed", "Likely", "Possible"];
+
+/** Cảnh báo: an officer issues a CAP alert for units they cover (online, at once). */
+function AlertForm({ unit, onIssue }: { unit: string; onIssue: (input: AlertInput) => Promise<unknown> }) {
+  const [event, setEvent] = useState("");
+  const [headline, setHeadline] = useState("");
+  const [description, setDescription] = useState("");
+  const [instruction, setInstruction] = useState("");
+  const [units, setUnits] = useState(unit);
+  const [severity, setSeverity] = useState<Severity>("Severe");
+  const [urgency, setUrgency] = useState<Urgency>("Immediate");
+  const [certainty, setCertainty] = useState<Certainty>("Likely");
+  const [expires, setExpires] = useState("");
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      noValidate
+      data-testid="alert-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        setNote(null);
+        onIssue({
+          units: units.split(",").map((u) => u.trim()).filter((u) => u !== ""),
+          category: "Met",
+          event,
+          urgency,
+          severity,
+          certainty,
+          headline,
+          description,
+          instruction,
+          // datetime-local is Vietnam time (UTC+7, no daylight saving).
+          expires: expires ? `${expires}:00+07:00` : null,
+        }).then(
+          () => {
+            setNote(t("alertIssued"));
+            setHeadline("");
+            setDescription("");
+            setInstruction("");
+          },
+          (err) => setError(toBackendError(err).message),
+        );
+      }}
+    >
+      <h2>{t("alertFormTitle")}</h2>
+      <label class="field-label" for="alert-event">
+        {t("alertEvent")}
+      </label>
+      <input id="alert-event" class="text-input" value={event} onInput={(e) => setEvent(e.currentTarget.value)} />
+      <label class="field-label" for="alert-headline">
+        {t("alertHeadline")}
+      </label>
+      <input id="alert-headline" class="text-input" value={headline} onInput={(e) => setHeadline(e.currentTarget.value)} />
+      <label class="field-label" for="alert-description">
+        {t("alertDescription")}
+      </label>
+      <textarea
+        id="alert-description"
+        class="text-input textarea"
+        value={description}
+        onInput={(e) => setDescription(e.currentTarget.value)}
+      />
+      <label class="field-label" for="alert-instruction">
+        {t("alertInstruction")}
+      </label>
+      <textarea
+        id="alert-instruction"
+        class="text-input textarea"
+        value={instruction}
+        onInput={(e) => setInstruction(e.currentTarget.value)}
+      />
+      <label class="field-label" for="alert-severity">
+        {t("alertSeverity")}
+      </label>
+      <select id="alert-severity" class="text-input" value={severity} onChange={(e) => setSeverity(e.currentTarget.value as Severity)}>
+        {SEVERITIES.map((s) => (
+          <option key={s} value={s}>
+            {t(`severity_${s}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+      <label class="field-label" for="alert-urgency">
+        {t("alertUrgency")}
+      </label>
+      <select id="alert-urgency" class="text-input" value={urgency} onChange={(e) => setUrgency(e.currentTarget.value as Urgency)}>
+        {URGENCIES.map((u) => (
+          <option key={u} value={u}>
+            {t(`urgency_${u}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+      <label class="field-label" for="alert-certainty">
+        {t("alertCertainty")}
+      </label>
+      <select
+        id="alert-certainty"
+        class="text-input"
+        value={certainty}
+        onChange={(e) => setCertainty(e.currentTarget.value as Certainty)}
+      >
+        {CERTAINTIES.map((c) => (
+          <option key={c} value={c}>
+            {t(`certainty_${c}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+      <label class="field-label" for="alert-units">
+        {t("draftUnits")}
+      </label>
+      <input id="alert-units" class="text-input" value={units} onInput={(e) => setUnits(e.currentTarget.value)} />
+      <label class="field-label" for="alert-expires">
+        {t("alertExpiresField")}
+      </label>
+      <input
+        id="alert-expires"
+        class="text-input"
+        type="datetime-local"
+        value={expires}
+        onInput={(e) => setExpires(e.currentTarget.value)}
+      />
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {note && (
+        <p role="status" data-testid="alert-issued">
+          {note}
+        </p>
+      )}
+      <button type="submit" class="button" data-testid="alert-issue">
+        {t("alertIssue")}
+      </button>
+    </form>
   );
 }

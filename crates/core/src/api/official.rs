@@ -679,6 +679,24 @@ impl Core {
         Ok(items)
     }
 
+    /// Issues a CAP alert for units the officer covers (as `congdan-server
+    /// issue-alert` does for operators); the stored rows, one per unit. Online:
+    /// an alert that waits in an outbox would come too late. Errors:
+    /// `invalid_input`, `not_found` (unknown unit), `forbidden` (a unit not
+    /// covered, or not an officer), `not_logged_in`, `offline`.
+    pub async fn issue_alert(
+        &self,
+        input: &congdan_protocol::AlertInput,
+    ) -> Result<Vec<congdan_protocol::Alert>, Error> {
+        self.official_call(
+            "alert",
+            Method::Post,
+            "/api/v1/officer/alerts".into(),
+            Some(input),
+        )
+        .await
+    }
+
     /// Answers a request of the officer's unit: the answer reaches the
     /// resident and the Open311 updates. Errors: `invalid_input` (blank),
     /// `forbidden` (another unit's request), `not_logged_in`, `offline`.
