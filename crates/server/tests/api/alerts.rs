@@ -4,14 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::http::Request;
 use congdan_server::alerts::{Issuer, ingest, issue};
 use congdan_server::storage::AlertStorage;
-use serde_json::{Value, json};
+use serde_json::json;
 use tower::ServiceExt;
 
-use crate::support::{Answer, TestApp, alert_input, test_app, unit};
+use crate::support::{alert_input, test_app, unit};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -24,27 +24,6 @@ fn operator() -> Issuer {
     Issuer {
         sender: "operator@congdan".to_owned(),
         name: "UBND".to_owned(),
-    }
-}
-
-async fn post_json(t: &TestApp, uri: &str, bearer: Option<&str>, body: Value) -> Answer {
-    let mut request = Request::post(uri).header("content-type", "application/json");
-    if let Some(token) = bearer {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    let response = t
-        .app
-        .clone()
-        .oneshot(request.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    Answer {
-        status,
-        headers,
-        body,
     }
 }
 
@@ -194,8 +173,7 @@ async fn officers_issue_only_in_their_scope() {
     let token = |user: &'static str| {
         let t = &t;
         async move {
-            post_json(
-                t,
+            t.post_json(
                 "/api/v1/auth/login",
                 None,
                 json!({"username": user, "password": "mat-khau-dai"}),
@@ -209,24 +187,30 @@ async fn officers_issue_only_in_their_scope() {
     };
     let body = serde_json::to_value(alert_input("00001")).unwrap();
     assert_eq!(
-        post_json(&t, "/api/v1/officer/alerts", None, body.clone())
+        t.post_json("/api/v1/officer/alerts", None, body.clone())
             .await
             .status,
         401
     );
     let outsider = token("canbo.79").await;
-    let refused = post_json(&t, "/api/v1/officer/alerts", Some(&outsider), body.clone()).await;
+    let refused = t
+        .post_json("/api/v1/officer/alerts", Some(&outsider), body.clone())
+        .await;
     assert_eq!(refused.status, 403);
     let officer = token("canbo.01").await;
     let mut empty = body.clone();
     empty["headline"] = json!("  ");
-    let invalid = post_json(&t, "/api/v1/officer/alerts", Some(&officer), empty).await;
+    let invalid = t
+        .post_json("/api/v1/officer/alerts", Some(&officer), empty)
+        .await;
     assert_eq!(invalid.status, 400);
     assert_eq!(
         invalid.json()["message"],
         "Cần nêu sự kiện và tiêu đề cảnh báo."
     );
-    let issued = post_json(&t, "/api/v1/officer/alerts", Some(&officer), body).await;
+    let issued = t
+        .post_json("/api/v1/officer/alerts", Some(&officer), body)
+        .await;
     assert_eq!(issued.status, 200);
     assert_eq!(issued.json()[0]["sender"], "canbo.01@congdan");
 }

@@ -3,7 +3,7 @@
 //! idempotency), every bad-input case answered with an Open311 error and no
 //! half-written request, tokens, updates, devices, officers and uploads.
 
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::http::Request;
 use congdan_protocol::open311::{
     Open311Error, RequestCreated, Service, ServiceDefinition, ServiceRequest,
@@ -29,33 +29,6 @@ async fn seeded() -> TestApp {
 }
 
 impl TestApp {
-    async fn send(
-        &self,
-        method: &str,
-        uri: &str,
-        headers: &[(&str, &str)],
-        body: Vec<u8>,
-    ) -> Answer {
-        let mut request = Request::builder().method(method).uri(uri);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = self
-            .app
-            .clone()
-            .oneshot(request.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        Answer {
-            status,
-            headers,
-            body,
-        }
-    }
-
     async fn post_form(&self, form: &str, headers: &[(&str, &str)]) -> Answer {
         let mut all = vec![("content-type", FORM)];
         all.extend_from_slice(headers);

@@ -2,41 +2,17 @@
 //! change), ingest of the real schedules (idempotent, withdrawn cuts
 //! cancelled, a bad file stores nothing), and the officers' entry point.
 
-use axum::body::{Body, to_bytes};
-use axum::http::Request;
 use congdan_server::outages::ingest;
 use congdan_server::storage::OutageStorage;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::support::{Answer, TestApp, outage, test_app};
+use crate::support::{TestApp, outage, test_app};
 
 fn demo(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../data/demo/outages")
         .join(name);
     std::fs::read(path).unwrap()
-}
-
-async fn post_json(t: &TestApp, uri: &str, bearer: Option<&str>, body: Value) -> Answer {
-    let mut request = Request::post(uri).header("content-type", "application/json");
-    if let Some(token) = bearer {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    let response = t
-        .app
-        .clone()
-        .oneshot(request.body(Body::from(body.to_string())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    Answer {
-        status,
-        headers,
-        body,
-    }
 }
 
 async fn login(t: &TestApp, username: &str, unit: &str) -> String {
@@ -51,13 +27,13 @@ async fn login(t: &TestApp, username: &str, unit: &str) -> String {
     )
     .await
     .unwrap();
-    let answer = post_json(
-        t,
-        "/api/v1/auth/login",
-        None,
-        json!({"username": username, "password": "mat-khau-dai"}),
-    )
-    .await;
+    let answer = t
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            json!({"username": username, "password": "mat-khau-dai"}),
+        )
+        .await;
     assert_eq!(answer.status, 200);
     answer.json()["token"].as_str().unwrap().to_owned()
 }
@@ -203,27 +179,33 @@ async fn officers_enter_and_correct_cuts_in_their_scope_only() {
         "reason": "Thay trụ điện",
     });
     assert_eq!(
-        post_json(&t, "/api/v1/officer/outages", None, cut.clone())
+        t.post_json("/api/v1/officer/outages", None, cut.clone())
             .await
             .status,
         401
     );
     let outsider = login(&t, "canbo.79", "26734").await;
-    let refused = post_json(&t, "/api/v1/officer/outages", Some(&outsider), cut.clone()).await;
+    let refused = t
+        .post_json("/api/v1/officer/outages", Some(&outsider), cut.clone())
+        .await;
     assert_eq!(refused.status, 403);
     assert_eq!(refused.json()["code"], "forbidden");
 
     let officer = login(&t, "canbo.01", "01").await;
     let mut backwards = cut.clone();
     backwards["end"] = json!("2026-06-25T07:00:00+07:00");
-    let invalid = post_json(&t, "/api/v1/officer/outages", Some(&officer), backwards).await;
+    let invalid = t
+        .post_json("/api/v1/officer/outages", Some(&officer), backwards)
+        .await;
     assert_eq!(invalid.status, 400);
     assert_eq!(
         invalid.json()["message"],
         "Giờ kết thúc phải sau giờ bắt đầu."
     );
 
-    let saved = post_json(&t, "/api/v1/officer/outages", Some(&officer), cut.clone()).await;
+    let saved = t
+        .post_json("/api/v1/officer/outages", Some(&officer), cut.clone())
+        .await;
     assert_eq!(saved.status, 200);
     let rows = saved.json();
     assert_eq!(rows.as_array().unwrap().len(), 2);
@@ -236,7 +218,9 @@ async fn officers_enter_and_correct_cuts_in_their_scope_only() {
     fix["cut"] = json!(id);
     fix["units"] = json!(["00001"]);
     fix["end"] = json!("2026-06-25T12:00:00+07:00");
-    let fixed = post_json(&t, "/api/v1/officer/outages", Some(&officer), fix).await;
+    let fixed = t
+        .post_json("/api/v1/officer/outages", Some(&officer), fix)
+        .await;
     assert_eq!(fixed.status, 200);
     let page = t.get("/api/v1/outages?unit=00002").await.json();
     assert_eq!(page["items"][0]["status"], "cancelled");
@@ -246,6 +230,8 @@ async fn officers_enter_and_correct_cuts_in_their_scope_only() {
 
     let mut unknown = cut;
     unknown["cut"] = json!("o-none");
-    let missing = post_json(&t, "/api/v1/officer/outages", Some(&officer), unknown).await;
+    let missing = t
+        .post_json("/api/v1/officer/outages", Some(&officer), unknown)
+        .await;
     assert_eq!(missing.status, 404);
 }

@@ -53,14 +53,41 @@ impl TestApp {
     }
 
     pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Answer {
-        let mut request = Request::get(uri);
+        self.send("GET", uri, headers, Vec::new()).await
+    }
+
+    /// POSTs `body` as JSON, with `bearer` as the session token when given.
+    pub async fn post_json(
+        &self,
+        uri: &str,
+        bearer: Option<&str>,
+        body: serde_json::Value,
+    ) -> Answer {
+        let auth = bearer.map(|token| format!("Bearer {token}"));
+        let mut headers = vec![("content-type", "application/json")];
+        if let Some(auth) = &auth {
+            headers.push(("authorization", auth));
+        }
+        self.send("POST", uri, &headers, body.to_string().into_bytes())
+            .await
+    }
+
+    /// Runs one request through the router and reads the whole answer.
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         let response = self
             .app
             .clone()
-            .oneshot(request.body(Body::empty()).unwrap())
+            .oneshot(request.body(Body::from(body)).unwrap())
             .await
             .unwrap();
         let status = response.status();
