@@ -74,6 +74,8 @@ const COMMANDS: &[&str] = &[
     "assign_request",
     "announcement_households",
     "export_announcement_ics",
+    "prepare_document",
+    "save_announcement_file",
     "share_announcement",
     "official_reach",
 ];

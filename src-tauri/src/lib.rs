@@ -134,6 +134,8 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::officials::assign_request,
         commands::officials::announcement_households,
         commands::officials::export_announcement_ics,
+        commands::officials::prepare_document,
+        commands::officials::save_announcement_file,
         commands::officials::share_announcement,
         commands::officials::official_reach,
     ])

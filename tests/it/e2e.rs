@@ -569,8 +569,9 @@ async fn log_out(app: &AppSession) {
 }
 
 /// Issue 10 in the real window: a tổ trưởng drafts and submits an announcement for
-/// Tổ dân phố số 1, the ward's editor approves it, a resident on another profile who
-/// chose that tổ dân phố in Settings receives it and answers "Đã xem", and the tổ
+/// Tổ dân phố số 1 with a PDF, the ward's editor approves it, a resident on another
+/// profile who chose that tổ dân phố in Settings receives it (the PDF saved from the
+/// cache) and answers "Đã xem", and the tổ
 /// trưởng sees the count; the resident's report is answered by the ward's officer
 /// from the inbox, and the resident reads the answer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -593,6 +594,25 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
     let field = app.find("#draft-body").await.unwrap();
     field
         .send_keys("Mang căn cước cũ hoặc giấy khai sinh, 8 giờ sáng Chủ nhật.")
+        .await
+        .unwrap();
+    // A PDF chosen in the file picker: WebKitWebDriver does not fill file inputs,
+    // so the page is handed the file as the picker would (files, then "change").
+    let plan_name = format!("ke-hoach-{}.pdf", std::process::id());
+    let pdf = congdan_tests::photos::synthetic_pdf("Ke hoach cap can cuoc");
+    app.client
+        .execute(
+            "const [bytes, name] = arguments;
+             const input = document.querySelector('[data-testid=draft-files]');
+             const picked = new DataTransfer();
+             picked.items.add(new File([new Uint8Array(bytes)], name, {type: 'application/pdf'}));
+             input.files = picked.files;
+             input.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![serde_json::json!(pdf), serde_json::json!(plan_name)],
+        )
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=draft-file]", &plan_name)
         .await
         .unwrap();
     app.tap("[data-testid=draft-save]").await.unwrap();
@@ -653,6 +673,24 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
     )
     .await;
     app.find("[data-testid=ack-saved]").await.unwrap();
+    // The PDF came with the sync: saved from the cache, byte for byte.
+    tap_in(
+        &app,
+        "[data-testid=announcement]",
+        title,
+        "[data-testid=announcement-file] button",
+    )
+    .await;
+    let saved = app
+        .wait_text("[data-testid=announcement-file-saved]", &plan_name)
+        .await
+        .unwrap();
+    let path = saved
+        .split_once(": ")
+        .map(|(_, path)| path.trim().to_owned())
+        .unwrap_or_default();
+    assert_eq!(std::fs::read(&path).unwrap(), pdf, "{saved}");
+    std::fs::remove_file(&path).unwrap();
     let report = "Đèn ngõ 12 Đội Cấn tắt cả tuần (gửi từ cửa sổ ứng dụng).";
     let shown = fill_and_submit(&app, report).await;
     assert!(shown.contains("Đã gửi"), "{shown}");

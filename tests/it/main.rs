@@ -3,6 +3,7 @@
 //! `congdan_tests`.
 
 mod alerts;
+mod attachments;
 mod authz;
 mod backup;
 mod bulletins;

@@ -360,6 +360,8 @@ test("search: a good answer first, a weak one says so and offers the commune", a
   await waitFor(async () => (await page.getByTestId("tab-feedback").getAttribute("aria-current")) === "page", "Phản ánh tab");
   // Leave the search box empty for the tests after this one.
   await page.getByTestId("tab-procedures").click();
+  // Coming back, the screen keeps the search; wait for that screen before clearing it.
+  await waitFor(async () => (await page.getByTestId("procedure-search").inputValue()) === query, "the search kept");
   await page.getByTestId("procedure-search").fill("");
   await page.getByTestId("procedure-home").waitFor();
   await page.close();

@@ -52,6 +52,7 @@ import type {
   AnnouncementList,
   DraftFields,
   DraftOutcome,
+  PreparedDocument,
   AnnouncementShare,
   AssignInput,
   InboxItem,
@@ -208,6 +209,10 @@ export interface Backend {
   officialAnnouncements(): Promise<OfficialAnnouncement[]>;
   /** Saves a draft (to the outbox when offline). */
   draftAnnouncement(fields: DraftFields): Promise<DraftOutcome>;
+  /** Keeps a PDF (base64 of the file) for a draft; invalid_input when it is not a PDF or over 8 MB. */
+  prepareDocument(dataBase64: string): Promise<PreparedDocument>;
+  /** Writes a cached announcement's photo or PDF to the download folder; its path. */
+  saveAnnouncementFile(id: string, url: string): Promise<string>;
   /** Sends the author's draft for review. */
   submitAnnouncement(id: string): Promise<OfficialAnnouncement>;
   /** Publishes a submitted announcement (editor, admin). */
@@ -442,6 +447,12 @@ export class TauriBackend implements Backend {
   }
   draftAnnouncement(fields: DraftFields): Promise<DraftOutcome> {
     return call("draft_announcement", { ...fields });
+  }
+  prepareDocument(dataBase64: string): Promise<PreparedDocument> {
+    return call("prepare_document", { dataBase64 });
+  }
+  saveAnnouncementFile(id: string, url: string): Promise<string> {
+    return call("save_announcement_file", { id, url });
   }
   submitAnnouncement(id: string): Promise<OfficialAnnouncement> {
     return call("submit_announcement", { id });

@@ -64,6 +64,10 @@ export type { MediaUsage } from "./bindings/MediaUsage";
 export type { OutboxKind } from "./bindings/OutboxKind";
 export type { OutboxState } from "./bindings/OutboxState";
 export type { PreparedPhoto } from "./bindings/PreparedPhoto";
+export type { PreparedDocument } from "./bindings/PreparedDocument";
+import type { DraftAttachment } from "./bindings/DraftAttachment";
+export type { DraftAttachment };
+export type { Attachment } from "./bindings/Attachment";
 export type { PublicRequest } from "./bindings/PublicRequest";
 export type { Rating } from "./bindings/Rating";
 export type { RequestDraft } from "./bindings/RequestDraft";
@@ -123,4 +127,6 @@ export type DraftFields = {
   /** RFC 3339 instant, or null. */
   eventStart: string | null;
   eventPlace: string | null;
+  /** Prepared photos and PDFs, in the order shown. */
+  attachments: DraftAttachment[];
 };

@@ -33,6 +33,9 @@ pub enum AnnounceAction {
         /// Event start: RFC 3339, or "YYYY-MM-DD HH:MM" in Vietnam time.
         #[arg(long)]
         event_start: Option<String>,
+        /// A photo (JPEG, PNG, WebP) or PDF to attach; repeat for more (at most 6).
+        #[arg(long = "attach")]
+        files: Vec<std::path::PathBuf>,
         /// Event place.
         #[arg(long)]
         place: Option<String>,
@@ -82,6 +85,14 @@ pub enum AnnounceAction {
         #[arg(long)]
         json: bool,
     },
+    /// Save a cached announcement's photos and PDFs (downloaded by sync) into DIR.
+    Files {
+        /// Announcement id.
+        id: String,
+        /// Folder to write them to.
+        #[arg(long = "to")]
+        dir: std::path::PathBuf,
+    },
 }
 
 /// A checked official command.
@@ -95,6 +106,8 @@ pub enum OfficialCommand {
     Draft {
         /// The draft.
         input: DraftInput,
+        /// Files to prepare and attach.
+        files: Vec<std::path::PathBuf>,
         /// Output format.
         format: Format,
     },
@@ -151,6 +164,13 @@ pub enum OfficialCommand {
         /// Output format.
         format: Format,
     },
+    /// `announce files ID --to DIR`.
+    Files {
+        /// Announcement id.
+        id: String,
+        /// Destination folder.
+        dir: std::path::PathBuf,
+    },
     /// `announce households ID`.
     Households {
         /// Announcement id.
@@ -186,6 +206,32 @@ fn parse_datetime(text: &str) -> anyhow::Result<DateTime<Utc>> {
         .context("thời điểm không hợp lệ")
 }
 
+/// Reads and prepares each file for a draft: a PDF (by its first bytes) as
+/// it is, anything else as a photo (shrunk, re-encoded, no EXIF); named by its
+/// file name.
+fn prepare_files(
+    core: &congdan_core::Core,
+    files: &[std::path::PathBuf],
+) -> anyhow::Result<Vec<congdan_core::official::DraftAttachment>> {
+    files
+        .iter()
+        .map(|path| {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("đọc tệp {}", path.display()))?;
+            let file_id = if bytes.starts_with(b"%PDF-") {
+                core.prepare_document(&bytes)?.id
+            } else {
+                core.prepare_photo(&bytes)?.id
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file_id.clone());
+            Ok(congdan_core::official::DraftAttachment { file_id, name })
+        })
+        .collect()
+}
+
 impl OfficialCommand {
     /// Checks an `announce` subcommand.
     pub fn announce(action: AnnounceAction) -> anyhow::Result<OfficialCommand> {
@@ -195,6 +241,7 @@ impl OfficialCommand {
                 body,
                 units,
                 event_start,
+                files,
                 place,
                 id,
                 json,
@@ -206,7 +253,9 @@ impl OfficialCommand {
                     units,
                     event_start: event_start.as_deref().map(parse_datetime).transpose()?,
                     event_place: place,
+                    attachments: Vec::new(),
                 },
+                files,
                 format: Format::from_flag(json),
             },
             AnnounceAction::Submit { id } => OfficialCommand::Step {
@@ -233,6 +282,7 @@ impl OfficialCommand {
                 id,
                 format: Format::from_flag(json),
             },
+            AnnounceAction::Files { id, dir } => OfficialCommand::Files { id, dir },
         })
     }
 
@@ -321,7 +371,13 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
             rt.block_on(core.logout())?;
             writeln!(out, "Đã đăng xuất.")?;
         }
-        OfficialCommand::Draft { input, format } => {
+        OfficialCommand::Draft {
+            input,
+            files,
+            format,
+        } => {
+            let mut input = input.clone();
+            input.attachments = prepare_files(core, files)?;
             let outcome = rt.block_on(core.draft_announcement(input.clone()))?;
             match (&outcome.saved, format) {
                 (Some(saved), Format::Json) => return json(out, saved),
@@ -475,6 +531,18 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
         }
         OfficialCommand::Ics(id) => {
             out.write_all(core.announcement_ics(id)?.as_bytes())?;
+        }
+        OfficialCommand::Files { id, dir } => {
+            let item = core
+                .announcements()?
+                .items
+                .into_iter()
+                .find(|a| a.id == *id)
+                .with_context(|| format!("không có thông báo {id} trên máy"))?;
+            for file in &item.attachments {
+                let path = core.save_announcement_file(id, &file.url, dir)?;
+                writeln!(out, "{}", path.display())?;
+            }
         }
         OfficialCommand::Share { id, format } => {
             let share = core.share_announcement(id)?;

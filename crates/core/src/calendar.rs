@@ -52,23 +52,24 @@ pub fn ics(name: &str, events: &[CalendarEvent], now: DateTime<Utc>) -> String {
     calendar.done().to_string()
 }
 
-/// Writes `text` to `dir/name`, replacing it atomically; the file's path.
+/// Writes `bytes` to `dir/name`, replacing it atomically; the file's path.
+/// Used for calendars and for announcement files the user saves.
 /// Errors: `internal` (the file could not be written).
 pub fn write_file(
     dir: &std::path::Path,
     name: &str,
-    text: &str,
+    bytes: &[u8],
 ) -> Result<std::path::PathBuf, crate::Error> {
     let path = dir.join(name);
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut file, text.as_bytes())?;
+        std::io::Write::write_all(&mut file, bytes)?;
         file.persist(&path).map_err(|e| e.error)?;
         Ok(())
     };
     write().map_err(|e| crate::Error::Internal {
-        reason: format!("cannot write the calendar: {e}"),
+        reason: format!("cannot write {name}: {e}"),
     })?;
     Ok(path)
 }

@@ -19,6 +19,37 @@ pub const MAX_BODY_CHARS: usize = 10_000;
 pub const MAX_UNITS: usize = 50;
 /// Longest reason, comment or household name accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 1_000;
+/// Most photos and documents one announcement may carry.
+pub const MAX_ATTACHMENTS: usize = 6;
+/// Longest file name of an attachment, in characters.
+pub const MAX_ATTACHMENT_NAME_CHARS: usize = 120;
+
+/// A file the author uploaded (`POST /api/v1/uploads`, a photo or a PDF)
+/// and attaches to a draft, with the name residents see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AttachmentInput {
+    /// Id of a complete upload, not used by a request or another announcement.
+    pub upload: String,
+    /// File name shown and used when saved (e.g. `ke-hoach-tiem-chung.pdf`).
+    pub name: String,
+}
+
+/// A photo or document of an announcement, as residents and officials get it:
+/// devices download `url` during sync so it opens offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Attachment {
+    /// Absolute link to the bytes (`…/open311/v2/media/{upload}`).
+    pub url: String,
+    /// File name.
+    pub name: String,
+    /// `image/jpeg`, `image/png`, `image/webp` or `application/pdf`.
+    pub mime: String,
+    /// Size in bytes.
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
 
 /// Where an announcement stands in its review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -77,6 +108,10 @@ pub struct AnnouncementDraft {
     /// Place of the event, if any.
     #[serde(default)]
     pub event_place: Option<String>,
+    /// Photos and PDFs, in the order shown (at most [`MAX_ATTACHMENTS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<AttachmentInput>>")]
+    pub attachments: Vec<AttachmentInput>,
 }
 
 /// A published announcement as residents receive it
@@ -102,6 +137,9 @@ pub struct Announcement {
     pub author_unit: String,
     /// When an editor approved it.
     pub published_at: DateTime<Utc>,
+    /// Photos and PDFs, in the author's order.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
 }
 
 /// The households of one unit an announcement goes to, and those not yet
@@ -175,6 +213,9 @@ pub struct OfficialAnnouncement {
     pub updated_at: DateTime<Utc>,
     /// When it was approved.
     pub published_at: Option<DateTime<Utc>>,
+    /// Photos and PDFs, in the author's order.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
     /// Totals over all units (published announcements; zero before).
     pub acks: AckCounts,
     /// The same per unit of the acknowledging households.

@@ -13,12 +13,13 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use congdan_protocol::announcements::{
-    AckCounts, AckInput, AckKind, Announcement, AnnouncementDraft, AnnouncementStatus,
-    MAX_BODY_CHARS, MAX_NOTE_CHARS, MAX_TITLE_CHARS, MAX_UNITS, OfficialAnnouncement, ReturnInput,
-    UnitHouseholds,
+    AckCounts, AckInput, AckKind, Announcement, AnnouncementDraft, AnnouncementStatus, Attachment,
+    AttachmentInput, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENTS, MAX_BODY_CHARS, MAX_NOTE_CHARS,
+    MAX_TITLE_CHARS, MAX_UNITS, OfficialAnnouncement, ReturnInput, UnitHouseholds,
 };
 use congdan_protocol::requests::Role;
 use serde::Deserialize;
@@ -29,7 +30,7 @@ use crate::authz;
 use crate::error::AppError;
 use crate::routes::Routes;
 use crate::storage::accounts::Account;
-use crate::storage::announcements::{AckRow, AnnouncementConflict, AnnouncementRow};
+use crate::storage::announcements::{AckRow, AnnouncementConflict, AnnouncementRow, AttachmentRow};
 
 /// Body limit of a draft (title, text, units, event).
 pub const DRAFT_BODY_LIMIT: usize = 64 * 1024;
@@ -101,6 +102,59 @@ fn check_id(id: &str) -> Result<(), AppError> {
         .map_err(|_| AppError::Invalid("Mã thông báo phải là một UUID."))
 }
 
+/// The checked attachments of a draft: at most [`MAX_ATTACHMENTS`], each
+/// named (the last path segment of what was sent, without control
+/// characters). Whether each upload is usable is checked by the storage, in
+/// the transaction that attaches it.
+fn attachments(input: &[AttachmentInput]) -> Result<Vec<AttachmentRow>, AppError> {
+    if input.len() > MAX_ATTACHMENTS {
+        return Err(AppError::Invalid(
+            "Tối đa 6 ảnh hoặc tệp PDF cho một thông báo.",
+        ));
+    }
+    input
+        .iter()
+        .map(|file| {
+            let name = file
+                .name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            if name.is_empty()
+                || name.chars().count() > MAX_ATTACHMENT_NAME_CHARS
+                || name.chars().any(char::is_control)
+            {
+                return Err(AppError::Invalid(
+                    "Tên tệp đính kèm không hợp lệ (tối đa 120 ký tự).",
+                ));
+            }
+            Ok(AttachmentRow {
+                upload: file.upload.clone(),
+                name: name.to_owned(),
+                mime: String::new(),
+                bytes: 0,
+            })
+        })
+        .collect()
+}
+
+/// Attachments as clients get them, with absolute links to the bytes.
+fn attachment_views(state: &AppState, rows: Vec<AttachmentRow>) -> Vec<Attachment> {
+    rows.into_iter()
+        .map(|file| Attachment {
+            url: state.config.public_url.join(&format!(
+                "{}/media/{}",
+                crate::open311::OPEN311_PREFIX,
+                file.upload
+            )),
+            name: file.name,
+            mime: file.mime,
+            bytes: file.bytes,
+        })
+        .collect()
+}
+
 /// The stored announcement, or 404.
 async fn load(state: &AppState, id: &str) -> Result<AnnouncementRow, AppError> {
     state
@@ -156,6 +210,7 @@ async fn official_view(
         return_comment: row.return_comment,
         updated_at: row.updated_at,
         published_at: row.published_at,
+        attachments: attachment_views(state, row.attachments),
         acks,
         acks_by_unit,
     })
@@ -197,11 +252,15 @@ async fn published(
         .storage
         .published_announcements(chain, LIST_LIMIT)
         .await?;
-    Ok(Json(rows.into_iter().filter_map(public_view).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .filter_map(|row| public_view(&state, row))
+            .collect(),
+    ))
 }
 
 /// What residents and the public see of a row: only a published one.
-fn public_view(row: AnnouncementRow) -> Option<Announcement> {
+fn public_view(state: &AppState, row: AnnouncementRow) -> Option<Announcement> {
     if row.status != AnnouncementStatus::Published {
         return None;
     }
@@ -215,21 +274,46 @@ fn public_view(row: AnnouncementRow) -> Option<Announcement> {
         event_place: row.event_place,
         author_name: row.author_name,
         author_unit: row.author_unit,
+        attachments: attachment_views(state, row.attachments),
     })
 }
 
 /// `GET /announcements/{id}`: one published announcement, for anyone (the
-/// link and QR code an announcement is shared with); 404 for any other state,
-/// so drafts and announcements under review never leak.
+/// link and QR code an announcement is shared with): JSON, or the page of
+/// [`crate::announcement_page`] for a browser (`Accept: text/html`); 404 for
+/// any other state, so drafts and announcements under review never leak.
 async fn one_published(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Announcement>, AppError> {
+) -> Result<Response, AppError> {
     check_id(&id)?;
     let row = load(&state, &id).await?;
-    public_view(row)
-        .map(Json)
-        .ok_or(AppError::Announcement(AnnouncementConflict::NotFound))
+    let item =
+        public_view(&state, row).ok_or(AppError::Announcement(AnnouncementConflict::NotFound))?;
+    let wants_page = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    let vary = [(header::VARY, HeaderValue::from_static("accept"))];
+    if !wants_page {
+        return Ok((vary, Json(item)).into_response());
+    }
+    Ok((
+        vary,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(crate::announcement_page::PAGE_CSP),
+            ),
+        ],
+        crate::announcement_page::render(&item),
+    )
+        .into_response())
 }
 
 /// The checked acknowledgement of `input`.
@@ -389,6 +473,7 @@ async fn save_draft(
         }
     }
     require_all_units(&state, &account, &units).await?;
+    let files = attachments(&draft.attachments)?;
     let now = (state.clock)();
     let record = authz::audit(&state, &account, "announcement.draft", &id, "");
     let stored = state
@@ -409,6 +494,7 @@ async fn save_draft(
                 created_at: now,
                 updated_at: now,
                 published_at: None,
+                attachments: files,
             },
             record,
         )

@@ -1,6 +1,6 @@
 //! The housekeeping schedule inside `serve`: once at start and then every
 //! [`crate::ServerConfig::cleanup_interval`] (default one hour), delete
-//! - uploads not attached to a request [`ORPHAN_UPLOAD_HOURS`] after they were
+//! - uploads attached to no request or announcement [`ORPHAN_UPLOAD_HOURS`] after they were
 //!   started, finished or not (abandoned "drafts" of a photo);
 //! - idempotency records older than [`IDEMPOTENCY_DAYS`] (a client retrying
 //!   later than that is answered as a new request);

@@ -64,6 +64,9 @@ pub enum AppError {
     /// The finished upload is not an accepted image.
     #[error("not an image")]
     NotImage,
+    /// The finished upload was announced as a PDF and is not one.
+    #[error("not a PDF")]
+    NotPdf,
     /// The request body is over the route's limit (or could not be read).
     #[error("request body too large")]
     BodyTooLarge,
@@ -94,10 +97,13 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::Announcement(AnnouncementConflict::NotFound) => StatusCode::NOT_FOUND,
             AppError::Announcement(AnnouncementConflict::OtherAuthor) => StatusCode::FORBIDDEN,
-            AppError::Announcement(_) => StatusCode::CONFLICT,
-            AppError::Conflict(Conflict::IdempotencyMismatch) | AppError::NotImage => {
+            AppError::Conflict(Conflict::IdempotencyMismatch)
+            | AppError::NotImage
+            | AppError::NotPdf
+            | AppError::Announcement(AnnouncementConflict::Attachment(_)) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            AppError::Announcement(_) => StatusCode::CONFLICT,
             AppError::Conflict(Conflict::NotFound) => StatusCode::NOT_FOUND,
             AppError::Conflict(Conflict::UnknownMedia(_)) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::OffsetMismatch(_) => StatusCode::CONFLICT,
@@ -119,6 +125,7 @@ impl AppError {
             | AppError::RoleForbidden
             | AppError::Announcement(AnnouncementConflict::OtherAuthor) => "forbidden",
             AppError::Announcement(AnnouncementConflict::NotFound) => "not_found",
+            AppError::Announcement(AnnouncementConflict::Attachment(_)) => "invalid_input",
             AppError::Announcement(_) => "wrong_state",
             AppError::LoginLocked(_) => "login_locked",
             AppError::Invalid(_) => "invalid_input",
@@ -130,6 +137,7 @@ impl AppError {
             AppError::TooLarge | AppError::BodyTooLarge => "too_large",
             AppError::OffsetMismatch(_) => "offset_mismatch",
             AppError::NotImage => "not_an_image",
+            AppError::NotPdf => "not_a_pdf",
             AppError::RateLimited(_) => "rate_limited",
         }
     }
@@ -171,6 +179,9 @@ impl AppError {
             AppError::Announcement(AnnouncementConflict::OtherAuthor) => {
                 "Thông báo này do người khác soạn.".to_owned()
             }
+            AppError::Announcement(AnnouncementConflict::Attachment(_)) => {
+                "Tệp đính kèm chưa tải lên xong hoặc đã thuộc về nội dung khác.".to_owned()
+            }
             AppError::Announcement(AnnouncementConflict::WrongState(status)) => format!(
                 "Thông báo đang ở trạng thái «{}», không làm được thao tác này.",
                 status_vi(*status)
@@ -192,6 +203,7 @@ impl AppError {
             AppError::TooLarge => "Tệp quá lớn (tối đa 8 MB).".to_owned(),
             AppError::OffsetMismatch(_) => "Vị trí tải lên không khớp với máy chủ.".to_owned(),
             AppError::NotImage => "Tệp không phải ảnh JPEG, PNG hoặc WebP hợp lệ.".to_owned(),
+            AppError::NotPdf => "Tệp không phải PDF hợp lệ.".to_owned(),
             AppError::BodyTooLarge => "Nội dung yêu cầu quá lớn.".to_owned(),
             AppError::RateLimited(seconds) => {
                 format!("Quá nhiều yêu cầu từ địa chỉ này. Vui lòng thử lại sau {seconds} giây.")

@@ -31,6 +31,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod announcement_page;
 pub mod announcements;
 pub mod api_keys;
 pub mod authz;
@@ -39,6 +40,7 @@ pub mod cleanup;
 pub mod commands;
 pub mod config;
 pub mod content;
+pub mod documents;
 pub mod error;
 pub mod feed;
 pub mod images;

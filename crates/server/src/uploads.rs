@@ -1,8 +1,10 @@
-//! Resumable photo uploads under `/api/v1/uploads` (tus-like): create with the
-//! announced length and type, append chunks at the stored offset, ask where an
-//! upload stands. A complete upload is decoded and re-encoded without metadata
-//! ([`crate::images::sanitize`]) and kept, or discarded with 422. Finished
-//! uploads are served at `/open311/v2/media/{id}`.
+//! Resumable uploads of photos (and of PDFs for announcements) under
+//! `/api/v1/uploads` (tus-like): create with the announced length and type,
+//! append chunks at the stored offset, ask where an upload stands. A complete
+//! photo is decoded and re-encoded without metadata ([`crate::images::sanitize`])
+//! and kept, a PDF is kept once its frame checks out ([`crate::documents`]);
+//! anything else is discarded with 422. Finished uploads are served at
+//! `/open311/v2/media/{id}` (a PDF only once an announcement carries it).
 //!
 //! A chunk is read as it arrives and what arrived is kept even when the
 //! connection is cut before the chunk's end (as tus does): on a link that
@@ -102,9 +104,9 @@ async fn create(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim().to_owned())
-        .filter(|v| crate::images::accepted_mime(v))
+        .filter(|v| crate::images::accepted_mime(v) || v == crate::documents::PDF_MIME)
         .ok_or(AppError::Invalid(
-            "Content-Type phải là image/jpeg, image/png hoặc image/webp.",
+            "Content-Type phải là image/jpeg, image/png, image/webp hoặc application/pdf.",
         ))?;
     let key = crate::residents::idem(&headers, &[])?.map(|idem| idem.key);
     let id = uuid::Uuid::new_v4().simple().to_string();
@@ -197,15 +199,30 @@ async fn append_to_end(
     Ok((StatusCode::NO_CONTENT, offsets(&upload)).into_response())
 }
 
-/// Checks a fully received upload as an image and keeps its cleaned copy
-/// (metadata removed, type from the bytes), or discards it.
-/// Errors: `NotImage` (discarded), storage errors.
+/// Checks a fully received upload and keeps it: a PDF as sent once its frame
+/// checks out ([`crate::documents`]), an image as its cleaned copy (metadata
+/// removed, type from the bytes); a file that fails is discarded.
+/// Errors: `NotPdf`, `NotImage` (discarded), storage errors.
 async fn finalize(state: &AppState, id: String) -> Result<(), AppError> {
+    let announced = state
+        .storage
+        .upload(id.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let bytes = state
         .storage
         .upload_bytes(id.clone())
         .await?
         .ok_or(AppError::NotFound)?;
+    if announced.mime == crate::documents::PDF_MIME {
+        let verdict = crate::documents::check_pdf(&bytes);
+        let keep = verdict.is_ok().then(|| (announced.mime.clone(), bytes));
+        state.storage.finish_upload(id, keep).await?;
+        return verdict.map_err(|reason| {
+            tracing::info!(%reason, "discarded an upload that is not a PDF");
+            AppError::NotPdf
+        });
+    }
     let verdict = tokio::task::spawn_blocking(move || crate::images::sanitize(&bytes))
         .await
         .map_err(|e| AppError::Storage(crate::storage::StorageError::Worker(e.to_string())))?;

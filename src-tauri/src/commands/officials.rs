@@ -4,9 +4,12 @@
 //! One line each over `congdan_core`; the server decides who may do what.
 
 use chrono::{DateTime, Utc};
+use congdan_core::PreparedDocument;
 use congdan_core::SubmitReceipt;
 use congdan_core::announcements::{AnnouncementList, AnnouncementShare};
-use congdan_core::official::{DraftInput, DraftOutcome, InboxItem, OfficialSession};
+use congdan_core::official::{
+    DraftAttachment, DraftInput, DraftOutcome, InboxItem, OfficialSession,
+};
 use congdan_protocol::announcements::{AckKind, OfficialAnnouncement, UnitHouseholds};
 use congdan_protocol::requests::{AssignInput, OfficerRequest};
 use tauri::State;
@@ -110,6 +113,7 @@ pub async fn draft_announcement(
     units: Vec<String>,
     event_start: Option<DateTime<Utc>>,
     event_place: Option<String>,
+    attachments: Option<Vec<DraftAttachment>>,
 ) -> Result<DraftOutcome, UiError> {
     let input = DraftInput {
         id,
@@ -118,6 +122,7 @@ pub async fn draft_announcement(
         units,
         event_start,
         event_place,
+        attachments: attachments.unwrap_or_default(),
     };
     Ok(state.core.draft_announcement(input).await?)
 }
@@ -225,6 +230,34 @@ pub fn export_announcement_ics<R: tauri::Runtime>(
     Ok(state
         .core
         .export_announcement_ics(&id, &dir)?
+        .display()
+        .to_string())
+}
+
+/// Keeps a PDF chosen in the UI for an announcement draft.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, data_base64), err(Debug))]
+pub fn prepare_document(
+    state: State<'_, AppState>,
+    data_base64: String,
+) -> Result<PreparedDocument, UiError> {
+    Ok(state.core.prepare_document_base64(&data_base64)?)
+}
+
+/// Writes a cached announcement's photo or PDF to the app's download
+/// folder; the file's path.
+#[tauri::command(async)]
+#[tracing::instrument(skip(app, state), err(Debug))]
+pub fn save_announcement_file<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    url: String,
+) -> Result<String, UiError> {
+    let dir = crate::commands::outages::export_dir(&app)?;
+    Ok(state
+        .core
+        .save_announcement_file(&id, &url, &dir)?
         .display()
         .to_string())
 }

@@ -63,6 +63,7 @@ import type {
   AnnouncementList,
   DraftFields,
   DraftOutcome,
+  PreparedDocument,
   InboxItem,
   OfficialAnnouncement,
   OfficialSession,
@@ -1238,6 +1239,14 @@ export class FakeBackend implements Backend {
 
   async draftAnnouncement(_fields: DraftFields): Promise<DraftOutcome> {
     throw notLoggedIn();
+  }
+
+  async prepareDocument(): Promise<PreparedDocument> {
+    throw notLoggedIn();
+  }
+
+  async saveAnnouncementFile(): Promise<string> {
+    throw new BackendError("not_found", "Không tìm thấy dữ liệu yêu cầu.");
   }
 
   async submitAnnouncement(): Promise<OfficialAnnouncement> {

@@ -6,7 +6,7 @@ import type { ScreenProps } from "../app";
 import { toBackendError } from "../errors";
 import { relativeTime } from "../format";
 import { getLang, t } from "../i18n";
-import type { AckKind, Announcement, AnnouncementList, AnnouncementShare } from "../models";
+import type { AckKind, Announcement, AnnouncementList, AnnouncementShare, Attachment } from "../models";
 
 /** The residents' announcement list. */
 export function AnnouncementsScreen({ backend, version, now, onFreshness }: ScreenProps) {
@@ -63,6 +63,7 @@ export function AnnouncementsScreen({ backend, version, now, onFreshness }: Scre
                 </span>
               )}
               <p class="announcement-body">{a.body}</p>
+              {a.attachments.length > 0 && <Attachments backend={backend} id={a.id} files={a.attachments} />}
               <AckButtons backend={backend} id={a.id} />
               <ShareButtons backend={backend} id={a.id} hasEvent={a.event_start !== null} />
             </li>
@@ -70,6 +71,59 @@ export function AnnouncementsScreen({ backend, version, now, onFreshness }: Scre
         </ul>
       )}
     </section>
+  );
+}
+
+/** Photos shown from the cache the sync filled (offline too) and every file
+ * saved on request to the download folder; a file not downloaded yet says so. */
+function Attachments({ backend, id, files }: { backend: ScreenProps["backend"]; id: string; files: Attachment[] }) {
+  const [photos, setPhotos] = useState<Record<string, string | null>>({});
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    for (const f of files.filter((f) => f.mime.startsWith("image/"))) {
+      backend.getMedia(f.url).then(
+        (m) => live && setPhotos((p) => ({ ...p, [f.url]: m?.dataUrl ?? null })),
+        () => undefined,
+      );
+    }
+    return () => {
+      live = false;
+    };
+  }, [backend, files]);
+  const save = (f: Attachment) => {
+    setError(null);
+    backend.saveAnnouncementFile(id, f.url).then(setSaved, (err) => {
+      const e = toBackendError(err);
+      setError(e.code === "not_found" ? t("attachmentNotCached") : e.message);
+    });
+  };
+  return (
+    <div class="attachments" data-testid="announcement-files">
+      <h3 class="sr-only">{t("attachmentsTitle")}</h3>
+      {files.map((f) => {
+        const photo = photos[f.url];
+        return (
+          <div key={f.url} class="attachment" data-testid="announcement-file" data-mime={f.mime}>
+            {photo && <img src={photo} alt={f.name} class="attachment-photo" />}
+            <button type="button" class="button small-button secondary" onClick={() => save(f)}>
+              {t("attachmentSave")}: {f.name} ({Math.max(1, Math.round(f.bytes / 1024))} KB)
+            </button>
+          </div>
+        );
+      })}
+      {saved && (
+        <p class="muted" role="status" data-testid="announcement-file-saved">
+          {t("attachmentSaved", { path: saved })}
+        </p>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -9,6 +9,8 @@ import type {
   AlertInput,
   AssignInput,
   Certainty,
+  DraftAttachment,
+  DraftFields,
   InboxItem,
   OfficialAnnouncement,
   OfficialSession,
@@ -18,7 +20,11 @@ import type {
   Urgency,
 } from "../models";
 import { ReachChart } from "../components/ReachChart";
+import { bytesToBase64 } from "../feedback";
 import { href } from "../route";
+
+/** Most photos and PDFs on one announcement (the server's limit). */
+const MAX_ATTACHMENTS = 6;
 
 /** The official tools, or a pointer to the login in Settings. */
 export function OfficialScreen({ backend, version }: ScreenProps) {
@@ -81,6 +87,7 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
       )}
       {drafts && (
         <DraftForm
+          backend={backend}
           unit={session.unit}
           onSave={(fields) =>
             backend.draftAnnouncement(fields).then((outcome) => {
@@ -206,26 +213,48 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
 
 /** A new draft; the units default to the official's own. */
 function DraftForm({
+  backend,
   unit,
   onSave,
 }: {
+  backend: ScreenProps["backend"];
   unit: string;
-  onSave: (fields: {
-    id: null;
-    title: string;
-    body: string;
-    units: string[];
-    eventStart: string | null;
-    eventPlace: string | null;
-  }) => Promise<boolean>;
+  onSave: (fields: DraftFields) => Promise<boolean>;
 }) {
   const [title, setTitle] = useState("");
   const [body, setBody] = useState("");
   const [units, setUnits] = useState(unit);
   const [place, setPlace] = useState("");
   const [start, setStart] = useState("");
+  const [files, setFiles] = useState<DraftAttachment[]>([]);
+  const [fileBusy, setFileBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Photos are shrunk and cleaned by the core; PDFs are kept as they are.
+  const addFiles = async (chosen: File[]) => {
+    setFileBusy(true);
+    setError(null);
+    try {
+      for (const file of chosen) {
+        if (files.length >= MAX_ATTACHMENTS) {
+          setError(t("attachTooMany", { max: MAX_ATTACHMENTS }));
+          break;
+        }
+        const data = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+        try {
+          const fileId =
+            file.type === "application/pdf"
+              ? (await backend.prepareDocument(data)).id
+              : (await backend.preparePhoto(data)).id;
+          setFiles((f) => [...f, { fileId, name: file.name }].slice(0, MAX_ATTACHMENTS));
+        } catch (e) {
+          setError(t("photoFailed", { name: file.name, message: toBackendError(e).message }));
+        }
+      }
+    } finally {
+      setFileBusy(false);
+    }
+  };
   return (
     <form
       noValidate
@@ -243,11 +272,13 @@ function DraftForm({
           units: units.split(",").map((u) => u.trim()).filter((u) => u !== ""),
           eventStart,
           eventPlace: place.trim() || null,
+          attachments: files,
         }).then(
           (queued) => {
             setNote(queued ? t("draftQueued") : null);
             setTitle("");
             setBody("");
+            setFiles([]);
           },
           (err) => setError(toBackendError(err).message),
         );
@@ -280,6 +311,42 @@ function DraftForm({
         value={start}
         onInput={(e) => setStart(e.currentTarget.value)}
       />
+      <label class="field-label" for="draft-files">
+        {t("attachLabel", { max: MAX_ATTACHMENTS })}
+      </label>
+      {files.length > 0 && (
+        <ul class="attachment-list">
+          {files.map((f) => (
+            <li key={f.fileId} data-testid="draft-file">
+              <span>{f.name}</span>
+              <button
+                type="button"
+                class="button small-button secondary"
+                aria-label={t("attachRemove", { name: f.name })}
+                onClick={() => setFiles((all) => all.filter((x) => x.fileId !== f.fileId))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <input
+        id="draft-files"
+        class="file-input"
+        type="file"
+        accept="image/jpeg,image/png,image/webp,application/pdf"
+        multiple
+        disabled={fileBusy || files.length >= MAX_ATTACHMENTS}
+        onChange={(e) => {
+          const input = e.currentTarget;
+          const chosen = [...(input.files ?? [])];
+          input.value = "";
+          void addFiles(chosen);
+        }}
+        data-testid="draft-files"
+      />
+      {fileBusy && <p class="muted">{t("preparingPhoto")}</p>}
       {error && (
         <p class="field-error" role="alert">
           {error}

@@ -25,9 +25,9 @@ pub struct AnnouncementList {
     pub freshness: Freshness,
 }
 
-/// How an announcement is shared: its public link on the server (the
-/// published announcement as JSON, `GET /api/v1/announcements/{id}`) and a QR
-/// code of that link, drawn by the app.
+/// How an announcement is shared: its public link on the server
+/// (`GET /api/v1/announcements/{id}`: a page in a browser, JSON for apps) and
+/// a QR code of that link, drawn by the app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -86,7 +86,41 @@ impl Core {
     ) -> Result<std::path::PathBuf, Error> {
         let text = self.announcement_ics(id)?;
         let item = self.cached_announcement(id)?;
-        crate::calendar::write_file(dir, &format!("thong-bao-{}.ics", item.id), &text)
+        crate::calendar::write_file(dir, &format!("thong-bao-{}.ics", item.id), text.as_bytes())
+    }
+
+    /// Writes a cached announcement's file (photo or PDF, downloaded by the
+    /// sync) to `dir` under its name, for the app's "Lưu tệp" button; the
+    /// file's path. The name is reduced to its last path segment, so a
+    /// file never lands outside `dir`. Reads the cache only. Errors:
+    /// `not_found` (no such file on a cached announcement, or not downloaded
+    /// yet), `internal` (not written), `storage`.
+    pub fn save_announcement_file(
+        &self,
+        id: &str,
+        url: &str,
+        dir: &std::path::Path,
+    ) -> Result<std::path::PathBuf, Error> {
+        let item = self.cached_announcement(id)?;
+        let missing = || Error::NotFound {
+            what: "announcement file",
+            key: url.to_owned(),
+        };
+        let file = item
+            .attachments
+            .iter()
+            .find(|f| f.url == url)
+            .ok_or_else(missing)?;
+        let bytes = self
+            .read(|c| crate::store::media::get(c, url))?
+            .ok_or_else(missing)?
+            .bytes;
+        let name = std::path::Path::new(&file.name)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|n| !n.starts_with('.'))
+            .map_or_else(|| format!("tep-{}", item.id), str::to_owned);
+        crate::calendar::write_file(dir, &name, &bytes)
     }
 
     /// The public link of a cached (so published) announcement and its QR
@@ -127,7 +161,8 @@ impl Core {
     }
 
     /// Asks the server for the household unit's announcements now (one
-    /// conditional GET), then returns the cache: when the server cannot be
+    /// conditional GET, then the files not downloaded yet unless the data
+    /// saver is on), then returns the cache: when the server cannot be
     /// reached the cached list comes back marked offline. Writes: the cache,
     /// `sync_state`. Errors: `not_configured`, `bad_response`, `storage`.
     pub async fn refresh_announcements(&self) -> Result<AnnouncementList, Error> {
@@ -136,7 +171,8 @@ impl Core {
             .ok_or(Error::NotConfigured { what: "server_url" })?;
         let transport = crate::sync::HttpTransport::new(&url)?;
         let _turn = self.sync_turn().await;
-        match self.pull_announcements(&transport).await {
+        let files = !self.data_saver()?;
+        match self.pull_announcements(&transport, files).await {
             Ok(_) => {}
             Err(e) if e.is_unreachable() => {
                 tracing::info!(
@@ -149,11 +185,14 @@ impl Core {
         self.announcements()
     }
 
-    /// The pull of a sync (gate held): `None` without a home unit.
+    /// The pull of a sync (gate held): `None` without a home unit. With
+    /// `files`, then downloads the photos and PDFs of the cached
+    /// announcements not cached yet (the data saver leaves them for later).
     /// Errors: as [`crate::sync::announcements::pull`].
     pub(crate) async fn pull_announcements<T: Transport>(
         &self,
         transport: &T,
+        files: bool,
     ) -> Result<Option<Outcome>, Error> {
         let Ok(unit) = self.household_unit() else {
             return Ok(None);
@@ -161,6 +200,9 @@ impl Core {
         let now = self.inner.clock.now();
         let result = crate::sync::announcements::pull(self.writer_mutex(), transport, &unit).await;
         documents::record(self.writer_mutex(), "announcements", &unit, &result, now)?;
+        if result.is_ok() && files {
+            crate::sync::cache_attachments(self.writer_mutex(), transport).await;
+        }
         result.map(Some)
     }
 }

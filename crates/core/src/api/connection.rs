@@ -108,7 +108,7 @@ impl Core {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::{Image, Request, Response};
+    use crate::sync::{MediaFile, Request, Response};
 
     /// Answers every GET with one status and body, or fails as offline.
     struct Fixed(Option<(u16, &'static str)>);
@@ -128,7 +128,11 @@ mod tests {
             }
         }
 
-        async fn fetch_image(&self, _url: &str) -> Result<Option<Image>, Error> {
+        async fn fetch_media(
+            &self,
+            _url: &str,
+            _patience: std::time::Duration,
+        ) -> Result<Option<MediaFile>, Error> {
             Ok(None)
         }
     }

@@ -465,6 +465,18 @@ pub struct PreparedPhoto {
     pub thumb_data_url: String,
 }
 
+/// A PDF kept for an announcement draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PreparedDocument {
+    /// Id to put in a draft's attachments.
+    pub id: String,
+    /// Size in bytes (the bytes stay in the core).
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
 /// The answer to one question of a service's form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

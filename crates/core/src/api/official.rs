@@ -102,6 +102,20 @@ pub struct DraftInput {
     pub event_start: Option<DateTime<Utc>>,
     /// Event place.
     pub event_place: Option<String>,
+    /// Photos and PDFs (prepared with [`Core::prepare_photo`] or
+    /// [`Core::prepare_document`]), in the order shown.
+    pub attachments: Vec<DraftAttachment>,
+}
+
+/// A prepared file attached to a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DraftAttachment {
+    /// Id of the prepared photo or document.
+    pub file_id: String,
+    /// File name residents see.
+    pub name: String,
 }
 
 /// The official code of a refused call, from its status and the server's code.
@@ -348,7 +362,9 @@ impl Core {
     /// server. When the server cannot be reached the draft is saved to the
     /// outbox under the same id and sent by the next drain with the session
     /// token (a repeated PUT writes the same draft: exactly once); the outcome
-    /// says which. Writes: `outbox` when offline. Errors: `not_logged_in`,
+    /// says which. A draft with files always goes through the outbox: its
+    /// uploads first, then the draft (see `draft_with_files`). Writes:
+    /// `outbox` when offline or with files. Errors: `not_logged_in`,
     /// `forbidden` (role, a unit outside the account's), `wrong_state`,
     /// `invalid_input`, `rejected`, `storage`.
     pub async fn draft_announcement(&self, input: DraftInput) -> Result<DraftOutcome, Error> {
@@ -367,7 +383,11 @@ impl Core {
             units: input.units,
             event_start: input.event_start,
             event_place: input.event_place,
+            attachments: Vec::new(),
         };
+        if !input.attachments.is_empty() {
+            return self.draft_with_files(id, draft, &input.attachments).await;
+        }
         let sent = self
             .official_call(
                 "announcement",
@@ -387,6 +407,7 @@ impl Core {
                     crate::outbox::payload::encode(&crate::outbox::payload::DraftPayload {
                         id: id.clone(),
                         draft,
+                        files: Vec::new(),
                     })?;
                 let receipt = self.queue_one(crate::OutboxKind::Draft, payload)?;
                 tracing::info!("announcement draft queued for later");
@@ -397,6 +418,102 @@ impl Core {
                 })
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// A draft with photos or PDFs: one upload row per file and the draft row
+    /// depending on them, saved in one transaction, then one drain. Uploads
+    /// resume where a cut left them, and the draft goes only after all of
+    /// them, so a draft never reaches the server without its files.
+    async fn draft_with_files(
+        &self,
+        id: String,
+        draft: AnnouncementDraft,
+        attachments: &[DraftAttachment],
+    ) -> Result<DraftOutcome, Error> {
+        use crate::outbox::payload::{self, DraftFile, DraftPayload, UploadPayload};
+        use crate::store::{draft_photos, outbox as rows};
+        let refuse = |message: &str| Error::InvalidInput {
+            what: "attachments",
+            reason: message.to_owned(),
+        };
+        if attachments.len() > congdan_protocol::announcements::MAX_ATTACHMENTS {
+            return Err(refuse("Tối đa 6 ảnh hoặc tệp PDF cho một thông báo."));
+        }
+        let mut batch = Vec::with_capacity(attachments.len() + 1);
+        let mut files = Vec::with_capacity(attachments.len());
+        for (i, file) in attachments.iter().enumerate() {
+            if attachments[..i].iter().any(|f| f.file_id == file.file_id) {
+                return Err(refuse("Một tệp được đính kèm hai lần."));
+            }
+            let stored = self
+                .read(|c| draft_photos::get(c, &file.file_id))?
+                .ok_or_else(|| refuse("Tệp đính kèm không còn trên máy; hãy chọn lại."))?;
+            batch.push(rows::NewRow {
+                uuid: uuid::Uuid::new_v4().to_string(),
+                kind: crate::OutboxKind::Upload,
+                payload: payload::encode(&UploadPayload {
+                    photo_id: stored.id,
+                    mime: stored.mime,
+                    length: u64::try_from(stored.bytes.len()).unwrap_or(u64::MAX),
+                })?,
+                depends_on: vec![],
+            });
+            files.push(DraftFile {
+                file_id: file.file_id.clone(),
+                name: file.name.trim().to_owned(),
+            });
+        }
+        let uuid = uuid::Uuid::new_v4().to_string();
+        batch.push(rows::NewRow {
+            uuid: uuid.clone(),
+            kind: crate::OutboxKind::Draft,
+            payload: payload::encode(&DraftPayload {
+                id: id.clone(),
+                draft,
+                files,
+            })?,
+            depends_on: (0..attachments.len()).collect(),
+        });
+        let now = self.inner.clock.now();
+        let ids = rows::durably(&mut self.writer(), |c| rows::insert(c, &batch, now))?;
+        let outbox_id = *ids.last().expect("the batch ends with the draft row");
+        tracing::info!(
+            row = outbox_id,
+            files = attachments.len(),
+            "announcement draft with files queued"
+        );
+        let policy = crate::outbox::DrainPolicy {
+            honour_schedule: false,
+            inline_retries: 0,
+        };
+        if let Err(e) = self.drain_with(policy, &|_| {}).await {
+            tracing::info!(code = e.code().as_str(), "draft left in the outbox");
+        }
+        let row = self.read(|c| rows::get(c, outbox_id))?;
+        match row {
+            Some(row) if row.state == crate::OutboxState::Done => {
+                let saved = self
+                    .official_announcements()
+                    .await?
+                    .into_iter()
+                    .find(|a| a.id == id);
+                Ok(DraftOutcome {
+                    id,
+                    saved,
+                    queued: None,
+                })
+            }
+            Some(row) if row.state == crate::OutboxState::FailedPermanent => Err(Error::Rejected {
+                resource: "draft",
+                status: 0,
+                message: row.last_error.map(|e| e.message).unwrap_or_default(),
+            }),
+            _ => Ok(DraftOutcome {
+                id,
+                saved: None,
+                queued: Some(crate::SubmitReceipt { outbox_id, uuid }),
+            }),
         }
     }
 

@@ -49,6 +49,6 @@ impl Core {
     /// button. Errors: `not_configured`, `storage`, `internal` (the file could not be written).
     pub fn export_outages_ics(&self, dir: &std::path::Path) -> Result<std::path::PathBuf, Error> {
         let text = self.outages_ics(None)?;
-        crate::calendar::write_file(dir, "lich-cat-dien.ics", &text)
+        crate::calendar::write_file(dir, "lich-cat-dien.ics", text.as_bytes())
     }
 }

@@ -25,8 +25,8 @@ use congdan_protocol::requests::{
 
 use super::{
     Core, DrainProgress, DrainReport, MyRequestDetail, MyRequestList, MyRequestSummary,
-    OutboxEntry, OutboxKind, OutboxState, PreparedPhoto, PublicRequest, RequestDraft,
-    RequestStatusChange, SubmitReceipt, TimeLeft, freshness,
+    OutboxEntry, OutboxKind, OutboxState, PreparedDocument, PreparedPhoto, PublicRequest,
+    RequestDraft, RequestStatusChange, SubmitReceipt, TimeLeft, freshness,
 };
 use crate::Error;
 use crate::outbox::payload::{
@@ -59,6 +59,21 @@ const MY_KINDS: [OutboxKind; 4] = [
     OutboxKind::Reopen,
     OutboxKind::Support,
 ];
+
+/// Bytes of a base64 text, with or without its `data:…;base64,` prefix.
+fn from_base64(what: &'static str, data: &str) -> Result<Vec<u8>, Error> {
+    let data = data.trim();
+    let data = data
+        .split_once(";base64,")
+        .map(|(_, rest)| rest)
+        .unwrap_or(data);
+    base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| Error::InvalidInput {
+            what,
+            reason: e.to_string(),
+        })
+}
 
 /// A validation failure with a Vietnamese message for the user.
 fn refuse(message: impl Into<String>) -> Error {
@@ -156,18 +171,39 @@ impl Core {
     /// [`Core::prepare_photo`] for callers holding base64 (the webview).
     /// Errors: `invalid_input` (bad base64 or image), `storage`.
     pub fn prepare_photo_base64(&self, data: &str) -> Result<PreparedPhoto, Error> {
-        let data = data.trim();
-        let data = data
-            .split_once(";base64,")
-            .map(|(_, rest)| rest)
-            .unwrap_or(data);
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(data)
-            .map_err(|e| Error::InvalidInput {
-                what: "photo",
-                reason: e.to_string(),
-            })?;
-        self.prepare_photo(&bytes)
+        self.prepare_photo(&from_base64("photo", data)?)
+    }
+
+    /// Keeps a PDF for an announcement draft as it is (the server checks it
+    /// again and serves it only as a download). Writes: `draft_photos`.
+    /// Errors: `invalid_input` (not a PDF, or over 8 MB), `storage`.
+    pub fn prepare_document(&self, bytes: &[u8]) -> Result<PreparedDocument, Error> {
+        if !bytes.starts_with(b"%PDF-") {
+            return Err(refuse("Tệp không phải PDF."));
+        }
+        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if size > congdan_protocol::requests::MAX_UPLOAD_BYTES {
+            return Err(refuse("Tệp PDF quá lớn (tối đa 8 MB)."));
+        }
+        let stored = DraftPhoto {
+            id: uuid::Uuid::new_v4().to_string(),
+            mime: "application/pdf".into(),
+            width: 0,
+            height: 0,
+            bytes: bytes.to_vec(),
+        };
+        let now = self.inner.clock.now();
+        rows::durably(&mut self.writer(), |c| draft_photos::put(c, &stored, now))?;
+        Ok(PreparedDocument {
+            id: stored.id,
+            bytes: size,
+        })
+    }
+
+    /// [`Core::prepare_document`] for callers holding base64 (the webview).
+    /// Errors: as [`Core::prepare_document`], `invalid_input` (bad base64).
+    pub fn prepare_document_base64(&self, data: &str) -> Result<PreparedDocument, Error> {
+        self.prepare_document(&from_base64("document", data)?)
     }
 
     /// Checks a draft against the cached service form and saves it to the
@@ -448,9 +484,8 @@ impl Core {
         if unsent.is_empty() {
             return Ok(DrainReport::default());
         }
-        let needs_device = unsent
-            .iter()
-            .any(|r| !matches!(r.kind, OutboxKind::Upload | OutboxKind::Draft));
+        // Uploads need the device too, also those of an official's draft.
+        let needs_device = unsent.iter().any(|r| r.kind != OutboxKind::Draft);
         let mut early_error = None;
         let device = if needs_device {
             match self.ensure_device(transport).await {

@@ -13,7 +13,7 @@ use crate::outbox::DrainPolicy;
 use crate::outbox::clock::{Clock, FakeClock};
 use crate::secrets::MemoryStore;
 use crate::store::services::tests::service;
-use crate::sync::{Answer, Call, Image, Method, Request, Response, Transport};
+use crate::sync::{Answer, Call, MediaFile, Method, Request, Response, Transport};
 
 /// What the next call suffers.
 #[derive(Debug, Clone)]
@@ -171,7 +171,11 @@ impl Transport for Server {
         })
     }
 
-    async fn fetch_image(&self, _url: &str) -> Result<Option<Image>, Error> {
+    async fn fetch_media(
+        &self,
+        _url: &str,
+        _patience: std::time::Duration,
+    ) -> Result<Option<MediaFile>, Error> {
         Ok(None)
     }
 

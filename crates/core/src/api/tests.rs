@@ -10,13 +10,13 @@ use super::*;
 use crate::ErrorCode;
 use crate::store::news::tests::item;
 use crate::store::procedures::tests::procedure;
-use crate::sync::{Image, Request, Response, Transport};
+use crate::sync::{MediaFile, Request, Response, Transport};
 
 /// Answers by `path?query` key; records every request it saw.
 #[derive(Default)]
 struct Fake {
     answers: Mutex<HashMap<String, Result<Response, ErrorCode>>>,
-    images: HashMap<String, Option<Image>>,
+    images: HashMap<String, Option<MediaFile>>,
     seen: Mutex<Vec<Request>>,
 }
 
@@ -108,7 +108,11 @@ impl Transport for Fake {
         }
     }
 
-    async fn fetch_image(&self, url: &str) -> Result<Option<Image>, Error> {
+    async fn fetch_media(
+        &self,
+        url: &str,
+        _patience: std::time::Duration,
+    ) -> Result<Option<MediaFile>, Error> {
         match self.images.get(url) {
             Some(i) => Ok(i.clone()),
             None => Err(Error::Offline {
@@ -291,14 +295,14 @@ async fn sync_pages_304_news_images_and_offline() {
     );
     fake.images.insert(
         "http://img/a.png".into(),
-        Some(Image {
+        Some(MediaFile {
             mime: "image/png".into(),
             bytes: b"PNG".to_vec(),
         }),
     );
     fake.images.insert(
         "http://img/c-body.png".into(),
-        Some(Image {
+        Some(MediaFile {
             mime: "image/png".into(),
             bytes: b"BODY".to_vec(),
         }),
@@ -426,7 +430,7 @@ async fn the_data_saver_leaves_images_and_the_catalogue_for_a_full_sync() {
     );
     fake.images.insert(
         "http://img/a.png".into(),
-        Some(Image {
+        Some(MediaFile {
             mime: "image/png".into(),
             bytes: b"PNG".to_vec(),
         }),
@@ -744,7 +748,11 @@ impl Transport for Cutting {
         })
     }
 
-    async fn fetch_image(&self, _url: &str) -> Result<Option<Image>, Error> {
+    async fn fetch_media(
+        &self,
+        _url: &str,
+        _patience: std::time::Duration,
+    ) -> Result<Option<MediaFile>, Error> {
         Ok(None)
     }
 }

@@ -146,13 +146,36 @@ pub async fn drain<T: Transport>(
     let mut finished = 0u32;
     'rows: for row in todo {
         let deps = dependencies(env.db, &row)?;
-        if deps.iter().any(|d| d.state == OutboxState::FailedPermanent) {
+        if let Some(refused) = deps
+            .iter()
+            .find(|d| d.state == OutboxState::FailedPermanent)
+        {
+            let why = refused
+                .last_error
+                .as_ref()
+                .map(|e| format!(" ({})", e.message.trim_end_matches('.')))
+                .unwrap_or_default();
+            let (resource, message) = if row.kind == OutboxKind::Draft {
+                (
+                    "draft",
+                    format!(
+                        "Tệp đính kèm bị máy chủ từ chối{why} nên thông báo chưa được gửi. \
+                         Hãy soạn lại với tệp khác."
+                    ),
+                )
+            } else {
+                (
+                    "request",
+                    format!(
+                        "Ảnh đính kèm bị máy chủ từ chối{why} nên phản ánh chưa được gửi. \
+                         Hãy tạo lại phản ánh với ảnh khác."
+                    ),
+                )
+            };
             let body = Error::Rejected {
-                resource: "request",
+                resource,
                 status: 0,
-                message: "Ảnh đính kèm bị máy chủ từ chối nên phản ánh chưa được gửi. \
-                          Hãy tạo lại phản ánh với ảnh khác."
-                    .into(),
+                message,
             }
             .to_body();
             let now = env.clock.now();
@@ -183,6 +206,11 @@ pub async fn drain<T: Transport>(
                         if row.kind == OutboxKind::Request {
                             let p: RequestPayload = payload::decode(&row.payload)?;
                             draft_photos::delete(c, &p.photo_ids)?;
+                        }
+                        if row.kind == OutboxKind::Draft {
+                            let p: DraftPayload = payload::decode(&row.payload)?;
+                            let ids: Vec<String> = p.files.into_iter().map(|f| f.file_id).collect();
+                            draft_photos::delete(c, &ids)?;
                         }
                         Ok(())
                     })?;
@@ -333,7 +361,7 @@ async fn attempt<T: Transport>(
         return upload(env, row, finished, total, progress).await;
     }
     if row.kind == OutboxKind::Draft {
-        return draft(env, row).await;
+        return draft(env, row, deps).await;
     }
     let (auth, device) = match bearer(env) {
         Ok(b) => b,
@@ -426,11 +454,16 @@ async fn attempt<T: Transport>(
     })
 }
 
-/// An official's draft: PUT with the session token. Without a session, or
-/// when the server no longer knows it (401), the row waits for a login
-/// (never touching the device); a role or unit refusal (403) or a state that
-/// no longer allows it (409) sets it aside with the server's reason.
-async fn draft<T: Transport>(env: &Env<'_, T>, row: &OutboxRow) -> Result<Outcome, Error> {
+/// An official's draft: PUT with the session token, its attachments being
+/// the uploads of the rows it depends on. Without a session, or when the
+/// server no longer knows it (401), the row waits for a login (never
+/// touching the device); a role or unit refusal (403) or a state that no
+/// longer allows it (409) sets it aside with the server's reason.
+async fn draft<T: Transport>(
+    env: &Env<'_, T>,
+    row: &OutboxRow,
+    deps: &[OutboxRow],
+) -> Result<Outcome, Error> {
     let not_logged_in = || Error::Official {
         resource: "announcement",
         status: 401,
@@ -440,7 +473,8 @@ async fn draft<T: Transport>(env: &Env<'_, T>, row: &OutboxRow) -> Result<Outcom
     let Some(token) = env.session.as_deref() else {
         return Ok(Outcome::Transient(not_logged_in()));
     };
-    let p: DraftPayload = payload::decode(&row.payload)?;
+    let mut p: DraftPayload = payload::decode(&row.payload)?;
+    p.draft.attachments = draft_attachments(&p, deps)?;
     let call = Call {
         resource: "draft",
         method: Method::Put,
@@ -475,6 +509,36 @@ async fn draft<T: Transport>(env: &Env<'_, T>, row: &OutboxRow) -> Result<Outcom
             }),
         },
     })
+}
+
+/// The draft's attachments: for each file, the server id of the upload row
+/// that sent its bytes (all of them done, or the draft would not be sent).
+fn draft_attachments(
+    p: &DraftPayload,
+    deps: &[OutboxRow],
+) -> Result<Vec<congdan_protocol::announcements::AttachmentInput>, Error> {
+    let mut uploads = Vec::with_capacity(deps.len());
+    for dep in deps.iter().filter(|d| d.kind == OutboxKind::Upload) {
+        let upload: UploadPayload = payload::decode(&dep.payload)?;
+        uploads.push((upload.photo_id, dep.remote_id.clone()));
+    }
+    p.files
+        .iter()
+        .map(|file| {
+            let remote = uploads
+                .iter()
+                .find(|(id, _)| *id == file.file_id)
+                .and_then(|(_, remote)| remote.clone())
+                .ok_or_else(|| Error::CorruptRow {
+                    what: "outbox draft",
+                    reason: format!("no finished upload for file {}", file.file_id),
+                })?;
+            Ok(congdan_protocol::announcements::AttachmentInput {
+                upload: remote,
+                name: file.name.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Uploads and drafts are dispatched before the match; reaching it is a bug.

@@ -99,8 +99,21 @@ pub struct AckPayload {
 pub struct DraftPayload {
     /// Announcement id (UUID chosen here).
     pub id: String,
-    /// The draft as it will be sent.
+    /// The draft as it will be sent (its attachments are filled in at send
+    /// time from the uploads of `files`).
     pub draft: congdan_protocol::announcements::AnnouncementDraft,
+    /// Photos and PDFs, in order: each is the upload row this row depends on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<DraftFile>,
+}
+
+/// One file of a draft: the stored bytes (`draft_photos.id`) and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftFile {
+    /// `draft_photos.id`.
+    pub file_id: String,
+    /// File name residents see.
+    pub name: String,
 }
 
 /// Decodes a stored payload (a corrupt row is `storage`).

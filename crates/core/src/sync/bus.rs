@@ -243,7 +243,7 @@ pub async fn pull<T: Transport>(
 mod tests {
     use super::*;
     use crate::api::bus_tests::{network, open_store};
-    use crate::sync::{Image, Request, Response};
+    use crate::sync::{MediaFile, Request, Response};
 
     /// Serves a body in ranges like the server does; can fail one request, and can
     /// switch to another body (a new ingest) after some requests.
@@ -258,7 +258,11 @@ mod tests {
         async fn get(&self, _: &Request) -> Result<Response, Error> {
             unreachable!("bus pulls use ranged calls")
         }
-        async fn fetch_image(&self, _: &str) -> Result<Option<Image>, Error> {
+        async fn fetch_media(
+            &self,
+            _: &str,
+            _patience: std::time::Duration,
+        ) -> Result<Option<MediaFile>, Error> {
             Ok(None)
         }
         async fn send(&self, call: &Call) -> Result<Answer, Error> {

@@ -97,7 +97,7 @@ pub async fn health<T: Transport>(
 mod tests {
     use super::*;
     use crate::ErrorCode;
-    use crate::sync::{Image, Response};
+    use crate::sync::{MediaFile, Response};
     use std::sync::Mutex;
 
     /// Answers every GET with one recorded response and remembers the paths.
@@ -127,7 +127,11 @@ mod tests {
             })
         }
 
-        async fn fetch_image(&self, _url: &str) -> Result<Option<Image>, Error> {
+        async fn fetch_media(
+            &self,
+            _url: &str,
+            _patience: std::time::Duration,
+        ) -> Result<Option<MediaFile>, Error> {
             Ok(None)
         }
     }

@@ -34,9 +34,10 @@ use serde::de::DeserializeOwned;
 
 pub use machine::{Instruction, PageToStore, Pull, Request, Resource, Response};
 pub use pages::PageSize;
-pub use transport::{Answer, Call, HttpTransport, Image, Method, Transport};
+pub use transport::{Answer, Call, HttpTransport, MediaFile, Method, Transport};
 
 use crate::Error;
+use crate::store::announcements as announcements_store;
 use crate::store::{
     alerts, bulletins, media, my_requests, news, outages, procedures, settings, sync_state, units,
 };
@@ -44,6 +45,11 @@ use crate::store::{
 const MAX_IMAGES_PER_SYNC: u32 = 40;
 /// Missing images looked at per sync (those on unreachable hosts are only noted).
 const MAX_IMAGES_LISTED: u32 = 1000;
+/// Whole-request time of one news image (optional: a slow link skips them).
+const NEWS_IMAGE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+/// Whole-request time of one announcement file from our own server (a PDF of
+/// a few megabytes on 3G needs tens of seconds; it is what the notice says).
+const ATTACHMENT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
 /// How long an image that failed to download is left alone before a sync tries again.
 const IMAGE_RETRY_AFTER: chrono::Duration = chrono::Duration::hours(6);
 
@@ -374,20 +380,49 @@ fn note_miss(db: &Mutex<Connection>, url: &str) {
     }
 }
 
-/// Downloads images of stored news that are not cached yet, newest first, at most
-/// [`MAX_IMAGES_PER_SYNC`] attempts. A host that cannot be reached at all (DNS,
-/// refused, timeout) is given up for this sync: every image on it is noted as a miss,
-/// so neither this sync nor the next ones wait on it again before
-/// [`IMAGE_RETRY_AFTER`]. Failures never fail the sync.
+/// Downloads images of stored news that are not cached yet, newest first (see
+/// [`cache_media`]). Failures never fail the sync.
 async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
     let missed_since = Utc::now() - IMAGE_RETRY_AFTER;
-    let urls = match news::images_missing_media(&lock(db), MAX_IMAGES_LISTED, missed_since) {
-        Ok(urls) => urls,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not list missing images");
-            return;
+    let listed = news::images_missing_media(&lock(db), MAX_IMAGES_LISTED, missed_since);
+    match listed {
+        Ok(urls) => cache_media(db, transport, urls, NEWS_IMAGE_PATIENCE, "news images").await,
+        Err(e) => tracing::warn!(error = %e, "could not list missing images"),
+    }
+}
+
+/// Downloads the photos and PDFs of cached announcements that are not cached
+/// yet, so they open offline (see [`cache_media`]). Failures never fail the sync.
+pub(crate) async fn cache_attachments<T: Transport>(db: &Mutex<Connection>, transport: &T) {
+    let missed_since = Utc::now() - IMAGE_RETRY_AFTER;
+    let listed = announcements_store::files_missing_media(&lock(db), missed_since);
+    match listed {
+        Ok(urls) => {
+            cache_media(
+                db,
+                transport,
+                urls,
+                ATTACHMENT_PATIENCE,
+                "announcement files",
+            )
+            .await;
         }
-    };
+        Err(e) => tracing::warn!(error = %e, "could not list missing announcement files"),
+    }
+}
+
+/// Downloads `urls` into the media cache, at most [`MAX_IMAGES_PER_SYNC`]
+/// attempts, each within `patience`. A host that cannot be reached at all (DNS,
+/// refused, timeout) is given up for this sync: every file on it is noted as a
+/// miss, so neither this sync nor the next ones wait on it again before
+/// [`IMAGE_RETRY_AFTER`]. Then the cache is trimmed to the user's budget.
+async fn cache_media<T: Transport>(
+    db: &Mutex<Connection>,
+    transport: &T,
+    urls: Vec<String>,
+    patience: std::time::Duration,
+    what: &'static str,
+) {
     let host_of = |url: &str| {
         url::Url::parse(url)
             .ok()
@@ -406,12 +441,12 @@ async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
             break;
         }
         attempts += 1;
-        match transport.fetch_image(&url).await {
-            Ok(Some(image)) => match media::put(&lock(db), &url, &image.mime, &image.bytes) {
+        match transport.fetch_media(&url, patience).await {
+            Ok(Some(file)) => match media::put(&lock(db), &url, &file.mime, &file.bytes) {
                 Ok(()) => stored += 1,
                 Err(e) => {
                     skipped += 1;
-                    tracing::warn!(error = %e, "could not store image");
+                    tracing::warn!(error = %e, "could not store a media file");
                 }
             },
             Ok(None) => {
@@ -420,7 +455,7 @@ async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
             }
             Err(e) => {
                 skipped += 1;
-                tracing::debug!(code = e.code().as_str(), "image fetch failed");
+                tracing::debug!(code = e.code().as_str(), "media fetch failed");
                 note_miss(db, &url);
                 if e.code() == crate::ErrorCode::Offline
                     && let Some(host) = host
@@ -436,7 +471,7 @@ async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
             .and_then(|mb| media::evict_to(&conn, u64::from(mb) * 1024 * 1024))
     };
     match evicted {
-        Ok(evicted) => tracing::info!(stored, skipped, evicted, "news images cached"),
-        Err(e) => tracing::warn!(error = %e, "could not keep the image cache within its budget"),
+        Ok(evicted) => tracing::info!(what, stored, skipped, evicted, "media cached"),
+        Err(e) => tracing::warn!(error = %e, "could not keep the media cache within its budget"),
     }
 }

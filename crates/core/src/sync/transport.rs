@@ -34,17 +34,15 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// whole-request timeout, so a slow but alive link finishes any page; a stalled
 /// one fails.
 pub const READ_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Whole-request timeout of one image (images are optional: a slow link skips them).
-const IMAGE_TIMEOUT: Duration = Duration::from_secs(5);
-/// Largest image we cache.
-pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+/// Largest file we cache (the server's upload limit: announcement PDFs fit).
+pub const MAX_MEDIA_BYTES: usize = 8 * 1024 * 1024;
 
-/// A downloaded image.
+/// A downloaded image or PDF, kept for offline reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Image {
-    /// Its `image/*` content type.
+pub struct MediaFile {
+    /// Its `image/*` or `application/pdf` content type.
     pub mime: String,
-    /// Its bytes (at most [`MAX_IMAGE_BYTES`]).
+    /// Its bytes (at most [`MAX_MEDIA_BYTES`]).
     pub bytes: Vec<u8>,
 }
 
@@ -139,9 +137,15 @@ pub trait Transport: Send + Sync {
     /// Sends one content request. Errors: `offline`, `bad_response`.
     fn get(&self, request: &Request) -> impl Future<Output = Result<Response, Error>> + Send;
 
-    /// Downloads an image for offline display. `Ok(None)` when the answer is
-    /// not a usable image (not 2xx, not `image/*`, too large). Errors: `offline`.
-    fn fetch_image(&self, url: &str) -> impl Future<Output = Result<Option<Image>, Error>> + Send;
+    /// Downloads an image or PDF for offline reading, giving up after
+    /// `patience` (the whole request). `Ok(None)` when the answer is not a
+    /// usable file (not 2xx, not `image/*` or `application/pdf`, too large).
+    /// Errors: `offline`.
+    fn fetch_media(
+        &self,
+        url: &str,
+        patience: Duration,
+    ) -> impl Future<Output = Result<Option<MediaFile>, Error>> + Send;
 
     /// Sends one outbox call and returns whatever status the server answered.
     /// Errors: `offline` (network failure or timeout: the server may or may not
@@ -303,7 +307,7 @@ impl Transport for HttpTransport {
         Ok(Response { status, etag, body })
     }
 
-    async fn fetch_image(&self, url: &str) -> Result<Option<Image>, Error> {
+    async fn fetch_media(&self, url: &str, patience: Duration) -> Result<Option<MediaFile>, Error> {
         let parsed = url::Url::parse(url).map_err(|e| Error::InvalidInput {
             what: "image url",
             reason: e.to_string(),
@@ -314,7 +318,7 @@ impl Transport for HttpTransport {
         let mut response = self
             .client
             .get(parsed)
-            .timeout(IMAGE_TIMEOUT)
+            .timeout(patience)
             .send()
             .await
             .map_err(|e| classify("media", e))?;
@@ -328,23 +332,23 @@ impl Transport for HttpTransport {
             .and_then(|v| v.split(';').next())
             .map(|v| v.trim().to_ascii_lowercase())
             .unwrap_or_default();
-        if !mime.starts_with("image/") {
+        if !(mime.starts_with("image/") || mime == "application/pdf") {
             return Ok(None);
         }
         if response
             .content_length()
-            .is_some_and(|n| n > MAX_IMAGE_BYTES as u64)
+            .is_some_and(|n| n > MAX_MEDIA_BYTES as u64)
         {
             return Ok(None);
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| classify("media", e))? {
-            if bytes.len() + chunk.len() > MAX_IMAGE_BYTES {
+            if bytes.len() + chunk.len() > MAX_MEDIA_BYTES {
                 return Ok(None);
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Some(Image { mime, bytes }))
+        Ok(Some(MediaFile { mime, bytes }))
     }
 
     async fn send(&self, call: &Call) -> Result<Answer, Error> {
@@ -539,18 +543,27 @@ mod tests {
         assert_eq!(resp.body, b"{}");
         let url = format!("http://{addr}/a.png");
         assert_eq!(
-            t.fetch_image(&url).await.unwrap(),
+            t.fetch_media(&url, std::time::Duration::from_secs(5))
+                .await
+                .unwrap(),
             None,
             "text/html is not an image"
         );
         assert_eq!(
-            t.fetch_image(&url).await.unwrap(),
-            Some(Image {
+            t.fetch_media(&url, std::time::Duration::from_secs(5))
+                .await
+                .unwrap(),
+            Some(MediaFile {
                 mime: "image/png".into(),
                 bytes: b"PNG".to_vec()
             })
         );
-        assert_eq!(t.fetch_image("file:///etc/passwd").await.unwrap(), None);
+        assert_eq!(
+            t.fetch_media("file:///etc/passwd", std::time::Duration::from_secs(5))
+                .await
+                .unwrap(),
+            None
+        );
         let seen = server.await.unwrap();
         let first = seen[0].to_ascii_lowercase();
         assert!(

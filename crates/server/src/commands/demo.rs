@@ -101,6 +101,7 @@ pub async fn seed_officials(storage: &dyn Storage) -> Result<(), CommandError> {
         created_at: now,
         updated_at: now,
         published_at: None,
+        attachments: Vec::new(),
     };
     let steps = [
         (

@@ -494,10 +494,24 @@ async fn updates(
 async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     match state.storage.media(id).await {
         Ok(Some((mime, bytes))) => {
+            // A document is a download, and whatever it holds runs nowhere.
+            let disposition = if mime == crate::documents::PDF_MIME {
+                "attachment"
+            } else {
+                "inline"
+            };
             let mime = HeaderValue::from_str(&mime)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream"));
             (
                 [
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_static(disposition),
+                    ),
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static("sandbox; default-src 'none'"),
+                    ),
                     (header::CONTENT_TYPE, mime),
                     (
                         header::CACHE_CONTROL,
@@ -512,7 +526,7 @@ async fn media(State(state): State<AppState>, Path(id): Path<String>) -> Respons
             )
                 .into_response()
         }
-        Ok(None) => Failure::new(StatusCode::NOT_FOUND, "Không tìm thấy ảnh.").render(Format::Json),
+        Ok(None) => Failure::new(StatusCode::NOT_FOUND, "Không tìm thấy tệp.").render(Format::Json),
         Err(e) => Failure::from(e).render(Format::Json),
     }
 }

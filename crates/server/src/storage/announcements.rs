@@ -43,6 +43,22 @@ pub struct AnnouncementRow {
     pub updated_at: DateTime<Utc>,
     /// Approval time.
     pub published_at: Option<DateTime<Utc>>,
+    /// Photos and PDFs, in order.
+    pub attachments: Vec<AttachmentRow>,
+}
+
+/// One attached upload. On save only `upload` and `name` are read; loading
+/// fills `mime` and `bytes` from the upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRow {
+    /// Upload id.
+    pub upload: String,
+    /// File name shown to residents.
+    pub name: String,
+    /// MIME type of the stored bytes.
+    pub mime: String,
+    /// Size in bytes.
+    pub bytes: u64,
 }
 
 /// One acknowledgement: a device's own, or a household's recorded by an official.
@@ -79,6 +95,10 @@ pub enum AnnouncementConflict {
     /// The announcement is not in a state that allows the change.
     #[error("announcement is {0:?}")]
     WrongState(AnnouncementStatus),
+    /// An attachment is not a complete upload, or belongs to a request or to
+    /// another announcement.
+    #[error("attachment {0} is not usable")]
+    Attachment(String),
 }
 
 /// Storage of announcements and their acknowledgements.
@@ -87,8 +107,8 @@ pub trait AnnouncementStorage: Send + Sync + 'static {
     fn announcement(&self, id: String) -> StorageFuture<'_, Option<AnnouncementRow>>;
 
     /// Insert a draft, or replace the author's own draft or returned
-    /// announcement (which becomes a draft again). Storing the same draft
-    /// twice changes nothing but `updated_at`.
+    /// announcement (which becomes a draft again), with its attachments.
+    /// Storing the same draft twice changes nothing but `updated_at`.
     fn save_draft(
         &self,
         row: AnnouncementRow,

@@ -67,6 +67,10 @@
 //!   and unit (`id` = `<bulletin>@<unit>`), a change feed scoped by `unit` like
 //!   outages; a correction that drops a unit deletes its row with a tombstone
 //!   (see `storage/bulletins.rs`). Posts are in `audit_log` (`bulletin.post`).
+//! - `announcement_media(upload_id, announcement_id, position, name)` (step 13):
+//!   the photos and PDFs of an announcement; an upload belongs to at most one
+//!   announcement and never also to a request. A PDF upload is served only
+//!   once it belongs to an announcement.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -325,6 +329,14 @@ const MIGRATIONS: &[&str] = &[
          body TEXT NOT NULL
      ) STRICT;
      CREATE INDEX bulletins_unit_seq ON bulletins (unit, seq);",
+    // 13: photos and PDFs of announcements (issue 10).
+    "CREATE TABLE announcement_media (
+         upload_id       TEXT PRIMARY KEY NOT NULL,
+         announcement_id TEXT NOT NULL REFERENCES announcements (id),
+         position        INTEGER NOT NULL,
+         name            TEXT NOT NULL
+     ) STRICT;
+     CREATE INDEX announcement_media_announcement ON announcement_media (announcement_id, position);",
 ];
 
 /// Schema version this binary writes.

@@ -1,11 +1,13 @@
-//! [`AnnouncementStorage`] over SQLite: `announcements`, `announcement_units`
-//! and `announcement_acks` (see `migrations.rs`).
+//! [`AnnouncementStorage`] over SQLite: `announcements`, `announcement_units`,
+//! `announcement_media` and `announcement_acks` (see `migrations.rs`).
 
 use chrono::{DateTime, Utc};
 use congdan_protocol::announcements::{AckCounts, AnnouncementStatus, UnitAcks};
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
-use super::announcements::{AckRow, AnnouncementConflict, AnnouncementRow, AnnouncementStorage};
+use super::announcements::{
+    AckRow, AnnouncementConflict, AnnouncementRow, AnnouncementStorage, AttachmentRow,
+};
 use super::audit::AuditRecord;
 use super::sqlite_audit;
 use super::sqlite_rows::{corrupt, parse_ts, ts};
@@ -77,7 +79,22 @@ fn decode(conn: &Connection, raw: RawRow) -> Result<AnnouncementRow, StorageErro
     let units = stmt
         .query_map([&id], |row| row.get(0))?
         .collect::<Result<Vec<String>, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.upload_id, m.name, u.mime, length(u.data) FROM announcement_media m \
+         JOIN uploads u ON u.id = m.upload_id WHERE m.announcement_id = ?1 ORDER BY m.position",
+    )?;
+    let attachments = stmt
+        .query_map([&id], |row| {
+            Ok(AttachmentRow {
+                upload: row.get(0)?,
+                name: row.get(1)?,
+                mime: row.get(2)?,
+                bytes: u64::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(AnnouncementRow {
+        attachments,
         event_start: optional_ts(&id, event_start)?,
         created_at: parse_ts("announcements", &id, &created_at)?,
         updated_at: parse_ts("announcements", &id, &updated_at)?,
@@ -127,6 +144,43 @@ fn write_units(tx: &Transaction<'_>, id: &str, units: &[String]) -> Result<(), S
         )?;
     }
     Ok(())
+}
+
+/// Replaces the attachments of `id`; `Err(upload)` names the first one that
+/// is not a complete upload or already belongs to a request or to another
+/// announcement (nothing is written then: the caller's transaction rolls back).
+fn write_media(
+    tx: &Transaction<'_>,
+    id: &str,
+    attachments: &[AttachmentRow],
+) -> Result<Result<(), String>, StorageError> {
+    tx.execute(
+        "DELETE FROM announcement_media WHERE announcement_id = ?1",
+        [id],
+    )?;
+    for (position, file) in attachments.iter().enumerate() {
+        let usable: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM uploads WHERE id = ?1 AND complete = 1) \
+             AND NOT EXISTS (SELECT 1 FROM request_media WHERE upload_id = ?1) \
+             AND NOT EXISTS (SELECT 1 FROM announcement_media WHERE upload_id = ?1)",
+            [&file.upload],
+            |row| row.get(0),
+        )?;
+        if !usable {
+            return Ok(Err(file.upload.clone()));
+        }
+        tx.execute(
+            "INSERT INTO announcement_media (upload_id, announcement_id, position, name) \
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                file.upload,
+                id,
+                i64::try_from(position).unwrap_or(i64::MAX),
+                file.name
+            ],
+        )?;
+    }
+    Ok(Ok(()))
 }
 
 impl AnnouncementStorage for SqliteStorage {
@@ -181,6 +235,9 @@ impl AnnouncementStorage for SqliteStorage {
                 )?;
             }
             write_units(tx, &row.id, &row.units)?;
+            if let Err(upload) = write_media(tx, &row.id, &row.attachments)? {
+                return Ok(Err(AnnouncementConflict::Attachment(upload)));
+            }
             sqlite_audit::insert(tx, &audit)?;
             let stored = load(tx, &row.id)?
                 .ok_or_else(|| corrupt("announcements", &row.id, "vanished while saving"))?;

@@ -11,7 +11,8 @@ impl MaintenanceStorage for SqliteStorage {
         self.write(move |tx| {
             let uploads = tx.execute(
                 "DELETE FROM uploads WHERE created_at < ?1 \
-                 AND NOT EXISTS (SELECT 1 FROM request_media m WHERE m.upload_id = uploads.id)",
+                 AND NOT EXISTS (SELECT 1 FROM request_media m WHERE m.upload_id = uploads.id) \
+                 AND NOT EXISTS (SELECT 1 FROM announcement_media a WHERE a.upload_id = uploads.id)",
                 params![ts(cutoffs.uploads_before)],
             )?;
             let idempotency = tx.execute(

@@ -138,7 +138,9 @@ impl UploadStorage for SqliteStorage {
         self.read(move |conn| {
             Ok(conn
                 .query_row(
-                    "SELECT mime, data FROM uploads WHERE id = ?1 AND complete = 1",
+                    "SELECT mime, data FROM uploads WHERE id = ?1 AND complete = 1 \
+                     AND (mime <> 'application/pdf' \
+                          OR EXISTS (SELECT 1 FROM announcement_media WHERE upload_id = ?1))",
                     [&id],
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )

@@ -59,6 +59,7 @@ pub trait UploadStorage: Send + Sync + 'static {
     /// Keep a full upload as the cleaned photo `(mime, bytes)` that replaces
     /// what was sent (see [`crate::images::sanitize`]), or discard it (`None`).
     fn finish_upload(&self, id: String, clean: Option<(String, Vec<u8>)>) -> StorageFuture<'_, ()>;
-    /// A finished upload's MIME type and bytes.
+    /// A finished upload's MIME type and bytes; a PDF only once it belongs to
+    /// an announcement (so the server is no file host for anyone with a device).
     fn media(&self, id: String) -> StorageFuture<'_, Option<(String, Vec<u8>)>>;
 }

@@ -1,7 +1,7 @@
 //! Issue 10 through the real router: login limits with a moved clock, logout
 //! and revocation on account changes, villages, and the announcement workflow
 //! (draft → submit → return/approve → published → acknowledged) with its
-//! role and unit refusals and audit records. The full route × role × unit
+//! role and unit refusals, audit records and attachments. The full route × role × unit
 //! matrix runs against the real binary (`tests/it/authz.rs`).
 
 use std::sync::{Arc, Mutex};
@@ -426,4 +426,121 @@ async fn villages_need_a_commune_parent_and_keep_official_codes() {
             .as_deref(),
         Some("00001")
     );
+}
+
+/// A finished upload made through the storage (the upload route has its own
+/// tests in open311.rs): `bytes` kept as `mime`.
+async fn finished_upload(f: &Fixture, id: &str, mime: &str, bytes: &[u8]) {
+    use congdan_server::storage::UploadStorage;
+    let length = bytes.len() as u64;
+    let storage = &f.t.storage;
+    storage
+        .create_upload(id.into(), None, mime.into(), length, Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    storage
+        .append_upload(id.into(), 0, bytes.to_vec())
+        .await
+        .unwrap()
+        .unwrap();
+    storage
+        .finish_upload(id.into(), Some((mime.into(), bytes.to_vec())))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_upload_becomes_one_announcements_attachment_and_its_pdf_is_served_only_then() {
+    let f = fixture().await;
+    let head1 = f.login("head1").await;
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    finished_upload(&f, "pdf1", "application/pdf", pdf).await;
+    let media = "/open311/v2/media/pdf1";
+    let (status, _, _) = f.call("GET", media, None, None).await;
+    assert_eq!(status, 404, "a PDF no announcement carries is not served");
+
+    let draft = |attachments: Value| {
+        json!({"title": "Kế hoạch", "body": "Xem tệp.", "units": ["00001-01"],
+               "attachments": attachments})
+    };
+    let uri = format!("/api/v1/official/announcements/{ID}");
+    let (status, body, _) = f
+        .call(
+            "PUT",
+            &uri,
+            Some(&head1),
+            Some(draft(
+                json!([{"upload": "pdf1", "name": "../../ke-hoach.pdf"}]),
+            )),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let file = &body["attachments"][0];
+    assert_eq!(file["name"], "ke-hoach.pdf", "only the last path segment");
+    assert_eq!(file["mime"], "application/pdf");
+    assert_eq!(file["bytes"], pdf.len());
+    assert!(file["url"].as_str().unwrap().ends_with(media), "{file}");
+    let (status, _, headers) = f.call("GET", media, None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-disposition"], "attachment");
+
+    // Another announcement cannot take it; nothing of that draft is stored.
+    let other = "7a4f5e1c-2b3d-4c5e-8f9a-0b1c2d3e4f50";
+    let (status, body, _) = f
+        .call(
+            "PUT",
+            &format!("/api/v1/official/announcements/{other}"),
+            Some(&head1),
+            Some(draft(json!([{"upload": "pdf1", "name": "x.pdf"}]))),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "invalid_input");
+    let (_, list, _) = f
+        .call("GET", "/api/v1/official/announcements", Some(&head1), None)
+        .await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+
+    // Not a finished upload; too many; a blank name.
+    let (status, _, _) = f
+        .call(
+            "PUT",
+            &uri,
+            Some(&head1),
+            Some(draft(json!([{"upload": "nope", "name": "x.pdf"}]))),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let seven: Vec<Value> = (0..7)
+        .map(|i| json!({"upload": format!("u{i}"), "name": "a.jpg"}))
+        .collect();
+    let (status, body, _) = f
+        .call("PUT", &uri, Some(&head1), Some(draft(Value::Array(seven))))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _, _) = f
+        .call(
+            "PUT",
+            &uri,
+            Some(&head1),
+            Some(draft(json!([{"upload": "pdf1", "name": "  "}]))),
+        )
+        .await;
+    assert_eq!(status, 400);
+    // The refused saves left the first one as it was.
+    let (_, list, _) = f
+        .call("GET", "/api/v1/official/announcements", Some(&head1), None)
+        .await;
+    assert_eq!(list[0]["attachments"][0]["name"], "ke-hoach.pdf", "{list}");
+
+    // Housekeeping a day later keeps what an announcement carries.
+    f.advance(Duration::hours(25));
+    let state = AppState::new(f.t.storage.clone()).with_clock({
+        let now = Arc::clone(&f.now);
+        Arc::new(move || *now.lock().unwrap())
+    });
+    congdan_server::cleanup::run_once(&state).await.unwrap();
+    let (status, _, _) = f.call("GET", media, None, None).await;
+    assert_eq!(status, 200);
 }

@@ -1,0 +1,55 @@
+//! Checking that an upload announced as `application/pdf` is one, before it
+//! is kept as an announcement's attachment. The server never renders or
+//! rewrites a PDF: it checks the frame (the `%PDF-` header where readers look
+//! for it and an `%%EOF` trailer near the end), and the media route serves it
+//! as a download in a sandbox, so a crafted file cannot act in our origin.
+
+/// MIME type of accepted documents.
+pub const PDF_MIME: &str = "application/pdf";
+
+/// Readers accept the header within the first 1,024 bytes (ISO 32000-1, 7.5.2 note).
+const HEADER_WINDOW: usize = 1024;
+/// The trailer is looked for in the last bytes (readers tolerate trailing junk).
+const TRAILER_WINDOW: usize = 1024;
+
+/// Why bytes are not an accepted PDF.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PdfRejected {
+    /// No `%PDF-1.x`/`%PDF-2.x` header in the first 1,024 bytes.
+    #[error("no PDF header")]
+    NoHeader,
+    /// No `%%EOF` in the last 1,024 bytes (a cut or non-PDF file).
+    #[error("no PDF trailer")]
+    NoTrailer,
+}
+
+/// Checks the frame of a PDF.
+pub fn check_pdf(bytes: &[u8]) -> Result<(), PdfRejected> {
+    let head = &bytes[..bytes.len().min(HEADER_WINDOW)];
+    let has_header = head
+        .windows(7)
+        .any(|w| w.starts_with(b"%PDF-") && matches!(w[5], b'1' | b'2') && w[6] == b'.');
+    if !has_header {
+        return Err(PdfRejected::NoHeader);
+    }
+    let tail = &bytes[bytes.len().saturating_sub(TRAILER_WINDOW)..];
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err(PdfRejected::NoTrailer);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_framed_pdf_passes_and_cut_or_foreign_files_do_not() {
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+        assert_eq!(check_pdf(&pdf), Ok(()));
+        assert_eq!(check_pdf(&pdf[..20]), Err(PdfRejected::NoTrailer));
+        assert_eq!(check_pdf(b"<html>%%EOF"), Err(PdfRejected::NoHeader));
+        assert_eq!(check_pdf(b"%PDF-x\n%%EOF"), Err(PdfRejected::NoHeader));
+        assert_eq!(check_pdf(b""), Err(PdfRejected::NoHeader));
+    }
+}
