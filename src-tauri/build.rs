@@ -75,6 +75,7 @@ const COMMANDS: &[&str] = &[
     "announcement_households",
     "export_announcement_ics",
     "prepare_document",
+    "post_bulletin",
     "save_announcement_file",
     "share_announcement",
     "official_reach",

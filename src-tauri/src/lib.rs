@@ -135,6 +135,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::officials::announcement_households,
         commands::officials::export_announcement_ics,
         commands::officials::prepare_document,
+        commands::officials::post_bulletin,
         commands::officials::save_announcement_file,
         commands::officials::share_announcement,
         commands::officials::official_reach,

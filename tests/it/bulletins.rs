@@ -1,4 +1,5 @@
-//! Epidemic bulletins across processes: an officer posts one through the real
+//! Epidemic bulletins across processes: an officer posts one (over HTTP, and
+//! with `congdan post-bulletin`) through the real
 //! server, a resident's device syncs it (and gets a 304 the second time),
 //! `congdan bulletins --json` shows it with the places by distance; another
 //! ward's officer is refused, a broken post is refused with a Vietnamese
@@ -168,4 +169,50 @@ async fn an_officers_bulletin_reaches_the_cli_and_the_second_sync_is_a_304() {
     );
     let text = stdout(&ok(congdan(&db, &["bulletins"])));
     assert!(text.contains("Ca mắc mới: 3"), "{text}");
+}
+
+#[tokio::test]
+async fn an_officer_posts_a_bulletin_from_the_cli_and_a_resident_reads_it() {
+    let server = TestServer::seeded().await.unwrap();
+    let url = server.url();
+    let dir = tempfile::tempdir().unwrap();
+    let officer = dir.path().join("officer.db");
+    let resident = dir.path().join("resident.db");
+    ok(congdan_tests::cli::login(
+        &officer,
+        &url,
+        "canbo.badinh",
+        congdan_tests::server::DEMO_PASSWORD,
+    ));
+    let file = dir.path().join("ban-tin.json");
+
+    // A day in the future: refused with the server's Vietnamese reason, nothing stored.
+    let future = (chrono::Utc::now() + chrono::Duration::days(3))
+        .date_naive()
+        .to_string();
+    std::fs::write(&file, post_body(UNIT, &future).to_string()).unwrap();
+    let out = congdan(
+        &officer,
+        &["post-bulletin", "--file", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(message.contains("tương lai"), "{message}");
+
+    std::fs::write(&file, post_body(UNIT, &today()).to_string()).unwrap();
+    let out = ok(congdan(
+        &officer,
+        &["post-bulletin", "--file", file.to_str().unwrap(), "--json"],
+    ));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["unit"], UNIT);
+    assert_eq!(rows[0]["disease"], "COVID-19");
+
+    ok(congdan(&resident, &["--server", &url, "set-unit", UNIT]));
+    ok(congdan(&resident, &["sync"]));
+    let out = ok(congdan(&resident, &["bulletins", "--json"]));
+    let view: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(view["latest"]["disease"], "COVID-19", "{view}");
+    assert_eq!(view["latest"]["date"], today().as_str(), "{view}");
 }

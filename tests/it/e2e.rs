@@ -779,9 +779,10 @@ async fn window_head_posts_editor_approves_resident_acknowledges_officer_answers
 }
 
 /// Issue 9 in the real window: the ward's officer issues a Severe alert from the app's
-/// form, and the app (a resident of the same ward) pins it on home within seconds.
+/// form, and the app (a resident of the same ward) pins it on home within seconds;
+/// then posts an epidemic bulletin from its form, which the next sync shows on home.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn window_officer_issues_an_alert_that_is_pinned_on_home() {
+async fn window_officer_issues_an_alert_that_is_pinned_on_home_and_posts_a_bulletin() {
     if !congdan_tests::require(available(), "DISPLAY and WebKitWebDriver") {
         return;
     }
@@ -803,11 +804,29 @@ async fn window_officer_issues_an_alert_that_is_pinned_on_home() {
     app.wait_text("[data-testid=alert-issued]", "Đã phát cảnh báo")
         .await
         .unwrap();
+    // Then an epidemic bulletin for the ward, from its form.
+    app.fill("#bulletin-disease", "Sốt xuất huyết")
+        .await
+        .unwrap();
+    app.fill("[data-testid=bulletin-newCases]", "17")
+        .await
+        .unwrap();
+    app.tap("[data-testid=bulletin-post]").await.unwrap();
+    app.wait_text("[data-testid=bulletin-posted]", "Đã đăng bản tin")
+        .await
+        .unwrap();
     app.tap("[data-testid=tab-news]").await.unwrap();
     app.wait_text("[data-testid=alerts-home]", headline)
         .await
         .unwrap();
     app.wait_text("[data-testid=alerts-home]", "Nguy hiểm")
+        .await
+        .unwrap();
+    app.tap("[data-testid=refresh]").await.unwrap();
+    app.wait_text("[data-testid=bulletin-home]", "Sốt xuất huyết")
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=bulletin-home]", "17")
         .await
         .unwrap();
     app.close().await.unwrap();

@@ -25,6 +25,8 @@ import type {
   NewsDetail,
   NewsList,
   Alert,
+  Bulletin,
+  BulletinInput,
   AlertInput,
   AlertList,
   BulletinView,
@@ -225,6 +227,8 @@ export interface Backend {
   answerRequest(id: string, text: string): Promise<OfficerRequest>;
   /** Issues a CAP alert for units the officer covers (online); the stored rows. */
   issueAlert(input: AlertInput): Promise<Alert[]>;
+  /** Posts an epidemic bulletin for units the officer covers (officer, admin); the stored rows. */
+  postBulletin(input: BulletinInput): Promise<Bulletin[]>;
   /** Writes a cached announcement's event as an .ics file; its path. */
   exportAnnouncementIcs(id: string): Promise<string>;
   /** The public link of a cached announcement and its QR code (SVG). */
@@ -465,6 +469,9 @@ export class TauriBackend implements Backend {
   }
   officerInbox(): Promise<InboxItem[]> {
     return call("officer_inbox");
+  }
+  postBulletin(input: BulletinInput): Promise<Bulletin[]> {
+    return call("post_bulletin", { input });
   }
   issueAlert(input: AlertInput): Promise<Alert[]> {
     return call("issue_alert", { input });

@@ -25,6 +25,7 @@ export type { Severity } from "./bindings/Severity";
 export type { Urgency } from "./bindings/Urgency";
 export type { AlertList } from "./bindings/AlertList";
 export type { Bulletin } from "./bindings/Bulletin";
+export type { BulletinInput } from "./bindings/BulletinInput";
 export type { BulletinView } from "./bindings/BulletinView";
 export type { CaseCount } from "./bindings/CaseCount";
 export type { PlaceNear } from "./bindings/PlaceNear";

@@ -305,6 +305,17 @@ enum LowCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Post an epidemic bulletin (officer): FILE holds its JSON {date, disease,
+    /// cases: [{unit, new_cases, recovered?, deaths?}], places: [{name, address,
+    /// hours, vaccine?, lat?, lon?}], note?} (docs/PROTOCOL.md).
+    PostBulletin {
+        /// The bulletin's JSON file.
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The officer inbox of the account's unit: new, overdue and due soon first.
     Inbox {
         /// Print JSON.
@@ -687,6 +698,16 @@ impl TryFrom<LowArgs> for Config {
                 csv,
                 format: Format::from_flag(json),
             }),
+            LowCommand::PostBulletin { file, json } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("đọc {}", file.display()))?;
+                let input = serde_json::from_str(&text)
+                    .with_context(|| format!("{} không phải bản tin hợp lệ", file.display()))?;
+                Command::Official(crate::official::OfficialCommand::PostBulletin {
+                    input: Box::new(input),
+                    format: Format::from_flag(json),
+                })
+            }
             LowCommand::Inbox { json } => Command::Official(
                 crate::official::OfficialCommand::Inbox(Format::from_flag(json)),
             ),

@@ -146,6 +146,13 @@ pub enum OfficialCommand {
         /// Output format otherwise.
         format: Format,
     },
+    /// `post-bulletin --file F`.
+    PostBulletin {
+        /// The bulletin.
+        input: Box<congdan_protocol::BulletinInput>,
+        /// Output format.
+        format: Format,
+    },
     /// `inbox`.
     Inbox(Format),
     /// `answer ID --text T`.
@@ -499,6 +506,19 @@ pub fn run(core: &Core, command: &OfficialCommand, out: &mut impl Write) -> anyh
                         .unwrap_or_default()
                 )?;
             }
+        }
+        OfficialCommand::PostBulletin { input, format } => {
+            let rows = rt.block_on(core.post_bulletin(input))?;
+            if *format == Format::Json {
+                return json(out, &rows);
+            }
+            writeln!(
+                out,
+                "Đã đăng bản tin {} ngày {} cho {} đơn vị.",
+                input.disease,
+                input.date.format("%d/%m/%Y"),
+                rows.len()
+            )?;
         }
         OfficialCommand::Inbox(format) => {
             let items = rt.block_on(core.inbox())?;

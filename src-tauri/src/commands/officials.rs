@@ -185,6 +185,16 @@ pub async fn issue_alert(
     Ok(state.core.issue_alert(&input).await?)
 }
 
+/// Posts an epidemic bulletin for units the officer covers; the stored rows.
+#[tauri::command]
+#[tracing::instrument(skip(state, input), err(Debug))]
+pub async fn post_bulletin(
+    state: State<'_, AppState>,
+    input: congdan_protocol::BulletinInput,
+) -> Result<Vec<congdan_protocol::Bulletin>, UiError> {
+    Ok(state.core.post_bulletin(&input).await?)
+}
+
 /// Answers a request of the officer's unit.
 #[tauri::command]
 #[tracing::instrument(skip(state, text), err(Debug))]

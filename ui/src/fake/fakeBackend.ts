@@ -31,6 +31,7 @@ import type {
   NewsItem,
   NewsList,
   Alert,
+  Bulletin,
   AlertList,
   Outage,
   BulletinView,
@@ -1270,6 +1271,10 @@ export class FakeBackend implements Backend {
   }
 
   async issueAlert(): Promise<Alert[]> {
+    throw notLoggedIn();
+  }
+
+  async postBulletin(): Promise<Bulletin[]> {
     throw notLoggedIn();
   }
 

@@ -8,6 +8,7 @@ import { t, type MessageKey } from "../i18n";
 import type {
   AlertInput,
   AssignInput,
+  BulletinInput,
   Certainty,
   DraftAttachment,
   DraftFields,
@@ -159,6 +160,9 @@ export function OfficialScreen({ backend, version }: ScreenProps) {
       )}
       {(session.role === "officer" || session.role === "admin") && (
         <AlertForm unit={session.unit} onIssue={(input) => backend.issueAlert(input)} />
+      )}
+      {(session.role === "officer" || session.role === "admin") && (
+        <BulletinForm unit={session.unit} onPost={(input) => backend.postBulletin(input)} />
       )}
       {inbox !== null && (
         <>
@@ -495,6 +499,184 @@ const URGENCIES: Urgency[] = ["Immediate", "Expected", "Future"];
 const CERTAINTIES: Certainty[] = ["Observed", "Likely", "Possible"];
 
 /** Cảnh báo: an officer issues a CAP alert for units they cover (online, at once). */
+/** Today's date in Vietnam (YYYY-MM-DD), the default day of a bulletin. */
+function vietnamToday(): string {
+  return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** A whole number typed in a figures cell, or null when left empty. */
+function count(text: string): number | null {
+  const n = Number.parseInt(text, 10);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+type CaseRow = { unit: string; newCases: string; recovered: string; deaths: string };
+type PlaceRow = { name: string; address: string; hours: string; vaccine: string };
+
+/** An epidemic bulletin: figures by unit (the units it goes to) and vaccination
+ * places. The server checks every figure and answers in Vietnamese. */
+function BulletinForm({ unit, onPost }: { unit: string; onPost: (input: BulletinInput) => Promise<unknown> }) {
+  const [date, setDate] = useState(vietnamToday());
+  const [disease, setDisease] = useState("");
+  const [cases, setCases] = useState<CaseRow[]>([{ unit, newCases: "", recovered: "", deaths: "" }]);
+  const [places, setPlaces] = useState<PlaceRow[]>([]);
+  const [advice, setAdvice] = useState("");
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const setCase = (i: number, change: Partial<CaseRow>) =>
+    setCases((rows) => rows.map((r, j) => (j === i ? { ...r, ...change } : r)));
+  const setPlace = (i: number, change: Partial<PlaceRow>) =>
+    setPlaces((rows) => rows.map((r, j) => (j === i ? { ...r, ...change } : r)));
+  return (
+    <form
+      noValidate
+      data-testid="bulletin-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        setNote(null);
+        onPost({
+          date,
+          disease,
+          cases: cases.map((r) => ({
+            unit: r.unit.trim(),
+            new_cases: count(r.newCases) ?? 0,
+            ...(count(r.recovered) === null ? {} : { recovered: count(r.recovered) ?? 0 }),
+            ...(count(r.deaths) === null ? {} : { deaths: count(r.deaths) ?? 0 }),
+          })),
+          places: places.map((p) => ({ name: p.name, address: p.address, hours: p.hours, vaccine: p.vaccine })),
+          note: advice,
+        }).then(
+          () => setNote(t("bulletinPosted")),
+          (err) => setError(toBackendError(err).message),
+        );
+      }}
+    >
+      <h2>{t("bulletinFormTitle")}</h2>
+      <label class="field-label" for="bulletin-date">
+        {t("bulletinDate")}
+      </label>
+      <input id="bulletin-date" class="text-input" type="date" value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+      <label class="field-label" for="bulletin-disease">
+        {t("bulletinDisease")}
+      </label>
+      <input
+        id="bulletin-disease"
+        class="text-input"
+        value={disease}
+        placeholder="COVID-19"
+        onInput={(e) => setDisease(e.currentTarget.value)}
+      />
+      <fieldset class="rows">
+        <legend>{t("bulletinCases")}</legend>
+        {cases.map((r, i) => (
+          <div key={i} class="row-fields" data-testid="bulletin-case-row">
+            <input
+              class="text-input"
+              aria-label={t("bulletinUnit")}
+              placeholder={t("bulletinUnit")}
+              value={r.unit}
+              onInput={(e) => setCase(i, { unit: e.currentTarget.value })}
+            />
+            {(
+              [
+                ["newCases", "bulletinNew"],
+                ["recovered", "bulletinRecovered"],
+                ["deaths", "bulletinDeaths"],
+              ] as const
+            ).map(([key, label]) => (
+              <input
+                key={key}
+                class="text-input"
+                inputMode="numeric"
+                aria-label={t(label)}
+                placeholder={t(label)}
+                value={r[key]}
+                onInput={(e) => setCase(i, { [key]: e.currentTarget.value })}
+                data-testid={`bulletin-${key}`}
+              />
+            ))}
+            {cases.length > 1 && (
+              <button
+                type="button"
+                class="button small-button secondary"
+                aria-label={t("bulletinRemoveRow", { n: i + 1 })}
+                onClick={() => setCases((rows) => rows.filter((_, j) => j !== i))}
+              >
+                ×
+              </button>
+            )}
+          </div>
+        ))}
+        <button
+          type="button"
+          class="button small-button secondary"
+          onClick={() => setCases((rows) => [...rows, { unit: "", newCases: "", recovered: "", deaths: "" }])}
+        >
+          {t("bulletinAddUnit")}
+        </button>
+      </fieldset>
+      <fieldset class="rows">
+        <legend>{t("bulletinPlaces")}</legend>
+        {places.map((p, i) => (
+          <div key={i} class="row-fields" data-testid="bulletin-place-row">
+            {(
+              [
+                ["name", "bulletinPlaceName"],
+                ["address", "bulletinPlaceAddress"],
+                ["hours", "bulletinPlaceHours"],
+                ["vaccine", "bulletinPlaceVaccine"],
+              ] as const
+            ).map(([key, label]) => (
+              <input
+                key={key}
+                class="text-input"
+                aria-label={t(label)}
+                placeholder={t(label)}
+                value={p[key]}
+                onInput={(e) => setPlace(i, { [key]: e.currentTarget.value })}
+              />
+            ))}
+            <button
+              type="button"
+              class="button small-button secondary"
+              aria-label={t("bulletinRemoveRow", { n: i + 1 })}
+              onClick={() => setPlaces((rows) => rows.filter((_, j) => j !== i))}
+            >
+              ×
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          class="button small-button secondary"
+          onClick={() => setPlaces((rows) => [...rows, { name: "", address: "", hours: "", vaccine: "" }])}
+          data-testid="bulletin-add-place"
+        >
+          {t("bulletinAddPlace")}
+        </button>
+      </fieldset>
+      <label class="field-label" for="bulletin-note">
+        {t("bulletinNote")}
+      </label>
+      <textarea id="bulletin-note" class="text-input textarea" value={advice} onInput={(e) => setAdvice(e.currentTarget.value)} />
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {note && (
+        <p role="status" data-testid="bulletin-posted">
+          {note}
+        </p>
+      )}
+      <button type="submit" class="button" data-testid="bulletin-post">
+        {t("bulletinPost")}
+      </button>
+    </form>
+  );
+}
+
 function AlertForm({ unit, onIssue }: { unit: string; onIssue: (input: AlertInput) => Promise<unknown> }) {
   const [event, setEvent] = useState("");
   const [headline, setHeadline] = useState("");

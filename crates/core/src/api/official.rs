@@ -814,6 +814,24 @@ impl Core {
         .await
     }
 
+    /// Posts an epidemic bulletin for units the officer covers (a second post
+    /// for the same unit, day and disease corrects the first); the stored
+    /// rows, one per unit. Online, like an alert: figures that wait in an
+    /// outbox would be stale. Errors: `invalid_input` (the server's Vietnamese
+    /// reason), `not_found` (unknown unit), `forbidden`, `not_logged_in`, `offline`.
+    pub async fn post_bulletin(
+        &self,
+        input: &congdan_protocol::BulletinInput,
+    ) -> Result<Vec<congdan_protocol::Bulletin>, Error> {
+        self.official_call(
+            "bulletin",
+            Method::Post,
+            "/api/v1/officer/bulletins".into(),
+            Some(input),
+        )
+        .await
+    }
+
     /// Answers a request of the officer's unit: the answer reaches the
     /// resident and the Open311 updates. Errors: `invalid_input` (blank),
     /// `forbidden` (another unit's request), `not_logged_in`, `offline`.
