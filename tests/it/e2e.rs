@@ -48,19 +48,7 @@ async fn window_onboards_searches_ticks_and_survives_the_server_going_away() {
 
     // First launch: onboarding from the synced unit list, then news of the ward.
     let app = AppSession::launch(&db, Some(&url)).await.unwrap();
-    app.find("[data-testid=province-option][data-code='01']")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.find("[data-testid=commune-option][data-code='00004']")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.find("[data-testid=news-item]").await.unwrap();
+    onboard_ba_dinh(&app).await;
 
     // Search without diacritics, open the procedure and tick its first document.
     open_first_birth_registration(&app).await;
@@ -349,18 +337,7 @@ async fn window_pins_a_severe_alert_and_tomorrows_cut_with_reminders() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("profile.db");
     let app = AppSession::launch(&db, Some(&url)).await.unwrap();
-    app.find("[data-testid=province-option][data-code='01']")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.find("[data-testid=commune-option][data-code='00004']")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    choose_home(&app, "01", "00004").await;
     app.wait_text("[data-testid=alerts-home]", "Bão số 3 đổ bộ đêm nay")
         .await
         .unwrap();
@@ -398,18 +375,7 @@ async fn window_finds_a_bus_stop_and_plans_a_journey_offline() {
     let url = server.url();
 
     let app = AppSession::launch(&db, Some(&url)).await.unwrap();
-    app.find("[data-testid=province-option][data-code='79']")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.find("[data-testid=commune-option][data-code='25747']")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    choose_home(&app, "79", "25747").await;
     app.find("[data-testid=news-item]").await.ok();
     app.find("[data-testid=tab-bus]")
         .await
@@ -537,14 +503,23 @@ async fn tap_in(app: &AppSession, list: &str, text: &str, button: &str) {
         .unwrap();
 }
 
-/// Chooses Phường Ba Đình on a new profile.
+/// Chooses a province and one of its communes on a new profile's onboarding.
+async fn choose_home(app: &AppSession, province: &str, commune: &str) {
+    app.tap(&format!(
+        "[data-testid=province-option][data-code='{province}']"
+    ))
+    .await
+    .unwrap();
+    app.tap(&format!(
+        "[data-testid=commune-option][data-code='{commune}']"
+    ))
+    .await
+    .unwrap();
+}
+
+/// Chooses Phường Ba Đình on a new profile and waits for its news.
 async fn onboard_ba_dinh(app: &AppSession) {
-    app.tap("[data-testid=province-option][data-code='01']")
-        .await
-        .unwrap();
-    app.tap("[data-testid=commune-option][data-code='00004']")
-        .await
-        .unwrap();
+    choose_home(app, "01", "00004").await;
     app.find("[data-testid=news-item]").await.unwrap();
 }
 

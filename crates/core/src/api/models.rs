@@ -433,6 +433,19 @@ pub struct DrainProgress {
     pub total_bytes: u64,
 }
 
+impl DrainProgress {
+    /// Progress after a row of `kind` finished: rows only, no upload bytes.
+    pub fn rows(done: u32, total: u32, kind: OutboxKind) -> DrainProgress {
+        DrainProgress {
+            done,
+            total,
+            kind,
+            uploaded_bytes: 0,
+            total_bytes: 0,
+        }
+    }
+}
+
 /// What a drain did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "camelCase")]

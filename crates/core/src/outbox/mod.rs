@@ -221,13 +221,7 @@ pub async fn drain<T: Transport>(
                     );
                     report.sent += 1;
                     finished += 1;
-                    progress(DrainProgress {
-                        done: finished,
-                        total,
-                        kind: row.kind,
-                        uploaded_bytes: 0,
-                        total_bytes: 0,
-                    });
+                    progress(DrainProgress::rows(finished, total, row.kind));
                     continue 'rows;
                 }
                 Outcome::Permanent(body) => {
@@ -241,13 +235,7 @@ pub async fn drain<T: Transport>(
                     );
                     report.failed_permanent += 1;
                     finished += 1;
-                    progress(DrainProgress {
-                        done: finished,
-                        total,
-                        kind: row.kind,
-                        uploaded_bytes: 0,
-                        total_bytes: 0,
-                    });
+                    progress(DrainProgress::rows(finished, total, row.kind));
                     continue 'rows;
                 }
                 Outcome::Transient(err)

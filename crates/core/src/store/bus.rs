@@ -533,29 +533,28 @@ pub fn trips_of_pattern(
         )
         .map_err(Error::storage("bus trips prepare"))?;
     let rows = st
-        .query_map(params![pattern, max_first, min_last, running], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, u32>(3)?,
-                r.get::<_, Vec<u8>>(4)?,
-            ))
-        })
+        .query_map(params![pattern, max_first, min_last, running], raw_trip)
         .map_err(Error::storage("bus trips"))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (idx, trip_id, pattern, service, blob) = row.map_err(Error::storage("bus trip row"))?;
-        let times = unpack_u32s(&blob).map_err(corrupt("bus trip times"))?;
-        out.push(TripRow {
-            idx,
-            trip_id,
-            pattern,
-            service,
-            times,
-        });
-    }
-    Ok(out)
+    rows.map(|row| trip_row(row.map_err(Error::storage("bus trip row"))?))
+        .collect()
+}
+
+/// The columns `idx, trip_id, pattern, service, times` of a `bus_trips` row.
+type RawTrip = (u32, String, u32, u32, Vec<u8>);
+
+fn raw_trip(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawTrip> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+/// A trip with its times unpacked. Errors: `storage` (corrupt times).
+fn trip_row((idx, trip_id, pattern, service, blob): RawTrip) -> Result<TripRow, Error> {
+    Ok(TripRow {
+        idx,
+        trip_id,
+        pattern,
+        service,
+        times: unpack_u32s(&blob).map_err(corrupt("bus trip times"))?,
+    })
 }
 
 /// Every trip whose service is in `services`. Errors: `storage`.
@@ -564,28 +563,13 @@ pub fn trips_running(conn: &Connection, services: &[bool]) -> Result<Vec<TripRow
         .prepare_cached("SELECT idx, trip_id, pattern, service, times FROM bus_trips ORDER BY idx")
         .map_err(Error::storage("bus all trips prepare"))?;
     let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, u32>(3)?,
-                r.get::<_, Vec<u8>>(4)?,
-            ))
-        })
+        .query_map([], raw_trip)
         .map_err(Error::storage("bus all trips"))?;
     let mut out = Vec::new();
     for row in rows {
-        let (idx, trip_id, pattern, service, blob) = row.map_err(Error::storage("bus trip row"))?;
-        if services.get(service as usize).copied().unwrap_or(false) {
-            let times = unpack_u32s(&blob).map_err(corrupt("bus trip times"))?;
-            out.push(TripRow {
-                idx,
-                trip_id,
-                pattern,
-                service,
-                times,
-            });
+        let raw = row.map_err(Error::storage("bus trip row"))?;
+        if services.get(raw.3 as usize).copied().unwrap_or(false) {
+            out.push(trip_row(raw)?);
         }
     }
     Ok(out)
