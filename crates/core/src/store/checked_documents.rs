@@ -109,7 +109,20 @@ mod tests {
                 &crate::store::migrations::MIGRATIONS[..4],
             )
             .unwrap();
-            procedures::upsert(&conn, std::slice::from_ref(&p)).unwrap();
+            // A row as version 4 wrote it: the body as JSON text.
+            let body = serde_json::to_string(&p).unwrap();
+            conn.execute(
+                "INSERT INTO procedures (id, code, name, field, levels, sort_name, name_len) \
+                 VALUES (7, '1.1', 'Đăng ký khai sinh', 'Hộ tịch', '[\"Cấp xã\"]', \
+                         'dang ky khai sinh', 17)",
+                [],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO procedure_bodies (id, body) VALUES (7, ?1)",
+                [body],
+            )
+            .unwrap();
             conn.execute_batch(
                 "INSERT INTO checklist (code, doc_index, checked_ms) VALUES \
                  ('1.1', 1, 5), ('1.1', 9, 6), ('gone', 0, 7);",

@@ -361,6 +361,13 @@ pub const MIGRATIONS: &[&str] = &[
         staged_ms INTEGER NOT NULL,
         PRIMARY KEY (resource, key)
     ) STRICT;",
+    // Issue 12: procedure bodies zstd-compressed (a year's catalogue kept 235 MB
+    // of plain JSON); an older store's text bodies are packed at open
+    // (`procedures::pack_bodies`), after which `procedure_bodies` stays empty.
+    "CREATE TABLE procedure_packed (
+        id INTEGER PRIMARY KEY REFERENCES procedures (id) ON DELETE CASCADE,
+        body BLOB NOT NULL
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

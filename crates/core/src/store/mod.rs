@@ -72,6 +72,7 @@ pub fn open(path: &Path) -> Result<Connection, Error> {
     let mut conn = Connection::open(path).map_err(Error::storage("open database"))?;
     configure(&conn)?;
     migrations::run(&mut conn)?;
+    procedures::pack_bodies(&mut conn)?;
     procedures::fill_search_columns(&mut conn)?;
     Ok(conn)
 }
