@@ -9,6 +9,7 @@
 //! - [`guide`]: ways in before typing: most-asked procedures, life events.
 //! - [`index`]: the in-memory index (vocabulary as an `fst` map, postings).
 //! - [`rank`]: candidates and the fine score.
+//! - [`stored`]: the index as bytes, kept by the device with its catalogue.
 //! - [`relevance`]: the query set and its figures (recall@k, MRR).
 //!
 //! Pure: no I/O, no storage. The caller builds an [`Index`] from what it has
@@ -22,10 +23,12 @@ pub mod guide;
 pub mod index;
 pub mod rank;
 pub mod relevance;
+pub mod stored;
 pub mod synonyms;
 
 pub use fold::{fold, keywords, procedure_keywords, typed_words, words};
 pub use guide::LifeEvent;
 pub use index::{Doc, Index};
 pub use rank::{Query, Ranked, Scored};
+pub use stored::StoredIndexError;
 pub use synonyms::{SynonymError, Synonyms};

@@ -10,7 +10,9 @@ use super::{
 use crate::Error;
 use crate::search::{SearchFilter, search_procedures};
 use crate::store::procedures::Summary;
-use crate::store::{checked_documents, procedure_visits, procedures, saved_procedures};
+use crate::store::{
+    checked_documents, procedure_visits, procedures, saved_procedures, search_index,
+};
 
 /// Hits returned when the query's limit is 0.
 const DEFAULT_SEARCH_LIMIT: u32 = 50;
@@ -76,19 +78,35 @@ impl Core {
         })
     }
 
-    /// Builds the search index of the stored catalogue ahead of the first
-    /// search, if the catalogue changed since it was last built (about 0.15 s
-    /// for the national catalogue on a desktop). The rows are read under the
-    /// read lock; the build runs without it, so other reads are not held up.
-    /// Call it off the UI thread at start-up and after a sync. Reads only.
+    /// Makes the search index of the stored catalogue ready ahead of the
+    /// first search, if the catalogue changed since it was last made: read
+    /// back from the store when it was built from this catalogue before,
+    /// else built (about 0.15 s for the national catalogue on a desktop, 1.5 s
+    /// for 50,000 procedures) and kept in the store for the next start; a
+    /// stored index that does not read back is built again. The rows are read
+    /// under the read lock; the build runs without it, so other reads are not
+    /// held up. Call it off the UI thread at start-up and after a sync.
+    /// Writes: `search_index` (a cache: failing to keep it is only logged).
     /// Errors: `storage`.
     pub fn prepare_search(&self) -> Result<(), Error> {
         let version = self.read(procedures::version)?;
         if self.inner.search.current(version).is_some() {
             return Ok(());
         }
+        if let Some(bytes) = self.read(|c| search_index::load(c, version))? {
+            match congdan_search::Index::from_bytes(&bytes) {
+                Ok(index) => {
+                    self.inner.search.keep(version, index);
+                    return Ok(());
+                }
+                Err(e) => tracing::info!(error = %e, "stored search index not used; building it"),
+            }
+        }
         let rows = self.read(procedures::search_rows)?;
-        self.inner.search.build(version, &rows);
+        let bytes = self.inner.search.build(version, &rows).to_bytes();
+        if let Err(e) = search_index::save(&self.writer(), version, &bytes) {
+            tracing::warn!(error = %e, "could not keep the search index for the next start");
+        }
         Ok(())
     }
 

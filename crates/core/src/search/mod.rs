@@ -72,15 +72,22 @@ impl SearchCache {
 
     /// Builds the index of `rows` (catalogue `version`) and keeps it.
     pub fn build(&self, version: i64, rows: &[procedures::SearchRow]) -> Arc<Index> {
-        let index = Arc::new(Index::build(rows.iter().map(|r| Doc {
+        let index = Index::build(rows.iter().map(|r| Doc {
             key: &r.code,
             name: &r.name,
             aliases: &r.aliases,
             keywords: &r.keywords,
             levels: &r.levels,
             field: &r.field,
-        })));
+        }));
         tracing::debug!(procedures = index.len(), "built the search index");
+        self.keep(version, index)
+    }
+
+    /// Keeps `index` as the one of catalogue `version` (built here or read
+    /// back from the store).
+    pub fn keep(&self, version: i64, index: Index) -> Arc<Index> {
+        let index = Arc::new(index);
         *self.built.lock().unwrap_or_else(PoisonError::into_inner) = Some((version, index.clone()));
         index
     }

@@ -368,6 +368,13 @@ pub const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY REFERENCES procedures (id) ON DELETE CASCADE,
         body BLOB NOT NULL
     ) STRICT;",
+    // Issue 12: the built procedure search index and the catalogue version it
+    // was built from (one row), so a start reads it instead of building it.
+    "CREATE TABLE search_index (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        catalogue_version INTEGER NOT NULL,
+        bytes BLOB NOT NULL
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

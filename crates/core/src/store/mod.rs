@@ -13,6 +13,9 @@
 //! - `units`, `news`, `procedures`, `media`, `outages`, `alerts`, `bulletins`: caches of server content;
 //!   they can always be dropped and re-pulled. `outages` holds the home unit's
 //!   planned power cuts, cancelled ones included (the server never deletes them).
+//!   Procedure bodies are zstd-compressed in `procedure_packed`.
+//! - `search_index`: the built procedure search index with the catalogue version
+//!   it was built from (one row), read back at start instead of built again.
 //! - `procedure_visits`, `saved_procedures`: the procedures the user opened
 //!   lately and the ones they saved. User data, never touched by sync.
 //! - `checked_documents(code, document)`: the user's ticked documents, keyed by
@@ -48,6 +51,7 @@ pub mod procedure_visits;
 pub mod procedures;
 pub mod public_requests;
 pub mod saved_procedures;
+pub mod search_index;
 pub mod services;
 pub mod settings;
 pub mod staged;
