@@ -152,6 +152,14 @@ async fn a_photo_and_a_pdf_reach_residents_offline_and_the_link_opens_as_a_page(
     assert_eq!(std::fs::read(saved.join("ke-hoach.pdf")).unwrap(), pdf);
     let jpeg = std::fs::read(saved.join("nha-van-hoa.jpg")).unwrap();
     assert!(jpeg.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    // Saving again never replaces what is there.
+    let out = ok(congdan(
+        &resident,
+        &["announce", "files", &id, "--to", saved.to_str().unwrap()],
+    ));
+    let paths = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(paths.contains("ke-hoach (1).pdf"), "{paths}");
+    assert_eq!(std::fs::read(saved.join("ke-hoach (1).pdf")).unwrap(), pdf);
 }
 
 #[tokio::test]

@@ -24,6 +24,18 @@ pub const MAX_ATTACHMENTS: usize = 6;
 /// Longest file name of an attachment, in characters.
 pub const MAX_ATTACHMENT_NAME_CHARS: usize = 120;
 
+/// The file name residents see for `raw`: its last path segment, trimmed;
+/// `None` when that is empty, longer than [`MAX_ATTACHMENT_NAME_CHARS`] or
+/// holds a control character. Client and server apply the same rule, so a
+/// name is refused before its upload, not after.
+pub fn attachment_name(raw: &str) -> Option<String> {
+    let name = raw.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let fits = !name.is_empty()
+        && name.chars().count() <= MAX_ATTACHMENT_NAME_CHARS
+        && !name.chars().any(char::is_control);
+    fits.then(|| name.to_owned())
+}
+
 /// A file the author uploaded (`POST /api/v1/uploads`, a photo or a PDF)
 /// and attaches to a draft, with the name residents see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -108,10 +120,12 @@ pub struct AnnouncementDraft {
     /// Place of the event, if any.
     #[serde(default)]
     pub event_place: Option<String>,
-    /// Photos and PDFs, in the order shown (at most [`MAX_ATTACHMENTS`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[ts(optional, as = "Option<Vec<AttachmentInput>>")]
-    pub attachments: Vec<AttachmentInput>,
+    /// Photos and PDFs, in the order shown (at most [`MAX_ATTACHMENTS`]):
+    /// the list replaces the draft's files; left out, the files it has stay
+    /// (so changing the text of a returned draft keeps them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub attachments: Option<Vec<AttachmentInput>>,
 }
 
 /// A published announcement as residents receive it

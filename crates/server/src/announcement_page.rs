@@ -6,8 +6,13 @@
 use congdan_protocol::announcements::Announcement;
 use quick_xml::escape::escape;
 
-/// The Content-Security-Policy of the page: inline style, images from here only.
-pub const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
+/// The Content-Security-Policy of the page: inline style, and images only
+/// from this server, as opened or as its public URL names it (`public_base`,
+/// e.g. `https://congdan.example.vn/xa`), which the attachment links use.
+pub fn page_csp(public_base: &str) -> String {
+    let origin: String = public_base.split('/').take(3).collect::<Vec<_>>().join("/");
+    format!("default-src 'none'; img-src 'self' {origin}; style-src 'unsafe-inline'")
+}
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;\
 padding:1rem;line-height:1.5;color:#1a1a1a}h1{font-size:1.4rem}\
@@ -61,6 +66,15 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use congdan_protocol::announcements::Attachment;
+
+    #[test]
+    fn images_may_come_from_the_public_origin_and_nothing_else_loads() {
+        assert_eq!(
+            page_csp("https://congdan.example.vn:8443/xa/ba-dinh"),
+            "default-src 'none'; img-src 'self' https://congdan.example.vn:8443; \
+             style-src 'unsafe-inline'"
+        );
+    }
 
     #[test]
     fn every_value_is_escaped_and_attachments_are_listed() {

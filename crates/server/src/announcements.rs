@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use congdan_protocol::announcements::{
     AckCounts, AckInput, AckKind, Announcement, AnnouncementDraft, AnnouncementStatus, Attachment,
-    AttachmentInput, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENTS, MAX_BODY_CHARS, MAX_NOTE_CHARS,
-    MAX_TITLE_CHARS, MAX_UNITS, OfficialAnnouncement, ReturnInput, UnitHouseholds,
+    AttachmentInput, MAX_ATTACHMENTS, MAX_BODY_CHARS, MAX_NOTE_CHARS, MAX_TITLE_CHARS, MAX_UNITS,
+    OfficialAnnouncement, ReturnInput, UnitHouseholds, attachment_name,
 };
 use congdan_protocol::requests::Role;
 use serde::Deserialize;
@@ -115,23 +115,12 @@ fn attachments(input: &[AttachmentInput]) -> Result<Vec<AttachmentRow>, AppError
     input
         .iter()
         .map(|file| {
-            let name = file
-                .name
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or_default()
-                .trim();
-            if name.is_empty()
-                || name.chars().count() > MAX_ATTACHMENT_NAME_CHARS
-                || name.chars().any(char::is_control)
-            {
-                return Err(AppError::Invalid(
-                    "Tên tệp đính kèm không hợp lệ (tối đa 120 ký tự).",
-                ));
-            }
+            let name = attachment_name(&file.name).ok_or(AppError::Invalid(
+                "Tên tệp đính kèm không hợp lệ (tối đa 120 ký tự).",
+            ))?;
             Ok(AttachmentRow {
                 upload: file.upload.clone(),
-                name: name.to_owned(),
+                name,
                 mime: String::new(),
                 bytes: 0,
             })
@@ -308,7 +297,10 @@ async fn one_published(
             ),
             (
                 header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(crate::announcement_page::PAGE_CSP),
+                HeaderValue::from_str(&crate::announcement_page::page_csp(
+                    state.config.public_url.as_str(),
+                ))
+                .unwrap_or(HeaderValue::from_static("default-src 'none'")),
             ),
         ],
         crate::announcement_page::render(&item),
@@ -473,7 +465,14 @@ async fn save_draft(
         }
     }
     require_all_units(&state, &account, &units).await?;
-    let files = attachments(&draft.attachments)?;
+    let files = match &draft.attachments {
+        Some(list) => attachments(list)?,
+        // Left out: the draft keeps the files it has (rewritten as they are).
+        None => match state.storage.announcement(id.clone()).await? {
+            Some(existing) if existing.author == account.username => existing.attachments,
+            _ => Vec::new(),
+        },
+    };
     let now = (state.clock)();
     let record = authz::audit(&state, &account, "announcement.draft", &id, "");
     let stored = state

@@ -1,21 +1,21 @@
 //! Checking that an upload announced as `application/pdf` is one, before it
 //! is kept as an announcement's attachment. The server never renders or
-//! rewrites a PDF: it checks the frame (the `%PDF-` header where readers look
-//! for it and an `%%EOF` trailer near the end), and the media route serves it
-//! as a download in a sandbox, so a crafted file cannot act in our origin.
+//! rewrites a PDF: it checks the frame (the `%PDF-` header as the very first
+//! bytes, so a file cannot be HTML and PDF at once, and an `%%EOF` trailer
+//! near the end), and the media route serves it as a download in a sandbox,
+//! so a crafted file cannot act in our origin.
 
 /// MIME type of accepted documents.
 pub const PDF_MIME: &str = "application/pdf";
 
-/// Readers accept the header within the first 1,024 bytes (ISO 32000-1, 7.5.2 note).
-const HEADER_WINDOW: usize = 1024;
 /// The trailer is looked for in the last bytes (readers tolerate trailing junk).
 const TRAILER_WINDOW: usize = 1024;
 
 /// Why bytes are not an accepted PDF.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PdfRejected {
-    /// No `%PDF-1.x`/`%PDF-2.x` header in the first 1,024 bytes.
+    /// Does not start with a `%PDF-1.x`/`%PDF-2.x` header (readers would
+    /// look further, but a PDF from an office suite starts with it).
     #[error("no PDF header")]
     NoHeader,
     /// No `%%EOF` in the last 1,024 bytes (a cut or non-PDF file).
@@ -25,10 +25,10 @@ pub enum PdfRejected {
 
 /// Checks the frame of a PDF.
 pub fn check_pdf(bytes: &[u8]) -> Result<(), PdfRejected> {
-    let head = &bytes[..bytes.len().min(HEADER_WINDOW)];
-    let has_header = head
-        .windows(7)
-        .any(|w| w.starts_with(b"%PDF-") && matches!(w[5], b'1' | b'2') && w[6] == b'.');
+    let has_header = bytes.len() >= 7
+        && bytes.starts_with(b"%PDF-")
+        && matches!(bytes[5], b'1' | b'2')
+        && bytes[6] == b'.';
     if !has_header {
         return Err(PdfRejected::NoHeader);
     }
@@ -51,5 +51,10 @@ mod tests {
         assert_eq!(check_pdf(b"<html>%%EOF"), Err(PdfRejected::NoHeader));
         assert_eq!(check_pdf(b"%PDF-x\n%%EOF"), Err(PdfRejected::NoHeader));
         assert_eq!(check_pdf(b""), Err(PdfRejected::NoHeader));
+        assert_eq!(
+            check_pdf(b"<html><script></script>%PDF-1.4\n%%EOF"),
+            Err(PdfRejected::NoHeader),
+            "a file that is HTML first is no PDF"
+        );
     }
 }

@@ -103,7 +103,7 @@ pub async fn official_announcements(
 
 /// Saves a draft (to the outbox when the server cannot be reached).
 #[tauri::command]
-#[tracing::instrument(skip(state, title, body, event_place), err(Debug))]
+#[tracing::instrument(skip(state, title, body, event_place, attachments), err(Debug))]
 #[allow(clippy::too_many_arguments)] // one argument per form field, as the UI sends them
 pub async fn draft_announcement(
     state: State<'_, AppState>,

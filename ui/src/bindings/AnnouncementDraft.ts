@@ -28,6 +28,8 @@ event_start: string | null,
  */
 event_place: string | null, 
 /**
- * Photos and PDFs, in the order shown (at most [`MAX_ATTACHMENTS`]).
+ * Photos and PDFs, in the order shown (at most [`MAX_ATTACHMENTS`]):
+ * the list replaces the draft's files; left out, the files it has stay
+ * (so changing the text of a returned draft keeps them).
  */
 attachments?: Array<AttachmentInput>, };

@@ -22,6 +22,7 @@ import type {
 } from "../models";
 import { ReachChart } from "../components/ReachChart";
 import { bytesToBase64 } from "../feedback";
+import { caseCounts, type CaseRow } from "../bulletins";
 import { href } from "../route";
 
 /** Most photos and PDFs on one announcement (the server's limit). */
@@ -498,19 +499,12 @@ const SEVERITIES: Severity[] = ["Extreme", "Severe", "Moderate", "Minor"];
 const URGENCIES: Urgency[] = ["Immediate", "Expected", "Future"];
 const CERTAINTIES: Certainty[] = ["Observed", "Likely", "Possible"];
 
-/** Cảnh báo: an officer issues a CAP alert for units they cover (online, at once). */
 /** Today's date in Vietnam (YYYY-MM-DD), the default day of a bulletin. */
 function vietnamToday(): string {
   return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
-/** A whole number typed in a figures cell, or null when left empty. */
-function count(text: string): number | null {
-  const n = Number.parseInt(text, 10);
-  return Number.isFinite(n) && n >= 0 ? n : null;
-}
 
-type CaseRow = { unit: string; newCases: string; recovered: string; deaths: string };
 type PlaceRow = { name: string; address: string; hours: string; vaccine: string };
 
 /** An epidemic bulletin: figures by unit (the units it goes to) and vaccination
@@ -535,15 +529,15 @@ function BulletinForm({ unit, onPost }: { unit: string; onPost: (input: Bulletin
         e.preventDefault();
         setError(null);
         setNote(null);
+        const counted = caseCounts(cases);
+        if (typeof counted === "string") {
+          setError(counted);
+          return;
+        }
         onPost({
           date,
           disease,
-          cases: cases.map((r) => ({
-            unit: r.unit.trim(),
-            new_cases: count(r.newCases) ?? 0,
-            ...(count(r.recovered) === null ? {} : { recovered: count(r.recovered) ?? 0 }),
-            ...(count(r.deaths) === null ? {} : { deaths: count(r.deaths) ?? 0 }),
-          })),
+          cases: counted,
           places: places.map((p) => ({ name: p.name, address: p.address, hours: p.hours, vaccine: p.vaccine })),
           note: advice,
         }).then(
@@ -677,6 +671,7 @@ function BulletinForm({ unit, onPost }: { unit: string; onPost: (input: Bulletin
   );
 }
 
+/** Cảnh báo: an officer issues a CAP alert for units they cover (online, at once). */
 function AlertForm({ unit, onIssue }: { unit: string; onIssue: (input: AlertInput) => Promise<unknown> }) {
   const [event, setEvent] = useState("");
   const [headline, setHeadline] = useState("");

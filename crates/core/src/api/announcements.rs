@@ -12,6 +12,10 @@ use crate::Error;
 use crate::store::announcements;
 use crate::sync::{Outcome, Transport, documents};
 
+/// How long opening the Thông báo tab may spend fetching the files of its
+/// announcements before answering (the sync fetches the rest).
+const REFRESH_FILES_BUDGET: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// The announcements a resident sees, with how fresh they are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -92,7 +96,9 @@ impl Core {
     /// Writes a cached announcement's file (photo or PDF, downloaded by the
     /// sync) to `dir` under its name, for the app's "Lưu tệp" button; the
     /// file's path. The name is reduced to its last path segment, so a
-    /// file never lands outside `dir`. Reads the cache only. Errors:
+    /// file never lands outside `dir`; it ends with the extension of the
+    /// file's type (so a PDF never opens as something else), and an existing
+    /// file is never replaced ("tên (1).pdf"). Reads the cache only. Errors:
     /// `not_found` (no such file on a cached announcement, or not downloaded
     /// yet), `internal` (not written), `storage`.
     pub fn save_announcement_file(
@@ -111,16 +117,30 @@ impl Core {
             .iter()
             .find(|f| f.url == url)
             .ok_or_else(missing)?;
-        let bytes = self
+        let media = self
             .read(|c| crate::store::media::get(c, url))?
-            .ok_or_else(missing)?
-            .bytes;
+            .ok_or_else(missing)?;
         let name = std::path::Path::new(&file.name)
-            .file_name()
+            .file_stem()
             .and_then(|n| n.to_str())
             .filter(|n| !n.starts_with('.'))
             .map_or_else(|| format!("tep-{}", item.id), str::to_owned);
-        crate::calendar::write_file(dir, &name, &bytes)
+        let extension = match media.mime.as_str() {
+            "application/pdf" => "pdf",
+            "image/png" => "png",
+            "image/webp" => "webp",
+            _ => "jpg",
+        };
+        let free = (0..1000)
+            .map(|n| match n {
+                0 => format!("{name}.{extension}"),
+                n => format!("{name} ({n}).{extension}"),
+            })
+            .find(|candidate| !dir.join(candidate).exists())
+            .ok_or_else(|| Error::Internal {
+                reason: "no free file name".into(),
+            })?;
+        crate::calendar::write_file(dir, &free, &media.bytes)
     }
 
     /// The public link of a cached (so published) announcement and its QR
@@ -172,7 +192,10 @@ impl Core {
         let transport = crate::sync::HttpTransport::new(&url)?;
         let _turn = self.sync_turn().await;
         let files = !self.data_saver()?;
-        match self.pull_announcements(&transport, files).await {
+        match self
+            .pull_announcements(&transport, files, Some(REFRESH_FILES_BUDGET))
+            .await
+        {
             Ok(_) => {}
             Err(e) if e.is_unreachable() => {
                 tracing::info!(
@@ -187,12 +210,14 @@ impl Core {
 
     /// The pull of a sync (gate held): `None` without a home unit. With
     /// `files`, then downloads the photos and PDFs of the cached
-    /// announcements not cached yet (the data saver leaves them for later).
-    /// Errors: as [`crate::sync::announcements::pull`].
+    /// announcements not cached yet, within `files_budget` when given (the
+    /// data saver leaves them for later). Errors: as
+    /// [`crate::sync::announcements::pull`].
     pub(crate) async fn pull_announcements<T: Transport>(
         &self,
         transport: &T,
         files: bool,
+        files_budget: Option<std::time::Duration>,
     ) -> Result<Option<Outcome>, Error> {
         let Ok(unit) = self.household_unit() else {
             return Ok(None);
@@ -201,7 +226,7 @@ impl Core {
         let result = crate::sync::announcements::pull(self.writer_mutex(), transport, &unit).await;
         documents::record(self.writer_mutex(), "announcements", &unit, &result, now)?;
         if result.is_ok() && files {
-            crate::sync::cache_attachments(self.writer_mutex(), transport).await;
+            crate::sync::cache_attachments(self.writer_mutex(), transport, files_budget).await;
         }
         result.map(Some)
     }

@@ -383,7 +383,7 @@ impl Core {
             units: input.units,
             event_start: input.event_start,
             event_place: input.event_place,
-            attachments: Vec::new(),
+            attachments: None,
         };
         if !input.attachments.is_empty() {
             return self.draft_with_files(id, draft, &input.attachments).await;
@@ -459,9 +459,11 @@ impl Core {
                 })?,
                 depends_on: vec![],
             });
+            let name = congdan_protocol::announcements::attachment_name(&file.name)
+                .ok_or_else(|| refuse("Tên tệp đính kèm không hợp lệ (tối đa 120 ký tự)."))?;
             files.push(DraftFile {
                 file_id: file.file_id.clone(),
-                name: file.name.trim().to_owned(),
+                name,
             });
         }
         let uuid = uuid::Uuid::new_v4().to_string();

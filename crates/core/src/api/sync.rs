@@ -232,7 +232,7 @@ impl Core {
             Err(_) => false,
         };
         if !announcements_done {
-            outcomes.extend(self.pull_announcements(transport, !deferred).await?);
+            outcomes.extend(self.pull_announcements(transport, !deferred, None).await?);
         }
         // The bus network (megabytes) and the catalogue are the large downloads.
         let bus = if deferred {

@@ -462,7 +462,9 @@ async fn draft<T: Transport>(
         return Ok(Outcome::Transient(not_logged_in()));
     };
     let mut p: DraftPayload = payload::decode(&row.payload)?;
-    p.draft.attachments = draft_attachments(&p, deps)?;
+    if !p.files.is_empty() {
+        p.draft.attachments = Some(draft_attachments(&p, deps)?);
+    }
     let call = Call {
         resource: "draft",
         method: Method::Put,

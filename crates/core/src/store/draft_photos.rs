@@ -72,6 +72,23 @@ pub fn len(conn: &Connection, id: &str) -> Result<Option<u64>, Error> {
     .map_err(Error::storage("draft photo len"))
 }
 
+/// How long a prepared file no outbox row waits for may stay: long enough
+/// for a form left open over a weekend, short enough that picked-and-dropped
+/// photos and PDFs (up to 8 MB each) do not pile up on a phone.
+pub const ABANDONED_AFTER: chrono::Duration = chrono::Duration::days(7);
+
+/// Deletes files prepared before `before` that no unsent or refused outbox
+/// row names (a refused one may still be retried); the number deleted.
+/// Errors: `storage`.
+pub fn sweep(conn: &Connection, before: DateTime<Utc>) -> Result<usize, Error> {
+    conn.execute(
+        "DELETE FROM draft_photos WHERE created_ms < ?1 AND NOT EXISTS \
+           (SELECT 1 FROM outbox o WHERE o.state <> 'done' AND instr(o.payload, draft_photos.id) > 0)",
+        params![to_millis(before)],
+    )
+    .map_err(Error::storage("draft photo sweep"))
+}
+
 /// Deletes photos by id. Errors: `storage`.
 pub fn delete(conn: &Connection, ids: &[String]) -> Result<(), Error> {
     for id in ids {
@@ -101,5 +118,45 @@ mod tests {
         assert_eq!(len(&db.conn, "p1").unwrap(), Some(3));
         delete(&db.conn, &["p1".into()]).unwrap();
         assert_eq!(get(&db.conn, "p1").unwrap(), None);
+    }
+
+    #[test]
+    fn a_sweep_keeps_what_the_outbox_still_needs_and_new_files() {
+        let db = db();
+        let file = |id: &str| DraftPhoto {
+            id: id.into(),
+            mime: "application/pdf".into(),
+            width: 0,
+            height: 0,
+            bytes: b"%PDF-".to_vec(),
+        };
+        let old = Utc::now() - chrono::Duration::days(30);
+        for id in ["queued", "refused", "sent", "dropped"] {
+            put(&db.conn, &file(id), old).unwrap();
+        }
+        put(&db.conn, &file("new"), Utc::now()).unwrap();
+        for (uuid, state, photo) in [
+            ("a", "pending", "queued"),
+            ("b", "failed_permanent", "refused"),
+            ("c", "done", "sent"),
+        ] {
+            db.conn
+                .execute(
+                    "INSERT INTO outbox (uuid, kind, payload, state, created_ms) VALUES (?1, 'upload', ?2, ?3, 1)",
+                    params![uuid, format!("{{\"photo_id\":\"{photo}\"}}"), state],
+                )
+                .unwrap();
+        }
+        let swept = sweep(&db.conn, Utc::now() - ABANDONED_AFTER).unwrap();
+        assert_eq!(swept, 2, "the sent one and the dropped one");
+        for (id, kept) in [
+            ("queued", true),
+            ("refused", true),
+            ("sent", false),
+            ("dropped", false),
+            ("new", true),
+        ] {
+            assert_eq!(get(&db.conn, id).unwrap().is_some(), kept, "{id}");
+        }
     }
 }

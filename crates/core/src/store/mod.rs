@@ -77,6 +77,10 @@ pub fn open(path: &Path) -> Result<Connection, Error> {
     configure(&conn)?;
     migrations::run(&mut conn)?;
     procedures::pack_bodies(&mut conn)?;
+    let swept = draft_photos::sweep(&conn, chrono::Utc::now() - draft_photos::ABANDONED_AFTER)?;
+    if swept > 0 {
+        tracing::info!(files = swept, "abandoned draft files deleted");
+    }
     procedures::fill_search_columns(&mut conn)?;
     Ok(conn)
 }

@@ -41,36 +41,46 @@ fn unpack(bytes: &[u8]) -> Result<Procedure, Error> {
 }
 
 /// Packs the text bodies an older store kept in `procedure_bodies` into
-/// `procedure_packed`, in one transaction (a no-op once done). Errors:
-/// `storage`, `internal`.
+/// `procedure_packed`, [`PACK_BATCH`] rows per transaction, so memory stays
+/// small on a phone and a stop half-way keeps what was packed (a no-op once
+/// done). Errors: `storage`, `internal`.
 pub fn pack_bodies(conn: &mut Connection) -> Result<(), Error> {
-    let tx = conn
-        .transaction()
-        .map_err(Error::storage("pack bodies begin"))?;
-    let rows: Vec<(i64, String)> = {
-        let mut stmt = tx
-            .prepare("SELECT id, body FROM procedure_bodies")
-            .map_err(Error::storage("pack bodies prepare"))?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect::<Result<_, _>>())
-            .map_err(Error::storage("pack bodies read"))?
-    };
-    if rows.is_empty() {
-        return Ok(());
+    let mut packed = 0usize;
+    loop {
+        let tx = conn
+            .transaction()
+            .map_err(Error::storage("pack bodies begin"))?;
+        let rows: Vec<(i64, String)> = {
+            let mut stmt = tx
+                .prepare_cached("SELECT id, body FROM procedure_bodies ORDER BY id LIMIT ?1")
+                .map_err(Error::storage("pack bodies prepare"))?;
+            stmt.query_map(params![PACK_BATCH], |r| Ok((r.get(0)?, r.get(1)?)))
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+                .map_err(Error::storage("pack bodies read"))?
+        };
+        if rows.is_empty() {
+            break;
+        }
+        for (id, body) in &rows {
+            tx.execute(
+                "INSERT OR REPLACE INTO procedure_packed (id, body) VALUES (?1, ?2)",
+                params![id, pack(body)?],
+            )
+            .map_err(Error::storage("pack bodies write"))?;
+            tx.execute("DELETE FROM procedure_bodies WHERE id = ?1", params![id])
+                .map_err(Error::storage("pack bodies clear"))?;
+        }
+        tx.commit().map_err(Error::storage("pack bodies commit"))?;
+        packed += rows.len();
     }
-    for (id, body) in &rows {
-        tx.execute(
-            "INSERT OR REPLACE INTO procedure_packed (id, body) VALUES (?1, ?2)",
-            params![id, pack(body)?],
-        )
-        .map_err(Error::storage("pack bodies write"))?;
+    if packed > 0 {
+        tracing::info!(bodies = packed, "procedure bodies packed");
     }
-    tx.execute("DELETE FROM procedure_bodies", [])
-        .map_err(Error::storage("pack bodies clear"))?;
-    tx.commit().map_err(Error::storage("pack bodies commit"))?;
-    tracing::info!(bodies = rows.len(), "procedure bodies packed");
     Ok(())
 }
+
+/// Text bodies packed per transaction when an older store is upgraded.
+const PACK_BATCH: i64 = 500;
 
 /// A number that changes whenever procedures are written or deleted (0 for a
 /// store that never held any). Errors: `storage`.
@@ -436,6 +446,57 @@ pub(crate) mod tests {
             .query_row("SELECT count(*) FROM procedure_packed", [], |r| r.get(0))
             .unwrap();
         assert_eq!(bodies, 0, "body deleted with its row");
+    }
+
+    #[test]
+    fn text_bodies_are_packed_in_batches_and_read_back() {
+        let mut db = db();
+        let n = PACK_BATCH * 2 + 1;
+        for i in 0..n {
+            let p = procedure(
+                &format!("9.{i}"),
+                "Đăng ký khai sinh",
+                "Hộ tịch",
+                &["Cấp xã"],
+            );
+            db.conn
+                .execute(
+                    "INSERT INTO procedures (id, code, name, field, levels, sort_name, name_len) \
+                     VALUES (?1, ?2, 'Đăng ký khai sinh', 'Hộ tịch', '[]', 'dang ky khai sinh', 17)",
+                    params![i + 1, p.code],
+                )
+                .unwrap();
+            db.conn
+                .execute(
+                    "INSERT INTO procedure_bodies (id, body) VALUES (?1, ?2)",
+                    params![i + 1, serde_json::to_string(&p).unwrap()],
+                )
+                .unwrap();
+        }
+        pack_bodies(&mut db.conn).unwrap();
+        let (text, packed): (i64, i64) = db
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM procedure_bodies), (SELECT count(*) FROM procedure_packed)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((text, packed), (0, n));
+        for code in ["9.0", &format!("9.{}", n - 1)] {
+            assert_eq!(get(&db.conn, code).unwrap().unwrap().code, code);
+        }
+        // A damaged frame is a corrupt row, not a panic.
+        db.conn
+            .execute(
+                "UPDATE procedure_packed SET body = x'28b52ffd00' WHERE id = 1",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(
+            get(&db.conn, "9.0"),
+            Err(Error::CorruptRow { .. })
+        ));
     }
 
     #[test]

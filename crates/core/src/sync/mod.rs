@@ -386,33 +386,43 @@ async fn cache_images<T: Transport>(db: &Mutex<Connection>, transport: &T) {
     let missed_since = Utc::now() - IMAGE_RETRY_AFTER;
     let listed = news::images_missing_media(&lock(db), MAX_IMAGES_LISTED, missed_since);
     match listed {
-        Ok(urls) => cache_media(db, transport, urls, NEWS_IMAGE_PATIENCE, "news images").await,
-        Err(e) => tracing::warn!(error = %e, "could not list missing images"),
-    }
-}
-
-/// Downloads the photos and PDFs of cached announcements that are not cached
-/// yet, so they open offline (see [`cache_media`]). Failures never fail the sync.
-pub(crate) async fn cache_attachments<T: Transport>(db: &Mutex<Connection>, transport: &T) {
-    let missed_since = Utc::now() - IMAGE_RETRY_AFTER;
-    let listed = announcements_store::files_missing_media(&lock(db), missed_since);
-    match listed {
         Ok(urls) => {
             cache_media(
                 db,
                 transport,
                 urls,
-                ATTACHMENT_PATIENCE,
-                "announcement files",
+                NEWS_IMAGE_PATIENCE,
+                None,
+                "news images",
             )
             .await;
+        }
+        Err(e) => tracing::warn!(error = %e, "could not list missing images"),
+    }
+}
+
+/// Downloads the photos and PDFs of cached announcements that are not cached
+/// yet, so they open offline (see [`cache_media`]), starting none after
+/// `budget` (a screen that waits for them bounds it). Failures never fail the sync.
+pub(crate) async fn cache_attachments<T: Transport>(
+    db: &Mutex<Connection>,
+    transport: &T,
+    budget: Option<std::time::Duration>,
+) {
+    let missed_since = Utc::now() - IMAGE_RETRY_AFTER;
+    let listed = announcements_store::files_missing_media(&lock(db), missed_since);
+    match listed {
+        Ok(urls) => {
+            let files = "announcement files";
+            cache_media(db, transport, urls, ATTACHMENT_PATIENCE, budget, files).await;
         }
         Err(e) => tracing::warn!(error = %e, "could not list missing announcement files"),
     }
 }
 
 /// Downloads `urls` into the media cache, at most [`MAX_IMAGES_PER_SYNC`]
-/// attempts, each within `patience`. A host that cannot be reached at all (DNS,
+/// attempts, each within `patience`, and within `budget` in all when given
+/// (none starts after it, and the last gets only what is left). A host that cannot be reached at all (DNS,
 /// refused, timeout) is given up for this sync: every file on it is noted as a
 /// miss, so neither this sync nor the next ones wait on it again before
 /// [`IMAGE_RETRY_AFTER`]. Then the cache is trimmed to the user's budget.
@@ -421,8 +431,10 @@ async fn cache_media<T: Transport>(
     transport: &T,
     urls: Vec<String>,
     patience: std::time::Duration,
+    budget: Option<std::time::Duration>,
     what: &'static str,
 ) {
+    let started = std::time::Instant::now();
     let host_of = |url: &str| {
         url::Url::parse(url)
             .ok()
@@ -437,10 +449,12 @@ async fn cache_media<T: Transport>(
             note_miss(db, &url);
             continue;
         }
-        if attempts >= MAX_IMAGES_PER_SYNC {
+        let left = budget.map(|b| b.saturating_sub(started.elapsed()));
+        if attempts >= MAX_IMAGES_PER_SYNC || left.is_some_and(|l| l.is_zero()) {
             break;
         }
         attempts += 1;
+        let patience = left.map_or(patience, |l| l.min(patience));
         match transport.fetch_media(&url, patience).await {
             Ok(Some(file)) => match media::put(&lock(db), &url, &file.mime, &file.bytes) {
                 Ok(()) => stored += 1,

@@ -301,7 +301,9 @@ fn insert_request(
         let usable: Option<i64> = tx
             .query_row(
                 "SELECT 1 FROM uploads u WHERE u.id = ?1 AND u.complete = 1 \
-                 AND NOT EXISTS (SELECT 1 FROM request_media m WHERE m.upload_id = u.id)",
+                 AND u.mime <> 'application/pdf' \
+                 AND NOT EXISTS (SELECT 1 FROM request_media m WHERE m.upload_id = u.id) \
+                 AND NOT EXISTS (SELECT 1 FROM announcement_media a WHERE a.upload_id = u.id)",
                 [media],
                 |row| row.get(0),
             )

@@ -1160,3 +1160,53 @@ async fn a_device_registered_again_claims_its_requests_with_their_keys() {
         .collect();
     assert_eq!(ids, [unkeyed.as_str()]);
 }
+
+/// Uploads `bytes` whole as `mime` with the demo app key; the answer to the last PATCH and the id.
+async fn upload_whole(t: &TestApp, mime: &str, bytes: &[u8]) -> (Answer, String) {
+    let len = bytes.len().to_string();
+    let create = t
+        .send(
+            "POST",
+            "/api/v1/uploads",
+            &[("upload-length", &len), ("content-type", mime), APP_KEY],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(
+        create.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&create.body)
+    );
+    let id = create.json()["id"].as_str().unwrap().to_owned();
+    let patch = t
+        .send(
+            "PATCH",
+            &format!("/api/v1/uploads/{id}"),
+            &[("upload-offset", "0")],
+            bytes.to_vec(),
+        )
+        .await;
+    (patch, id)
+}
+
+#[tokio::test]
+async fn a_pdf_upload_is_framed_checked_never_a_request_photo_and_hidden_until_an_announcement_has_it()
+ {
+    let t = seeded().await;
+    let (answer, _) = upload_whole(&t, "application/pdf", b"<html>%PDF-1.4 %%EOF").await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.json()["code"], "not_a_pdf");
+
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let (answer, id) = upload_whole(&t, "application/pdf", pdf).await;
+    assert_eq!(answer.status, 204);
+    let media = t.get(&format!("/open311/v2/media/{id}")).await;
+    assert_eq!(media.status, 404, "no announcement carries it yet");
+    let form = format!("{GOOD}&media_ids={id}");
+    assert_eq!(
+        t.post_form(&form, &[]).await.status,
+        400,
+        "a PDF is no request photo"
+    );
+}

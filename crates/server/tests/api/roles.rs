@@ -533,6 +533,30 @@ async fn an_upload_becomes_one_announcements_attachment_and_its_pdf_is_served_on
         .call("GET", "/api/v1/official/announcements", Some(&head1), None)
         .await;
     assert_eq!(list[0]["attachments"][0]["name"], "ke-hoach.pdf", "{list}");
+    // Changing the text without naming files keeps them; an empty list removes them.
+    let (status, body, _) = f
+        .call(
+            "PUT",
+            &uri,
+            Some(&head1),
+            Some(json!({"title": "Kế hoạch (sửa)", "body": "Xem tệp.", "units": ["00001-01"]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["attachments"][0]["name"], "ke-hoach.pdf", "{body}");
+    let (_, body, _) = f
+        .call("PUT", &uri, Some(&head1), Some(draft(json!([]))))
+        .await;
+    assert_eq!(body["attachments"], json!([]), "{body}");
+    let (status, _, _) = f
+        .call(
+            "PUT",
+            &uri,
+            Some(&head1),
+            Some(draft(json!([{"upload": "pdf1", "name": "ke-hoach.pdf"}]))),
+        )
+        .await;
+    assert_eq!(status, 200, "attached again");
 
     // Housekeeping a day later keeps what an announcement carries.
     f.advance(Duration::hours(25));
