@@ -10,7 +10,8 @@
 //! begun) halves it. A request that failed before any answer (refused, reset or
 //! unreachable while the link is down) says nothing about the page size and
 //! changes nothing. The learned size is kept per resource, so the next sync
-//! starts from it.
+//! starts from it; the driver keeps a grown size only once a page of that size
+//! has arrived.
 //!
 //! Pure arithmetic: the driver measures the time and does the storing.
 
