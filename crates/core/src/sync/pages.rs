@@ -26,8 +26,10 @@ pub const FAST_PAGE: Duration = Duration::from_secs(3);
 /// A page slower than this asks for half as many next: a cut should not cost more
 /// (it is also the whole-request timeout that pages used to have).
 pub const SLOW_PAGE: Duration = Duration::from_secs(30);
-/// Fewest changes ever asked for.
-pub const MIN_PAGE: u32 = 5;
+/// Fewest changes ever asked for: one, because a single procedure can be 2–7 KB
+/// compressed, and a link up 5 s at a time carries about 7 KB per up period; a
+/// page that never fits would stop the pull for good.
+pub const MIN_PAGE: u32 = 1;
 
 /// The page size of one resource's pull, adapting to the link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
