@@ -329,6 +329,14 @@ impl Shaper {
         self.shared.set_up(true);
     }
 
+    /// From now on the link goes down and comes back on `flap`'s schedule (starting
+    /// up), as a link that was good turns flaky: a test can make a device ready over
+    /// a steady link, then watch it carry on through a flapping one.
+    pub fn start_flapping(&mut self, flap: Flap) {
+        self.tasks
+            .push(tokio::spawn(flap_loop(flap, self.shared.clone())));
+    }
+
     /// Resets every open connection now; the link stays up.
     pub fn cut(&self) {
         self.shared.cut_all();

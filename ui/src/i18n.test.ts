@@ -11,7 +11,8 @@ describe("i18n", () => {
   });
   it("leaves unknown placeholders visible and unknown resources as they are", () => {
     expect(t("updatedAgo", {}, "vi")).toBe("Cập nhật {ago}");
-    expect(resourceName("bus", "vi")).toBe("bus");
+    expect(resourceName("media", "vi")).toBe("media");
+    expect(resourceName("bus", "vi")).toBe("xe buýt");
   });
   it("uses NFC Vietnamese", () => {
     const s = t("offline", {}, "vi");

@@ -383,6 +383,9 @@ const vi = {
   resource_services: "lĩnh vực phản ánh",
   resource_my_requests: "phản ánh của tôi",
   resource_public_requests: "phản ánh trong phường",
+  resource_holidays: "ngày nghỉ lễ",
+  resource_announcements: "thông báo",
+  resource_bus: "xe buýt",
   tabAnnouncements: "Thông báo",
   announcementsTitle: "Thông báo của thôn, phường",
   announcementsEmpty: "Chưa có thông báo nào.",
@@ -842,6 +845,9 @@ const en: Record<MessageKey, string> = {
   resource_services: "services",
   resource_my_requests: "my requests",
   resource_public_requests: "ward reports",
+  resource_holidays: "holidays",
+  resource_announcements: "notices",
+  resource_bus: "buses",
   tabAnnouncements: "Notices",
   announcementsTitle: "Village and ward notices",
   announcementsEmpty: "No notices yet.",
@@ -967,19 +973,27 @@ export function t(key: MessageKey, params: Record<string, string | number> = {},
   });
 }
 
+/** Sync resources (paged feeds and documents) that have a name in both languages. */
+const NAMED_RESOURCES = [
+  "units",
+  "procedures",
+  "news",
+  "outages",
+  "alerts",
+  "bulletins",
+  "services",
+  "my_requests",
+  "public_requests",
+  "holidays",
+  "announcements",
+  "bus",
+] as const;
+
+function isNamedResource(resource: string): resource is (typeof NAMED_RESOURCES)[number] {
+  return (NAMED_RESOURCES as readonly string[]).includes(resource);
+}
+
 /** Name of a sync resource ("units", "procedures", "news") in the current language. */
 export function resourceName(resource: string, lang: Lang = current): string {
-  if (
-    resource === "units" ||
-    resource === "procedures" ||
-    resource === "news" ||
-    resource === "outages" ||
-    resource === "alerts" ||
-    resource === "services" ||
-    resource === "my_requests" ||
-    resource === "public_requests"
-  ) {
-    return t(`resource_${resource}`, {}, lang);
-  }
-  return resource;
+  return isNamedResource(resource) ? t(`resource_${resource}`, {}, lang) : resource;
 }

@@ -243,6 +243,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// The resource (or URL) being fetched or sent when the error happened, for
+    /// errors that come from the network or the server: where a sync stopped.
+    pub fn resource(&self) -> Option<&str> {
+        match self {
+            Error::Offline { resource, .. }
+            | Error::Interrupted { resource, .. }
+            | Error::ServerUnavailable { resource, .. }
+            | Error::BadResponse { resource, .. } => Some(resource),
+            Error::Rejected { resource, .. }
+            | Error::Unauthorized { resource, .. }
+            | Error::Official { resource, .. } => Some(resource),
+            _ => None,
+        }
+    }
+
     /// Whether the server could not be reached or could not answer (codes
     /// `offline`, `server_unavailable`): what was cached stays shown and the
     /// work is tried again later, unlike a refusal.

@@ -5,7 +5,10 @@
 //!
 //! A sync that fails (a cut, a refused connection) is tried again after `--retry`
 //! seconds, as a pull-to-refresh or a network-change trigger would; each run stops
-//! after `--budget` seconds and reports how far it got.
+//! after `--budget` seconds and reports how far it got. Every failed sync that got
+//! somewhere prints the resource it stopped in and what it completed before; at the
+//! end a table gives, per resource (paged feeds and documents alike), the time and
+//! link bytes of its completed pulls and of the syncs that stopped in it.
 //!
 //! Then the outbox: a profile made ready over the plain loopback (units, services,
 //! the ward) saves `--submissions N` reports with a phone-sized photo each, and
@@ -97,8 +100,99 @@ impl std::fmt::Display for Mark {
     }
 }
 
+/// What the syncs of a run spent on one resource: its completed pulls, and the
+/// failed syncs that stopped in it.
+#[derive(Debug, Default, Clone, Copy)]
+struct PullTally {
+    completed: u32,
+    completed_secs: f64,
+    completed_bytes: u64,
+    stopped: u32,
+    stopped_secs: f64,
+    stopped_bytes: u64,
+    /// Changes those stopped syncs stored before they stopped (paged resources).
+    stored: u64,
+}
+
+/// Per-resource time and link bytes of every sync attempt: each pull is charged
+/// from the previous pull's end (or the attempt's start) to its own completion
+/// report, so what happens between two pulls (news images, the outbox drain)
+/// counts for the next one.
+#[derive(Default)]
+struct Pulls {
+    /// End of the previous pull of the current attempt.
+    last: Option<Mark>,
+    /// What the current attempt completed, in order.
+    attempt: Vec<(String, Mark)>,
+    /// Changes stored so far by the pull in progress (paged resources), by name.
+    stored: Option<(String, u32)>,
+    tally: BTreeMap<String, PullTally>,
+}
+
+impl Pulls {
+    fn start(&mut self, at: Mark) {
+        self.last = Some(at);
+        self.attempt.clear();
+        self.stored = None;
+    }
+
+    /// A page of `resource` was stored; `items` changes so far in this pull.
+    fn page(&mut self, resource: &str, items: u32) {
+        self.stored = Some((resource.to_string(), items));
+    }
+
+    /// The share of `now` since the previous pull ended.
+    fn take(&mut self, now: Mark) -> Mark {
+        let last = self.last.replace(now).unwrap_or(now);
+        Mark {
+            secs: now.secs - last.secs,
+            bytes: now.bytes - last.bytes,
+        }
+    }
+
+    fn completed(&mut self, resource: &str, now: Mark) {
+        let spent = self.take(now);
+        self.stored = None;
+        let t = self.tally.entry(resource.to_string()).or_default();
+        t.completed += 1;
+        t.completed_secs += spent.secs;
+        t.completed_bytes += spent.bytes;
+        self.attempt.push((resource.to_string(), spent));
+    }
+
+    /// Charges a failed attempt's last stretch to `resource`; a line saying what
+    /// the attempt did, unless it failed at once (a link that is down).
+    fn stopped(&mut self, resource: &str, now: Mark) -> Option<String> {
+        let spent = self.take(now);
+        let t = self.tally.entry(resource.to_string()).or_default();
+        t.stopped += 1;
+        t.stopped_secs += spent.secs;
+        t.stopped_bytes += spent.bytes;
+        let stored = match self.stored.take() {
+            Some((r, items)) if r == resource => {
+                t.stored += u64::from(items);
+                format!(" ({items} changes stored)")
+            }
+            _ => String::new(),
+        };
+        if self.attempt.is_empty() && spent.bytes == 0 {
+            return None;
+        }
+        let done: Vec<String> = self
+            .attempt
+            .iter()
+            .map(|(r, m)| format!("{r} {m}"))
+            .collect();
+        Some(format!(
+            "stopped in {resource} after {spent}{stored}; completed: [{}]",
+            done.join("; ")
+        ))
+    }
+}
+
 struct Run {
     profile: Profile,
+    pulls: BTreeMap<String, PullTally>,
     onboarding: Option<Mark>,
     news: Option<Mark>,
     catalogue: Option<Mark>,
@@ -108,6 +202,10 @@ struct Run {
     cuts: u64,
     refused: u64,
     retransmits: u64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn mark(started: Instant, link: &Shaper) -> Mark {
@@ -175,10 +273,16 @@ async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow
 
     // News is usable once its pull has completed (every page of the ward's news).
     let news = Arc::new(Mutex::new(None::<Mark>));
+    let pulls = Mutex::new(Pulls::default());
     let progress = {
         let news = news.clone();
-        let link = &link;
+        let (link, pulls) = (&link, &pulls);
         move |p: SyncProgress| {
+            if p.done {
+                lock(pulls).completed(&p.resource, mark(started, link));
+            } else {
+                lock(pulls).page(&p.resource, p.items);
+            }
             // BENCH_NET_PAGES=1 also reports every stored page.
             if p.done || std::env::var_os("BENCH_NET_PAGES").is_some() {
                 let what = if p.done {
@@ -195,7 +299,7 @@ async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow
                 );
             }
             if p.resource == "news" && p.done {
-                let mut news = news.lock().unwrap_or_else(|e| e.into_inner());
+                let mut news = lock(&news);
                 if news.is_none() {
                     let now = mark(started, link);
                     eprintln!("  [{}] news usable: {now}", profile.name);
@@ -208,7 +312,15 @@ async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow
     let synced = if onboarding.is_some() {
         retrying(options, started, &mut errors, async || {
             attempts += 1;
-            core.sync(&progress).await
+            lock(&pulls).start(mark(started, &link));
+            let result = core.sync(&progress).await;
+            if let Err(e) = &result {
+                let resource = e.resource().unwrap_or("(no resource)");
+                if let Some(line) = lock(&pulls).stopped(resource, mark(started, &link)) {
+                    eprintln!("  [{}] sync {attempts} {line}", profile.name);
+                }
+            }
+            result
         })
         .await
     } else {
@@ -221,10 +333,12 @@ async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow
         .into_iter()
         .find(|r| r.resource == "procedures")
         .map_or(0, |r| r.count);
-    let news = *news.lock().unwrap_or_else(|e| e.into_inner());
+    let news = *lock(&news);
     let stats = link.stats();
+    let pulls = pulls.into_inner().unwrap_or_else(|e| e.into_inner()).tally;
     Ok(Run {
         profile,
+        pulls,
         onboarding,
         news,
         catalogue,
@@ -460,6 +574,45 @@ fn print_sync_table(runs: &[Run], options: &Options) {
             run.cuts,
             run.refused,
             run.retransmits
+        );
+    }
+    for run in runs {
+        print_pull_table(run);
+    }
+}
+
+/// Per resource (by name): what its completed pulls cost
+/// on average, and how often (and for how long) a failed sync stopped in it.
+fn print_pull_table(run: &Run) {
+    println!();
+    println!(
+        "{}: per resource (time and link bytes, both ways)",
+        run.profile.name
+    );
+    println!();
+    println!(
+        "| resource | pulls completed | per completed pull | syncs stopped in it | time, bytes spent in those | changes they stored |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (resource, t) in &run.pulls {
+        let per = if t.completed == 0 {
+            "—".to_string()
+        } else {
+            Mark {
+                secs: t.completed_secs / f64::from(t.completed),
+                bytes: t.completed_bytes / u64::from(t.completed),
+            }
+            .to_string()
+        };
+        println!(
+            "| {resource} | {} | {per} | {} | {} | {} |",
+            t.completed,
+            t.stopped,
+            Mark {
+                secs: t.stopped_secs,
+                bytes: t.stopped_bytes
+            },
+            t.stored
         );
     }
 }

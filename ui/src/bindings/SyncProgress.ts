@@ -17,7 +17,8 @@ page: number,
  */
 items: number, 
 /**
- * Bytes received so far for it (after decompression).
+ * Bytes received so far for it (after decompression); 0 for the documents
+ * and the bus network, which report once, when they complete.
  */
 bytes: number, 
 /**

@@ -248,10 +248,15 @@ impl Core {
     }
 
     /// [`Core::pull_bus`] inside a whole sync: a failure is logged and leaves the chunks
-    /// already downloaded for the next sync, without failing the other resources.
+    /// already downloaded for the next sync, without failing the other resources. The
+    /// result is recorded in `sync_state` (`bus`, the province), so a sync that retries a
+    /// failed one skips the network once it completed ([`crate::sync::resume`]): on a
+    /// link that is up a few seconds at a time the catalogue after it gets those seconds,
+    /// not one more round trip for the same answer. `progress` hears of a completed pull.
     pub(crate) async fn pull_bus_reported<T: Transport>(
         &self,
         transport: &T,
+        progress: &(dyn Fn(super::SyncProgress) + Send + Sync),
     ) -> Option<super::ResourceReport> {
         let report = |pages: u32, items: u32, not_modified: bool| super::ResourceReport {
             resource: "bus".to_string(),
@@ -260,17 +265,47 @@ impl Core {
             deleted: 0,
             not_modified,
         };
-        match self.pull_bus(transport).await {
-            Ok(None) | Ok(Some(Pulled::NoNetwork)) => None,
-            Ok(Some(Pulled::NotModified)) => Some(report(1, 0, true)),
-            Ok(Some(Pulled::Stored { requests, stops })) => {
-                Some(report(requests, stops as u32, false))
-            }
+        let pulled = match self.pull_bus_resumed(transport).await {
+            Ok(Some(pulled)) => pulled,
+            Ok(None) => return None,
             Err(e) => {
                 tracing::warn!(code = e.code().as_str(), error = %e, "bus network not pulled");
-                None
+                return None;
             }
+        };
+        let (requests, items) = match pulled {
+            Pulled::Stored { requests, stops } => {
+                (requests, u32::try_from(stops).unwrap_or(u32::MAX))
+            }
+            Pulled::NotModified | Pulled::NoNetwork => (1, 0),
+        };
+        progress(super::SyncProgress {
+            resource: "bus".to_string(),
+            page: requests,
+            items,
+            bytes: 0,
+            done: true,
+        });
+        match pulled {
+            Pulled::NoNetwork => None,
+            Pulled::NotModified => Some(report(1, 0, true)),
+            Pulled::Stored { .. } => Some(report(requests, items, false)),
         }
+    }
+
+    /// [`Core::pull_bus`] unless the failed sync this one retries completed it, with its
+    /// result recorded in `sync_state`; `None` without a home unit or when skipped.
+    async fn pull_bus_resumed<T: Transport>(&self, transport: &T) -> Result<Option<Pulled>, Error> {
+        let Some(province) = self.home_province()? else {
+            return Ok(None);
+        };
+        if self.done_since_failed_sync("bus", &province)? {
+            return Ok(None);
+        }
+        let result = self.pull_bus(transport).await;
+        let now = self.inner.clock.now();
+        crate::sync::documents::record(self.writer_mutex(), "bus", &province, &result, now)?;
+        result
     }
 
     /// Stops whose name, code or street contains every word of `query`, with or without

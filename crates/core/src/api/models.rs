@@ -315,7 +315,8 @@ pub struct SyncProgress {
     pub page: u32,
     /// Changes (items plus deletions) stored so far for it.
     pub items: u32,
-    /// Bytes received so far for it (after decompression).
+    /// Bytes received so far for it (after decompression); 0 for the documents
+    /// and the bus network, which report once, when they complete.
     pub bytes: u32,
     /// True on the resource's last report.
     pub done: bool,

@@ -891,14 +891,19 @@ impl Core {
         if !self.done_since_failed_sync("services", "all")? {
             let result = documents::pull_services(self.writer_mutex(), transport).await;
             documents::record(self.writer_mutex(), "services", "all", &result, now)?;
-            outcomes.push(result?);
+            let outcome = result?;
+            progress(outcome.done());
+            outcomes.push(outcome);
         }
         // Best effort: without a fresh table the stored (or built-in) one counts.
         if !self.done_since_failed_sync("holidays", "all")? {
             let result = documents::pull_holidays(self.writer_mutex(), transport).await;
             documents::record(self.writer_mutex(), "holidays", "all", &result, now)?;
             match result {
-                Ok(outcome) => outcomes.push(outcome),
+                Ok(outcome) => {
+                    progress(outcome.done());
+                    outcomes.push(outcome);
+                }
                 Err(e @ (Error::Storage { .. } | Error::CorruptRow { .. })) => return Err(e),
                 Err(e) => tracing::warn!(code = e.code().as_str(), "holidays not refreshed"),
             }
@@ -954,7 +959,9 @@ impl Core {
         {
             let result = documents::pull_public(self.writer_mutex(), transport, &unit).await;
             documents::record(self.writer_mutex(), "public_requests", &unit, &result, now)?;
-            outcomes.push(result?);
+            let outcome = result?;
+            progress(outcome.done());
+            outcomes.push(outcome);
         }
         Ok((outcomes, changes))
     }

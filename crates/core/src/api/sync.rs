@@ -231,15 +231,18 @@ impl Core {
             Ok(unit) => self.done_since_failed_sync("announcements", &unit)?,
             Err(_) => false,
         };
-        if !announcements_done {
-            outcomes.extend(self.pull_announcements(transport, !deferred, None).await?);
+        if !announcements_done
+            && let Some(outcome) = self.pull_announcements(transport, !deferred, None).await?
+        {
+            forward(outcome.done());
+            outcomes.push(outcome);
         }
         // The bus network (megabytes) and the catalogue are the large downloads.
         let bus = if deferred {
             tracing::info!("data saver: images, buses and the catalogue wait for a full sync");
             None
         } else {
-            let bus = self.pull_bus_reported(transport).await;
+            let bus = self.pull_bus_reported(transport, progress).await;
             outcomes.extend(
                 sync::run(self.writer_mutex(), transport, &catalogue, true, &forward).await?,
             );

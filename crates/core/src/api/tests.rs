@@ -245,8 +245,10 @@ async fn sync_pages_304_news_images_and_offline() {
         ]
     );
     let progress = progress.into_inner().unwrap();
-    assert_eq!(progress.len(), 5, "{progress:?}");
+    assert_eq!(progress.len(), 6, "{progress:?}");
     assert!(progress[2].done && progress[2].resource == "units");
+    // Documents report once, when complete (issue 12: a listener sees every part).
+    assert!(progress[3].done && progress[3].resource == "services");
     let names: Vec<_> = core
         .provinces()
         .await
@@ -514,6 +516,52 @@ async fn a_retried_sync_starts_where_the_failed_one_was_cut() {
     core.sync_with(&fake, false, &|_| {}).await.unwrap();
     let paths = asked(&fake);
     assert!(paths.contains(&UNITS.to_owned()) && paths.contains(&NEWS.to_owned()));
+}
+
+/// Issue 12: on the flapping link a quick catalogue page doubled the next one, the
+/// doubled page was cut before its answer began (which shrinks nothing), and every
+/// later sync began with a page too big for an up period. Only a size that arrived is
+/// kept; a grown one is only tried.
+#[tokio::test]
+async fn a_grown_page_size_is_kept_only_once_a_page_of_that_size_arrived() {
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    crate::store::settings::keep_learned(&core.writer(), "page_limit.procedures", 5u32);
+    // A full page of 5 at once (fast: it grows), then the link drops.
+    let five = (1..=5)
+        .map(|i| {
+            procedure(
+                &format!("1.00000{i}"),
+                "Đăng ký khai sinh",
+                "Hộ tịch",
+                &["Cấp xã"],
+            )
+        })
+        .collect();
+    fake.answer(
+        PROCS,
+        &[("since", "0")],
+        Ok(page(five, &[], "5", true, "W/\"p-5\"")),
+    );
+    fake.answer(PROCS, &[("since", "5")], Err(ErrorCode::Offline));
+    let err = core.sync_with(&fake, false, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Offline);
+    let limits: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == PROCS)
+        .filter_map(|r| {
+            r.query
+                .into_iter()
+                .find(|(k, _)| *k == "limit")
+                .map(|(_, v)| v)
+        })
+        .collect();
+    assert_eq!(limits, ["5", "10"], "a quick full page doubles the next");
+    let kept: Option<u32> =
+        crate::store::settings::learned(&core.writer(), "page_limit.procedures");
+    assert_eq!(kept, Some(5), "the size that arrived, not the one tried");
 }
 
 #[tokio::test]

@@ -83,6 +83,22 @@ pub struct Outcome {
     pub not_modified: bool,
 }
 
+impl Outcome {
+    /// The one progress report of a pull that is not paged (a document, the
+    /// bus network), sent when it completes, so a listener sees every part of
+    /// a sync finish, not only the change feeds. Its `bytes` is 0: such a pull
+    /// does not count what it received.
+    pub fn done(&self) -> PageProgress {
+        PageProgress {
+            resource: self.resource,
+            page: self.pages,
+            items: self.items + self.deleted,
+            bytes: 0,
+            done: true,
+        }
+    }
+}
+
 /// Pulls every resource of `plan` in order, and after news its images when
 /// `images` (not with the data saver on). On the first failure it records the
 /// error (and the offline flag when the network or server was the cause) in
@@ -297,12 +313,24 @@ async fn pull<I: DeserializeOwned, T: Transport>(
             }
             Instruction::Store(page) => {
                 let changes = page.items.len() + page.deleted.len();
-                let full = changes >= usize::try_from(size.limit()).unwrap_or(usize::MAX);
+                let arrived = size;
+                let full = changes >= usize::try_from(arrived.limit()).unwrap_or(usize::MAX);
                 if let Some(took) = took.take()
                     && size.after_page(took, full)
                 {
-                    keep_page_size(db, name, size);
                     machine.set_limit(size.limit());
+                }
+                // A size is kept once a page of that size has arrived; a grown one is
+                // only tried. On a link up a few seconds at a time the bigger page is
+                // often cut before its answer begins (which says nothing about sizes),
+                // and the next sync would spend its few seconds on it again.
+                let keep = if size.limit() > arrived.limit() {
+                    arrived
+                } else {
+                    size
+                };
+                if learned_page_size(db, name) != Some(keep.limit()) {
+                    keep_page_size(db, name, keep);
                 }
                 store_page(db, name, &scope, &page, apply)?;
                 outcome.pages += 1;
