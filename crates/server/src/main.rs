@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use congdan_server::AppState;
 use congdan_server::commands::{self, FeedSource};
-use congdan_server::storage::{Resource, SqliteStorage, Storage, VillageStorage};
+use congdan_server::storage::{ContentStorage, Resource, SqliteStorage, VillageStorage};
 
 /// The Cổng Dân reference backend.
 #[derive(Debug, Parser)]

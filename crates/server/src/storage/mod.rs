@@ -1,6 +1,7 @@
 //! Storage behind the server, one trait per concern so that a second engine can
-//! be added one concern at a time: [`Storage`] (content change feeds) with its
-//! supertraits [`RequestStorage`] (service requests and follow-ups),
+//! be added one concern at a time. [`Storage`] is every concern at once, what
+//! the HTTP layer holds (`Arc<dyn Storage>`): [`ContentStorage`] (content change
+//! feeds), [`RequestStorage`] (service requests and follow-ups),
 //! [`AccountStorage`] (accounts, sessions, devices), [`UploadStorage`] (photo
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
 //! holidays), [`MaintenanceStorage`] (scheduled cleanup), [`TransitStorage`]
@@ -8,8 +9,14 @@
 //! alerts), [`BulletinStorage`] (epidemic bulletins), [`AuditStorage`] (the audit log of official writes),
 //! [`AnnouncementStorage`] (announcements, their review and acknowledgements),
 //! [`VillageStorage`] (villages below a commune) and [`ReachStorage`] (facts of
-//! reach figures). Each has its SQLite implementation on [`SqliteStorage`] in a
-//! `sqlite_<concern>.rs` file.
+//! reach figures).
+//!
+//! Two engines: [`SqliteStorage`] (one file, the zero-set-up default; one
+//! `sqlite_<concern>.rs` file per concern) and [`PgStorage`] (PostgreSQL shared
+//! by several server processes, issue 11; `pg_<concern>.rs`, being written
+//! concern by concern: until it implements every trait it is not a
+//! [`Storage`] and no command can select it). Behaviour tests of a concern run
+//! against both (`both_engines.rs`).
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -24,11 +31,19 @@ pub mod alerts;
 pub mod announcements;
 pub mod api_keys;
 pub mod audit;
+#[cfg(test)]
+mod both_engines;
 pub mod bulletins;
+pub mod content;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
 pub mod outages;
+mod pg;
+#[cfg(test)]
+pub(crate) mod pg_cluster;
+mod pg_migrations;
+mod pg_uploads;
 pub mod reach;
 pub mod requests;
 mod sqlite;
@@ -54,17 +69,17 @@ pub mod villages;
 use std::future::Future;
 use std::pin::Pin;
 
-use congdan_protocol::{NewsItem, Procedure, Unit};
-
 pub use accounts::AccountStorage;
 pub use alerts::AlertStorage;
 pub use announcements::AnnouncementStorage;
 pub use api_keys::ApiKeyStorage;
 pub use audit::AuditStorage;
 pub use bulletins::BulletinStorage;
+pub use content::ContentStorage;
 pub use holidays::HolidayStorage;
 pub use maintenance::MaintenanceStorage;
 pub use outages::OutageStorage;
+pub use pg::PgStorage;
 pub use reach::ReachStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
@@ -85,10 +100,19 @@ pub enum StorageError {
     /// The database reported an error.
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
-    /// The database file was written by a newer server that this binary does not understand.
+    /// PostgreSQL reported an error.
+    #[error(transparent)]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be had from the pool.
+    #[error(transparent)]
+    Pool(#[from] deadpool_postgres::PoolError),
+    /// The PostgreSQL connection settings are unusable.
+    #[error("PostgreSQL settings: {0}")]
+    PgConfig(String),
+    /// The database was written by a newer server that this binary does not understand.
     #[error("database schema version {found} is newer than the supported version {supported}")]
     TooNew {
-        /// `user_version` found in the file.
+        /// `user_version` (SQLite) or `congdan_schema.version` (PostgreSQL) found.
         found: i64,
         /// Highest version this binary knows.
         supported: i64,
@@ -191,15 +215,12 @@ impl UpsertCounts {
     }
 }
 
-/// Everything the server needs from a database.
-///
-/// Invariants every implementation keeps:
-/// - one server-wide counter gives each change (insert, update, delete) a new,
-///   strictly greater `seq`;
-/// - a key of a resource has either a live row or a tombstone, never both;
-/// - an upsert of an identical item changes nothing (its `seq` is kept).
+/// Everything the server needs from a database: every concern's trait.
+/// Implemented for any type that implements them all, so an engine only
+/// implements the concern traits.
 pub trait Storage:
-    RequestStorage
+    ContentStorage
+    + RequestStorage
     + AccountStorage
     + UploadStorage
     + ApiKeyStorage
@@ -217,38 +238,26 @@ pub trait Storage:
     + Sync
     + 'static
 {
-    /// Highest `seq` of a resource's rows and tombstones visible in `scope` (0 when none).
-    fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64>;
+}
 
-    /// The first `limit` changes with `seq > since`, items and tombstones merged by `seq`,
-    /// with the head, all from one snapshot.
-    fn changes(
-        &self,
-        resource: Resource,
-        scope: Scope,
-        since: u64,
-        limit: u32,
-    ) -> StorageFuture<'_, RawPage>;
-
-    /// One unit by code.
-    fn unit(&self, code: String) -> StorageFuture<'_, Option<Unit>>;
-
-    /// The stored JSON texts of the units whose parent is `parent` (the
-    /// provinces when `None`), by code.
-    fn units_json(&self, parent: Option<String>) -> StorageFuture<'_, Vec<String>>;
-
-    /// The stored JSON text of one procedure.
-    fn procedure_json(&self, code: String) -> StorageFuture<'_, Option<String>>;
-
-    /// Insert or update units by code.
-    fn upsert_units(&self, units: Vec<Unit>) -> StorageFuture<'_, UpsertCounts>;
-
-    /// Insert or update procedures by code.
-    fn upsert_procedures(&self, procedures: Vec<Procedure>) -> StorageFuture<'_, UpsertCounts>;
-
-    /// Insert or update news items by id.
-    fn upsert_news(&self, items: Vec<NewsItem>) -> StorageFuture<'_, UpsertCounts>;
-
-    /// Delete one row and write its tombstone. `false` when there was no such row.
-    fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool>;
+impl<T> Storage for T where
+    T: ContentStorage
+        + RequestStorage
+        + AccountStorage
+        + UploadStorage
+        + ApiKeyStorage
+        + HolidayStorage
+        + MaintenanceStorage
+        + TransitStorage
+        + OutageStorage
+        + AlertStorage
+        + BulletinStorage
+        + AuditStorage
+        + AnnouncementStorage
+        + VillageStorage
+        + ReachStorage
+        + Send
+        + Sync
+        + 'static
+{
 }

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 
 use super::sqlite_rows::{corrupt, from_json, to_json};
 use super::{
-    RawPage, Resource, Scope, Storage, StorageError, StorageFuture, UpsertCounts, migrations,
+    ContentStorage, RawPage, Resource, Scope, StorageError, StorageFuture, UpsertCounts, migrations,
 };
 
 /// How many read-only connections serve concurrent requests.
@@ -462,7 +462,7 @@ pub(super) fn delete_row(
     Ok(true)
 }
 
-impl Storage for SqliteStorage {
+impl ContentStorage for SqliteStorage {
     fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64> {
         self.read(move |conn| head_in(conn, resource, &scope))
     }
@@ -562,75 +562,12 @@ impl Storage for SqliteStorage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use congdan_protocol::UnitLevel;
+    use crate::storage::content::tests::unit;
 
     fn storage() -> (tempfile::TempDir, SqliteStorage) {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(&dir.path().join("t.db")).unwrap();
         (dir, storage)
-    }
-
-    fn unit(code: &str, parent: Option<&str>) -> Unit {
-        Unit {
-            code: code.into(),
-            name: format!("Xã {code}"),
-            level: if parent.is_some() {
-                UnitLevel::Commune
-            } else {
-                UnitLevel::Province
-            },
-            parent: parent.map(Into::into),
-            kind: "Xã".into(),
-        }
-    }
-
-    #[tokio::test]
-    async fn one_counter_orders_changes_across_resources() {
-        let (_dir, s) = storage();
-        s.upsert_units(vec![unit("01", None), unit("00004", Some("01"))])
-            .await
-            .unwrap();
-        assert_eq!(s.head(Resource::Units, Scope::All).await.unwrap(), 2);
-        assert!(s.delete(Resource::Units, "00004".into()).await.unwrap());
-        assert_eq!(s.head(Resource::Units, Scope::All).await.unwrap(), 3);
-        // Another resource continues the same counter.
-        assert_eq!(s.head(Resource::Procedures, Scope::All).await.unwrap(), 0);
-        let page = s.changes(Resource::Units, Scope::All, 0, 10).await.unwrap();
-        assert_eq!(page.items.len(), 1);
-        assert_eq!(page.deleted, ["00004"]);
-        assert_eq!(page.last_seq, Some(3));
-        assert!(!page.more);
-        assert_eq!(
-            s.unit("01".into()).await.unwrap().unwrap().level,
-            UnitLevel::Province
-        );
-        assert!(s.unit("00004".into()).await.unwrap().is_none());
-    }
-
-    #[tokio::test]
-    async fn units_by_parent_are_stored_json_by_code() {
-        let (_dir, s) = storage();
-        s.upsert_units(vec![
-            unit("79", None),
-            unit("01", None),
-            unit("00007", Some("01")),
-            unit("00004", Some("01")),
-            unit("26734", Some("79")),
-        ])
-        .await
-        .unwrap();
-        let codes = |texts: Vec<String>| -> Vec<String> {
-            texts
-                .iter()
-                .map(|t| serde_json::from_str::<Unit>(t).unwrap().code)
-                .collect()
-        };
-        assert_eq!(codes(s.units_json(None).await.unwrap()), ["01", "79"]);
-        assert_eq!(
-            codes(s.units_json(Some("01".into())).await.unwrap()),
-            ["00004", "00007"]
-        );
-        assert!(s.units_json(Some("99".into())).await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::Request;
 use congdan_server::alerts::{Issuer, ingest, issue};
-use congdan_server::storage::AlertStorage;
 use serde_json::json;
 use tower::ServiceExt;
 
@@ -112,7 +111,6 @@ async fn issued_alerts_reach_the_feed_and_cap_and_a_cancel_deactivates() {
 
 #[tokio::test]
 async fn polygons_and_circles_take_the_units_whose_centroid_they_hold() {
-    use congdan_server::storage::Storage;
     let t = test_app();
     // Real codes: Ba Đình and Ngọc Hà (Hà Nội), Bến Thành (HCMC); 00001 is a
     // made-up commune the embedded centroids do not know.

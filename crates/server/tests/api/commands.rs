@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use axum::routing::get;
 use congdan_search::Synonyms;
 use congdan_server::commands::{self, CommandError, FeedSource};
-use congdan_server::storage::{Resource, Scope, Storage};
+use congdan_server::storage::{Resource, Scope};
 
 use crate::support::test_app;
 

@@ -2,8 +2,6 @@
 
 use std::io::Read;
 
-use congdan_server::storage::Storage;
-
 use crate::support::{procedure, test_app};
 
 #[tokio::test]

@@ -9,7 +9,6 @@ use chrono::{TimeZone, Utc};
 use congdan_protocol::open311::{RequestCreated, ServiceRequest};
 use congdan_server::deadlines::{add_working_hours, vietnam_offset};
 use congdan_server::holidays::HolidayCalendar;
-use congdan_server::storage::RequestStorage;
 use congdan_server::{AppState, app};
 use tower::ServiceExt;
 

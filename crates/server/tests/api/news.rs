@@ -1,6 +1,6 @@
 //! News scoping: a unit sees its own news, its province's and national (`VN`) news.
 
-use congdan_server::storage::{Resource, Storage};
+use congdan_server::storage::Resource;
 
 use crate::support::{TestApp, news, test_app};
 

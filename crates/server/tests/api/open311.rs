@@ -9,7 +9,6 @@ use congdan_protocol::open311::{
     Open311Error, RequestCreated, Service, ServiceDefinition, ServiceRequest,
 };
 use congdan_server::public_url::PublicUrl;
-use congdan_server::storage::RequestStorage;
 use congdan_server::storage::requests::RequestFilter;
 use congdan_server::{AppState, ServerConfig};
 use serde_json::{Value, json};

@@ -1,7 +1,6 @@
 //! docs/openapi.json against the router: every served route is documented, every
 //! documented GET answers 200 with a body that has the schema's required fields.
 
-use congdan_server::storage::{OutageStorage, Storage};
 use serde_json::Value;
 
 use tower::ServiceExt;

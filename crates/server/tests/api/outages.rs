@@ -3,7 +3,6 @@
 //! cancelled, a bad file stores nothing), and the officers' entry point.
 
 use congdan_server::outages::ingest;
-use congdan_server::storage::OutageStorage;
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, outage, test_app};

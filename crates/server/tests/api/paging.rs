@@ -1,6 +1,6 @@
 //! Change-feed paging: since/next/more, tombstones, upsert semantics, ETag/304.
 
-use congdan_server::storage::{Resource, Storage};
+use congdan_server::storage::Resource;
 
 use crate::support::{procedure, test_app};
 

@@ -1,6 +1,6 @@
 //! `GET /api/v1/procedures/search`: the app's ranking, served for the web.
 
-use congdan_server::storage::{Resource, Storage};
+use congdan_server::storage::Resource;
 
 use crate::support::{TestApp, procedure, test_app};
 

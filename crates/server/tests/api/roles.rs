@@ -11,7 +11,6 @@ use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use congdan_protocol::requests::Role;
-use congdan_server::storage::{Storage, VillageStorage};
 use congdan_server::{AppState, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;

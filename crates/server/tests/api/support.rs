@@ -8,20 +8,21 @@ use axum::body::{Body, Bytes, to_bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{TimeZone, Utc};
 use congdan_protocol::{Channel, LegalDoc, NewsItem, Procedure, RequiredDocument, Unit, UnitLevel};
-use congdan_server::storage::SqliteStorage;
+use congdan_server::storage::{SqliteStorage, Storage};
 use congdan_server::{AppState, app};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
 pub struct TestApp {
-    pub storage: Arc<SqliteStorage>,
+    pub storage: Arc<dyn Storage>,
     pub app: Router,
     _dir: TempDir,
 }
 
 pub fn test_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let storage = Arc::new(SqliteStorage::open(&dir.path().join("server.db")).unwrap());
+    let storage: Arc<dyn Storage> =
+        Arc::new(SqliteStorage::open(&dir.path().join("server.db")).unwrap());
     let app = app(AppState::new(storage.clone()));
     TestApp {
         storage,
@@ -102,7 +103,6 @@ impl TestApp {
 
     /// Seed three provinces' worth of units: province 01 with communes 00001/00002, province 79.
     pub async fn seed_units(&self) {
-        use congdan_server::storage::Storage;
         self.storage
             .upsert_units(vec![
                 unit("01", None),
