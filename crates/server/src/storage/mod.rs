@@ -13,10 +13,10 @@
 //!
 //! Two engines: [`SqliteStorage`] (one file, the zero-set-up default; one
 //! `sqlite_<concern>.rs` file per concern) and [`PgStorage`] (PostgreSQL shared
-//! by several server processes, issue 11; `pg_<concern>.rs`, being written
-//! concern by concern: until it implements every trait it is not a
-//! [`Storage`] and no command can select it). Behaviour tests of a concern run
-//! against both (`both_engines.rs`).
+//! by several server processes, issue 11; one `pg_<concern>.rs` file per
+//! concern, the same statements in PostgreSQL's dialect). Behaviour tests of a
+//! concern run against both (`both_engines.rs`), and so does the API suite
+//! (`CONGDAN_TEST_DB=postgres`).
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -40,10 +40,23 @@ pub mod maintenance;
 mod migrations;
 pub mod outages;
 mod pg;
+mod pg_accounts;
+mod pg_alerts;
+mod pg_announcements;
+mod pg_api_keys;
+mod pg_audit;
+mod pg_bulletins;
 #[cfg(test)]
 pub(crate) mod pg_cluster;
+mod pg_holidays;
+mod pg_maintenance;
 mod pg_migrations;
+mod pg_outages;
+mod pg_reach;
+mod pg_requests;
+mod pg_transit;
 mod pg_uploads;
+mod pg_villages;
 pub mod reach;
 pub mod requests;
 mod sqlite;

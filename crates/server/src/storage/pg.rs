@@ -20,6 +20,7 @@ use std::str::FromStr;
 
 use congdan_protocol::{NewsItem, Procedure, Unit};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
+use serde::de::DeserializeOwned;
 use tokio_postgres::IsolationLevel;
 use tokio_postgres::types::ToSql;
 
@@ -83,6 +84,20 @@ pub(super) async fn write_tx(
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
         .await?;
     Ok(tx)
+}
+
+/// Commit `tx` when `out` is a success, roll it back when it is a refusal, so
+/// that a refused write leaves nothing behind (SQLite's `write_or_refuse`).
+pub(super) async fn commit_unless_refused<T, E>(
+    tx: Transaction<'_>,
+    out: Result<T, E>,
+) -> Result<Result<T, E>, StorageError> {
+    if out.is_ok() {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(out)
 }
 
 /// Table layout of one feed resource.
@@ -351,6 +366,28 @@ pub(super) async fn delete_row(
     )
     .await?;
     Ok(true)
+}
+
+/// The rows of a per-unit feed table whose JSON `field` equals `value` (every
+/// unit's row of one cut, alert or bulletin), by id; `sqlite_rows::rows_where`'s twin.
+pub(super) async fn rows_where<T: DeserializeOwned>(
+    storage: &PgStorage,
+    table: &'static str,
+    field: &'static str,
+    value: &str,
+) -> Result<Vec<T>, StorageError> {
+    let client = storage.client().await?;
+    let sql =
+        format!("SELECT id, body FROM {table} WHERE body::jsonb ->> '{field}' = $1 ORDER BY id");
+    let stmt = client.prepare_cached(&sql).await?;
+    let rows = client.query(&stmt, &[&value]).await?;
+    rows.iter()
+        .map(|row| {
+            let id: String = row.try_get(0)?;
+            let body: String = row.try_get(1)?;
+            from_json(table, &id, &body)
+        })
+        .collect()
 }
 
 /// The stored JSON text of one row of a feed table, by key.

@@ -6,7 +6,7 @@ use crate::support::{procedure, test_app};
 
 #[tokio::test]
 async fn gzip_when_asked() {
-    let t = test_app();
+    let t = test_app().await;
     t.storage
         .upsert_procedures(
             (0..20)
@@ -30,7 +30,7 @@ async fn gzip_when_asked() {
 
 #[tokio::test]
 async fn zstd_when_asked() {
-    let t = test_app();
+    let t = test_app().await;
     t.storage
         .upsert_procedures(
             (0..20)

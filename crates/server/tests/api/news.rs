@@ -16,7 +16,7 @@ fn ids(page: &serde_json::Value) -> Vec<String> {
 }
 
 async fn seeded() -> TestApp {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     t.storage
         .upsert_news(vec![

@@ -19,7 +19,7 @@ use crate::support::{Answer, TestApp, test_app};
 const FORM: &str = "application/x-www-form-urlencoded";
 
 async fn seeded() -> TestApp {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     congdan_server::commands::seed_demo(t.storage.as_ref())
         .await
@@ -247,12 +247,7 @@ async fn create_then_read_by_id_token_list_and_xml() {
     assert!(!text.contains("a@b.vn") && !text.contains("0912345678") && !text.contains("\"An\""));
 
     // The token is still stored, and `tokens/{token}` still answers for it.
-    let token: String = rusqlite::Connection::open(t.db_path())
-        .unwrap()
-        .query_row("SELECT token FROM requests WHERE id = ?1", [&id], |row| {
-            row.get(0)
-        })
-        .unwrap();
+    let token = t.stored_token(&id).await;
     let answer = t.get(&format!("/open311/v2/tokens/{token}.json")).await;
     assert_eq!(answer.json()[0]["service_request_id"], id.as_str());
 

@@ -5,7 +5,7 @@ use congdan_server::storage::Resource;
 use crate::support::{TestApp, procedure, test_app};
 
 async fn seeded() -> TestApp {
-    let t = test_app();
+    let t = test_app().await;
     let mut so_do = procedure(
         "1.012783",
         "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",

@@ -8,26 +8,45 @@ use axum::body::{Body, Bytes, to_bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{TimeZone, Utc};
 use congdan_protocol::{Channel, LegalDoc, NewsItem, Procedure, RequiredDocument, Unit, UnitLevel};
-use congdan_server::storage::{SqliteStorage, Storage};
+use congdan_server::storage::{PgStorage, SqliteStorage, Storage};
 use congdan_server::{AppState, app};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+use crate::pg_cluster::PgCluster;
+
 pub struct TestApp {
     pub storage: Arc<dyn Storage>,
     pub app: Router,
-    _dir: TempDir,
+    engine: Engine,
 }
 
-pub fn test_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let storage: Arc<dyn Storage> =
-        Arc::new(SqliteStorage::open(&dir.path().join("server.db")).unwrap());
+/// The database behind a [`TestApp`], kept alive as long as it.
+enum Engine {
+    Sqlite(TempDir),
+    Postgres(PgCluster),
+}
+
+/// The real app over an empty database: a SQLite file in a temporary
+/// directory, or, when `CONGDAN_TEST_DB=postgres`, a throwaway PostgreSQL
+/// cluster (`make test` runs this suite both ways).
+pub async fn test_app() -> TestApp {
+    let (storage, engine): (Arc<dyn Storage>, Engine) =
+        if std::env::var("CONGDAN_TEST_DB").as_deref() == Ok("postgres") {
+            let cluster =
+                PgCluster::start().expect("CONGDAN_TEST_DB=postgres needs the PostgreSQL binaries");
+            let storage = PgStorage::connect(cluster.url()).await.unwrap();
+            (Arc::new(storage), Engine::Postgres(cluster))
+        } else {
+            let dir = tempfile::tempdir().unwrap();
+            let storage = SqliteStorage::open(&dir.path().join("server.db")).unwrap();
+            (Arc::new(storage), Engine::Sqlite(dir))
+        };
     let app = app(AppState::new(storage.clone()));
     TestApp {
         storage,
         app,
-        _dir: dir,
+        engine,
     }
 }
 
@@ -44,9 +63,30 @@ impl Answer {
 }
 
 impl TestApp {
-    /// The SQLite file behind `storage`, for checks the API cannot make.
-    pub fn db_path(&self) -> std::path::PathBuf {
-        self._dir.path().join("server.db")
+    /// The stored Open311 token of request `id`, read from the database
+    /// (no API serves it back).
+    pub async fn stored_token(&self, id: &str) -> String {
+        let id: i64 = id.parse().unwrap();
+        match &self.engine {
+            Engine::Sqlite(dir) => rusqlite::Connection::open(dir.path().join("server.db"))
+                .unwrap()
+                .query_row("SELECT token FROM requests WHERE id = ?1", [id], |row| {
+                    row.get(0)
+                })
+                .unwrap(),
+            Engine::Postgres(cluster) => {
+                let (client, connection) =
+                    tokio_postgres::connect(cluster.url(), tokio_postgres::NoTls)
+                        .await
+                        .unwrap();
+                tokio::spawn(connection);
+                client
+                    .query_one("SELECT token FROM requests WHERE id = $1", &[&id])
+                    .await
+                    .unwrap()
+                    .get(0)
+            }
+        }
     }
 
     pub async fn get(&self, uri: &str) -> Answer {
