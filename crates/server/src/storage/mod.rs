@@ -80,7 +80,9 @@ pub mod uploads;
 pub mod villages;
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
+use std::sync::Arc;
 
 pub use accounts::AccountStorage;
 pub use alerts::AlertStorage;
@@ -102,6 +104,63 @@ pub use villages::VillageStorage;
 
 /// The national scope: news published for the whole country, visible to every unit.
 pub const NATIONAL_UNIT: &str = "VN";
+
+/// Where the data lives, as given to `--db` (or `database`, `CONGDAN_DB`): a
+/// `postgres://` or `postgresql://` URL names a PostgreSQL database, anything
+/// else a SQLite file.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file, created if missing.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (it may hold a password: see [`Database::fmt`]).
+    Postgres(String),
+}
+
+impl Database {
+    /// Which engine `db` names.
+    pub fn parse(db: &Path) -> Self {
+        match db.to_str() {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Database::Postgres(url.to_owned())
+            }
+            _ => Database::Sqlite(db.to_owned()),
+        }
+    }
+
+    /// Open (creating a SQLite file if needed) and migrate to this binary's schema.
+    pub async fn open(&self) -> Result<Arc<dyn Storage>, StorageError> {
+        Ok(match self {
+            Database::Sqlite(path) => Arc::new(SqliteStorage::open(path)?),
+            Database::Postgres(url) => Arc::new(PgStorage::connect(url).await?),
+        })
+    }
+}
+
+/// The file, or the URL without its password, for messages and logs.
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                match rest.split_once('@') {
+                    Some((user, host)) => {
+                        let user = user.split_once(':').map_or(user, |(user, _)| user);
+                        write!(f, "{scheme}://{user}@{host}")
+                    }
+                    None => write!(f, "{url}"),
+                }
+            }
+        }
+    }
+}
+
+/// Same as `Display`: never the password.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Database({self})")
+    }
+}
 
 /// A boxed future, so that [`Storage`] stays object safe (`Arc<dyn Storage>`).
 pub type StorageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StorageError>> + Send + 'a>>;
@@ -273,4 +332,46 @@ impl<T> Storage for T where
         + Sync
         + 'static
 {
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_names_postgres_and_prints_without_its_password() {
+        let db = Database::parse(Path::new(
+            "postgres://congdan:s3cret@db.tinh.vn:5432/congdan",
+        ));
+        assert!(matches!(db, Database::Postgres(_)));
+        assert_eq!(db.to_string(), "postgres://congdan@db.tinh.vn:5432/congdan");
+        assert!(!format!("{db:?}").contains("s3cret"));
+        let db = Database::parse(Path::new("postgresql://db/congdan"));
+        assert_eq!(db.to_string(), "postgresql://db/congdan");
+        let file = Database::parse(Path::new("target/demo/server.db"));
+        assert_eq!(file, Database::Sqlite("target/demo/server.db".into()));
+    }
+
+    /// `open` picks the engine from the name, and both answer the same.
+    #[tokio::test]
+    async fn open_picks_the_engine() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Database::parse(&dir.path().join("s.db"))
+            .open()
+            .await
+            .unwrap();
+        assert_eq!(file.head(Resource::Units, Scope::All).await.unwrap(), 0);
+        let Some(cluster) = pg_cluster::PgCluster::start() else {
+            return;
+        };
+        let pg = Database::parse(Path::new(cluster.url()))
+            .open()
+            .await
+            .unwrap();
+        pg.upsert_units(vec![content::tests::unit("01", None)])
+            .await
+            .unwrap();
+        let direct = PgStorage::connect(cluster.url()).await.unwrap();
+        assert_eq!(direct.head(Resource::Units, Scope::All).await.unwrap(), 1);
+    }
 }

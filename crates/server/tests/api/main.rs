@@ -9,6 +9,7 @@ mod bus;
 mod commands;
 mod compression;
 mod deadlines;
+mod engines;
 mod errors;
 mod news;
 mod open311;

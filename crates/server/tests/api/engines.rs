@@ -1,0 +1,93 @@
+//! The real binary on PostgreSQL (issue 11): `migrate`, `seed` and two `serve`
+//! processes on one database, which answer as one system. Skipped with a
+//! printed reason when PostgreSQL is not installed (failed under `CI=true`).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::pg_cluster::PgCluster;
+
+const BIN: &str = env!("CARGO_BIN_EXE_congdan-server");
+
+fn congdan_server(args: &[&str]) -> String {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "congdan-server {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A `serve` process, killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(db: &str) -> Self {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The server prints this line once bound; EOF means it exited.
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("no listening line, got {line:?}"));
+        Self {
+            base: format!("http://{addr}"),
+            child,
+        }
+    }
+
+    /// ETag and body of a GET.
+    async fn get(&self, path: &str) -> (String, String) {
+        let answer = reqwest::get(format!("{}{path}", self.base)).await.unwrap();
+        assert_eq!(answer.status(), 200, "{path}");
+        let etag = answer.headers()["etag"].to_str().unwrap().to_owned();
+        (etag, answer.text().await.unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn two_servers_on_one_postgres_database_answer_as_one() {
+    let Some(cluster) = PgCluster::start() else {
+        return;
+    };
+    let db = cluster.url();
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed");
+    assert!(congdan_server(&["migrate", "--db", db]).contains("schema up to date"));
+    let report = congdan_server(&["seed", "--db", db, seed]);
+    assert!(report.contains("procedures"), "{report}");
+
+    let (a, b) = (Server::start(db), Server::start(db));
+    let before = a.get("/api/v1/procedures").await;
+    assert_eq!(b.get("/api/v1/procedures").await, before);
+    assert!(before.1.contains("1.000005"));
+
+    // A change made by a third process is seen by both, with one ETag and one cursor.
+    congdan_server(&["delete-procedure", "--db", db, "1.000005"]);
+    let after = a.get("/api/v1/procedures").await;
+    assert_ne!(after.0, before.0);
+    assert_eq!(b.get("/api/v1/procedures").await, after);
+    let page: serde_json::Value = serde_json::from_str(&after.1).unwrap();
+    assert_eq!(page["deleted"], serde_json::json!(["1.000005"]));
+    // Migrating again with servers running changes nothing.
+    congdan_server(&["migrate", "--db", db]);
+    assert_eq!(a.get("/api/v1/procedures").await, after);
+}
