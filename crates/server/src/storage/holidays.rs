@@ -37,3 +37,59 @@ pub trait HolidayStorage: Send + Sync + 'static {
     /// Whether the table has no rows at all (a new database).
     fn holidays_empty(&self) -> StorageFuture<'_, bool>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::both_engines::on_both_engines;
+
+    on_both_engines!(import_replaces_whole_years_and_keeps_others);
+    use crate::holidays::{HolidayCalendar, HolidayKind, builtin};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn holiday(date: NaiveDate, kind: HolidayKind) -> Holiday {
+        Holiday {
+            date,
+            kind,
+            name: "Thử".to_owned(),
+            status: "official".to_owned(),
+            source: "test".to_owned(),
+        }
+    }
+
+    async fn import_replaces_whole_years_and_keeps_others<S: HolidayStorage>(s: &S) {
+        assert!(s.holidays_empty().await.unwrap());
+        let all = builtin();
+        let n = all.len();
+        let done = s.import_holidays(all.clone()).await.unwrap();
+        assert_eq!(done, HolidayImport { years: 2, days: n });
+        assert_eq!(s.holidays(None, None).await.unwrap(), all);
+
+        // A corrected 2027: one day only. 2026 is untouched.
+        let fixed = vec![holiday(day(2027, 2, 5), HolidayKind::Off)];
+        s.import_holidays(fixed.clone()).await.unwrap();
+        let in_2027 = s
+            .holidays(Some(day(2027, 1, 1)), Some(day(2027, 12, 31)))
+            .await
+            .unwrap();
+        assert_eq!(in_2027, fixed);
+        let in_2026 = s
+            .holidays(Some(day(2026, 1, 1)), Some(day(2026, 12, 31)))
+            .await
+            .unwrap();
+        assert_eq!(
+            in_2026.len(),
+            all.iter()
+                .filter(|h| h.date.format("%Y").to_string() == "2026")
+                .count()
+        );
+
+        let cal = HolidayCalendar::new(&s.holidays(None, None).await.unwrap());
+        assert!(!cal.is_working_day(day(2027, 2, 5)));
+        assert!(cal.is_working_day(day(2027, 2, 8)));
+        assert!(cal.is_working_day(day(2026, 1, 10)));
+    }
+}
