@@ -223,6 +223,17 @@ enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Move a commune's SQLite database into an empty PostgreSQL database, every
+    /// row as it was (ids, sequence numbers, tombstones), so that clients'
+    /// ETags and cursors stay valid. Stop the server on FROM first.
+    Copy {
+        /// SQLite database file.
+        #[arg(long)]
+        from: PathBuf,
+        /// postgres:// URL of an empty database (the schema is created).
+        #[arg(long)]
+        to: String,
+    },
     /// Copy the database to OUT while the server keeps serving (SQLite online
     /// backup); restore by copying OUT back with the server stopped.
     Backup {
@@ -585,6 +596,18 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 let (date, kind, status) = (day.date, day.kind.as_str(), &day.status);
                 println!("{date}\t{kind}\t{status}\t{}\t{}", day.name, day.source);
             }
+        }
+        Command::Copy { from, to } => {
+            let report = congdan_server::storage::copy::copy_sqlite_to_postgres(&from, &to)
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot copy {} to {}",
+                        from.display(),
+                        Database::Postgres(to.clone())
+                    )
+                })?;
+            print!("{report}");
         }
         Command::Migrate { db } => {
             let db_name = Database::parse(&db);

@@ -35,6 +35,7 @@ pub mod audit;
 mod both_engines;
 pub mod bulletins;
 pub mod content;
+pub mod copy;
 pub mod holidays;
 pub mod maintenance;
 mod migrations;
