@@ -59,6 +59,7 @@ mod pg_transit;
 mod pg_uploads;
 mod pg_villages;
 pub mod reach;
+mod request_rows;
 pub mod requests;
 mod sqlite;
 mod sqlite_accounts;
@@ -113,7 +114,7 @@ pub const NATIONAL_UNIT: &str = "VN";
 pub enum Database {
     /// A SQLite file, created if missing.
     Sqlite(PathBuf),
-    /// A PostgreSQL connection URL (it may hold a password: see [`Database::fmt`]).
+    /// A PostgreSQL connection URL (it may hold a password, which `Display` leaves out).
     Postgres(String),
 }
 
@@ -268,6 +269,60 @@ pub struct RawPage {
     pub more: bool,
     /// Highest sequence number of the resource in this scope, rows and tombstones (0 when empty).
     pub head: u64,
+}
+
+impl RawPage {
+    /// The page of the first `limit` changes of `items` and `tombs` (each
+    /// `(seq, text)` in `seq` order, at most `limit + 1` of each, as read by an
+    /// engine), merged by `seq`.
+    fn merge(
+        table: &'static str,
+        items: Vec<(i64, String)>,
+        tombs: Vec<(i64, String)>,
+        limit: u32,
+        head: u64,
+    ) -> Result<Self, StorageError> {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let mut page = RawPage {
+            more: items.len() + tombs.len() > limit,
+            head,
+            ..RawPage::default()
+        };
+        let mut items = items.into_iter().peekable();
+        let mut tombs = tombs.into_iter().peekable();
+        for _ in 0..limit {
+            let take_item = match (items.peek(), tombs.peek()) {
+                (Some((a, _)), Some((b, _))) => a < b,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let seq = if take_item {
+                let (seq, body) = items.next().expect("peeked an item just above");
+                page.items.push(body);
+                seq
+            } else {
+                let (seq, key) = tombs.next().expect("peeked a tombstone just above");
+                page.deleted.push(key);
+                seq
+            };
+            page.last_seq = Some(to_seq(table, "seq", seq)?);
+        }
+        Ok(page)
+    }
+}
+
+/// Tombstone scope of resources that are not scoped (units, procedures).
+const SCOPE_ALL: &str = "all";
+
+/// A stored `seq`, which is never negative.
+fn to_seq(table: &'static str, key: &str, raw: i64) -> Result<u64, StorageError> {
+    u64::try_from(raw).map_err(|_| sqlite_rows::corrupt(table, key, format!("negative seq {raw}")))
+}
+
+/// A cursor as the signed integer both engines store.
+fn to_sql_seq(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
 }
 
 /// What an upsert did, for ingest reports.

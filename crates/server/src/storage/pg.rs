@@ -26,13 +26,14 @@ use tokio_postgres::types::ToSql;
 
 use super::pg_migrations::{self, WRITE_LOCK};
 use super::sqlite::Row;
-use super::sqlite_rows::{corrupt, from_json, to_json};
-use super::{ContentStorage, RawPage, Resource, Scope, StorageError, StorageFuture, UpsertCounts};
+use super::sqlite_rows::{from_json, to_json};
+use super::{
+    ContentStorage, RawPage, Resource, SCOPE_ALL, Scope, StorageError, StorageFuture, UpsertCounts,
+    to_seq, to_sql_seq,
+};
 
 /// Connections per server process.
 const POOL_SIZE: usize = 16;
-/// Tombstone scope of resources that are not scoped (units, procedures).
-const SCOPE_ALL: &str = "all";
 
 /// PostgreSQL implementation of the storage traits. Cheap to clone.
 #[derive(Clone)]
@@ -146,14 +147,6 @@ fn scope_units(t: &Table, scope: &Scope) -> Option<Vec<String>> {
     }
 }
 
-fn to_seq(table: &'static str, key: &str, raw: i64) -> Result<u64, StorageError> {
-    u64::try_from(raw).map_err(|_| corrupt(table, key, format!("negative seq {raw}")))
-}
-
-fn to_sql_seq(seq: u64) -> i64 {
-    i64::try_from(seq).unwrap_or(i64::MAX)
-}
-
 async fn head_in(
     tx: &Transaction<'_>,
     resource: Resource,
@@ -245,34 +238,7 @@ async fn changes_in(
     let head = head_in(&tx, resource, scope).await?;
     tx.commit().await?;
 
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let more = items.len() + tombs.len() > limit;
-    let mut page = RawPage {
-        more,
-        head,
-        ..RawPage::default()
-    };
-    let mut items = items.into_iter().peekable();
-    let mut tombs = tombs.into_iter().peekable();
-    for _ in 0..limit {
-        let take_item = match (items.peek(), tombs.peek()) {
-            (Some((a, _)), Some((b, _))) => a < b,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        let seq = if take_item {
-            let (seq, body) = items.next().expect("peeked an item just above");
-            page.items.push(body);
-            seq
-        } else {
-            let (seq, key) = tombs.next().expect("peeked a tombstone just above");
-            page.deleted.push(key);
-            seq
-        };
-        page.last_seq = Some(to_seq(t.name, "seq", seq)?);
-    }
-    Ok(page)
+    RawPage::merge(t.name, items, tombs, limit, head)
 }
 
 /// Insert or update rows of a feed; identical rows keep their `seq`. `tx`

@@ -11,9 +11,7 @@ use chrono::{DateTime, Utc};
 use congdan_protocol::open311::{
     DetailedStatus, RequestCreated, ServiceRequest, ServiceRequestUpdate,
 };
-use congdan_protocol::requests::{
-    Assignee, MyRequest, OfficerRequest, Rating, SupportAnswer, TimelineEntry,
-};
+use congdan_protocol::requests::{MyRequest, OfficerRequest, SupportAnswer, TimelineEntry};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_postgres::types::ToSql;
@@ -22,11 +20,16 @@ use tokio_postgres::{GenericClient, IsolationLevel, Transaction};
 use super::audit::AuditRecord;
 use super::pg::{commit_unless_refused, write_tx};
 use super::pg_audit;
-use super::requests::{
-    AssignTarget, Assignment, Conflict, Idem, NewRequest, PrivateDetails, RequestFilter,
-    RequestStorage, ServiceRecord, StatusStep, Written,
+use super::request_rows::{
+    self as rows, MyRequestRow, OfficerRow, Reader, apply_reopen, apply_route, apply_step,
+    assign_note, detailed_statuses, may_follow_up, row_id, service_record, service_request_update,
+    step_note, timeline_entry,
 };
-use super::sqlite_rows::{corrupt, from_json, parse_ts, to_json, ts};
+use super::requests::{
+    AssignTarget, Assignment, Conflict, Idem, NewRequest, RequestFilter, RequestStorage,
+    ServiceRecord, StatusStep, Written,
+};
+use super::sqlite_rows::{from_json, to_json, ts};
 use super::{PgStorage, RawPage, StorageError, StorageFuture};
 
 async fn next_seq(tx: &Transaction<'_>) -> Result<i64, StorageError> {
@@ -34,14 +37,6 @@ async fn next_seq(tx: &Transaction<'_>) -> Result<i64, StorageError> {
         .query_one("SELECT nextval('change_seq')", &[])
         .await?
         .try_get(0)?)
-}
-
-/// Request ids are decimal row ids; anything else names no request.
-fn row_id(id: &str) -> Option<i64> {
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    id.parse().ok()
 }
 
 fn to_i64<T: TryInto<i64>>(value: T) -> i64 {
@@ -158,13 +153,6 @@ async fn add_update(
     Ok(())
 }
 
-/// Who reads a timeline: the resident sees internal notes as empty, officers see all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reader {
-    Resident,
-    Officer,
-}
-
 async fn timeline_of<C: GenericClient + Sync>(
     conn: &C,
     id: i64,
@@ -177,29 +165,21 @@ async fn timeline_of<C: GenericClient + Sync>(
             &[&id],
         )
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let update_id: i64 = row.try_get(0)?;
-        let key = update_id.to_string();
-        let status: String = row.try_get(1)?;
-        let at: String = row.try_get(2)?;
-        let note: String = row.try_get(3)?;
-        let public: bool = row.try_get(5)?;
-        out.push(TimelineEntry {
-            status: DetailedStatus::parse(&status)
-                .ok_or_else(|| corrupt("request_updates", &key, "unknown status"))?,
-            at: parse_ts("request_updates", &key, &at)?,
-            note: if public || reader == Reader::Officer {
-                note
-            } else {
-                String::new()
-            },
-            officer: row.try_get(4)?,
-            internal: !public,
-            update_id: key,
-        });
-    }
-    Ok(out)
+    rows.iter()
+        .map(|row| {
+            let status: String = row.try_get(1)?;
+            let at: String = row.try_get(2)?;
+            timeline_entry(
+                row.try_get(0)?,
+                &status,
+                &at,
+                row.try_get(3)?,
+                row.try_get(4)?,
+                row.try_get(5)?,
+                reader,
+            )
+        })
+        .collect()
 }
 
 async fn my_request<C: GenericClient + Sync>(
@@ -215,9 +195,6 @@ async fn my_request<C: GenericClient + Sync>(
     else {
         return Ok(None);
     };
-    let body: String = row.try_get(0)?;
-    let answer: Option<String> = row.try_get(1)?;
-    let reopen_count: i64 = row.try_get(2)?;
     let key = id.to_string();
     let rating = conn
         .query_opt(
@@ -226,24 +203,20 @@ async fn my_request<C: GenericClient + Sync>(
         )
         .await?;
     let rating = match rating {
-        Some(row) => {
-            let stars: i64 = row.try_get(0)?;
-            let at: String = row.try_get(2)?;
-            Some(Rating {
-                stars: u8::try_from(stars).map_err(|e| corrupt("ratings", &key, e))?,
-                comment: row.try_get(1)?,
-                at: parse_ts("ratings", &key, &at)?,
-            })
+        Some(r) => {
+            let at: String = r.try_get(2)?;
+            Some(rows::rating(&key, r.try_get(0)?, r.try_get(1)?, &at)?)
         }
         None => None,
     };
-    Ok(Some(MyRequest {
-        request: from_json("requests", &key, &body)?,
-        timeline: timeline_of(conn, id, Reader::Resident).await?,
-        answer,
+    let row = MyRequestRow {
+        body: row.try_get(0)?,
+        answer: row.try_get(1)?,
+        reopen_count: row.try_get(2)?,
         rating,
-        reopen_count: u32::try_from(reopen_count).unwrap_or(0),
-    }))
+        timeline: timeline_of(conn, id, Reader::Resident).await?,
+    };
+    rows::my_request(id, row).map(Some)
 }
 
 async fn officer_view<C: GenericClient + Sync>(
@@ -260,25 +233,15 @@ async fn officer_view<C: GenericClient + Sync>(
     else {
         return Ok(None);
     };
-    let key = id.to_string();
-    let body: String = row.try_get(0)?;
-    let private: String = row.try_get(1)?;
-    let private: PrivateDetails = from_json("requests", &key, &private)?;
-    let assignee: Option<String> = row.try_get(3)?;
-    let assignee_name: Option<String> = row.try_get(4)?;
-    Ok(Some(OfficerRequest {
-        request: from_json("requests", &key, &body)?,
-        first_name: private.first_name,
-        last_name: private.last_name,
-        email: private.email,
-        phone: private.phone,
-        timeline: timeline_of(conn, id, Reader::Officer).await?,
+    let row = OfficerRow {
+        body: row.try_get(0)?,
+        private: row.try_get(1)?,
         triage: row.try_get(2)?,
-        assignee: assignee.map(|username| Assignee {
-            name: assignee_name.unwrap_or_else(|| username.clone()),
-            username,
-        }),
-    }))
+        assignee: row.try_get(3)?,
+        assignee_name: row.try_get(4)?,
+        timeline: timeline_of(conn, id, Reader::Officer).await?,
+    };
+    rows::officer_request(id, row).map(Some)
 }
 
 /// The device's request `id`, or `None` when it is not the device's.
@@ -302,13 +265,13 @@ async fn owned(
 fn service_from_row(row: &tokio_postgres::Row, code: &str) -> Result<ServiceRecord, StorageError> {
     let body: String = row.try_get("body")?;
     let definition: String = row.try_get("definition")?;
-    let deadline_hours: i64 = row.try_get("deadline_hours")?;
-    Ok(ServiceRecord {
-        service: from_json("services", code, &body)?,
-        definition: from_json("services", code, &definition)?,
-        deadline_hours: u32::try_from(deadline_hours).map_err(|e| corrupt("services", code, e))?,
-        agency: row.try_get("agency")?,
-    })
+    service_record(
+        code,
+        &body,
+        &definition,
+        row.try_get("deadline_hours")?,
+        row.try_get("agency")?,
+    )
 }
 
 async fn insert_request(
@@ -364,15 +327,13 @@ async fn insert_request(
         .await?;
         media_ids.push(upload_id);
     }
-    let mut public = new.public;
-    public.service_request_id = id.to_string();
-    public.media_urls = media_ids
-        .iter()
-        .map(|media| format!("{}{media}", new.media_base))
-        .collect();
-    if public.media_url.is_none() {
-        public.media_url = public.media_urls.first().cloned();
-    }
+    let (public, created) = rows::created(
+        id,
+        new.public,
+        &media_ids,
+        &new.media_base,
+        new.private.account_id.clone(),
+    );
     for (position, media) in media_ids.iter().enumerate() {
         tx.execute(
             "INSERT INTO request_media (request_id, position, upload_id) VALUES ($1, $2, $3)",
@@ -386,14 +347,6 @@ async fn insert_request(
     )
     .await?;
     add_update(tx, id, DetailedStatus::Submitted, at, "", None, true).await?;
-    let created = RequestCreated {
-        service_request_id: Some(id.to_string()),
-        service_notice: public.service_notice.clone(),
-        account_id: new.private.account_id.clone(),
-        // GeoReport v2 answers with the id or a token, not both; the token
-        // stays stored for `GET tokens/{token}`.
-        token: None,
-    };
     idem_record(tx, idem, 201, &created, at).await?;
     Ok(Ok(Written::Fresh(created)))
 }
@@ -431,17 +384,7 @@ async fn find<C: GenericClient + Sync>(
         };
         push(&mut sql, condition, Box::new(items));
     }
-    let detailed: Option<Vec<DetailedStatus>> = match (filter.status, &filter.detailed) {
-        (_, Some(list)) => Some(list.clone()),
-        (Some(status), None) => Some(
-            DetailedStatus::ALL
-                .into_iter()
-                .filter(|s| s.status() == status)
-                .collect(),
-        ),
-        (None, None) => None,
-    };
-    if let Some(detailed) = detailed {
+    if let Some(detailed) = detailed_statuses(filter) {
         let names: Vec<String> = detailed.iter().map(|s| s.as_str().to_owned()).collect();
         push(&mut sql, " AND detailed_status = ANY($$)", Box::new(names));
     }
@@ -486,29 +429,20 @@ async fn updates_in<C: GenericClient + Sync>(
             &[&ts(start), &ts(end), &i64::from(limit)],
         )
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let id: i64 = row.try_get(0)?;
-        let key = id.to_string();
-        let request_id: i64 = row.try_get(1)?;
-        let status: String = row.try_get(2)?;
-        let status = DetailedStatus::parse(&status)
-            .ok_or_else(|| corrupt("request_updates", &key, "unknown status"))?;
-        let at: String = row.try_get(3)?;
-        let media: Option<String> = row.try_get(5)?;
-        out.push(ServiceRequestUpdate {
-            update_id: key.clone(),
-            service_request_id: request_id.to_string(),
-            status: status.status(),
-            updated_datetime: parse_ts("request_updates", &key, &at)?,
-            description: row.try_get(4)?,
-            media_url: media
-                .filter(|_| status == DetailedStatus::Submitted)
-                .map(|m| format!("/open311/v2/media/{m}")),
-            external_status_code: status.as_str().to_owned(),
-        });
-    }
-    Ok(out)
+    rows.iter()
+        .map(|row| {
+            let status: String = row.try_get(2)?;
+            let at: String = row.try_get(3)?;
+            service_request_update(
+                row.try_get(0)?,
+                row.try_get(1)?,
+                &status,
+                &at,
+                row.try_get(4)?,
+                row.try_get(5)?,
+            )
+        })
+        .collect()
 }
 
 async fn my_page(
@@ -584,13 +518,8 @@ async fn follow_up_gate(
     let Some(body) = load_body(tx, id).await? else {
         return Ok(FollowUp::Done(Box::new(Err(Conflict::NotFound))));
     };
-    if !matches!(
-        body.detailed_status,
-        DetailedStatus::Answered | DetailedStatus::Closed
-    ) {
-        return Ok(FollowUp::Done(Box::new(Err(Conflict::WrongState(
-            body.detailed_status,
-        )))));
+    if let Err(refused) = may_follow_up(&body) {
+        return Ok(FollowUp::Done(Box::new(Err(refused))));
     }
     Ok(FollowUp::Act(id))
 }
@@ -651,11 +580,7 @@ async fn reopen_in(
         &[&id],
     )
     .await?;
-    touch(tx, id, at, |request| {
-        request.detailed_status = DetailedStatus::Submitted;
-        request.status = DetailedStatus::Submitted.status();
-    })
-    .await?;
+    touch(tx, id, at, apply_reopen).await?;
     follow_up_answer(tx, id, at, idem).await
 }
 
@@ -711,15 +636,9 @@ async fn change_status_in(
     let Some(row) = row_id(id) else {
         return Ok(Err(Conflict::NotFound));
     };
-    let note = step.answer.clone().unwrap_or_else(|| step.note.clone());
-    let public = step.answer.is_some() || step.note_public;
+    let (note, public) = step_note(&step);
     let touched = touch(tx, row, step.at, |request| {
-        request.detailed_status = step.status;
-        request.status = step.status.status();
-        request.officer = Some(step.officer.clone());
-        if public && !note.is_empty() {
-            request.status_notes = Some(note.clone());
-        }
+        apply_step(request, &step, &note, public);
     })
     .await?;
     if touched.is_none() {
@@ -758,11 +677,10 @@ async fn assign_in(
     let Some(current) = load_body(tx, row).await? else {
         return Ok(Err(Conflict::NotFound));
     };
-    let note = match &assignment.target {
+    match &assignment.target {
         AssignTarget::Unit { code, agency } => {
             touch(tx, row, assignment.at, |request| {
-                request.unit = Some(code.clone());
-                request.agency_responsible = agency.clone();
+                apply_route(request, code, agency);
             })
             .await?;
             tx.execute(
@@ -770,17 +688,16 @@ async fn assign_in(
                 &[&row, code],
             )
             .await?;
-            format!("Chuyển đến {agency}.")
         }
-        AssignTarget::Person { username, name } => {
+        AssignTarget::Person { username, .. } => {
             tx.execute(
                 "UPDATE requests SET triage = FALSE, assignee = $2 WHERE id = $1",
                 &[&row, username],
             )
             .await?;
-            format!("Giao cho {name}.")
         }
-    };
+    }
+    let note = assign_note(&assignment.target);
     add_update(
         tx,
         row,

@@ -13,19 +13,18 @@ use std::time::Duration;
 use congdan_protocol::{NewsItem, Procedure, Unit};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::sqlite_rows::{corrupt, from_json, to_json};
+use super::sqlite_rows::{from_json, to_json};
 use super::{
-    ContentStorage, RawPage, Resource, Scope, StorageError, StorageFuture, UpsertCounts, migrations,
+    ContentStorage, RawPage, Resource, SCOPE_ALL, Scope, StorageError, StorageFuture, UpsertCounts,
+    migrations, to_seq, to_sql_seq,
 };
 
 /// How many read-only connections serve concurrent requests.
 const READERS: usize = 4;
 /// How long a connection waits on a lock held by another before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Tombstone scope of resources that are not scoped (units, procedures).
-const SCOPE_ALL: &str = "all";
 
-/// SQLite implementation of [`Storage`]. Cheap to clone.
+/// SQLite implementation of [`super::Storage`]. Cheap to clone.
 #[derive(Clone)]
 pub struct SqliteStorage {
     inner: Arc<Inner>,
@@ -262,14 +261,6 @@ fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn to_seq(table: &'static str, key: &str, raw: i64) -> Result<u64, StorageError> {
-    u64::try_from(raw).map_err(|_| corrupt(table, key, format!("negative seq {raw}")))
-}
-
-fn to_sql_seq(seq: u64) -> i64 {
-    i64::try_from(seq).unwrap_or(i64::MAX)
-}
-
 /// `WHERE` fragment and parameters restricting `column` to the scope, starting at `?first`.
 fn scope_filter(column: Option<&str>, scope: &Scope, first: usize) -> (String, Vec<String>) {
     match (column, scope) {
@@ -360,34 +351,7 @@ fn changes_in(
     let head = head_in(&tx, resource, scope)?;
     tx.commit()?;
 
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let more = items.len() + tombs.len() > limit;
-    let mut page = RawPage {
-        more,
-        head,
-        ..RawPage::default()
-    };
-    let mut items = items.into_iter().peekable();
-    let mut tombs = tombs.into_iter().peekable();
-    for _ in 0..limit {
-        let take_item = match (items.peek(), tombs.peek()) {
-            (Some((a, _)), Some((b, _))) => a < b,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        let seq = if take_item {
-            let (seq, body) = items.next().expect("peeked an item just above");
-            page.items.push(body);
-            seq
-        } else {
-            let (seq, key) = tombs.next().expect("peeked a tombstone just above");
-            page.deleted.push(key);
-            seq
-        };
-        page.last_seq = Some(to_seq(t.name, "seq", seq)?);
-    }
-    Ok(page)
+    RawPage::merge(t.name, items, tombs, limit, head)
 }
 
 pub(super) fn upsert_rows(
