@@ -3,8 +3,8 @@
 //! and its [`ContentStorage`] implementation. The other concerns are in
 //! `pg_<concern>.rs`, mirroring `sqlite_<concern>.rs` statement for statement.
 //!
-//! One writer at a time, as on SQLite: every writing transaction begins with
-//! [`write_tx`], which takes the advisory lock [`WRITE_LOCK`] until it ends.
+//! One writer at a time, as on SQLite: every writing transaction runs through
+//! [`PgStorage::write`] or [`PgStorage::write_or_refuse`], whose [`write_tx`] takes the advisory lock [`WRITE_LOCK`] until it ends.
 //! The SQL of each write can therefore stay that of its SQLite twin
 //! (read-check-write without races between server processes), and the numbers
 //! of the change feed, taken from the sequence `change_seq`, become visible in
@@ -16,6 +16,8 @@
 //! Connections are plain TCP or a Unix socket (`NoTls`); TLS to a remote
 //! database is not offered yet.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
 
 use congdan_protocol::{NewsItem, Procedure, Unit};
@@ -87,18 +89,48 @@ pub(super) async fn write_tx(
     Ok(tx)
 }
 
-/// Commit `tx` when `out` is a success, roll it back when it is a refusal, so
-/// that a refused write leaves nothing behind (SQLite's `write_or_refuse`).
-pub(super) async fn commit_unless_refused<T, E>(
-    tx: Transaction<'_>,
-    out: Result<T, E>,
-) -> Result<Result<T, E>, StorageError> {
-    if out.is_ok() {
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
+/// The future of a write's work, borrowing its transaction.
+pub(super) type TxFuture<'t, T> =
+    Pin<Box<dyn Future<Output = Result<T, StorageError>> + Send + 't>>;
+
+impl PgStorage {
+    /// Run `work` in a writing transaction ([`write_tx`]), committing when it
+    /// succeeds: SQLite's `write`.
+    pub(super) fn write<'s, T, F>(&'s self, work: F) -> StorageFuture<'s, T>
+    where
+        T: Send + 's,
+        F: for<'t> FnOnce(&'t Transaction<'t>) -> TxFuture<'t, T> + Send + 's,
+    {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = write_tx(&mut client).await?;
+            let out = work(&tx).await?;
+            tx.commit().await?;
+            Ok(out)
+        })
     }
-    Ok(out)
+
+    /// Like [`PgStorage::write`], but an `Ok(Err(refusal))` from `work` rolls
+    /// the transaction back, so that a refused write leaves nothing behind:
+    /// SQLite's `write_or_refuse`.
+    pub(super) fn write_or_refuse<'s, T, E, F>(&'s self, work: F) -> StorageFuture<'s, Result<T, E>>
+    where
+        T: Send + 's,
+        E: Send + 's,
+        F: for<'t> FnOnce(&'t Transaction<'t>) -> TxFuture<'t, Result<T, E>> + Send + 's,
+    {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = write_tx(&mut client).await?;
+            let out = work(&tx).await?;
+            if out.is_ok() {
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            Ok(out)
+        })
+    }
 }
 
 /// Table layout of one feed resource.
@@ -380,13 +412,12 @@ impl PgStorage {
         resource: Resource,
         rows: Result<Vec<Row>, StorageError>,
     ) -> StorageFuture<'_, UpsertCounts> {
-        Box::pin(async move {
-            let rows = rows?;
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let counts = upsert_rows(&tx, resource, rows).await?;
-            tx.commit().await?;
-            Ok(counts)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let rows = rows?;
+                let counts = upsert_rows(tx, resource, rows).await?;
+                Ok(counts)
+            })
         })
     }
 }
@@ -487,12 +518,11 @@ impl ContentStorage for PgStorage {
     }
 
     fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let deleted = delete_row(&tx, resource, &key).await?;
-            tx.commit().await?;
-            Ok(deleted)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let deleted = delete_row(tx, resource, &key).await?;
+                Ok(deleted)
+            })
         })
     }
 }

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use congdan_protocol::requests::Role;
 
 use super::accounts::{Account, AccountStorage};
-use super::pg::write_tx;
 use super::sqlite_rows::{corrupt, ts};
 use super::{PgStorage, StorageError, StorageFuture};
 
@@ -28,35 +27,34 @@ fn to_account(row: &tokio_postgres::Row) -> Result<Account, StorageError> {
 
 impl AccountStorage for PgStorage {
     fn put_account(&self, account: Account, at: DateTime<Utc>) -> StorageFuture<'_, ()> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            tx.execute(
-                "INSERT INTO accounts (username, password_hash, name, role, unit, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, \
-                 name = excluded.name, role = excluded.role, unit = excluded.unit",
-                &[
-                    &account.username,
-                    &account.password_hash,
-                    &account.name,
-                    &account.role.as_str(),
-                    &account.unit,
-                    &ts(at),
-                ],
-            )
-            .await?;
-            let revoked = tx
-                .execute(
-                    "DELETE FROM sessions WHERE username = $1",
-                    &[&account.username],
+        self.write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "INSERT INTO accounts (username, password_hash, name, role, unit, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, \
+                     name = excluded.name, role = excluded.role, unit = excluded.unit",
+                    &[
+                        &account.username,
+                        &account.password_hash,
+                        &account.name,
+                        &account.role.as_str(),
+                        &account.unit,
+                        &ts(at),
+                    ],
                 )
                 .await?;
-            tx.commit().await?;
-            if revoked > 0 {
-                tracing::info!(revoked, "sessions revoked by an account change");
-            }
-            Ok(())
+                let revoked = tx
+                    .execute(
+                        "DELETE FROM sessions WHERE username = $1",
+                        &[&account.username],
+                    )
+                    .await?;
+                if revoked > 0 {
+                    tracing::info!(revoked, "sessions revoked by an account change");
+                }
+                Ok(())
+            })
         })
     }
 
@@ -87,28 +85,26 @@ impl AccountStorage for PgStorage {
         username: String,
         expires_at: DateTime<Utc>,
     ) -> StorageFuture<'_, ()> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            tx.execute(
-                "INSERT INTO sessions (token_hash, username, expires_at) VALUES ($1, $2, $3)",
-                &[&token_hash, &username, &ts(expires_at)],
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "INSERT INTO sessions (token_hash, username, expires_at) VALUES ($1, $2, $3)",
+                    &[&token_hash, &username, &ts(expires_at)],
+                )
+                .await?;
+                Ok(())
+            })
         })
     }
 
     fn delete_session(&self, token_hash: String) -> StorageFuture<'_, bool> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let deleted = tx
-                .execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])
-                .await?;
-            tx.commit().await?;
-            Ok(deleted > 0)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let deleted = tx
+                    .execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])
+                    .await?;
+                Ok(deleted > 0)
+            })
         })
     }
 
@@ -137,16 +133,15 @@ impl AccountStorage for PgStorage {
         token_hash: String,
         at: DateTime<Utc>,
     ) -> StorageFuture<'_, ()> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            tx.execute(
-                "INSERT INTO devices (id, token_hash, created_at) VALUES ($1, $2, $3)",
-                &[&id, &token_hash, &ts(at)],
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "INSERT INTO devices (id, token_hash, created_at) VALUES ($1, $2, $3)",
+                    &[&id, &token_hash, &ts(at)],
+                )
+                .await?;
+                Ok(())
+            })
         })
     }
 

@@ -4,7 +4,7 @@
 use congdan_protocol::Alert;
 
 use super::alerts::{AlertStorage, CapDocument};
-use super::pg::{rows_where, upsert_rows, write_tx};
+use super::pg::{rows_where, upsert_rows};
 use super::sqlite::Row;
 use super::sqlite_rows::unit_rows;
 use super::{PgStorage, Resource, StorageError, StorageFuture, UpsertCounts};
@@ -19,29 +19,28 @@ impl AlertStorage for PgStorage {
         document: CapDocument,
         rows: Vec<Alert>,
     ) -> StorageFuture<'_, UpsertCounts> {
-        Box::pin(async move {
-            let rows = rows_of(&rows)?;
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            tx.execute(
-                "INSERT INTO cap_documents (alert, sender, identifier, xml, signed, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (alert) DO UPDATE SET sender = EXCLUDED.sender, \
-                 identifier = EXCLUDED.identifier, xml = EXCLUDED.xml, \
-                 signed = EXCLUDED.signed, received_at = EXCLUDED.received_at",
-                &[
-                    &document.alert,
-                    &document.sender,
-                    &document.identifier,
-                    &document.xml,
-                    &document.signed,
-                    &document.received_at.to_rfc3339(),
-                ],
-            )
-            .await?;
-            let counts = upsert_rows(&tx, Resource::Alerts, rows).await?;
-            tx.commit().await?;
-            Ok(counts)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let rows = rows_of(&rows)?;
+                tx.execute(
+                    "INSERT INTO cap_documents (alert, sender, identifier, xml, signed, received_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (alert) DO UPDATE SET sender = EXCLUDED.sender, \
+                     identifier = EXCLUDED.identifier, xml = EXCLUDED.xml, \
+                     signed = EXCLUDED.signed, received_at = EXCLUDED.received_at",
+                    &[
+                        &document.alert,
+                        &document.sender,
+                        &document.identifier,
+                        &document.xml,
+                        &document.signed,
+                        &document.received_at.to_rfc3339(),
+                    ],
+                )
+                .await?;
+                let counts = upsert_rows(tx, Resource::Alerts, rows).await?;
+                Ok(counts)
+            })
         })
     }
 

@@ -6,9 +6,10 @@ use congdan_protocol::announcements::{AckCounts, AnnouncementStatus, UnitAcks};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Transaction};
 
-use super::announcements::{AckRow, AnnouncementConflict, AnnouncementRow, AnnouncementStorage};
+use super::announcements::{
+    AckRow, AnnouncementConflict, AnnouncementRow, AnnouncementStorage, may_edit,
+};
 use super::audit::AuditRecord;
-use super::pg::{commit_unless_refused, write_tx};
 use super::pg_audit;
 use super::sqlite_rows::{corrupt, parse_ts, ts};
 use super::{PgStorage, StorageError, StorageFuture};
@@ -106,14 +107,8 @@ async fn save_draft_in(
 ) -> Result<Result<AnnouncementRow, AnnouncementConflict>, StorageError> {
     let event_start = row.event_start.map(ts);
     if let Some(found) = load(tx, &row.id).await? {
-        if found.author != row.author {
-            return Ok(Err(AnnouncementConflict::OtherAuthor));
-        }
-        if !matches!(
-            found.status,
-            AnnouncementStatus::Draft | AnnouncementStatus::Returned
-        ) {
-            return Ok(Err(AnnouncementConflict::WrongState(found.status)));
+        if let Err(refused) = may_edit(&found, &row.author) {
+            return Ok(Err(refused));
         }
         tx.execute(
             "UPDATE announcements SET title = $2, body = $3, event_start = $4, \
@@ -198,11 +193,8 @@ impl AnnouncementStorage for PgStorage {
         row: AnnouncementRow,
         audit: AuditRecord,
     ) -> StorageFuture<'_, Result<AnnouncementRow, AnnouncementConflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let out = save_draft_in(&tx, &row, &audit).await?;
-            commit_unless_refused(tx, out).await
+        self.write_or_refuse(move |tx| {
+            Box::pin(async move { save_draft_in(tx, &row, &audit).await })
         })
     }
 
@@ -214,11 +206,8 @@ impl AnnouncementStorage for PgStorage {
         comment: Option<String>,
         audit: AuditRecord,
     ) -> StorageFuture<'_, Result<AnnouncementRow, AnnouncementConflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let out = move_in(&tx, &id, &from, to, comment, &audit).await?;
-            commit_unless_refused(tx, out).await
+        self.write_or_refuse(move |tx| {
+            Box::pin(async move { move_in(tx, &id, &from, to, comment, &audit).await })
         })
     }
 
@@ -252,32 +241,31 @@ impl AnnouncementStorage for PgStorage {
     }
 
     fn put_ack(&self, ack: AckRow, audit: Option<AuditRecord>) -> StorageFuture<'_, ()> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            tx.execute(
-                "INSERT INTO announcement_acks (announcement_id, ack_key, unit, kind, reason, \
-                 by_proxy, household, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (announcement_id, ack_key) DO UPDATE SET unit = excluded.unit, \
-                 kind = excluded.kind, reason = excluded.reason, by_proxy = excluded.by_proxy, \
-                 household = excluded.household, at = excluded.at",
-                &[
-                    &ack.announcement_id,
-                    &ack.key,
-                    &ack.unit,
-                    &ack.kind.as_str(),
-                    &ack.reason,
-                    &ack.by_proxy,
-                    &ack.household,
-                    &ts(ack.at),
-                ],
-            )
-            .await?;
-            if let Some(audit) = &audit {
-                pg_audit::insert(&tx, audit).await?;
-            }
-            tx.commit().await?;
-            Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "INSERT INTO announcement_acks (announcement_id, ack_key, unit, kind, reason, \
+                     by_proxy, household, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (announcement_id, ack_key) DO UPDATE SET unit = excluded.unit, \
+                     kind = excluded.kind, reason = excluded.reason, by_proxy = excluded.by_proxy, \
+                     household = excluded.household, at = excluded.at",
+                    &[
+                        &ack.announcement_id,
+                        &ack.key,
+                        &ack.unit,
+                        &ack.kind.as_str(),
+                        &ack.reason,
+                        &ack.by_proxy,
+                        &ack.household,
+                        &ts(ack.at),
+                    ],
+                )
+                .await?;
+                if let Some(audit) = &audit {
+                    pg_audit::insert(tx, audit).await?;
+                }
+                Ok(())
+            })
         })
     }
 

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 
 use super::api_keys::{ApiKeyRecord, ApiKeyStorage};
-use super::pg::write_tx;
 use super::sqlite_rows::{parse_ts, ts};
 use super::{PgStorage, StorageFuture};
 
@@ -14,18 +13,17 @@ impl ApiKeyStorage for PgStorage {
         key_hash: String,
         at: DateTime<Utc>,
     ) -> StorageFuture<'_, bool> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let written = tx
-                .execute(
-                    "INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (name) DO NOTHING",
-                    &[&name, &key_hash, &ts(at)],
-                )
-                .await?;
-            tx.commit().await?;
-            Ok(written == 1)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let written = tx
+                    .execute(
+                        "INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (name) DO NOTHING",
+                        &[&name, &key_hash, &ts(at)],
+                    )
+                    .await?;
+                Ok(written == 1)
+            })
         })
     }
 
@@ -56,14 +54,13 @@ impl ApiKeyStorage for PgStorage {
     }
 
     fn revoke_api_key(&self, name: String) -> StorageFuture<'_, bool> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let deleted = tx
-                .execute("DELETE FROM api_keys WHERE name = $1", &[&name])
-                .await?;
-            tx.commit().await?;
-            Ok(deleted == 1)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let deleted = tx
+                    .execute("DELETE FROM api_keys WHERE name = $1", &[&name])
+                    .await?;
+                Ok(deleted == 1)
+            })
         })
     }
 
@@ -72,17 +69,16 @@ impl ApiKeyStorage for PgStorage {
         key_hash: String,
         at: DateTime<Utc>,
     ) -> StorageFuture<'_, Option<String>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let row = tx
-                .query_opt(
-                    "UPDATE api_keys SET last_used_at = $2 WHERE key_hash = $1 RETURNING name",
-                    &[&key_hash, &ts(at)],
-                )
-                .await?;
-            tx.commit().await?;
-            Ok(row.map(|row| row.try_get(0)).transpose()?)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let row = tx
+                    .query_opt(
+                        "UPDATE api_keys SET last_used_at = $2 WHERE key_hash = $1 RETURNING name",
+                        &[&key_hash, &ts(at)],
+                    )
+                    .await?;
+                Ok(row.map(|row| row.try_get(0)).transpose()?)
+            })
         })
     }
 }

@@ -6,7 +6,7 @@ use congdan_protocol::Bulletin;
 
 use super::audit::AuditRecord;
 use super::bulletins::BulletinStorage;
-use super::pg::{delete_row, rows_where, upsert_rows, write_tx};
+use super::pg::{delete_row, rows_where, upsert_rows};
 use super::sqlite_rows::unit_rows;
 use super::{PgStorage, Resource, StorageFuture, UpsertCounts, pg_audit};
 
@@ -21,17 +21,16 @@ impl BulletinStorage for PgStorage {
         dropped: Vec<String>,
         audit: AuditRecord,
     ) -> StorageFuture<'_, UpsertCounts> {
-        Box::pin(async move {
-            let rows = unit_rows(Resource::Bulletins, &rows, |b| (&b.id, &b.unit))?;
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let counts = upsert_rows(&tx, Resource::Bulletins, rows).await?;
-            for key in &dropped {
-                delete_row(&tx, Resource::Bulletins, key).await?;
-            }
-            pg_audit::insert(&tx, &audit).await?;
-            tx.commit().await?;
-            Ok(counts)
+        self.write(move |tx| {
+            Box::pin(async move {
+                let rows = unit_rows(Resource::Bulletins, &rows, |b| (&b.id, &b.unit))?;
+                let counts = upsert_rows(tx, Resource::Bulletins, rows).await?;
+                for key in &dropped {
+                    delete_row(tx, Resource::Bulletins, key).await?;
+                }
+                pg_audit::insert(tx, &audit).await?;
+                Ok(counts)
+            })
         })
     }
 }

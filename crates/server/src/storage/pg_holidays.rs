@@ -2,58 +2,45 @@
 
 use chrono::NaiveDate;
 
-use super::holidays::{HolidayImport, HolidayStorage};
-use super::pg::write_tx;
-use super::sqlite_rows::corrupt;
+use super::holidays::{HolidayImport, HolidayStorage, bounds, date_text, holiday_row, years_of};
 use super::{PgStorage, StorageFuture};
-use crate::holidays::{Holiday, HolidayKind};
-
-const DATE: &str = "%Y-%m-%d";
+use crate::holidays::Holiday;
 
 impl HolidayStorage for PgStorage {
     fn import_holidays(&self, days: Vec<Holiday>) -> StorageFuture<'_, HolidayImport> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let mut years: Vec<i32> = days
-                .iter()
-                .map(|d| chrono::Datelike::year(&d.date))
-                .collect();
-            years.sort_unstable();
-            years.dedup();
-            for year in &years {
-                tx.execute(
-                    "DELETE FROM holidays WHERE date >= $1 AND date < $2",
-                    &[
-                        &format!("{year:04}-01-01"),
-                        &format!("{:04}-01-01", year + 1),
-                    ],
-                )
-                .await?;
-            }
-            let insert = tx
-                .prepare_cached(
-                    "INSERT INTO holidays (date, kind, name, status, source) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .await?;
-            for day in &days {
-                tx.execute(
-                    &insert,
-                    &[
-                        &day.date.format(DATE).to_string(),
-                        &day.kind.as_str(),
-                        &day.name,
-                        &day.status,
-                        &day.source,
-                    ],
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(HolidayImport {
-                years: years.len(),
-                days: days.len(),
+        self.write(move |tx| {
+            Box::pin(async move {
+                let years = years_of(&days);
+                for (from, until) in &years {
+                    tx.execute(
+                        "DELETE FROM holidays WHERE date >= $1 AND date < $2",
+                        &[from, until],
+                    )
+                    .await?;
+                }
+                let insert = tx
+                    .prepare_cached(
+                        "INSERT INTO holidays (date, kind, name, status, source) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .await?;
+                for day in &days {
+                    tx.execute(
+                        &insert,
+                        &[
+                            &date_text(day.date),
+                            &day.kind.as_str(),
+                            &day.name,
+                            &day.status,
+                            &day.source,
+                        ],
+                    )
+                    .await?;
+                }
+                Ok(HolidayImport {
+                    years: years.len(),
+                    days: days.len(),
+                })
             })
         })
     }
@@ -64,8 +51,7 @@ impl HolidayStorage for PgStorage {
         until: Option<NaiveDate>,
     ) -> StorageFuture<'_, Vec<Holiday>> {
         Box::pin(async move {
-            let from = from.map_or_else(String::new, |d| d.format(DATE).to_string());
-            let until = until.map_or_else(|| "9999".to_owned(), |d| d.format(DATE).to_string());
+            let (from, until) = bounds(from, until);
             let client = self.client().await?;
             let rows = client
                 .query(
@@ -76,19 +62,13 @@ impl HolidayStorage for PgStorage {
                 .await?;
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
-                let date: String = row.try_get(0)?;
-                let kind: String = row.try_get(1)?;
-                let parsed = NaiveDate::parse_from_str(&date, DATE)
-                    .map_err(|e| corrupt("holidays", &date, e))?;
-                let kind = HolidayKind::parse(&kind)
-                    .ok_or_else(|| corrupt("holidays", &date, format!("kind {kind:?}")))?;
-                out.push(Holiday {
-                    date: parsed,
-                    kind,
-                    name: row.try_get(2)?,
-                    status: row.try_get(3)?,
-                    source: row.try_get(4)?,
-                });
+                out.push(holiday_row(
+                    row.try_get(0)?,
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                    row.try_get(3)?,
+                    row.try_get(4)?,
+                )?);
             }
             Ok(out)
         })

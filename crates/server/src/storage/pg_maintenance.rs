@@ -2,7 +2,6 @@
 //! `sqlite_maintenance.rs`. Any server process may run it; writers take turns.
 
 use super::maintenance::{CleanupCutoffs, CleanupReport, MaintenanceStorage};
-use super::pg::write_tx;
 use super::sqlite_rows::ts;
 use super::{PgStorage, StorageFuture};
 
@@ -12,33 +11,32 @@ fn count(rows: u64) -> usize {
 
 impl MaintenanceStorage for PgStorage {
     fn cleanup(&self, cutoffs: CleanupCutoffs) -> StorageFuture<'_, CleanupReport> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let uploads = tx
-                .execute(
-                    "DELETE FROM uploads WHERE created_at < $1 \
-                     AND NOT EXISTS (SELECT 1 FROM request_media m WHERE m.upload_id = uploads.id)",
-                    &[&ts(cutoffs.uploads_before)],
-                )
-                .await?;
-            let idempotency = tx
-                .execute(
-                    "DELETE FROM idempotency WHERE created_at < $1",
-                    &[&ts(cutoffs.idempotency_before)],
-                )
-                .await?;
-            let sessions = tx
-                .execute(
-                    "DELETE FROM sessions WHERE expires_at < $1",
-                    &[&ts(cutoffs.sessions_before)],
-                )
-                .await?;
-            tx.commit().await?;
-            Ok(CleanupReport {
-                uploads: count(uploads),
-                idempotency: count(idempotency),
-                sessions: count(sessions),
+        self.write(move |tx| {
+            Box::pin(async move {
+                let uploads = tx
+                    .execute(
+                        "DELETE FROM uploads WHERE created_at < $1 \
+                         AND NOT EXISTS (SELECT 1 FROM request_media m WHERE m.upload_id = uploads.id)",
+                        &[&ts(cutoffs.uploads_before)],
+                    )
+                    .await?;
+                let idempotency = tx
+                    .execute(
+                        "DELETE FROM idempotency WHERE created_at < $1",
+                        &[&ts(cutoffs.idempotency_before)],
+                    )
+                    .await?;
+                let sessions = tx
+                    .execute(
+                        "DELETE FROM sessions WHERE expires_at < $1",
+                        &[&ts(cutoffs.sessions_before)],
+                    )
+                    .await?;
+                Ok(CleanupReport {
+                    uploads: count(uploads),
+                    idempotency: count(idempotency),
+                    sessions: count(sessions),
+                })
             })
         })
     }

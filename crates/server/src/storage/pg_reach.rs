@@ -66,18 +66,7 @@ impl ReachStorage for PgStorage {
                     let id = row.try_get::<_, i64>(0)?.to_string();
                     let requested: String = row.try_get(1)?;
                     let answered: String = row.try_get(2)?;
-                    let due: Option<String> = row.try_get(3)?;
-                    Ok(AnsweredFact {
-                        requested_at: parse_ts("requests", &id, &requested)?,
-                        answered_at: parse_ts("request_updates", &id, &answered)?,
-                        due: due
-                            .map(|d| {
-                                DateTime::parse_from_rfc3339(&d)
-                                    .map(|at| at.with_timezone(&Utc))
-                                    .map_err(|e| corrupt("requests", &id, e))
-                            })
-                            .transpose()?,
-                    })
+                    AnsweredFact::from_row(&id, &requested, &answered, row.try_get(3)?)
                 })
                 .collect()
         })

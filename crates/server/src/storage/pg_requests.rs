@@ -1,7 +1,7 @@
 //! [`RequestStorage`] over PostgreSQL: the service, request, update, media
 //! link and idempotency tables, statement for statement as in
 //! `sqlite_requests.rs` (read that file's doc for the rules). Each write runs
-//! in one transaction from [`write_tx`]; refusals roll back.
+//! in one writing transaction (`PgStorage::write`); refusals roll back.
 //!
 //! An `Idempotency-Key` replayed on another server process finds the answer
 //! recorded by the first, since the record is written in the transaction of the
@@ -18,7 +18,6 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, IsolationLevel, Transaction};
 
 use super::audit::AuditRecord;
-use super::pg::{commit_unless_refused, write_tx};
 use super::pg_audit;
 use super::request_rows::{
     self as rows, MyRequestRow, OfficerRow, Reader, apply_reopen, apply_route, apply_step,
@@ -714,35 +713,34 @@ async fn assign_in(
 
 impl RequestStorage for PgStorage {
     fn put_services(&self, services: Vec<ServiceRecord>) -> StorageFuture<'_, usize> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO services (code, position, body, definition, deadline_hours, agency) \
-                     VALUES ($1, $2, $3, $4, $5, $6) \
-                     ON CONFLICT (code) DO UPDATE SET position = EXCLUDED.position, \
-                     body = EXCLUDED.body, definition = EXCLUDED.definition, \
-                     deadline_hours = EXCLUDED.deadline_hours, agency = EXCLUDED.agency",
-                )
-                .await?;
-            for (position, record) in services.iter().enumerate() {
-                let code = &record.service.service_code;
-                tx.execute(
-                    &stmt,
-                    &[
-                        code,
-                        &to_i64(position),
-                        &to_json("services", code, &record.service)?,
-                        &to_json("services", code, &record.definition)?,
-                        &i64::from(record.deadline_hours),
-                        &record.agency,
-                    ],
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(services.len())
+        self.write(move |tx| {
+            Box::pin(async move {
+                let stmt = tx
+                    .prepare_cached(
+                        "INSERT INTO services (code, position, body, definition, deadline_hours, agency) \
+                         VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (code) DO UPDATE SET position = EXCLUDED.position, \
+                         body = EXCLUDED.body, definition = EXCLUDED.definition, \
+                         deadline_hours = EXCLUDED.deadline_hours, agency = EXCLUDED.agency",
+                    )
+                    .await?;
+                for (position, record) in services.iter().enumerate() {
+                    let code = &record.service.service_code;
+                    tx.execute(
+                        &stmt,
+                        &[
+                            code,
+                            &to_i64(position),
+                            &to_json("services", code, &record.service)?,
+                            &to_json("services", code, &record.definition)?,
+                            &i64::from(record.deadline_hours),
+                            &record.agency,
+                        ],
+                    )
+                    .await?;
+                }
+                Ok(services.len())
+            })
         })
     }
 
@@ -783,11 +781,8 @@ impl RequestStorage for PgStorage {
         request: NewRequest,
         idem: Option<Idem>,
     ) -> StorageFuture<'_, Result<Written<RequestCreated>, Conflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let out = insert_request(&tx, request, idem.as_ref()).await?;
-            commit_unless_refused(tx, out).await
+        self.write_or_refuse(move |tx| {
+            Box::pin(async move { insert_request(tx, request, idem.as_ref()).await })
         })
     }
 
@@ -841,11 +836,8 @@ impl RequestStorage for PgStorage {
         step: StatusStep,
         audit: AuditRecord,
     ) -> StorageFuture<'_, Result<OfficerRequest, Conflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let out = change_status_in(&tx, &id, step, &audit).await?;
-            commit_unless_refused(tx, out).await
+        self.write_or_refuse(move |tx| {
+            Box::pin(async move { change_status_in(tx, &id, step, &audit).await })
         })
     }
 
@@ -855,11 +847,8 @@ impl RequestStorage for PgStorage {
         assignment: Assignment,
         audit: AuditRecord,
     ) -> StorageFuture<'_, Result<OfficerRequest, Conflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let out = assign_in(&tx, &id, assignment, &audit).await?;
-            commit_unless_refused(tx, out).await
+        self.write_or_refuse(move |tx| {
+            Box::pin(async move { assign_in(tx, &id, assignment, &audit).await })
         })
     }
 
@@ -879,11 +868,10 @@ impl RequestStorage for PgStorage {
         at: DateTime<Utc>,
         idem: Option<Idem>,
     ) -> StorageFuture<'_, Result<Written<MyRequest>, Conflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let out = rate_in(&tx, &id, &device_id, stars, comment, at, idem.as_ref()).await?;
-            commit_unless_refused(tx, out).await
+        self.write_or_refuse(move |tx| {
+            Box::pin(async move {
+                rate_in(tx, &id, &device_id, stars, comment, at, idem.as_ref()).await
+            })
         })
     }
 
@@ -895,11 +883,10 @@ impl RequestStorage for PgStorage {
         at: DateTime<Utc>,
         idem: Option<Idem>,
     ) -> StorageFuture<'_, Result<Written<MyRequest>, Conflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let out = reopen_in(&tx, &id, &device_id, &reason, at, idem.as_ref()).await?;
-            commit_unless_refused(tx, out).await
+        self.write_or_refuse(move |tx| {
+            Box::pin(
+                async move { reopen_in(tx, &id, &device_id, &reason, at, idem.as_ref()).await },
+            )
         })
     }
 
@@ -908,32 +895,31 @@ impl RequestStorage for PgStorage {
         device_id: String,
         claims: Vec<(String, String)>,
     ) -> StorageFuture<'_, Vec<String>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let mut claimed = Vec::new();
-            for (id, claim_hash) in claims {
-                let Some(row) = row_id(&id) else { continue };
-                let matches = tx
-                    .query_opt(
-                        "SELECT 1 FROM requests WHERE id = $1 AND claim_hash = $2",
-                        &[&row, &claim_hash],
+        self.write(move |tx| {
+            Box::pin(async move {
+                let mut claimed = Vec::new();
+                for (id, claim_hash) in claims {
+                    let Some(row) = row_id(&id) else { continue };
+                    let matches = tx
+                        .query_opt(
+                            "SELECT 1 FROM requests WHERE id = $1 AND claim_hash = $2",
+                            &[&row, &claim_hash],
+                        )
+                        .await?;
+                    if matches.is_none() {
+                        continue;
+                    }
+                    // Only a claimed request takes a sequence number.
+                    let seq = next_seq(tx).await?;
+                    tx.execute(
+                        "UPDATE requests SET device_id = $2, seq = $3 WHERE id = $1",
+                        &[&row, &device_id, &seq],
                     )
                     .await?;
-                if matches.is_none() {
-                    continue;
+                    claimed.push(id);
                 }
-                // Only a claimed request takes a sequence number.
-                let seq = next_seq(&tx).await?;
-                tx.execute(
-                    "UPDATE requests SET device_id = $2, seq = $3 WHERE id = $1",
-                    &[&row, &device_id, &seq],
-                )
-                .await?;
-                claimed.push(id);
-            }
-            tx.commit().await?;
-            Ok(claimed)
+                Ok(claimed)
+            })
         })
     }
 
@@ -944,11 +930,8 @@ impl RequestStorage for PgStorage {
         at: DateTime<Utc>,
         idem: Option<Idem>,
     ) -> StorageFuture<'_, Result<Written<SupportAnswer>, Conflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let out = support_in(&tx, &id, &device_id, at, idem.as_ref()).await?;
-            commit_unless_refused(tx, out).await
+        self.write_or_refuse(move |tx| {
+            Box::pin(async move { support_in(tx, &id, &device_id, at, idem.as_ref()).await })
         })
     }
 }

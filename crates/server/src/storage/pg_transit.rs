@@ -1,7 +1,6 @@
 //! [`TransitStorage`] on PostgreSQL: one row per province in `bus_networks`,
 //! as in `sqlite_transit.rs`.
 
-use super::pg::write_tx;
 use super::sqlite_rows::corrupt;
 use super::transit::{BusNetworkMeta, TransitStorage};
 use super::{PgStorage, StorageError, StorageFuture};
@@ -29,31 +28,30 @@ fn meta(row: &tokio_postgres::Row) -> Result<BusNetworkMeta, StorageError> {
 
 impl TransitStorage for PgStorage {
     fn put_bus_network(&self, m: BusNetworkMeta, body: Vec<u8>) -> StorageFuture<'_, ()> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            tx.execute(
-                "INSERT INTO bus_networks
-                     (province, version, etag, ingested_at, stops, routes, trips, body)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (province) DO UPDATE SET version = EXCLUDED.version,
-                     etag = EXCLUDED.etag, ingested_at = EXCLUDED.ingested_at,
-                     stops = EXCLUDED.stops, routes = EXCLUDED.routes,
-                     trips = EXCLUDED.trips, body = EXCLUDED.body",
-                &[
-                    &m.province,
-                    &m.version,
-                    &m.etag,
-                    &m.ingested_at,
-                    &i64::from(m.stops),
-                    &i64::from(m.routes),
-                    &i64::from(m.trips),
-                    &body,
-                ],
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "INSERT INTO bus_networks
+                         (province, version, etag, ingested_at, stops, routes, trips, body)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (province) DO UPDATE SET version = EXCLUDED.version,
+                         etag = EXCLUDED.etag, ingested_at = EXCLUDED.ingested_at,
+                         stops = EXCLUDED.stops, routes = EXCLUDED.routes,
+                         trips = EXCLUDED.trips, body = EXCLUDED.body",
+                    &[
+                        &m.province,
+                        &m.version,
+                        &m.etag,
+                        &m.ingested_at,
+                        &i64::from(m.stops),
+                        &i64::from(m.routes),
+                        &i64::from(m.trips),
+                        &body,
+                    ],
+                )
+                .await?;
+                Ok(())
+            })
         })
     }
 

@@ -7,10 +7,9 @@
 use chrono::{DateTime, Utc};
 use tokio_postgres::GenericClient;
 
-use super::pg::write_tx;
 use super::requests::Conflict;
 use super::sqlite_rows::{corrupt, ts};
-use super::uploads::{Append, UploadState, UploadStorage};
+use super::uploads::{Append, UploadState, UploadStorage, check_append, replay};
 use super::{PgStorage, StorageError, StorageFuture};
 
 async fn upload_state<C: GenericClient>(
@@ -48,45 +47,40 @@ impl UploadStorage for PgStorage {
         length: u64,
         at: DateTime<Utc>,
     ) -> StorageFuture<'_, Result<UploadState, Conflict>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            if let Some(key) = &key {
-                let existing = tx
-                    .query_opt("SELECT id FROM uploads WHERE idempotency_key = $1", &[key])
-                    .await?;
-                if let Some(existing) = existing {
-                    let existing: String = existing.try_get(0)?;
-                    let state = upload_state(&*tx, &existing)
-                        .await?
-                        .ok_or_else(|| corrupt("uploads", &existing, "vanished"))?;
-                    return Ok(if state.length == length && state.mime == mime {
-                        Ok(state)
-                    } else {
-                        Err(Conflict::IdempotencyMismatch)
-                    });
+        self.write(move |tx| {
+            Box::pin(async move {
+                if let Some(key) = &key {
+                    let existing = tx
+                        .query_opt("SELECT id FROM uploads WHERE idempotency_key = $1", &[key])
+                        .await?;
+                    if let Some(existing) = existing {
+                        let existing: String = existing.try_get(0)?;
+                        let state = upload_state(&**tx, &existing)
+                            .await?
+                            .ok_or_else(|| corrupt("uploads", &existing, "vanished"))?;
+                        return Ok(replay(state, length, &mime));
+                    }
                 }
-            }
-            tx.execute(
-                "INSERT INTO uploads (id, idempotency_key, mime, length, data, complete, created_at) \
-                 VALUES ($1, $2, $3, $4, '\\x', FALSE, $5)",
-                &[
-                    &id,
-                    &key,
-                    &mime,
-                    &i64::try_from(length).unwrap_or(i64::MAX),
-                    &ts(at),
-                ],
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(Ok(UploadState {
-                id,
-                offset: 0,
-                length,
-                mime,
-                complete: false,
-            }))
+                tx.execute(
+                    "INSERT INTO uploads (id, idempotency_key, mime, length, data, complete, created_at) \
+                     VALUES ($1, $2, $3, $4, '\\x', FALSE, $5)",
+                    &[
+                        &id,
+                        &key,
+                        &mime,
+                        &i64::try_from(length).unwrap_or(i64::MAX),
+                        &ts(at),
+                    ],
+                )
+                .await?;
+                Ok(Ok(UploadState {
+                    id,
+                    offset: 0,
+                    length,
+                    mime,
+                    complete: false,
+                }))
+            })
         })
     }
 
@@ -100,29 +94,26 @@ impl UploadStorage for PgStorage {
         offset: u64,
         chunk: Vec<u8>,
     ) -> StorageFuture<'_, Option<Append>> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            let Some(state) = upload_state(&*tx, &id).await? else {
-                return Ok(None);
-            };
-            if state.complete || state.offset != offset {
-                return Ok(Some(Append::OffsetMismatch(state.offset)));
-            }
-            let chunk_len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
-            if state.offset.saturating_add(chunk_len) > state.length {
-                return Ok(Some(Append::TooLong));
-            }
-            tx.execute(
-                "UPDATE uploads SET data = data || $2 WHERE id = $1",
-                &[&id, &chunk],
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(Some(Append::Appended(UploadState {
-                offset: state.offset + chunk_len,
-                ..state
-            })))
+        self.write(move |tx| {
+            Box::pin(async move {
+                let Some(state) = upload_state(&**tx, &id).await? else {
+                    return Ok(None);
+                };
+                let chunk_len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+                let end = match check_append(&state, offset, chunk_len) {
+                    Ok(end) => end,
+                    Err(refused) => return Ok(Some(refused)),
+                };
+                tx.execute(
+                    "UPDATE uploads SET data = data || $2 WHERE id = $1",
+                    &[&id, &chunk],
+                )
+                .await?;
+                Ok(Some(Append::Appended(UploadState {
+                    offset: end,
+                    ..state
+                })))
+            })
         })
     }
 
@@ -137,21 +128,20 @@ impl UploadStorage for PgStorage {
     }
 
     fn finish_upload(&self, id: String, clean: Option<(String, Vec<u8>)>) -> StorageFuture<'_, ()> {
-        Box::pin(async move {
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            if let Some((mime, bytes)) = clean {
-                tx.execute(
-                    "UPDATE uploads SET complete = TRUE, mime = $2, data = $3 WHERE id = $1",
-                    &[&id, &mime, &bytes],
-                )
-                .await?;
-            } else {
-                tx.execute("DELETE FROM uploads WHERE id = $1 AND NOT complete", &[&id])
+        self.write(move |tx| {
+            Box::pin(async move {
+                if let Some((mime, bytes)) = clean {
+                    tx.execute(
+                        "UPDATE uploads SET complete = TRUE, mime = $2, data = $3 WHERE id = $1",
+                        &[&id, &mime, &bytes],
+                    )
                     .await?;
-            }
-            tx.commit().await?;
-            Ok(())
+                } else {
+                    tx.execute("DELETE FROM uploads WHERE id = $1 AND NOT complete", &[&id])
+                        .await?;
+                }
+                Ok(())
+            })
         })
     }
 

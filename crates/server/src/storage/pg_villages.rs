@@ -2,29 +2,27 @@
 
 use congdan_protocol::Unit;
 
-use super::pg::write_tx;
 use super::sqlite_rows::{from_json, to_json};
 use super::villages::VillageStorage;
 use super::{PgStorage, StorageFuture};
 
 impl VillageStorage for PgStorage {
     fn put_village(&self, village: Unit) -> StorageFuture<'_, ()> {
-        Box::pin(async move {
-            let body = to_json("villages", &village.code, &village)?;
-            let mut client = self.client().await?;
-            let tx = write_tx(&mut client).await?;
-            tx.execute(
-                "INSERT INTO villages (code, parent, body) VALUES ($1, $2, $3) \
-                 ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, body = excluded.body",
-                &[
-                    &village.code,
-                    &village.parent.clone().unwrap_or_default(),
-                    &body,
-                ],
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(move |tx| {
+            Box::pin(async move {
+                let body = to_json("villages", &village.code, &village)?;
+                tx.execute(
+                    "INSERT INTO villages (code, parent, body) VALUES ($1, $2, $3) \
+                     ON CONFLICT (code) DO UPDATE SET parent = excluded.parent, body = excluded.body",
+                    &[
+                        &village.code,
+                        &village.parent.clone().unwrap_or_default(),
+                        &body,
+                    ],
+                )
+                .await?;
+                Ok(())
+            })
         })
     }
 

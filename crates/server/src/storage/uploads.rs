@@ -33,6 +33,33 @@ pub enum Append {
     TooLong,
 }
 
+/// Where a chunk of `len` bytes sent at `offset` takes `state` (the new
+/// offset), or why it is refused; both engines check it before writing.
+pub(super) fn check_append(state: &UploadState, offset: u64, len: u64) -> Result<u64, Append> {
+    if state.complete || state.offset != offset {
+        return Err(Append::OffsetMismatch(state.offset));
+    }
+    let end = state.offset.saturating_add(len);
+    if end > state.length {
+        return Err(Append::TooLong);
+    }
+    Ok(end)
+}
+
+/// The answer to a create whose key made `earlier`: that upload, when it was
+/// announced with the same length and type.
+pub(super) fn replay(
+    earlier: UploadState,
+    length: u64,
+    mime: &str,
+) -> Result<UploadState, Conflict> {
+    if earlier.length == length && earlier.mime == mime {
+        Ok(earlier)
+    } else {
+        Err(Conflict::IdempotencyMismatch)
+    }
+}
+
 /// Storage of uploads and the media they become.
 pub trait UploadStorage: Send + Sync + 'static {
     /// Start an upload, or return the one made earlier with the same key
