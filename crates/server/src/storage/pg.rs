@@ -89,6 +89,19 @@ pub(super) async fn write_tx(
     Ok(tx)
 }
 
+/// A read-only transaction that sees one snapshot (`REPEATABLE READ`): a page
+/// and its head agree even while writers commit.
+pub(super) async fn snapshot(
+    client: &mut deadpool_postgres::Client,
+) -> Result<Transaction<'_>, StorageError> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?)
+}
+
 /// The future of a write's work, borrowing its transaction.
 pub(super) type TxFuture<'t, T> =
     Pin<Box<dyn Future<Output = Result<T, StorageError>> + Send + 't>>;
@@ -218,12 +231,7 @@ async fn changes_in(
     let units = scope_units(&t, scope);
     let since = to_sql_seq(since);
     let fetch = i64::from(limit) + 1;
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = snapshot(client).await?;
 
     let filter = if units.is_some() {
         " AND unit = ANY($3)"

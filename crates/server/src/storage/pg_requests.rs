@@ -15,9 +15,10 @@ use congdan_protocol::requests::{MyRequest, OfficerRequest, SupportAnswer, Timel
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{GenericClient, IsolationLevel, Transaction};
+use tokio_postgres::{GenericClient, Transaction};
 
 use super::audit::AuditRecord;
+use super::pg::snapshot;
 use super::pg_audit;
 use super::request_rows::{
     self as rows, MyRequestRow, OfficerRow, Reader, apply_reopen, apply_route, apply_step,
@@ -450,12 +451,7 @@ async fn my_page(
     since: u64,
     limit: u32,
 ) -> Result<RawPage, StorageError> {
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
+    let tx = snapshot(client).await?;
     let since = i64::try_from(since).unwrap_or(i64::MAX);
     let rows = tx
         .query(
