@@ -2,8 +2,10 @@
 //!
 //! Each step is SQL that runs once, in order; the version is the number of steps
 //! applied. All pending steps run in one transaction at open. Never edit a step
-//! that has shipped: append a new one. A database newer than [`MIGRATIONS`] is
-//! refused rather than guessed at.
+//! that has shipped: append a new one, and its twin at the end of the
+//! PostgreSQL list in `pg_migrations.rs` (same tables, columns and invariants;
+//! `congdan-server copy` relies on the two schemas matching column for column).
+//! A database newer than [`MIGRATIONS`] is refused rather than guessed at.
 //!
 //! Tables and invariants (also in docs/PROTOCOL.md):
 //! - `counters(name, value)`: the row `seq` holds the last sequence number handed
