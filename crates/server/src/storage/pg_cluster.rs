@@ -1,6 +1,7 @@
 //! A throwaway PostgreSQL cluster for tests: `initdb` into a temporary
-//! directory, `postgres` on a free loopback port, a connection URL, and on drop
-//! an immediate shutdown and the directory removed.
+//! directory, `postgres` listening only on a Unix socket in that directory (so
+//! that clusters of tests running side by side never race for a port), a
+//! connection URL, and on drop an immediate shutdown and the directory removed.
 //!
 //! PostgreSQL refuses to run as root, so when the tests run as root the cluster
 //! runs as an unprivileged user (`postgres` when the Debian package created it,
@@ -17,7 +18,6 @@
 //! into its API tests; it is not part of the server binary.
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -58,7 +58,7 @@ impl PgCluster {
     }
 
     /// Connection URL of the cluster's `postgres` database, e.g.
-    /// `postgres://congdan@127.0.0.1:40123/postgres`.
+    /// `postgres://congdan@%2Ftmp%2Fcongdan-pg-AbC123/postgres`.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -95,17 +95,16 @@ impl PgCluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let port = free_port();
         let mut child = command(user.as_ref(), &bin.join("postgres"))
             .arg("-D")
             .arg(&data)
-            .args(["-p", &port.to_string()])
-            .args(["-c", "listen_addresses=127.0.0.1"])
+            .args(["-c", "listen_addresses="])
             .arg("-c")
             .arg(format!("unix_socket_directories={}", dir.path().display()))
             // A test cluster: durability is not wanted, speed is.
             .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
             .args(["-c", "full_page_writes=off", "-c", "max_connections=50"])
+            .args(["-c", "shared_buffers=16MB"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -146,9 +145,12 @@ impl PgCluster {
                 panic!("postgres did not accept connections within {READY_TIMEOUT:?}");
             }
         }
+        // The socket directory as the URL's host, percent-encoded (a host
+        // that starts with `/` names a socket directory).
+        let host = dir.path().display().to_string().replace('/', "%2F");
         Self {
             child,
-            url: format!("postgres://{SUPERUSER}@127.0.0.1:{port}/postgres"),
+            url: format!("postgres://{SUPERUSER}@{host}/postgres"),
             _dir: dir,
         }
     }
@@ -238,12 +240,4 @@ fn command(user: Option<&RunAs>, program: &Path) -> Command {
             cmd
         }
     }
-}
-
-/// A loopback port that was free a moment ago.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
 }
