@@ -47,6 +47,7 @@ const TABLES: &[&str] = &[
     "announcement_units",
     "announcement_acks",
     "bulletins",
+    "login_failures",
 ];
 
 /// Tables whose `id` comes from an identity sequence.

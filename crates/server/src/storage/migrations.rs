@@ -69,6 +69,10 @@
 //!   and unit (`id` = `<bulletin>@<unit>`), a change feed scoped by `unit` like
 //!   outages; a correction that drops a unit deletes its row with a tombstone
 //!   (see `storage/bulletins.rs`). Posts are in `audit_log` (`bulletin.post`).
+//! - `login_failures(key, count, since, locked_until)` (step 13): failed logins
+//!   per `user:<name>` and `addr:<ip>` in the window that began at `since`;
+//!   `locked_until` once the limit was reached (see `crate::login_limits`). A
+//!   row whose window and lock are over is deleted at the next failure.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -327,6 +331,15 @@ const MIGRATIONS: &[&str] = &[
          body TEXT NOT NULL
      ) STRICT;
      CREATE INDEX bulletins_unit_seq ON bulletins (unit, seq);",
+    // 13: failed-login counts in the database, so that every server process
+    // enforces the same limits (issue 11).
+    "CREATE TABLE login_failures (
+         key          TEXT PRIMARY KEY NOT NULL,
+         count        INTEGER NOT NULL,
+         since        TEXT NOT NULL,
+         locked_until TEXT
+     ) STRICT;
+     CREATE INDEX login_failures_since ON login_failures (since);",
 ];
 
 /// Schema version this binary writes.

@@ -4,7 +4,7 @@
 //! feeds), [`RequestStorage`] (service requests and follow-ups),
 //! [`AccountStorage`] (accounts, sessions, devices), [`UploadStorage`] (photo
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
-//! holidays), [`MaintenanceStorage`] (scheduled cleanup), [`TransitStorage`]
+//! holidays), [`LoginLimitStorage`] (failed-login counts), [`MaintenanceStorage`] (scheduled cleanup), [`TransitStorage`]
 //! (bus networks), [`OutageStorage`] (power cuts), [`AlertStorage`] (CAP
 //! alerts), [`BulletinStorage`] (epidemic bulletins), [`AuditStorage`] (the audit log of official writes),
 //! [`AnnouncementStorage`] (announcements, their review and acknowledgements),
@@ -37,6 +37,7 @@ pub mod bulletins;
 pub mod content;
 pub mod copy;
 pub mod holidays;
+pub mod login_limits;
 pub mod maintenance;
 mod migrations;
 pub mod outages;
@@ -50,6 +51,7 @@ mod pg_bulletins;
 #[cfg(test)]
 pub(crate) mod pg_cluster;
 mod pg_holidays;
+mod pg_login_limits;
 mod pg_maintenance;
 mod pg_migrations;
 mod pg_outages;
@@ -69,6 +71,7 @@ mod sqlite_api_keys;
 mod sqlite_audit;
 mod sqlite_bulletins;
 mod sqlite_holidays;
+mod sqlite_login_limits;
 mod sqlite_maintenance;
 mod sqlite_outages;
 mod sqlite_reach;
@@ -94,6 +97,7 @@ pub use audit::AuditStorage;
 pub use bulletins::BulletinStorage;
 pub use content::ContentStorage;
 pub use holidays::HolidayStorage;
+pub use login_limits::LoginLimitStorage;
 pub use maintenance::MaintenanceStorage;
 pub use outages::OutageStorage;
 pub use pg::PgStorage;
@@ -353,6 +357,7 @@ pub trait Storage:
     + UploadStorage
     + ApiKeyStorage
     + HolidayStorage
+    + LoginLimitStorage
     + MaintenanceStorage
     + TransitStorage
     + OutageStorage
@@ -375,6 +380,7 @@ impl<T> Storage for T where
         + UploadStorage
         + ApiKeyStorage
         + HolidayStorage
+        + LoginLimitStorage
         + MaintenanceStorage
         + TransitStorage
         + OutageStorage

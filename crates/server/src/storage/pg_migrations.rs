@@ -260,6 +260,14 @@ const MIGRATIONS: &[&str] = &[
          body TEXT COLLATE "C" NOT NULL
      );
      CREATE INDEX bulletins_unit_seq ON bulletins (unit, seq);"#,
+    // 2: SQLite step 13, failed-login counts shared by every server process.
+    r#"CREATE TABLE login_failures (
+         key          TEXT COLLATE "C" PRIMARY KEY,
+         count        BIGINT NOT NULL,
+         since        TEXT COLLATE "C" NOT NULL,
+         locked_until TEXT COLLATE "C"
+     );
+     CREATE INDEX login_failures_since ON login_failures (since);"#,
 ];
 
 /// Schema version this binary writes.
