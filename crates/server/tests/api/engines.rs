@@ -138,3 +138,90 @@ async fn a_commune_moves_to_postgres_with_its_etags_and_cursors() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
     assert_eq!(pg.get(paths[1]).await, before[1]);
 }
+
+/// The issue's promise for replicas, through HTTP: an Idempotency-Key replayed
+/// on the other process gets the first answer, an upload started on one
+/// continues on the other at the right offset, and a login lock made on one
+/// holds on the other.
+#[tokio::test]
+async fn writes_started_on_one_server_finish_on_the_other() {
+    let Some(cluster) = PgCluster::start() else {
+        return;
+    };
+    let db = cluster.url();
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seed");
+    congdan_server(&["seed", "--demo", "--db", db, seed]);
+    let (a, b) = (Server::start(db), Server::start(db));
+    let http = reqwest::Client::new();
+
+    let form = "api_key=congdan-demo-key&service_code=ha-tang-giao-thong&lat=21.0341\
+                &long=105.8372&description=%E1%BB%94%20g%C3%A0&unit=00004\
+                &attribute[loai_hu_hong]=o-ga&attribute[nguy_hiem]=co";
+    let post = |server: &Server| {
+        http.post(format!("{}/open311/v2/requests.json", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("idempotency-key", "9a0c5d2e-1111-4222-8333-444455556666")
+            .body(form)
+            .send()
+    };
+    let first = post(&a).await.unwrap();
+    let status = first.status();
+    let first = first.text().await.unwrap();
+    assert_eq!(status, 201, "{first}");
+    let again = post(&b).await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.text().await.unwrap(), first);
+
+    let photo = {
+        let img = image::RgbImage::from_pixel(8, 6, image::Rgb([10, 120, 200]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let created: serde_json::Value = http
+        .post(format!("{}/api/v1/uploads", a.base))
+        .header("upload-length", photo.len())
+        .header("content-type", "image/png")
+        .header("x-api-key", "congdan-demo-key")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/api/v1/uploads/{}", created["id"].as_str().unwrap());
+    let half = photo.len() / 2;
+    let patch = |server: &Server, offset: usize, bytes: Vec<u8>| {
+        http.patch(format!("{}{path}", server.base))
+            .header("upload-offset", offset)
+            .body(bytes)
+            .send()
+    };
+    assert_eq!(
+        patch(&a, 0, photo[..half].to_vec()).await.unwrap().status(),
+        204
+    );
+    let head = http.head(format!("{}{path}", b.base)).send().await.unwrap();
+    assert_eq!(head.headers()["upload-offset"], half.to_string().as_str());
+    let rest = patch(&b, half, photo[half..].to_vec()).await.unwrap();
+    assert_eq!(rest.status(), 204);
+    assert_eq!(
+        rest.headers()["upload-offset"],
+        photo.len().to_string().as_str()
+    );
+
+    let login = |server: &Server, password: &'static str| {
+        http.post(format!("{}/api/v1/auth/login", server.base))
+            .json(&serde_json::json!({"username": congdan_server::accounts::DEMO_USERNAME, "password": password}))
+            .send()
+    };
+    for i in 0..5 {
+        let server = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(login(server, "sai-mat-khau").await.unwrap().status(), 401);
+    }
+    let locked = login(&b, congdan_server::accounts::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(locked.status(), 429);
+}
