@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use crate::pg_cluster::PgCluster;
+use crate::support::png;
 
 const BIN: &str = env!("CARGO_BIN_EXE_congdan-server");
 
@@ -173,12 +174,7 @@ async fn writes_started_on_one_server_finish_on_the_other() {
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.text().await.unwrap(), first);
 
-    let photo = {
-        let img = image::RgbImage::from_pixel(8, 6, image::Rgb([10, 120, 200]));
-        let mut out = std::io::Cursor::new(Vec::new());
-        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-        out.into_inner()
-    };
+    let photo = png();
     let created: serde_json::Value = http
         .post(format!("{}/api/v1/uploads", a.base))
         .header("upload-length", photo.len())

@@ -14,7 +14,7 @@ use congdan_server::{AppState, ServerConfig};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::support::{Answer, TestApp, test_app};
+use crate::support::{Answer, TestApp, png, test_app};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -66,13 +66,6 @@ const GOOD_DESCRIPTION: &str = "%E1%BB%94%20g%C3%A0%20l%E1%BB%9Bn";
 const GOOD: &str = "api_key=congdan-demo-key&service_code=ha-tang-giao-thong&lat=21.0341&long=105.8372\
 &description=%E1%BB%94%20g%C3%A0%20l%E1%BB%9Bn&attribute[loai_hu_hong]=o-ga&attribute[nguy_hiem]=co\
 &unit=00001&village=T%E1%BB%95%205&email=a%40b.vn&first_name=An&phone=0912345678";
-
-fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([10, 120, 200]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 #[tokio::test]
 async fn services_and_definitions_in_json_and_xml() {

@@ -280,3 +280,11 @@ pub fn bulletin_input(unit: &str) -> congdan_protocol::BulletinInput {
         note: String::new(),
     }
 }
+
+/// A small valid PNG photo.
+pub fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([10, 120, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
