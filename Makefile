@@ -19,16 +19,21 @@ run: deps ui
 	  trap 'kill $$server 2>/dev/null' EXIT; \
 	  CONGDAN_SERVER=http://$(DEMO_ADDR) CONGDAN_API_KEY=congdan-demo-key target/debug/congdan-app
 
-## test: every test (unit, integration against the real server, UI in Chromium, the real window under Xvfb)
+## test: every test (unit, integration against the real server, the server API suite on SQLite and on
+## PostgreSQL, UI in Chromium, the real window under Xvfb)
 test: deps ui lint
 	$(CARGO) build --workspace --bins
 	$(TEST_RUNNER)
+	@# The server API suite again, on a throwaway PostgreSQL cluster (issue 11).
+	CONGDAN_TEST_DB=postgres $(PG_API_RUNNER)
 	cd ui && npm test --silent && npm run e2e --silent
 
 ifeq ($(shell command -v cargo-nextest >/dev/null 2>&1 && echo yes),yes)
 TEST_RUNNER = xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) nextest run --workspace --no-fail-fast
+PG_API_RUNNER = $(CARGO) nextest run -p congdan-server --test api --no-fail-fast
 else
 TEST_RUNNER = xvfb-run -a -s "-screen 0 1280x1024x24" $(CARGO) test --workspace --no-fail-fast
+PG_API_RUNNER = $(CARGO) test -p congdan-server --test api --no-fail-fast
 endif
 
 ## deps: Debian packages, npm packages, and the Python Open311 clients of the interop tests (idempotent)

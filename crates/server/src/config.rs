@@ -15,8 +15,10 @@
 //! | `limits.max_body_bytes`        | `CONGDAN_MAX_BODY_BYTES`          |                |
 //! | `limits.max_upload_body_bytes` | `CONGDAN_MAX_UPLOAD_BODY_BYTES`   |                |
 //!
+//! `database` is a SQLite file or a `postgres://` URL ([`crate::storage::Database`]).
 //! No secret belongs in this file: API keys, password hashes and sessions live
-//! (hashed) in the database. Unknown keys are refused, so a misspelt key or a
+//! (hashed) in the database; a PostgreSQL URL that carries a password goes in
+//! `CONGDAN_DB` (a root-only environment file), not here. Unknown keys are refused, so a misspelt key or a
 //! pasted secret is an error rather than silently ignored. This module reads
 //! files and the environment it is handed; it does not bind or open anything.
 
@@ -90,7 +92,7 @@ pub enum ConfigError {
 pub struct FileConfig {
     /// Address to listen on, e.g. `127.0.0.1:8080` (port 0 picks a free port).
     pub listen: Option<String>,
-    /// SQLite database file (created if missing).
+    /// SQLite database file (created if missing) or `postgres://` URL.
     pub database: Option<PathBuf>,
     /// Base URL clients reach the server at (absolute links in Open311 answers).
     pub public_url: Option<String>,
@@ -120,7 +122,7 @@ pub struct Flags {
     pub config: Option<PathBuf>,
     /// `--listen ADDR`.
     pub listen: Option<String>,
-    /// `--db FILE`.
+    /// `--db FILE` or `--db postgres://…`.
     pub database: Option<PathBuf>,
     /// `--public-url URL`.
     pub public_url: Option<String>,
@@ -131,7 +133,7 @@ pub struct Flags {
 pub struct Settings {
     /// Address to bind.
     pub listen: String,
-    /// Database file.
+    /// Database file or `postgres://` URL (see [`crate::storage::Database`]).
     pub database: PathBuf,
     /// Public base URL; `None` means `http://<bound address>`.
     pub public_url: Option<PublicUrl>,

@@ -20,7 +20,8 @@
 //! - [`mod@routes`]: the router builder that records every path it registers.
 //! - [`mod@routes`]: the router builder that records every path it registers;
 //! - [`authz`]: role and unit checks of every official endpoint, audit records;
-//! - [`login_limits`]: failed-login limits per username and per address;
+//! - [`login_limits`]: failed-login limits per username and per address (counted
+//!   in the database, so every server process enforces them);
 //! - [`announcements`]: announcements, their review and acknowledgements;
 //! - [`reach`]: reach figures per unit and week (JSON, CSV).
 //!
@@ -140,8 +141,6 @@ pub struct AppState {
     pub procedure_search: Arc<content::procedure_search::ProcedureSearch>,
     /// Per-address buckets of `POST /api/v1/devices`.
     pub registrations: Arc<ratelimit::RateLimiter>,
-    /// Failed-login counts per username and per address.
-    pub login_limits: Arc<login_limits::LoginLimits>,
     /// Permits for argon2 work ([`accounts::MAX_CONCURRENT_HASHES`]), so a
     /// burst of logins queues instead of taking every core and all memory.
     pub hashing: Arc<tokio::sync::Semaphore>,
@@ -156,7 +155,6 @@ impl AppState {
             clock: Arc::new(Utc::now),
             procedure_search: Arc::default(),
             registrations: Arc::default(),
-            login_limits: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(accounts::MAX_CONCURRENT_HASHES)),
         }
     }

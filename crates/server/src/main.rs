@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use congdan_server::AppState;
 use congdan_server::commands::{self, FeedSource};
-use congdan_server::storage::{Resource, SqliteStorage, Storage, VillageStorage};
+use congdan_server::storage::{Database, Resource, Storage};
 
 /// The Cổng Dân reference backend.
 #[derive(Debug, Parser)]
@@ -30,7 +30,8 @@ enum Command {
         /// TOML configuration file (docs/congdan-server.example.toml).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        /// SQLite database file (created if missing); or CONGDAN_DB, or `database`.
+        /// SQLite database file (created if missing) or postgres:// URL; or
+        /// CONGDAN_DB, or `database`.
         #[arg(long)]
         db: Option<PathBuf>,
         /// Address to listen on; port 0 picks a free port (default 127.0.0.1:8080).
@@ -45,7 +46,7 @@ enum Command {
     /// Load units.csv, procedures.jsonl.gz, feeds/*.xml (national news) and the bus
     /// networks listed in gtfs/networks.csv (`province,file`) from DIR.
     Seed {
-        /// SQLite database file (created if missing).
+        /// SQLite database file (created if missing) or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Data directory, e.g. data/demo.
@@ -63,7 +64,7 @@ enum Command {
     },
     /// Ingest one RSS/Atom/JSON feed (file path or http(s) URL) as news of a unit.
     IngestFeed {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Unit code the news is for; VN for national news.
@@ -76,7 +77,7 @@ enum Command {
     /// validated first; when it has errors they are listed (file, line, entry),
     /// the exit code is 1 and the stored network of that province stays served.
     IngestGtfs {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Province code, e.g. 79 for Thành phố Hồ Chí Minh.
@@ -90,7 +91,7 @@ enum Command {
     /// stored, cuts the newer schedule no longer lists are cancelled. A file in
     /// an unknown layout is refused whole.
     IngestOutages {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Layout to insist on (an-giang-csv, an-giang-json, lam-dong-json).
@@ -102,7 +103,7 @@ enum Command {
     /// Ingest one CAP 1.2 alert (file): checked against the CAP rules, matched to
     /// units by its `VN-unit` geocodes, kept byte for byte for `.cap`; prints its id.
     IngestCap {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// The CAP document.
@@ -110,7 +111,7 @@ enum Command {
     },
     /// Issue an alert for one unit (operators' scripts); prints the new alert's id.
     IssueAlert {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Unit code (a commune, or a province for all its communes).
@@ -152,7 +153,7 @@ enum Command {
     /// password is read from stdin (first line) or from --password-file.
     #[command(alias = "add-officer")]
     AddAccount {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Login name.
@@ -177,7 +178,7 @@ enum Command {
     /// Create (or rename) a village or tổ dân phố below a commune, so that
     /// accounts and residents can be scoped to it.
     AddUnit {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Code of the village, e.g. 00004-01 (letters, digits, '-').
@@ -198,7 +199,7 @@ enum Command {
     },
     /// Delete one news item (clients drop it on their next sync).
     DeleteNews {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// News item id.
@@ -206,7 +207,7 @@ enum Command {
     },
     /// Delete one procedure (clients drop it on their next sync).
     DeleteProcedure {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Procedure code.
@@ -215,10 +216,28 @@ enum Command {
     /// Public holidays and day swaps the deadlines skip.
     #[command(subcommand)]
     Holidays(HolidaysCommand),
+    /// Bring the database up to this binary's schema and exit (every other
+    /// verb also does it first); refuses a database written by a newer server.
+    Migrate {
+        /// SQLite database file (created if missing) or postgres:// URL.
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Move a commune's SQLite database into an empty PostgreSQL database, every
+    /// row as it was (ids, sequence numbers, tombstones), so that clients'
+    /// ETags and cursors stay valid. Stop the server on FROM first.
+    Copy {
+        /// SQLite database file.
+        #[arg(long)]
+        from: PathBuf,
+        /// postgres:// URL of an empty database (the schema is created).
+        #[arg(long)]
+        to: String,
+    },
     /// Copy the database to OUT while the server keeps serving (SQLite online
     /// backup); restore by copying OUT back with the server stopped.
     Backup {
-        /// SQLite database file.
+        /// SQLite database file (a PostgreSQL database is backed up with pg_dump).
         #[arg(long)]
         db: PathBuf,
         /// Backup file to write (replaced if it exists).
@@ -231,7 +250,7 @@ enum HolidaysCommand {
     /// Import a holiday CSV (date,kind,name,status,source): the years it lists
     /// replace those years; e.g. data/holidays/vn.csv.
     Import {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// The CSV file.
@@ -239,7 +258,7 @@ enum HolidaysCommand {
     },
     /// List the stored days off and swapped working days.
     List {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// Only this year.
@@ -252,7 +271,7 @@ enum HolidaysCommand {
 enum ApiKeyCommand {
     /// Make a key for the client app NAME and print it (only this once).
     Add {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// The app's name: lowercase letters, digits, '.', '_', '-'.
@@ -262,13 +281,13 @@ enum ApiKeyCommand {
     /// List keys: name, fingerprint (as the app's Settings show it), created,
     /// last used; never the key.
     List {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
     },
     /// Revoke the key NAME: requests with it are refused from now on.
     Revoke {
-        /// SQLite database file.
+        /// SQLite database file or postgres:// URL.
         #[arg(long)]
         db: PathBuf,
         /// The app's name.
@@ -301,8 +320,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn open(db: &std::path::Path) -> anyhow::Result<SqliteStorage> {
-    SqliteStorage::open(db).with_context(|| format!("cannot open database {}", db.display()))
+/// The database `--db` names (a SQLite file, or a `postgres://` URL), migrated.
+async fn open(db: &std::path::Path) -> anyhow::Result<Arc<dyn Storage>> {
+    let db = Database::parse(db);
+    db.open()
+        .await
+        .with_context(|| format!("cannot open database {db}"))
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
@@ -322,14 +345,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 },
                 &|name| std::env::var(name).ok(),
             )?;
-            let storage = Arc::new(open(&settings.database)?);
+            let storage = open(&settings.database).await?;
             commands::holidays::add_missing_builtin_years(storage.as_ref()).await?;
             if let Some(unit) = &settings.default_unit
                 && storage.unit(unit.clone()).await?.is_none()
             {
                 anyhow::bail!(
                     "bad default_unit: {unit} is not a unit in {} (seed the units first)",
-                    settings.database.display()
+                    Database::parse(&settings.database)
                 );
             }
             let listen = &settings.listen;
@@ -356,15 +379,15 @@ async fn run(command: Command) -> anyhow::Result<()> {
             demo,
         } => {
             let dictionary = commands::synonyms(&dir, synonyms.as_deref())?;
-            let storage = open(&db)?;
+            let storage = open(&db).await?;
             let started = std::time::Instant::now();
-            let report = commands::seed(&storage, &dir, &dictionary).await?;
+            let report = commands::seed(storage.as_ref(), &dir, &dictionary).await?;
             print!("{report}");
-            for bus in commands::bus::seed_networks(&storage, &dir).await? {
+            for bus in commands::bus::seed_networks(storage.as_ref(), &dir).await? {
                 print!("{bus}");
             }
             if demo {
-                commands::seed_demo(&storage).await?;
+                commands::seed_demo(storage.as_ref()).await?;
                 println!(
                     "demo: officer {} and Open311 key {} (demo data only)",
                     congdan_server::accounts::DEMO_USERNAME,
@@ -377,8 +400,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("seeded in {:.2} s", started.elapsed().as_secs_f64());
         }
         Command::IngestFeed { db, unit, source } => {
-            let storage = open(&db)?;
-            let report = commands::ingest_feed(&storage, &unit, &FeedSource::parse(&source)).await;
+            let storage = open(&db).await?;
+            let report =
+                commands::ingest_feed(storage.as_ref(), &unit, &FeedSource::parse(&source)).await;
             match report {
                 Ok(report) => print!("{report}"),
                 Err(e) => {
@@ -389,8 +413,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::IngestGtfs { db, province, zip } => {
-            let storage = open(&db)?;
-            match commands::bus::ingest_gtfs(&storage, &province, &zip).await {
+            let storage = open(&db).await?;
+            match commands::bus::ingest_gtfs(storage.as_ref(), &province, &zip).await {
                 Ok(report) => print!("{report}"),
                 Err(e) => {
                     println!("{e}");
@@ -406,9 +430,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 })?),
                 None => None,
             };
-            let storage = open(&db)?;
+            let storage = open(&db).await?;
             let bytes = commands::read_source(&source, MAX_SCHEDULE_BYTES).await?;
-            match congdan_server::outages::ingest(&storage, bytes, format).await {
+            match congdan_server::outages::ingest(storage.as_ref(), bytes, format).await {
                 Ok(report) => print!("{}: {report}", source.display()),
                 Err(e) => {
                     let e = anyhow::Error::from(e);
@@ -422,9 +446,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::IngestCap { db, source } => {
             use congdan_sources::cap::MAX_CAP_BYTES;
-            let storage = open(&db)?;
+            let storage = open(&db).await?;
             let bytes = commands::read_source(&source, MAX_CAP_BYTES).await?;
-            match congdan_server::alerts::ingest(&storage, bytes, chrono::Utc::now()).await {
+            match congdan_server::alerts::ingest(storage.as_ref(), bytes, chrono::Utc::now()).await
+            {
                 Ok(report) => {
                     println!("{}", report.id);
                     eprintln!(
@@ -489,9 +514,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 name: sender.clone(),
                 sender,
             };
-            let report =
-                congdan_server::alerts::issue(&open(&db)?, input, &issuer, chrono::Utc::now())
-                    .await?;
+            let report = congdan_server::alerts::issue(
+                open(&db).await?.as_ref(),
+                input,
+                &issuer,
+                chrono::Utc::now(),
+            )
+            .await?;
             println!("{}", report.id);
         }
         Command::ApiKey { command } => api_key(command).await?,
@@ -517,7 +546,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
             };
             let password = text.lines().next().unwrap_or("").to_owned();
-            let storage = open(&db)?;
+            let storage = open(&db).await?;
             if storage.unit(unit.trim().to_owned()).await?.is_none()
                 && storage.village(unit.trim().to_owned()).await?.is_none()
             {
@@ -525,7 +554,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
             let name = name.unwrap_or_else(|| username.clone());
             congdan_server::accounts::add_account(
-                &storage,
+                storage.as_ref(),
                 &username,
                 &password,
                 &name,
@@ -547,28 +576,51 @@ async fn run(command: Command) -> anyhow::Result<()> {
             name,
             parent,
         } => {
-            let unit = commands::add_unit(&open(&db)?, &code, &name, &parent).await?;
+            let unit = commands::add_unit(open(&db).await?.as_ref(), &code, &name, &parent).await?;
             println!("unit {} saved: {} (below {parent})", unit.code, unit.name);
         }
         Command::DeleteNews { db, id } => {
-            commands::delete(&open(&db)?, Resource::News, &id).await?;
+            commands::delete(open(&db).await?.as_ref(), Resource::News, &id).await?;
             println!("deleted news {id}");
         }
         Command::DeleteProcedure { db, code } => {
-            commands::delete(&open(&db)?, Resource::Procedures, &code).await?;
+            commands::delete(open(&db).await?.as_ref(), Resource::Procedures, &code).await?;
             println!("deleted procedure {code}");
         }
         Command::Holidays(HolidaysCommand::Import { db, csv }) => {
-            let done = commands::holidays::import(&open(&db)?, &csv).await?;
+            let done = commands::holidays::import(open(&db).await?.as_ref(), &csv).await?;
             println!("imported {} days for {} years", done.days, done.years);
         }
         Command::Holidays(HolidaysCommand::List { db, year }) => {
-            for day in commands::holidays::list(&open(&db)?, year).await? {
+            for day in commands::holidays::list(open(&db).await?.as_ref(), year).await? {
                 let (date, kind, status) = (day.date, day.kind.as_str(), &day.status);
                 println!("{date}\t{kind}\t{status}\t{}\t{}", day.name, day.source);
             }
         }
+        Command::Copy { from, to } => {
+            let report = congdan_server::storage::copy::copy_sqlite_to_postgres(&from, &to)
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot copy {} to {}",
+                        from.display(),
+                        Database::Postgres(to.clone())
+                    )
+                })?;
+            print!("{report}");
+        }
+        Command::Migrate { db } => {
+            let db_name = Database::parse(&db);
+            open(&db).await?;
+            println!("{db_name}: schema up to date");
+        }
         Command::Backup { db, out } => {
+            if let Database::Postgres(_) = Database::parse(&db) {
+                anyhow::bail!(
+                    "backup copies a SQLite file; back up a PostgreSQL database with pg_dump \
+                     (docs/OPERATIONS.md)"
+                );
+            }
             let report = tokio::task::spawn_blocking(move || commands::backup::backup(&db, &out))
                 .await
                 .context("backup task failed")??;
@@ -585,12 +637,12 @@ async fn api_key(command: ApiKeyCommand) -> anyhow::Result<()> {
     use congdan_server::api_keys;
     match command {
         ApiKeyCommand::Add { db, name } => {
-            let key = api_keys::add(&open(&db)?, &name, chrono::Utc::now()).await?;
+            let key = api_keys::add(open(&db).await?.as_ref(), &name, chrono::Utc::now()).await?;
             println!("{key}");
             eprintln!("key {name} saved; it is shown only this once: give it to the app's builder");
         }
         ApiKeyCommand::List { db } => {
-            for key in api_keys::list(&open(&db)?).await? {
+            for key in api_keys::list(open(&db).await?.as_ref()).await? {
                 let used = key
                     .last_used_at
                     .map_or_else(|| "never".to_owned(), |at| at.to_rfc3339());
@@ -603,7 +655,7 @@ async fn api_key(command: ApiKeyCommand) -> anyhow::Result<()> {
             }
         }
         ApiKeyCommand::Revoke { db, name } => {
-            api_keys::revoke(&open(&db)?, &name).await?;
+            api_keys::revoke(open(&db).await?.as_ref(), &name).await?;
             println!("key {name} revoked");
         }
     }

@@ -76,8 +76,9 @@ async fn login(
     let (user, from) = (user_key(&input.username), addr_key(addr));
     let now = (state.clock)();
     state
-        .login_limits
-        .check(&[user.clone(), from.clone()], now)
+        .storage
+        .login_locked(vec![user.clone(), from.clone()], now)
+        .await?
         .map_err(|wait| {
             tracing::info!("login refused by the failure limit");
             AppError::LoginLocked(wait)
@@ -99,14 +100,22 @@ async fn login(
     })?;
     match session {
         Some(session) => {
-            state.login_limits.clear(&user);
+            state.storage.login_cleared(user).await?;
             tracing::info!(role = session.role.as_str(), "official logged in");
             Ok(Json(session))
         }
         None => {
             let now = (state.clock)();
-            state.login_limits.fail(user, MAX_FAILURES_PER_ACCOUNT, now);
-            state.login_limits.fail(from, MAX_FAILURES_PER_ADDRESS, now);
+            state
+                .storage
+                .login_failed(
+                    vec![
+                        (user, MAX_FAILURES_PER_ACCOUNT),
+                        (from, MAX_FAILURES_PER_ADDRESS),
+                    ],
+                    now,
+                )
+                .await?;
             Err(AppError::BadCredentials)
         }
     }

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use congdan_core::{Core, JourneyOptions, ProcedureQuery};
-use congdan_server::storage::{SqliteStorage, Storage};
+use congdan_server::storage::{ContentStorage, SqliteStorage};
 use congdan_tests::proxy::CountingProxy;
 use congdan_tests::server::TestServer;
 use congdan_tests::{bin_path, demo_dir, workspace_root};

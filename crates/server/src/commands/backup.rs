@@ -135,7 +135,7 @@ pub fn backup(db: &Path, out: &Path) -> Result<BackupReport, BackupError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::{SqliteStorage, Storage};
+    use crate::storage::{ContentStorage, SqliteStorage};
 
     #[tokio::test]
     async fn backup_of_an_open_database_has_the_same_rows() {

@@ -270,6 +270,11 @@ mod tests {
             matches!(&err, CommandError::Io { source, .. } if source.kind() == std::io::ErrorKind::FileTooLarge),
             "{err:?}"
         );
-        assert!(storage.unit("00004".into()).await.unwrap().is_none());
+        assert!(
+            crate::storage::ContentStorage::unit(&storage, "00004".into())
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }

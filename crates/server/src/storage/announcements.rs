@@ -101,6 +101,21 @@ pub enum AnnouncementConflict {
     Attachment(String),
 }
 
+/// Whether `author` may save a draft over `stored`: only its author, and only
+/// while it is a draft or was returned. Both engines check it in the write.
+pub(super) fn may_edit(stored: &AnnouncementRow, author: &str) -> Result<(), AnnouncementConflict> {
+    if stored.author != author {
+        return Err(AnnouncementConflict::OtherAuthor);
+    }
+    if !matches!(
+        stored.status,
+        AnnouncementStatus::Draft | AnnouncementStatus::Returned
+    ) {
+        return Err(AnnouncementConflict::WrongState(stored.status));
+    }
+    Ok(())
+}
+
 /// Storage of announcements and their acknowledgements.
 pub trait AnnouncementStorage: Send + Sync + 'static {
     /// One announcement.

@@ -2,8 +2,10 @@
 //!
 //! Each step is SQL that runs once, in order; the version is the number of steps
 //! applied. All pending steps run in one transaction at open. Never edit a step
-//! that has shipped: append a new one. A database newer than [`MIGRATIONS`] is
-//! refused rather than guessed at.
+//! that has shipped: append a new one, and its twin at the end of the
+//! PostgreSQL list in `pg_migrations.rs` (same tables, columns and invariants;
+//! `congdan-server copy` relies on the two schemas matching column for column).
+//! A database newer than [`MIGRATIONS`] is refused rather than guessed at.
 //!
 //! Tables and invariants (also in docs/PROTOCOL.md):
 //! - `counters(name, value)`: the row `seq` holds the last sequence number handed
@@ -71,6 +73,10 @@
 //!   the photos and PDFs of an announcement; an upload belongs to at most one
 //!   announcement and never also to a request. A PDF upload is served only
 //!   once it belongs to an announcement.
+//! - `login_failures(key, count, since, locked_until)` (step 14): failed logins
+//!   per `user:<name>` and `addr:<ip>` in the window that began at `since`;
+//!   `locked_until` once the limit was reached (see `crate::login_limits`). A
+//!   row whose window and lock are over is deleted at the next failure.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -337,6 +343,15 @@ const MIGRATIONS: &[&str] = &[
          name            TEXT NOT NULL
      ) STRICT;
      CREATE INDEX announcement_media_announcement ON announcement_media (announcement_id, position);",
+    // 14: failed-login counts in the database, so that every server process
+    // enforces the same limits (issue 11).
+    "CREATE TABLE login_failures (
+         key          TEXT PRIMARY KEY NOT NULL,
+         count        INTEGER NOT NULL,
+         since        TEXT NOT NULL,
+         locked_until TEXT
+     ) STRICT;
+     CREATE INDEX login_failures_since ON login_failures (since);",
 ];
 
 /// Schema version this binary writes.

@@ -1,15 +1,22 @@
 //! Storage behind the server, one trait per concern so that a second engine can
-//! be added one concern at a time: [`Storage`] (content change feeds) with its
-//! supertraits [`RequestStorage`] (service requests and follow-ups),
+//! be added one concern at a time. [`Storage`] is every concern at once, what
+//! the HTTP layer holds (`Arc<dyn Storage>`): [`ContentStorage`] (content change
+//! feeds), [`RequestStorage`] (service requests and follow-ups),
 //! [`AccountStorage`] (accounts, sessions, devices), [`UploadStorage`] (photo
 //! uploads), [`ApiKeyStorage`] (client apps' keys), [`HolidayStorage`] (public
-//! holidays), [`MaintenanceStorage`] (scheduled cleanup), [`TransitStorage`]
+//! holidays), [`LoginLimitStorage`] (failed-login counts), [`MaintenanceStorage`] (scheduled cleanup), [`TransitStorage`]
 //! (bus networks), [`OutageStorage`] (power cuts), [`AlertStorage`] (CAP
 //! alerts), [`BulletinStorage`] (epidemic bulletins), [`AuditStorage`] (the audit log of official writes),
 //! [`AnnouncementStorage`] (announcements, their review and acknowledgements),
 //! [`VillageStorage`] (villages below a commune) and [`ReachStorage`] (facts of
-//! reach figures). Each has its SQLite implementation on [`SqliteStorage`] in a
-//! `sqlite_<concern>.rs` file.
+//! reach figures).
+//!
+//! Two engines: [`SqliteStorage`] (one file, the zero-set-up default; one
+//! `sqlite_<concern>.rs` file per concern) and [`PgStorage`] (PostgreSQL shared
+//! by several server processes, issue 11; one `pg_<concern>.rs` file per
+//! concern, the same statements in PostgreSQL's dialect). Behaviour tests of a
+//! concern run against both (`both_engines.rs`), and so does the API suite
+//! (`CONGDAN_TEST_DB=postgres`).
 //!
 //! The trait speaks in change-feed terms (pages of changes after a sequence
 //! number, tombstones, heads) so that a PostgreSQL implementation can be added
@@ -24,12 +31,37 @@ pub mod alerts;
 pub mod announcements;
 pub mod api_keys;
 pub mod audit;
+#[cfg(test)]
+mod both_engines;
 pub mod bulletins;
+pub mod content;
+pub mod copy;
 pub mod holidays;
+pub mod login_limits;
 pub mod maintenance;
 mod migrations;
 pub mod outages;
+mod pg;
+mod pg_accounts;
+mod pg_alerts;
+mod pg_announcements;
+mod pg_api_keys;
+mod pg_audit;
+mod pg_bulletins;
+#[cfg(test)]
+pub(crate) mod pg_cluster;
+mod pg_holidays;
+mod pg_login_limits;
+mod pg_maintenance;
+mod pg_migrations;
+mod pg_outages;
+mod pg_reach;
+mod pg_requests;
+mod pg_transit;
+mod pg_uploads;
+mod pg_villages;
 pub mod reach;
+mod request_rows;
 pub mod requests;
 mod sqlite;
 mod sqlite_accounts;
@@ -39,6 +71,7 @@ mod sqlite_api_keys;
 mod sqlite_audit;
 mod sqlite_bulletins;
 mod sqlite_holidays;
+mod sqlite_login_limits;
 mod sqlite_maintenance;
 mod sqlite_outages;
 mod sqlite_reach;
@@ -52,9 +85,9 @@ pub mod uploads;
 pub mod villages;
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
-
-use congdan_protocol::{NewsItem, Procedure, Unit};
+use std::sync::Arc;
 
 pub use accounts::AccountStorage;
 pub use alerts::AlertStorage;
@@ -62,9 +95,12 @@ pub use announcements::AnnouncementStorage;
 pub use api_keys::ApiKeyStorage;
 pub use audit::AuditStorage;
 pub use bulletins::BulletinStorage;
+pub use content::ContentStorage;
 pub use holidays::HolidayStorage;
+pub use login_limits::LoginLimitStorage;
 pub use maintenance::MaintenanceStorage;
 pub use outages::OutageStorage;
+pub use pg::PgStorage;
 pub use reach::ReachStorage;
 pub use requests::RequestStorage;
 pub use sqlite::SqliteStorage;
@@ -74,6 +110,63 @@ pub use villages::VillageStorage;
 
 /// The national scope: news published for the whole country, visible to every unit.
 pub const NATIONAL_UNIT: &str = "VN";
+
+/// Where the data lives, as given to `--db` (or `database`, `CONGDAN_DB`): a
+/// `postgres://` or `postgresql://` URL names a PostgreSQL database, anything
+/// else a SQLite file.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file, created if missing.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (it may hold a password, which `Display` leaves out).
+    Postgres(String),
+}
+
+impl Database {
+    /// Which engine `db` names.
+    pub fn parse(db: &Path) -> Self {
+        match db.to_str() {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Database::Postgres(url.to_owned())
+            }
+            _ => Database::Sqlite(db.to_owned()),
+        }
+    }
+
+    /// Open (creating a SQLite file if needed) and migrate to this binary's schema.
+    pub async fn open(&self) -> Result<Arc<dyn Storage>, StorageError> {
+        Ok(match self {
+            Database::Sqlite(path) => Arc::new(SqliteStorage::open(path)?),
+            Database::Postgres(url) => Arc::new(PgStorage::connect(url).await?),
+        })
+    }
+}
+
+/// The file, or the URL without its password, for messages and logs.
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                match rest.split_once('@') {
+                    Some((user, host)) => {
+                        let user = user.split_once(':').map_or(user, |(user, _)| user);
+                        write!(f, "{scheme}://{user}@{host}")
+                    }
+                    None => write!(f, "{url}"),
+                }
+            }
+        }
+    }
+}
+
+/// Same as `Display`: never the password.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Database({self})")
+    }
+}
 
 /// A boxed future, so that [`Storage`] stays object safe (`Arc<dyn Storage>`).
 pub type StorageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StorageError>> + Send + 'a>>;
@@ -85,10 +178,19 @@ pub enum StorageError {
     /// The database reported an error.
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
-    /// The database file was written by a newer server that this binary does not understand.
+    /// PostgreSQL reported an error.
+    #[error(transparent)]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be had from the pool.
+    #[error(transparent)]
+    Pool(#[from] deadpool_postgres::PoolError),
+    /// The PostgreSQL connection settings are unusable.
+    #[error("PostgreSQL settings: {0}")]
+    PgConfig(String),
+    /// The database was written by a newer server that this binary does not understand.
     #[error("database schema version {found} is newer than the supported version {supported}")]
     TooNew {
-        /// `user_version` found in the file.
+        /// `user_version` (SQLite) or `congdan_schema.version` (PostgreSQL) found.
         found: i64,
         /// Highest version this binary knows.
         supported: i64,
@@ -173,6 +275,60 @@ pub struct RawPage {
     pub head: u64,
 }
 
+impl RawPage {
+    /// The page of the first `limit` changes of `items` and `tombs` (each
+    /// `(seq, text)` in `seq` order, at most `limit + 1` of each, as read by an
+    /// engine), merged by `seq`.
+    fn merge(
+        table: &'static str,
+        items: Vec<(i64, String)>,
+        tombs: Vec<(i64, String)>,
+        limit: u32,
+        head: u64,
+    ) -> Result<Self, StorageError> {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let mut page = RawPage {
+            more: items.len() + tombs.len() > limit,
+            head,
+            ..RawPage::default()
+        };
+        let mut items = items.into_iter().peekable();
+        let mut tombs = tombs.into_iter().peekable();
+        for _ in 0..limit {
+            let take_item = match (items.peek(), tombs.peek()) {
+                (Some((a, _)), Some((b, _))) => a < b,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let seq = if take_item {
+                let (seq, body) = items.next().expect("peeked an item just above");
+                page.items.push(body);
+                seq
+            } else {
+                let (seq, key) = tombs.next().expect("peeked a tombstone just above");
+                page.deleted.push(key);
+                seq
+            };
+            page.last_seq = Some(to_seq(table, "seq", seq)?);
+        }
+        Ok(page)
+    }
+}
+
+/// Tombstone scope of resources that are not scoped (units, procedures).
+const SCOPE_ALL: &str = "all";
+
+/// A stored `seq`, which is never negative.
+fn to_seq(table: &'static str, key: &str, raw: i64) -> Result<u64, StorageError> {
+    u64::try_from(raw).map_err(|_| sqlite_rows::corrupt(table, key, format!("negative seq {raw}")))
+}
+
+/// A cursor as the signed integer both engines store.
+fn to_sql_seq(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
 /// What an upsert did, for ingest reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct UpsertCounts {
@@ -191,19 +347,17 @@ impl UpsertCounts {
     }
 }
 
-/// Everything the server needs from a database.
-///
-/// Invariants every implementation keeps:
-/// - one server-wide counter gives each change (insert, update, delete) a new,
-///   strictly greater `seq`;
-/// - a key of a resource has either a live row or a tombstone, never both;
-/// - an upsert of an identical item changes nothing (its `seq` is kept).
+/// Everything the server needs from a database: every concern's trait.
+/// Implemented for any type that implements them all, so an engine only
+/// implements the concern traits.
 pub trait Storage:
-    RequestStorage
+    ContentStorage
+    + RequestStorage
     + AccountStorage
     + UploadStorage
     + ApiKeyStorage
     + HolidayStorage
+    + LoginLimitStorage
     + MaintenanceStorage
     + TransitStorage
     + OutageStorage
@@ -217,38 +371,69 @@ pub trait Storage:
     + Sync
     + 'static
 {
-    /// Highest `seq` of a resource's rows and tombstones visible in `scope` (0 when none).
-    fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64>;
+}
 
-    /// The first `limit` changes with `seq > since`, items and tombstones merged by `seq`,
-    /// with the head, all from one snapshot.
-    fn changes(
-        &self,
-        resource: Resource,
-        scope: Scope,
-        since: u64,
-        limit: u32,
-    ) -> StorageFuture<'_, RawPage>;
+impl<T> Storage for T where
+    T: ContentStorage
+        + RequestStorage
+        + AccountStorage
+        + UploadStorage
+        + ApiKeyStorage
+        + HolidayStorage
+        + LoginLimitStorage
+        + MaintenanceStorage
+        + TransitStorage
+        + OutageStorage
+        + AlertStorage
+        + BulletinStorage
+        + AuditStorage
+        + AnnouncementStorage
+        + VillageStorage
+        + ReachStorage
+        + Send
+        + Sync
+        + 'static
+{
+}
 
-    /// One unit by code.
-    fn unit(&self, code: String) -> StorageFuture<'_, Option<Unit>>;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// The stored JSON texts of the units whose parent is `parent` (the
-    /// provinces when `None`), by code.
-    fn units_json(&self, parent: Option<String>) -> StorageFuture<'_, Vec<String>>;
+    #[test]
+    fn a_url_names_postgres_and_prints_without_its_password() {
+        let db = Database::parse(Path::new(
+            "postgres://congdan:s3cret@db.tinh.vn:5432/congdan",
+        ));
+        assert!(matches!(db, Database::Postgres(_)));
+        assert_eq!(db.to_string(), "postgres://congdan@db.tinh.vn:5432/congdan");
+        assert!(!format!("{db:?}").contains("s3cret"));
+        let db = Database::parse(Path::new("postgresql://db/congdan"));
+        assert_eq!(db.to_string(), "postgresql://db/congdan");
+        let file = Database::parse(Path::new("target/demo/server.db"));
+        assert_eq!(file, Database::Sqlite("target/demo/server.db".into()));
+    }
 
-    /// The stored JSON text of one procedure.
-    fn procedure_json(&self, code: String) -> StorageFuture<'_, Option<String>>;
-
-    /// Insert or update units by code.
-    fn upsert_units(&self, units: Vec<Unit>) -> StorageFuture<'_, UpsertCounts>;
-
-    /// Insert or update procedures by code.
-    fn upsert_procedures(&self, procedures: Vec<Procedure>) -> StorageFuture<'_, UpsertCounts>;
-
-    /// Insert or update news items by id.
-    fn upsert_news(&self, items: Vec<NewsItem>) -> StorageFuture<'_, UpsertCounts>;
-
-    /// Delete one row and write its tombstone. `false` when there was no such row.
-    fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool>;
+    /// `open` picks the engine from the name, and both answer the same.
+    #[tokio::test]
+    async fn open_picks_the_engine() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Database::parse(&dir.path().join("s.db"))
+            .open()
+            .await
+            .unwrap();
+        assert_eq!(file.head(Resource::Units, Scope::All).await.unwrap(), 0);
+        let Some(cluster) = pg_cluster::PgCluster::start() else {
+            return;
+        };
+        let pg = Database::parse(Path::new(cluster.url()))
+            .open()
+            .await
+            .unwrap();
+        pg.upsert_units(vec![content::tests::unit("01", None)])
+            .await
+            .unwrap();
+        let direct = PgStorage::connect(cluster.url()).await.unwrap();
+        assert_eq!(direct.head(Resource::Units, Scope::All).await.unwrap(), 1);
+    }
 }

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::StorageFuture;
+use super::sqlite_rows::{corrupt, parse_ts};
+use super::{StorageError, StorageFuture};
 
 /// A published announcement going to one of the asked units.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,29 @@ pub struct AnsweredFact {
     pub answered_at: DateTime<Utc>,
     /// Its deadline, when it had one.
     pub due: Option<DateTime<Utc>>,
+}
+
+impl AnsweredFact {
+    /// A stored row: the request's `requested_at`, its first answer's `at`, and
+    /// the `expected_datetime` of its public JSON.
+    pub(super) fn from_row(
+        id: &str,
+        requested: &str,
+        answered: &str,
+        due: Option<String>,
+    ) -> Result<Self, StorageError> {
+        Ok(AnsweredFact {
+            requested_at: parse_ts("requests", id, requested)?,
+            answered_at: parse_ts("request_updates", id, answered)?,
+            due: due
+                .map(|d| {
+                    DateTime::parse_from_rfc3339(&d)
+                        .map(|at| at.with_timezone(&Utc))
+                        .map_err(|e| corrupt("requests", id, e))
+                })
+                .transpose()?,
+        })
+    }
 }
 
 /// Reading the facts of reach figures.

@@ -13,19 +13,18 @@ use std::time::Duration;
 use congdan_protocol::{NewsItem, Procedure, Unit};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::sqlite_rows::{corrupt, from_json, to_json};
+use super::sqlite_rows::{from_json, to_json};
 use super::{
-    RawPage, Resource, Scope, Storage, StorageError, StorageFuture, UpsertCounts, migrations,
+    ContentStorage, RawPage, Resource, SCOPE_ALL, Scope, StorageError, StorageFuture, UpsertCounts,
+    migrations, to_seq, to_sql_seq,
 };
 
 /// How many read-only connections serve concurrent requests.
 const READERS: usize = 4;
 /// How long a connection waits on a lock held by another before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Tombstone scope of resources that are not scoped (units, procedures).
-const SCOPE_ALL: &str = "all";
 
-/// SQLite implementation of [`Storage`]. Cheap to clone.
+/// SQLite implementation of [`super::Storage`]. Cheap to clone.
 #[derive(Clone)]
 pub struct SqliteStorage {
     inner: Arc<Inner>,
@@ -262,14 +261,6 @@ fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn to_seq(table: &'static str, key: &str, raw: i64) -> Result<u64, StorageError> {
-    u64::try_from(raw).map_err(|_| corrupt(table, key, format!("negative seq {raw}")))
-}
-
-fn to_sql_seq(seq: u64) -> i64 {
-    i64::try_from(seq).unwrap_or(i64::MAX)
-}
-
 /// `WHERE` fragment and parameters restricting `column` to the scope, starting at `?first`.
 fn scope_filter(column: Option<&str>, scope: &Scope, first: usize) -> (String, Vec<String>) {
     match (column, scope) {
@@ -360,34 +351,7 @@ fn changes_in(
     let head = head_in(&tx, resource, scope)?;
     tx.commit()?;
 
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let more = items.len() + tombs.len() > limit;
-    let mut page = RawPage {
-        more,
-        head,
-        ..RawPage::default()
-    };
-    let mut items = items.into_iter().peekable();
-    let mut tombs = tombs.into_iter().peekable();
-    for _ in 0..limit {
-        let take_item = match (items.peek(), tombs.peek()) {
-            (Some((a, _)), Some((b, _))) => a < b,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        let seq = if take_item {
-            let (seq, body) = items.next().expect("peeked an item just above");
-            page.items.push(body);
-            seq
-        } else {
-            let (seq, key) = tombs.next().expect("peeked a tombstone just above");
-            page.deleted.push(key);
-            seq
-        };
-        page.last_seq = Some(to_seq(t.name, "seq", seq)?);
-    }
-    Ok(page)
+    RawPage::merge(t.name, items, tombs, limit, head)
 }
 
 pub(super) fn upsert_rows(
@@ -462,7 +426,7 @@ pub(super) fn delete_row(
     Ok(true)
 }
 
-impl Storage for SqliteStorage {
+impl ContentStorage for SqliteStorage {
     fn head(&self, resource: Resource, scope: Scope) -> StorageFuture<'_, u64> {
         self.read(move |conn| head_in(conn, resource, &scope))
     }
@@ -562,75 +526,12 @@ impl Storage for SqliteStorage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use congdan_protocol::UnitLevel;
+    use crate::storage::content::tests::unit;
 
     fn storage() -> (tempfile::TempDir, SqliteStorage) {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(&dir.path().join("t.db")).unwrap();
         (dir, storage)
-    }
-
-    fn unit(code: &str, parent: Option<&str>) -> Unit {
-        Unit {
-            code: code.into(),
-            name: format!("Xã {code}"),
-            level: if parent.is_some() {
-                UnitLevel::Commune
-            } else {
-                UnitLevel::Province
-            },
-            parent: parent.map(Into::into),
-            kind: "Xã".into(),
-        }
-    }
-
-    #[tokio::test]
-    async fn one_counter_orders_changes_across_resources() {
-        let (_dir, s) = storage();
-        s.upsert_units(vec![unit("01", None), unit("00004", Some("01"))])
-            .await
-            .unwrap();
-        assert_eq!(s.head(Resource::Units, Scope::All).await.unwrap(), 2);
-        assert!(s.delete(Resource::Units, "00004".into()).await.unwrap());
-        assert_eq!(s.head(Resource::Units, Scope::All).await.unwrap(), 3);
-        // Another resource continues the same counter.
-        assert_eq!(s.head(Resource::Procedures, Scope::All).await.unwrap(), 0);
-        let page = s.changes(Resource::Units, Scope::All, 0, 10).await.unwrap();
-        assert_eq!(page.items.len(), 1);
-        assert_eq!(page.deleted, ["00004"]);
-        assert_eq!(page.last_seq, Some(3));
-        assert!(!page.more);
-        assert_eq!(
-            s.unit("01".into()).await.unwrap().unwrap().level,
-            UnitLevel::Province
-        );
-        assert!(s.unit("00004".into()).await.unwrap().is_none());
-    }
-
-    #[tokio::test]
-    async fn units_by_parent_are_stored_json_by_code() {
-        let (_dir, s) = storage();
-        s.upsert_units(vec![
-            unit("79", None),
-            unit("01", None),
-            unit("00007", Some("01")),
-            unit("00004", Some("01")),
-            unit("26734", Some("79")),
-        ])
-        .await
-        .unwrap();
-        let codes = |texts: Vec<String>| -> Vec<String> {
-            texts
-                .iter()
-                .map(|t| serde_json::from_str::<Unit>(t).unwrap().code)
-                .collect()
-        };
-        assert_eq!(codes(s.units_json(None).await.unwrap()), ["01", "79"]);
-        assert_eq!(
-            codes(s.units_json(Some("01".into())).await.unwrap()),
-            ["00004", "00007"]
-        );
-        assert!(s.units_json(Some("99".into())).await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@ use congdan_protocol::announcements::{AckCounts, AnnouncementStatus, UnitAcks};
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
 use super::announcements::{
-    AckRow, AnnouncementConflict, AnnouncementRow, AnnouncementStorage, AttachmentRow,
+    AckRow, AnnouncementConflict, AnnouncementRow, AnnouncementStorage, AttachmentRow, may_edit,
 };
 use super::audit::AuditRecord;
 use super::sqlite_audit;
@@ -195,14 +195,8 @@ impl AnnouncementStorage for SqliteStorage {
     ) -> StorageFuture<'_, Result<AnnouncementRow, AnnouncementConflict>> {
         self.write_or_refuse(move |tx| {
             if let Some(found) = load(tx, &row.id)? {
-                if found.author != row.author {
-                    return Ok(Err(AnnouncementConflict::OtherAuthor));
-                }
-                if !matches!(
-                    found.status,
-                    AnnouncementStatus::Draft | AnnouncementStatus::Returned
-                ) {
-                    return Ok(Err(AnnouncementConflict::WrongState(found.status)));
+                if let Err(refused) = may_edit(&found, &row.author) {
+                    return Ok(Err(refused));
                 }
                 tx.execute(
                     "UPDATE announcements SET title = ?2, body = ?3, event_start = ?4, \

@@ -73,38 +73,3 @@ impl ApiKeyStorage for SqliteStorage {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn keys_are_added_once_used_listed_and_revoked() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = SqliteStorage::open(&dir.path().join("k.db")).unwrap();
-        let t0 = DateTime::parse_from_rfc3339("2026-12-01T08:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert!(s.add_api_key("app".into(), "h1".into(), t0).await.unwrap());
-        assert!(!s.add_api_key("app".into(), "h2".into(), t0).await.unwrap());
-        assert_eq!(s.use_api_key("h2".into(), t0).await.unwrap(), None);
-        let t1 = t0 + chrono::Duration::hours(1);
-        assert_eq!(
-            s.use_api_key("h1".into(), t1).await.unwrap().as_deref(),
-            Some("app")
-        );
-        let list = s.api_keys().await.unwrap();
-        assert_eq!(
-            list,
-            [ApiKeyRecord {
-                name: "app".into(),
-                fingerprint: "h1".into(),
-                created_at: t0,
-                last_used_at: Some(t1)
-            }]
-        );
-        assert!(s.revoke_api_key("app".into()).await.unwrap());
-        assert!(!s.revoke_api_key("app".into()).await.unwrap());
-        assert_eq!(s.use_api_key("h1".into(), t1).await.unwrap(), None);
-    }
-}

@@ -3,23 +3,18 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use super::holidays::{HolidayImport, HolidayStorage};
-use super::sqlite_rows::corrupt;
+use super::holidays::{HolidayImport, HolidayStorage, bounds, date_text, holiday_row, years_of};
 use super::{SqliteStorage, StorageFuture};
-use crate::holidays::{Holiday, HolidayKind};
-
-const DATE: &str = "%Y-%m-%d";
+use crate::holidays::Holiday;
 
 impl HolidayStorage for SqliteStorage {
     fn import_holidays(&self, days: Vec<Holiday>) -> StorageFuture<'_, HolidayImport> {
         self.write(move |tx| {
-            let mut years: Vec<i32> = days.iter().map(|d| chrono::Datelike::year(&d.date)).collect();
-            years.sort_unstable();
-            years.dedup();
-            for year in &years {
+            let years = years_of(&days);
+            for (from, until) in &years {
                 tx.execute(
                     "DELETE FROM holidays WHERE date >= ?1 AND date < ?2",
-                    params![format!("{year:04}-01-01"), format!("{:04}-01-01", year + 1)],
+                    params![from, until],
                 )?;
             }
             let mut insert = tx.prepare_cached(
@@ -27,7 +22,7 @@ impl HolidayStorage for SqliteStorage {
             )?;
             for day in &days {
                 insert.execute(params![
-                    day.date.format(DATE).to_string(),
+                    date_text(day.date),
                     day.kind.as_str(),
                     day.name,
                     day.status,
@@ -47,8 +42,7 @@ impl HolidayStorage for SqliteStorage {
         until: Option<NaiveDate>,
     ) -> StorageFuture<'_, Vec<Holiday>> {
         self.read(move |conn| {
-            let from = from.map_or_else(String::new, |d| d.format(DATE).to_string());
-            let until = until.map_or_else(|| "9999".to_owned(), |d| d.format(DATE).to_string());
+            let (from, until) = bounds(from, until);
             let mut stmt = conn.prepare_cached(
                 "SELECT date, kind, name, status, source FROM holidays \
                  WHERE date >= ?1 AND date <= ?2 ORDER BY date",
@@ -65,17 +59,7 @@ impl HolidayStorage for SqliteStorage {
             let mut out = Vec::new();
             for row in rows {
                 let (date, kind, name, status, source) = row?;
-                let parsed = NaiveDate::parse_from_str(&date, DATE)
-                    .map_err(|e| corrupt("holidays", &date, e))?;
-                let kind = HolidayKind::parse(&kind)
-                    .ok_or_else(|| corrupt("holidays", &date, format!("kind {kind:?}")))?;
-                out.push(Holiday {
-                    date: parsed,
-                    kind,
-                    name,
-                    status,
-                    source,
-                });
+                out.push(holiday_row(date, &kind, name, status, source)?);
             }
             Ok(out)
         })
@@ -89,61 +73,5 @@ impl HolidayStorage for SqliteStorage {
                 })?;
             Ok(!any)
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::holidays::{HolidayCalendar, builtin};
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
-
-    fn holiday(date: NaiveDate, kind: HolidayKind) -> Holiday {
-        Holiday {
-            date,
-            kind,
-            name: "Thử".to_owned(),
-            status: "official".to_owned(),
-            source: "test".to_owned(),
-        }
-    }
-
-    #[tokio::test]
-    async fn import_replaces_whole_years_and_keeps_others() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = SqliteStorage::open(&dir.path().join("db.sqlite")).unwrap();
-        assert!(s.holidays_empty().await.unwrap());
-        let all = builtin();
-        let n = all.len();
-        let done = s.import_holidays(all.clone()).await.unwrap();
-        assert_eq!(done, HolidayImport { years: 2, days: n });
-        assert_eq!(s.holidays(None, None).await.unwrap(), all);
-
-        // A corrected 2027: one day only. 2026 is untouched.
-        let fixed = vec![holiday(day(2027, 2, 5), HolidayKind::Off)];
-        s.import_holidays(fixed.clone()).await.unwrap();
-        let in_2027 = s
-            .holidays(Some(day(2027, 1, 1)), Some(day(2027, 12, 31)))
-            .await
-            .unwrap();
-        assert_eq!(in_2027, fixed);
-        let in_2026 = s
-            .holidays(Some(day(2026, 1, 1)), Some(day(2026, 12, 31)))
-            .await
-            .unwrap();
-        assert_eq!(
-            in_2026.len(),
-            all.iter()
-                .filter(|h| h.date.format("%Y").to_string() == "2026")
-                .count()
-        );
-
-        let cal = HolidayCalendar::new(&s.holidays(None, None).await.unwrap());
-        assert!(!cal.is_working_day(day(2027, 2, 5)));
-        assert!(cal.is_working_day(day(2027, 2, 8)));
-        assert!(cal.is_working_day(day(2026, 1, 10)));
     }
 }

@@ -87,17 +87,7 @@ impl ReachStorage for SqliteStorage {
                 .collect::<Result<Vec<_>, _>>()?;
             rows.into_iter()
                 .map(|(id, requested, answered, due)| {
-                    Ok(AnsweredFact {
-                        requested_at: parse_ts("requests", &id, &requested)?,
-                        answered_at: parse_ts("request_updates", &id, &answered)?,
-                        due: due
-                            .map(|d| {
-                                DateTime::parse_from_rfc3339(&d)
-                                    .map(|at| at.with_timezone(&Utc))
-                                    .map_err(|e| super::sqlite_rows::corrupt("requests", &id, e))
-                            })
-                            .transpose()?,
-                    })
+                    AnsweredFact::from_row(&id, &requested, &answered, due)
                 })
                 .collect()
         })

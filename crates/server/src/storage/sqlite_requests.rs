@@ -10,20 +10,23 @@ use chrono::{DateTime, Utc};
 use congdan_protocol::open311::{
     DetailedStatus, RequestCreated, ServiceRequest, ServiceRequestUpdate,
 };
-use congdan_protocol::requests::{
-    Assignee, MyRequest, OfficerRequest, Rating, SupportAnswer, TimelineEntry,
-};
+use congdan_protocol::requests::{MyRequest, OfficerRequest, SupportAnswer, TimelineEntry};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::audit::AuditRecord;
+use super::request_rows::{
+    self as rows, MyRequestRow, OfficerRow, Reader, apply_reopen, apply_route, apply_step,
+    assign_note, detailed_statuses, may_follow_up, row_id, service_record, service_request_update,
+    step_note, timeline_entry,
+};
 use super::requests::{
-    AssignTarget, Assignment, Conflict, Idem, NewRequest, PrivateDetails, RequestFilter,
-    RequestStorage, ServiceRecord, StatusStep, Written,
+    AssignTarget, Assignment, Conflict, Idem, NewRequest, RequestFilter, RequestStorage,
+    ServiceRecord, StatusStep, Written,
 };
 use super::sqlite_audit;
-use super::sqlite_rows::{corrupt, from_json, parse_ts, to_json, ts};
+use super::sqlite_rows::{from_json, to_json, ts};
 use super::{RawPage, SqliteStorage, StorageError, StorageFuture};
 
 fn next_seq(tx: &Transaction<'_>) -> Result<i64, StorageError> {
@@ -32,14 +35,6 @@ fn next_seq(tx: &Transaction<'_>) -> Result<i64, StorageError> {
         [],
         |row| row.get(0),
     )?)
-}
-
-/// Request ids are decimal row ids; anything else names no request.
-fn row_id(id: &str) -> Option<i64> {
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    id.parse().ok()
 }
 
 /// The recorded answer of an idempotency key, or a mismatch; `None` when the key is new.
@@ -143,13 +138,6 @@ fn add_update(
     Ok(())
 }
 
-/// Who reads a timeline: the resident sees internal notes as empty, officers see all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reader {
-    Resident,
-    Officer,
-}
-
 fn timeline_of(
     conn: &Connection,
     id: i64,
@@ -162,25 +150,17 @@ fn timeline_of(
     let mut rows = stmt.query([id])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        let update_id: i64 = row.get(0)?;
-        let key = update_id.to_string();
         let status: String = row.get(1)?;
         let at: String = row.get(2)?;
-        let public: bool = row.get(5)?;
-        let note: String = row.get(3)?;
-        out.push(TimelineEntry {
-            status: DetailedStatus::parse(&status)
-                .ok_or_else(|| corrupt("request_updates", &key, "unknown status"))?,
-            at: parse_ts("request_updates", &key, &at)?,
-            note: if public || reader == Reader::Officer {
-                note
-            } else {
-                String::new()
-            },
-            officer: row.get(4)?,
-            internal: !public,
-            update_id: key,
-        });
+        out.push(timeline_entry(
+            row.get(0)?,
+            &status,
+            &at,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+            reader,
+        )?);
     }
     Ok(out)
 }
@@ -205,21 +185,16 @@ fn my_request(conn: &Connection, id: i64) -> Result<Option<MyRequest>, StorageEr
         )
         .optional()?;
     let rating = rating
-        .map(|(stars, comment, at)| {
-            Ok::<_, StorageError>(Rating {
-                stars: u8::try_from(stars).map_err(|e| corrupt("ratings", &key, e))?,
-                comment,
-                at: parse_ts("ratings", &key, &at)?,
-            })
-        })
+        .map(|(stars, comment, at)| rows::rating(&key, stars, comment, &at))
         .transpose()?;
-    Ok(Some(MyRequest {
-        request: from_json("requests", &key, &body)?,
-        timeline: timeline_of(conn, id, Reader::Resident)?,
+    let row = MyRequestRow {
+        body,
         answer,
+        reopen_count,
         rating,
-        reopen_count: u32::try_from(reopen_count).unwrap_or(0),
-    }))
+        timeline: timeline_of(conn, id, Reader::Resident)?,
+    };
+    rows::my_request(id, row).map(Some)
 }
 
 fn officer_view(conn: &Connection, id: i64) -> Result<Option<OfficerRequest>, StorageError> {
@@ -243,21 +218,15 @@ fn officer_view(conn: &Connection, id: i64) -> Result<Option<OfficerRequest>, St
     let Some((body, private, triage, assignee, assignee_name)) = row else {
         return Ok(None);
     };
-    let key = id.to_string();
-    let private: PrivateDetails = from_json("requests", &key, &private)?;
-    Ok(Some(OfficerRequest {
-        request: from_json("requests", &key, &body)?,
-        first_name: private.first_name,
-        last_name: private.last_name,
-        email: private.email,
-        phone: private.phone,
-        timeline: timeline_of(conn, id, Reader::Officer)?,
+    let row = OfficerRow {
+        body,
+        private,
         triage,
-        assignee: assignee.map(|username| Assignee {
-            name: assignee_name.unwrap_or_else(|| username.clone()),
-            username,
-        }),
-    }))
+        assignee,
+        assignee_name,
+        timeline: timeline_of(conn, id, Reader::Officer)?,
+    };
+    rows::officer_request(id, row).map(Some)
 }
 
 /// The device's request `id`, or `NotFound` when it is not the device's.
@@ -272,21 +241,6 @@ fn owned(tx: &Transaction<'_>, id: &str, device_id: &str) -> Result<Option<i64>,
             |row| row.get(0),
         )
         .optional()?)
-}
-
-fn service_from_row(
-    code: &str,
-    body: &str,
-    definition: &str,
-    deadline_hours: i64,
-    agency: String,
-) -> Result<ServiceRecord, StorageError> {
-    Ok(ServiceRecord {
-        service: from_json("services", code, body)?,
-        definition: from_json("services", code, definition)?,
-        deadline_hours: u32::try_from(deadline_hours).map_err(|e| corrupt("services", code, e))?,
-        agency,
-    })
 }
 
 fn insert_request(
@@ -343,15 +297,13 @@ fn insert_request(
         )?;
         media_ids.push(upload_id);
     }
-    let mut public = new.public;
-    public.service_request_id = id.to_string();
-    public.media_urls = media_ids
-        .iter()
-        .map(|media| format!("{}{media}", new.media_base))
-        .collect();
-    if public.media_url.is_none() {
-        public.media_url = public.media_urls.first().cloned();
-    }
+    let (public, created) = rows::created(
+        id,
+        new.public,
+        &media_ids,
+        &new.media_base,
+        new.private.account_id.clone(),
+    );
     for (position, media) in media_ids.iter().enumerate() {
         tx.execute(
             "INSERT INTO request_media (request_id, position, upload_id) VALUES (?1, ?2, ?3)",
@@ -363,14 +315,6 @@ fn insert_request(
         params![id, to_json("requests", &id.to_string(), &public)?],
     )?;
     add_update(tx, id, DetailedStatus::Submitted, at, "", None, true)?;
-    let created = RequestCreated {
-        service_request_id: Some(id.to_string()),
-        service_notice: public.service_notice.clone(),
-        account_id: new.private.account_id.clone(),
-        // GeoReport v2 answers with the id or a token, not both; the token
-        // stays stored for `GET tokens/{token}`.
-        token: None,
-    };
     idem_record(tx, idem, 201, &created, at)?;
     Ok(Ok(Written::Fresh(created)))
 }
@@ -421,17 +365,7 @@ fn find(conn: &Connection, filter: &RequestFilter) -> Result<Vec<ServiceRequest>
         };
         list(&mut sql, column, items);
     }
-    let detailed: Option<Vec<DetailedStatus>> = match (filter.status, &filter.detailed) {
-        (_, Some(list)) => Some(list.clone()),
-        (Some(status), None) => Some(
-            DetailedStatus::ALL
-                .into_iter()
-                .filter(|s| s.status() == status)
-                .collect(),
-        ),
-        (None, None) => None,
-    };
-    if let Some(detailed) = detailed {
+    if let Some(detailed) = detailed_statuses(filter) {
         list(
             &mut sql,
             "detailed_status",
@@ -477,25 +411,16 @@ fn updates_in(
     let mut rows = stmt.query(params![ts(start), ts(end), i64::from(limit)])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        let key = id.to_string();
-        let request_id: i64 = row.get(1)?;
         let status: String = row.get(2)?;
-        let status = DetailedStatus::parse(&status)
-            .ok_or_else(|| corrupt("request_updates", &key, "unknown status"))?;
         let at: String = row.get(3)?;
-        let media: Option<String> = row.get(5)?;
-        out.push(ServiceRequestUpdate {
-            update_id: key.clone(),
-            service_request_id: request_id.to_string(),
-            status: status.status(),
-            updated_datetime: parse_ts("request_updates", &key, &at)?,
-            description: row.get(4)?,
-            media_url: media
-                .filter(|_| status == DetailedStatus::Submitted)
-                .map(|m| format!("/open311/v2/media/{m}")),
-            external_status_code: status.as_str().to_owned(),
-        });
+        out.push(service_request_update(
+            row.get(0)?,
+            row.get(1)?,
+            &status,
+            &at,
+            row.get(4)?,
+            row.get(5)?,
+        )?);
     }
     Ok(out)
 }
@@ -562,11 +487,8 @@ fn follow_up_answered(
     let Some(body) = load_body(tx, id)? else {
         return Ok(Err(Conflict::NotFound));
     };
-    if !matches!(
-        body.detailed_status,
-        DetailedStatus::Answered | DetailedStatus::Closed
-    ) {
-        return Ok(Err(Conflict::WrongState(body.detailed_status)));
+    if let Err(refused) = may_follow_up(&body) {
+        return Ok(Err(refused));
     }
     act(id)?;
     let answer = my_request(tx, id)?.ok_or(StorageError::Worker("request vanished".into()))?;
@@ -607,10 +529,7 @@ fn reopen_in(
             "UPDATE requests SET reopen_count = reopen_count + 1 WHERE id = ?1",
             [id],
         )?;
-        touch(tx, id, at, |request| {
-            request.detailed_status = DetailedStatus::Submitted;
-            request.status = DetailedStatus::Submitted.status();
-        })?;
+        touch(tx, id, at, apply_reopen)?;
         Ok(())
     })
 }
@@ -662,15 +581,9 @@ fn change_status_in(
     let Some(row) = row_id(id) else {
         return Ok(Err(Conflict::NotFound));
     };
-    let note = step.answer.clone().unwrap_or_else(|| step.note.clone());
-    let public = step.answer.is_some() || step.note_public;
+    let (note, public) = step_note(&step);
     let Some(_) = touch(tx, row, step.at, |request| {
-        request.detailed_status = step.status;
-        request.status = step.status.status();
-        request.officer = Some(step.officer.clone());
-        if public && !note.is_empty() {
-            request.status_notes = Some(note.clone());
-        }
+        apply_step(request, &step, &note, public);
     })?
     else {
         return Ok(Err(Conflict::NotFound));
@@ -706,26 +619,24 @@ fn assign_in(
     let Some(current) = load_body(tx, row)? else {
         return Ok(Err(Conflict::NotFound));
     };
-    let note = match &assignment.target {
+    match &assignment.target {
         AssignTarget::Unit { code, agency } => {
             touch(tx, row, assignment.at, |request| {
-                request.unit = Some(code.clone());
-                request.agency_responsible = agency.clone();
+                apply_route(request, code, agency);
             })?;
             tx.execute(
                 "UPDATE requests SET unit = ?2, triage = 0, assignee = NULL WHERE id = ?1",
                 params![row, code],
             )?;
-            format!("Chuyển đến {agency}.")
         }
-        AssignTarget::Person { username, name } => {
+        AssignTarget::Person { username, .. } => {
             tx.execute(
                 "UPDATE requests SET triage = 0, assignee = ?2 WHERE id = ?1",
                 params![row, username],
             )?;
-            format!("Giao cho {name}.")
         }
-    };
+    }
+    let note = assign_note(&assignment.target);
     add_update(
         tx,
         row,
@@ -772,7 +683,7 @@ impl RequestStorage for SqliteStorage {
                 let code: String = row.get(0)?;
                 let body: String = row.get(1)?;
                 let definition: String = row.get(2)?;
-                out.push(service_from_row(&code, &body, &definition, row.get(3)?, row.get(4)?)?);
+                out.push(service_record(&code, &body, &definition, row.get(3)?, row.get(4)?)?);
             }
             Ok(out)
         })
@@ -788,7 +699,7 @@ impl RequestStorage for SqliteStorage {
                 )
                 .optional()?;
             row.map(|(body, definition, hours, agency)| {
-                service_from_row(&code, &body, &definition, hours, agency)
+                service_record(&code, &body, &definition, hours, agency)
             })
             .transpose()
         })

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::requests::Conflict;
 use super::sqlite_rows::{corrupt, ts};
-use super::uploads::{Append, UploadState, UploadStorage};
+use super::uploads::{Append, UploadState, UploadStorage, check_append, replay};
 use super::{SqliteStorage, StorageError, StorageFuture};
 
 fn upload_state(conn: &Connection, id: &str) -> Result<Option<UploadState>, StorageError> {
@@ -49,11 +49,7 @@ impl UploadStorage for SqliteStorage {
                 if let Some(existing) = existing {
                     let state = upload_state(tx, &existing)?
                         .ok_or_else(|| corrupt("uploads", &existing, "vanished"))?;
-                    return Ok(if state.length == length && state.mime == mime {
-                        Ok(state)
-                    } else {
-                        Err(Conflict::IdempotencyMismatch)
-                    });
+                    return Ok(replay(state, length, &mime));
                 }
             }
             tx.execute(
@@ -85,13 +81,11 @@ impl UploadStorage for SqliteStorage {
             let Some(state) = upload_state(tx, &id)? else {
                 return Ok(None);
             };
-            if state.complete || state.offset != offset {
-                return Ok(Some(Append::OffsetMismatch(state.offset)));
-            }
             let chunk_len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
-            if state.offset.saturating_add(chunk_len) > state.length {
-                return Ok(Some(Append::TooLong));
-            }
+            let end = match check_append(&state, offset, chunk_len) {
+                Ok(end) => end,
+                Err(refused) => return Ok(Some(refused)),
+            };
             // Read-modify-write keeps the column a BLOB (SQLite's `||` makes TEXT);
             // uploads are at most 8 MiB.
             let mut data: Vec<u8> =
@@ -104,7 +98,7 @@ impl UploadStorage for SqliteStorage {
                 params![id, data],
             )?;
             Ok(Some(Append::Appended(UploadState {
-                offset: state.offset + chunk_len,
+                offset: end,
                 ..state
             })))
         })

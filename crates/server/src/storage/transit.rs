@@ -39,3 +39,45 @@ pub trait TransitStorage: Send + Sync + 'static {
     fn bus_network(&self, province: String)
     -> StorageFuture<'_, Option<(BusNetworkMeta, Vec<u8>)>>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::both_engines::on_both_engines;
+
+    on_both_engines!(a_province_keeps_one_network_and_others_are_untouched);
+
+    fn m(province: &str, etag: &str, bytes: u64) -> BusNetworkMeta {
+        BusNetworkMeta {
+            province: province.into(),
+            version: "v".into(),
+            etag: etag.into(),
+            ingested_at: "2026-12-05T00:00:00Z".into(),
+            stops: 1,
+            routes: 2,
+            trips: 3,
+            bytes,
+        }
+    }
+
+    async fn a_province_keeps_one_network_and_others_are_untouched<S: TransitStorage>(s: &S) {
+        assert!(s.bus_network("79".into()).await.unwrap().is_none());
+        s.put_bus_network(m("79", "\"a\"", 3), vec![1, 2, 3])
+            .await
+            .unwrap();
+        s.put_bus_network(m("01", "\"h\"", 1), vec![9])
+            .await
+            .unwrap();
+        s.put_bus_network(m("79", "\"b\"", 2), vec![4, 5])
+            .await
+            .unwrap();
+        let (meta, body) = s.bus_network("79".into()).await.unwrap().unwrap();
+        assert_eq!((meta.etag.as_str(), body), ("\"b\"", vec![4, 5]));
+        assert_eq!(meta.bytes, 2);
+        let all = s.bus_networks().await.unwrap();
+        assert_eq!(
+            all.iter().map(|m| m.province.as_str()).collect::<Vec<_>>(),
+            ["01", "79"]
+        );
+    }
+}

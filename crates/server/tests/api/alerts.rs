@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::Request;
 use congdan_server::alerts::{Issuer, ingest, issue};
-use congdan_server::storage::AlertStorage;
 use serde_json::json;
 use tower::ServiceExt;
 
@@ -29,7 +28,7 @@ fn operator() -> Issuer {
 
 #[tokio::test]
 async fn real_cap_files_ingest_and_hostile_ones_store_nothing() {
-    let t = test_app();
+    let t = test_app().await;
     let now = chrono::Utc::now();
     for name in [
         "australia.cap",
@@ -66,7 +65,7 @@ async fn real_cap_files_ingest_and_hostile_ones_store_nothing() {
 
 #[tokio::test]
 async fn issued_alerts_reach_the_feed_and_cap_and_a_cancel_deactivates() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     let report = issue(
         t.storage.as_ref(),
@@ -112,8 +111,7 @@ async fn issued_alerts_reach_the_feed_and_cap_and_a_cancel_deactivates() {
 
 #[tokio::test]
 async fn polygons_and_circles_take_the_units_whose_centroid_they_hold() {
-    use congdan_server::storage::Storage;
-    let t = test_app();
+    let t = test_app().await;
     // Real codes: Ba Đình and Ngọc Hà (Hà Nội), Bến Thành (HCMC); 00001 is a
     // made-up commune the embedded centroids do not know.
     t.storage
@@ -155,7 +153,7 @@ async fn polygons_and_circles_take_the_units_whose_centroid_they_hold() {
 
 #[tokio::test]
 async fn officers_issue_only_in_their_scope() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     for (user, unit) in [("canbo.01", "01"), ("canbo.79", "26734")] {
         congdan_server::accounts::add_account(
@@ -217,7 +215,7 @@ async fn officers_issue_only_in_their_scope() {
 
 #[tokio::test]
 async fn the_long_poll_answers_when_an_alert_comes_and_304_when_none() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     let first = t.get("/api/v1/alerts?unit=00001").await;
     let etag = first.headers["etag"].to_str().unwrap().to_owned();

@@ -34,7 +34,7 @@ async fn post(t: &TestApp, uri: &str, body: String) -> (u16, String) {
 }
 
 async fn services_only() -> TestApp {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     congdan_server::commands::seed_services(t.storage.as_ref())
         .await

@@ -37,7 +37,7 @@ fn sample_without(drop: &str) -> tempfile::NamedTempFile {
 
 #[tokio::test]
 async fn a_broken_feed_is_refused_and_the_stored_network_stays_served() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     let stored = ingest_gtfs(t.storage.as_ref(), "79", &sample())
         .await
@@ -63,7 +63,7 @@ async fn a_broken_feed_is_refused_and_the_stored_network_stays_served() {
 
 #[tokio::test]
 async fn unknown_or_commune_level_province_is_refused() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     for code in ["99", "26734"] {
         let err = ingest_gtfs(t.storage.as_ref(), code, &sample())
@@ -76,7 +76,7 @@ async fn unknown_or_commune_level_province_is_refused() {
 
 #[tokio::test]
 async fn the_body_comes_in_ranges_with_a_strong_etag_and_304() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     let stored = ingest_gtfs(t.storage.as_ref(), "79", &sample())
         .await

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use axum::routing::get;
 use congdan_search::Synonyms;
 use congdan_server::commands::{self, CommandError, FeedSource};
-use congdan_server::storage::{Resource, Scope, Storage};
+use congdan_server::storage::{Resource, Scope};
 
 use crate::support::test_app;
 
@@ -20,7 +20,7 @@ fn vnexpress() -> PathBuf {
 
 #[tokio::test]
 async fn seed_reports_and_reseeding_changes_nothing() {
-    let t = test_app();
+    let t = test_app().await;
     let dictionary = Synonyms::builtin()
         .extended(Synonyms::parse("HQ\thải quan\ta commune's own line\n").unwrap());
     let report = commands::seed(t.storage.as_ref(), &fixtures().join("seed"), &dictionary)
@@ -81,7 +81,7 @@ async fn seed_reports_and_reseeding_changes_nothing() {
 
 #[tokio::test]
 async fn seed_without_catalogue_fails() {
-    let t = test_app();
+    let t = test_app().await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         fixtures().join("seed/units.csv"),
@@ -95,7 +95,7 @@ async fn seed_without_catalogue_fails() {
 }
 
 async fn seeded_units() -> crate::support::TestApp {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     t
 }
@@ -205,7 +205,7 @@ async fn ingest_from_a_loopback_url() {
 
 #[tokio::test]
 async fn delete_command_reports_missing_keys() {
-    let t = test_app();
+    let t = test_app().await;
     t.storage
         .upsert_procedures(vec![crate::support::procedure("1.000001", "A")])
         .await

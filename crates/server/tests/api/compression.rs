@@ -2,13 +2,11 @@
 
 use std::io::Read;
 
-use congdan_server::storage::Storage;
-
 use crate::support::{procedure, test_app};
 
 #[tokio::test]
 async fn gzip_when_asked() {
-    let t = test_app();
+    let t = test_app().await;
     t.storage
         .upsert_procedures(
             (0..20)
@@ -32,7 +30,7 @@ async fn gzip_when_asked() {
 
 #[tokio::test]
 async fn zstd_when_asked() {
-    let t = test_app();
+    let t = test_app().await;
     t.storage
         .upsert_procedures(
             (0..20)

@@ -9,7 +9,6 @@ use chrono::{TimeZone, Utc};
 use congdan_protocol::open311::{RequestCreated, ServiceRequest};
 use congdan_server::deadlines::{add_working_hours, vietnam_offset};
 use congdan_server::holidays::HolidayCalendar;
-use congdan_server::storage::RequestStorage;
 use congdan_server::{AppState, app};
 use tower::ServiceExt;
 
@@ -21,7 +20,7 @@ const FORM: &str = "api_key=congdan-demo-key&service_code=ha-tang-giao-thong&lat
 // Issue 13: a request filed on the last afternoon before Tết Đinh Mùi is due after it.
 #[tokio::test]
 async fn a_request_filed_before_tet_2027_is_due_after_the_holiday() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     congdan_server::commands::seed_demo(t.storage.as_ref())
         .await

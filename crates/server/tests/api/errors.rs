@@ -16,7 +16,7 @@ fn error_body(answer: &Answer) -> ErrorBody {
 
 #[tokio::test]
 async fn bad_since_and_limit_are_400_bad_request() {
-    let t = test_app();
+    let t = test_app().await;
     for uri in [
         "/api/v1/procedures?since=abc",
         "/api/v1/procedures?since=-1",
@@ -36,7 +36,7 @@ async fn bad_since_and_limit_are_400_bad_request() {
 
 #[tokio::test]
 async fn unknown_procedure_and_route_are_404_not_found() {
-    let t = test_app();
+    let t = test_app().await;
     let answer = t.get("/api/v1/procedures/1.999999").await;
     assert_eq!(answer.status, 404);
     assert_eq!(error_body(&answer).code, "not_found");
@@ -47,7 +47,7 @@ async fn unknown_procedure_and_route_are_404_not_found() {
 
 #[tokio::test]
 async fn wrong_method_is_405_with_json_body() {
-    let t = test_app();
+    let t = test_app().await;
     let response = t
         .app
         .clone()

@@ -1,6 +1,6 @@
 //! News scoping: a unit sees its own news, its province's and national (`VN`) news.
 
-use congdan_server::storage::{Resource, Storage};
+use congdan_server::storage::Resource;
 
 use crate::support::{TestApp, news, test_app};
 
@@ -16,7 +16,7 @@ fn ids(page: &serde_json::Value) -> Vec<String> {
 }
 
 async fn seeded() -> TestApp {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     t.storage
         .upsert_news(vec![

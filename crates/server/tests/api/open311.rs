@@ -9,18 +9,17 @@ use congdan_protocol::open311::{
     Open311Error, RequestCreated, Service, ServiceDefinition, ServiceRequest,
 };
 use congdan_server::public_url::PublicUrl;
-use congdan_server::storage::RequestStorage;
 use congdan_server::storage::requests::RequestFilter;
 use congdan_server::{AppState, ServerConfig};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::support::{Answer, TestApp, test_app};
+use crate::support::{Answer, TestApp, png, test_app};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
 async fn seeded() -> TestApp {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     congdan_server::commands::seed_demo(t.storage.as_ref())
         .await
@@ -67,13 +66,6 @@ const GOOD_DESCRIPTION: &str = "%E1%BB%94%20g%C3%A0%20l%E1%BB%9Bn";
 const GOOD: &str = "api_key=congdan-demo-key&service_code=ha-tang-giao-thong&lat=21.0341&long=105.8372\
 &description=%E1%BB%94%20g%C3%A0%20l%E1%BB%9Bn&attribute[loai_hu_hong]=o-ga&attribute[nguy_hiem]=co\
 &unit=00001&village=T%E1%BB%95%205&email=a%40b.vn&first_name=An&phone=0912345678";
-
-fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([10, 120, 200]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 #[tokio::test]
 async fn services_and_definitions_in_json_and_xml() {
@@ -248,12 +240,7 @@ async fn create_then_read_by_id_token_list_and_xml() {
     assert!(!text.contains("a@b.vn") && !text.contains("0912345678") && !text.contains("\"An\""));
 
     // The token is still stored, and `tokens/{token}` still answers for it.
-    let token: String = rusqlite::Connection::open(t.db_path())
-        .unwrap()
-        .query_row("SELECT token FROM requests WHERE id = ?1", [&id], |row| {
-            row.get(0)
-        })
-        .unwrap();
+    let token = t.stored_token(&id).await;
     let answer = t.get(&format!("/open311/v2/tokens/{token}.json")).await;
     assert_eq!(answer.json()[0]["service_request_id"], id.as_str());
 

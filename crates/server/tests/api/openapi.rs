@@ -1,7 +1,6 @@
 //! docs/openapi.json against the router: every served route is documented, every
 //! documented GET answers 200 with a body that has the schema's required fields.
 
-use congdan_server::storage::{OutageStorage, Storage};
 use serde_json::Value;
 
 use tower::ServiceExt;
@@ -158,7 +157,7 @@ fn placeholders(path: &str) -> String {
 /// other method does (the router answers those 405).
 #[tokio::test]
 async fn the_router_answers_exactly_the_documented_methods() {
-    let t = test_app();
+    let t = test_app().await;
     let doc = document();
     let methods = ["get", "post", "put", "patch", "delete"];
     for (template, item) in doc["paths"].as_object().unwrap() {
@@ -211,7 +210,7 @@ fn example_uri(path: &str, operation: &Value) -> String {
 
 #[tokio::test]
 async fn real_answers_match_the_documented_schemas() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     t.storage
         .upsert_procedures(vec![procedure("1.000001", "Đăng ký khai sinh")])

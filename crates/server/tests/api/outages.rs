@@ -3,7 +3,6 @@
 //! cancelled, a bad file stores nothing), and the officers' entry point.
 
 use congdan_server::outages::ingest;
-use congdan_server::storage::OutageStorage;
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, outage, test_app};
@@ -40,7 +39,7 @@ async fn login(t: &TestApp, username: &str, unit: &str) -> String {
 
 #[tokio::test]
 async fn feed_is_scoped_to_the_unit_with_etag_and_304() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     t.storage
         .upsert_outages(vec![outage("a", "00001", 8), outage("a", "00002", 8)])
@@ -87,7 +86,7 @@ async fn feed_is_scoped_to_the_unit_with_etag_and_304() {
 
 #[tokio::test]
 async fn real_schedules_ingest_idempotently_and_withdrawn_cuts_are_cancelled() {
-    let t = test_app();
+    let t = test_app().await;
     let first = ingest(
         t.storage.as_ref(),
         demo("lam-dong-schedules-20260624.json"),
@@ -137,7 +136,7 @@ async fn real_schedules_ingest_idempotently_and_withdrawn_cuts_are_cancelled() {
 
 #[tokio::test]
 async fn a_refused_file_stores_nothing_and_names_the_problem() {
-    let t = test_app();
+    let t = test_app().await;
     ingest(t.storage.as_ref(), demo("an-giang_power_outage.csv"), None)
         .await
         .unwrap();
@@ -169,7 +168,7 @@ async fn a_refused_file_stores_nothing_and_names_the_problem() {
 
 #[tokio::test]
 async fn officers_enter_and_correct_cuts_in_their_scope_only() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     let cut = json!({
         "units": ["00001", "00002"],

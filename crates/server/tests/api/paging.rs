@@ -1,6 +1,6 @@
 //! Change-feed paging: since/next/more, tombstones, upsert semantics, ETag/304.
 
-use congdan_server::storage::{Resource, Storage};
+use congdan_server::storage::Resource;
 
 use crate::support::{procedure, test_app};
 
@@ -19,7 +19,7 @@ fn deleted(page: &serde_json::Value) -> Vec<String> {
 
 #[tokio::test]
 async fn pages_follow_next_until_more_is_false() {
-    let t = test_app();
+    let t = test_app().await;
     let all: Vec<_> = (1..=5)
         .map(|n| procedure(&format!("1.00000{n}"), &format!("Thủ tục {n}")))
         .collect();
@@ -61,7 +61,7 @@ async fn pages_follow_next_until_more_is_false() {
 
 #[tokio::test]
 async fn unchanged_upsert_keeps_seq_and_changed_gets_a_new_one() {
-    let t = test_app();
+    let t = test_app().await;
     let first = vec![procedure("1.000001", "A"), procedure("1.000002", "B")];
     let counts = t.storage.upsert_procedures(first.clone()).await.unwrap();
     assert_eq!(counts.inserted, 2);
@@ -100,7 +100,7 @@ async fn unchanged_upsert_keeps_seq_and_changed_gets_a_new_one() {
 
 #[tokio::test]
 async fn tombstones_appear_after_delete_and_vanish_on_reinsert() {
-    let t = test_app();
+    let t = test_app().await;
     t.storage
         .upsert_procedures(vec![procedure("1.000001", "A"), procedure("1.000002", "B")])
         .await
@@ -153,7 +153,7 @@ async fn tombstones_appear_after_delete_and_vanish_on_reinsert() {
 
 #[tokio::test]
 async fn items_and_tombstones_merge_in_seq_order_across_pages() {
-    let t = test_app();
+    let t = test_app().await;
     // seq 1..=4 items, then delete 2 (seq 5), insert 5 (seq 6), delete 3 (seq 7).
     t.storage
         .upsert_procedures(
@@ -191,7 +191,7 @@ async fn items_and_tombstones_merge_in_seq_order_across_pages() {
 
 #[tokio::test]
 async fn etag_gives_304_until_something_changes() {
-    let t = test_app();
+    let t = test_app().await;
     t.storage
         .upsert_procedures(vec![procedure("1.000001", "A")])
         .await
@@ -223,7 +223,7 @@ async fn etag_gives_304_until_something_changes() {
 
 #[tokio::test]
 async fn units_feed_and_empty_database() {
-    let t = test_app();
+    let t = test_app().await;
     let empty = t.get("/api/v1/units").await;
     assert_eq!(empty.status, 200);
     assert_eq!(empty.headers["etag"], "W/\"units-0\"");
@@ -240,7 +240,7 @@ async fn units_feed_and_empty_database() {
 /// the communes of one province.
 #[tokio::test]
 async fn unit_snapshots_by_code_province_list_and_communes() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     let one = t.get("/api/v1/units/00001").await;
     assert_eq!(one.status, 200);
@@ -276,7 +276,7 @@ async fn unit_snapshots_by_code_province_list_and_communes() {
 
 #[tokio::test]
 async fn full_page_of_a_thousand_procedures() {
-    let t = test_app();
+    let t = test_app().await;
     t.storage
         .upsert_procedures(
             (0..1500)
@@ -295,7 +295,7 @@ async fn full_page_of_a_thousand_procedures() {
 
 #[tokio::test]
 async fn one_procedure_is_served_as_stored() {
-    let t = test_app();
+    let t = test_app().await;
     let p = procedure("1.000009", "Đăng ký khai sinh");
     t.storage.upsert_procedures(vec![p.clone()]).await.unwrap();
     let answer = t.get("/api/v1/procedures/1.000009").await;

@@ -35,7 +35,7 @@ struct Env {
 }
 
 async fn env_with(config: ServerConfig) -> Env {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     congdan_server::commands::seed_demo(t.storage.as_ref())
         .await

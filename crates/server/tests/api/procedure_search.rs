@@ -1,11 +1,11 @@
 //! `GET /api/v1/procedures/search`: the app's ranking, served for the web.
 
-use congdan_server::storage::{Resource, Storage};
+use congdan_server::storage::Resource;
 
 use crate::support::{TestApp, procedure, test_app};
 
 async fn seeded() -> TestApp {
-    let t = test_app();
+    let t = test_app().await;
     let mut so_do = procedure(
         "1.012783",
         "Cấp đổi Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",

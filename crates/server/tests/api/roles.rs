@@ -11,7 +11,6 @@ use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use congdan_protocol::requests::Role;
-use congdan_server::storage::{Storage, VillageStorage};
 use congdan_server::{AppState, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -27,7 +26,7 @@ struct Fixture {
 const PASSWORD: &str = "mat-khau-dai-2026";
 
 async fn fixture() -> Fixture {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     congdan_server::commands::add_unit(t.storage.as_ref(), "00001-01", "Thôn Đông", "00001")
         .await
@@ -396,7 +395,7 @@ async fn announcement_goes_from_draft_to_residents_only_through_an_editor_of_its
 
 #[tokio::test]
 async fn villages_need_a_commune_parent_and_keep_official_codes() {
-    let t = test_app();
+    let t = test_app().await;
     t.seed_units().await;
     let storage = t.storage.as_ref();
     let refused = congdan_server::commands::add_unit(storage, "00001-09", "Thôn X", "01").await;
@@ -431,7 +430,6 @@ async fn villages_need_a_commune_parent_and_keep_official_codes() {
 /// A finished upload made through the storage (the upload route has its own
 /// tests in open311.rs): `bytes` kept as `mime`.
 async fn finished_upload(f: &Fixture, id: &str, mime: &str, bytes: &[u8]) {
-    use congdan_server::storage::UploadStorage;
     let length = bytes.len() as u64;
     let storage = &f.t.storage;
     storage

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use congdan_server::AppState;
-use congdan_server::storage::{SqliteStorage, Storage};
+use congdan_server::storage::{ContentStorage, SqliteStorage};
 
 use crate::support::procedure;
 

@@ -8,25 +8,45 @@ use axum::body::{Body, Bytes, to_bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{TimeZone, Utc};
 use congdan_protocol::{Channel, LegalDoc, NewsItem, Procedure, RequiredDocument, Unit, UnitLevel};
-use congdan_server::storage::SqliteStorage;
+use congdan_server::storage::{PgStorage, SqliteStorage, Storage};
 use congdan_server::{AppState, app};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+use crate::pg_cluster::PgCluster;
+
 pub struct TestApp {
-    pub storage: Arc<SqliteStorage>,
+    pub storage: Arc<dyn Storage>,
     pub app: Router,
-    _dir: TempDir,
+    engine: Engine,
 }
 
-pub fn test_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let storage = Arc::new(SqliteStorage::open(&dir.path().join("server.db")).unwrap());
+/// The database behind a [`TestApp`], kept alive as long as it.
+enum Engine {
+    Sqlite(TempDir),
+    Postgres(PgCluster),
+}
+
+/// The real app over an empty database: a SQLite file in a temporary
+/// directory, or, when `CONGDAN_TEST_DB=postgres`, a throwaway PostgreSQL
+/// cluster (`make test` runs this suite both ways).
+pub async fn test_app() -> TestApp {
+    let (storage, engine): (Arc<dyn Storage>, Engine) =
+        if std::env::var("CONGDAN_TEST_DB").as_deref() == Ok("postgres") {
+            let cluster =
+                PgCluster::start().expect("CONGDAN_TEST_DB=postgres needs the PostgreSQL binaries");
+            let storage = PgStorage::connect(cluster.url()).await.unwrap();
+            (Arc::new(storage), Engine::Postgres(cluster))
+        } else {
+            let dir = tempfile::tempdir().unwrap();
+            let storage = SqliteStorage::open(&dir.path().join("server.db")).unwrap();
+            (Arc::new(storage), Engine::Sqlite(dir))
+        };
     let app = app(AppState::new(storage.clone()));
     TestApp {
         storage,
         app,
-        _dir: dir,
+        engine,
     }
 }
 
@@ -43,9 +63,30 @@ impl Answer {
 }
 
 impl TestApp {
-    /// The SQLite file behind `storage`, for checks the API cannot make.
-    pub fn db_path(&self) -> std::path::PathBuf {
-        self._dir.path().join("server.db")
+    /// The stored Open311 token of request `id`, read from the database
+    /// (no API serves it back).
+    pub async fn stored_token(&self, id: &str) -> String {
+        let id: i64 = id.parse().unwrap();
+        match &self.engine {
+            Engine::Sqlite(dir) => rusqlite::Connection::open(dir.path().join("server.db"))
+                .unwrap()
+                .query_row("SELECT token FROM requests WHERE id = ?1", [id], |row| {
+                    row.get(0)
+                })
+                .unwrap(),
+            Engine::Postgres(cluster) => {
+                let (client, connection) =
+                    tokio_postgres::connect(cluster.url(), tokio_postgres::NoTls)
+                        .await
+                        .unwrap();
+                tokio::spawn(connection);
+                client
+                    .query_one("SELECT token FROM requests WHERE id = $1", &[&id])
+                    .await
+                    .unwrap()
+                    .get(0)
+            }
+        }
     }
 
     pub async fn get(&self, uri: &str) -> Answer {
@@ -102,7 +143,6 @@ impl TestApp {
 
     /// Seed three provinces' worth of units: province 01 with communes 00001/00002, province 79.
     pub async fn seed_units(&self) {
-        use congdan_server::storage::Storage;
         self.storage
             .upsert_units(vec![
                 unit("01", None),
@@ -239,4 +279,12 @@ pub fn bulletin_input(unit: &str) -> congdan_protocol::BulletinInput {
         }],
         note: String::new(),
     }
+}
+
+/// A small valid PNG photo.
+pub fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(8, 6, image::Rgb([10, 120, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
