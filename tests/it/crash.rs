@@ -180,7 +180,7 @@ async fn the_client_killed_at_random_moments_loses_nothing_and_sends_nothing_twi
     assert_eq!(unsent, 0, "rows left unsent");
     assert_eq!(count(&core, "procedures"), CATALOGUE_SIZE);
     assert_eq!(count(&core, "units"), UNITS);
-    let (seen, with_photo) = arrived(&server).await;
+    let (seen, with_photo) = arrived(&server.url()).await;
     assert_each_once(&seen, saved);
     assert_eq!(with_photo, saved);
     assert!(

@@ -22,6 +22,7 @@ mod outages;
 mod outbox;
 mod packaging;
 mod privacy;
+mod replicas;
 mod secrets;
 mod sync;
 mod triage;

@@ -190,7 +190,7 @@ async fn a_report_with_a_photo_arrives_once_through_a_flapping_link() {
     const MAX_DRAINS: u32 = 30;
     let server = TestServer::seeded().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let core = crate::outbox::ready_profile(&dir.path().join("field.db"), &server).await;
+    let core = crate::outbox::ready_profile(&dir.path().join("field.db"), &server.url()).await;
     let photo = congdan_tests::photos::synthetic_jpeg(480, 360, 95).unwrap();
     let photo_bytes = crate::outbox::submit_with_photo(&core, 0, &photo);
     let link = Shaper::start(server.addr(), FLAPPING, 7).await.unwrap();
@@ -231,7 +231,7 @@ async fn a_report_with_a_photo_arrives_once_through_a_flapping_link() {
         link.stats().cuts.load(Ordering::SeqCst) > 0,
         "the link never cut an upload"
     );
-    let (seen, with_photo) = crate::outbox::arrived(&server).await;
+    let (seen, with_photo) = crate::outbox::arrived(&server.url()).await;
     crate::outbox::assert_each_once(&seen, 1);
     assert_eq!(with_photo, 1);
     eprintln!("{photo_bytes} bytes in {drains} drains");

@@ -14,9 +14,9 @@ use std::sync::atomic::Ordering;
 
 pub(crate) const SERVICE: &str = "chieu-sang-cong-cong";
 
-/// A profile synced against `server` (units, services, home unit 00004), with a fake
-/// clock so backoff waits cost nothing and an in-memory secret store.
-pub(crate) async fn ready_profile(db: &std::path::Path, server: &TestServer) -> Core {
+/// A profile synced against the server at `url` (units, services, home unit 00004),
+/// with a fake clock so backoff waits cost nothing and an in-memory secret store.
+pub(crate) async fn ready_profile(db: &std::path::Path, url: &str) -> Core {
     let core = Core::open_with(
         db,
         CoreOptions {
@@ -26,7 +26,7 @@ pub(crate) async fn ready_profile(db: &std::path::Path, server: &TestServer) -> 
         },
     )
     .unwrap();
-    core.set_server_url(&server.url()).unwrap();
+    core.set_server_url(url).unwrap();
     core.set_api_key(congdan_tests::DEMO_API_KEY).unwrap();
     core.sync(&|_| {}).await.unwrap();
     core.set_home_unit("00004").await.unwrap();
@@ -63,12 +63,9 @@ fn photo() -> Vec<u8> {
     std::fs::read(workspace_root().join("src-tauri/icons/128x128.png")).unwrap()
 }
 
-/// How many times each description arrived on the server, and how many carry a photo.
-pub(crate) async fn arrived(server: &TestServer) -> (HashMap<String, usize>, usize) {
-    let url = format!(
-        "{}/open311/v2/requests.json?service_code={SERVICE}",
-        server.url()
-    );
+/// How many times each description arrived on the server at `base`, and how many carry a photo.
+pub(crate) async fn arrived(base: &str) -> (HashMap<String, usize>, usize) {
+    let url = format!("{base}/open311/v2/requests.json?service_code={SERVICE}");
     let list: Vec<serde_json::Value> = reqwest::get(url).await.unwrap().json().await.unwrap();
     let mut seen = HashMap::new();
     let mut with_photo = 0;
@@ -104,7 +101,7 @@ async fn five_hundred_submissions_with_photos_arrive_exactly_once_through_faults
     const COUNT: usize = 500;
     let server = TestServer::seeded().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let core = ready_profile(&dir.path().join("field.db"), &server).await;
+    let core = ready_profile(&dir.path().join("field.db"), &server.url()).await;
 
     let photo = photo();
     for n in 0..COUNT {
@@ -137,7 +134,7 @@ async fn five_hundred_submissions_with_photos_arrive_exactly_once_through_faults
             "too few '{kind}' faults to prove anything"
         );
     }
-    let (seen, with_photo) = arrived(&server).await;
+    let (seen, with_photo) = arrived(&server.url()).await;
     assert_each_once(&seen, COUNT);
     assert_eq!(with_photo, COUNT);
 }

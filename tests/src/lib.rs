@@ -9,6 +9,8 @@
 pub mod app;
 pub mod cli;
 pub mod faults;
+#[path = "../../crates/server/src/storage/pg_cluster.rs"]
+pub mod pg_cluster;
 pub mod photos;
 pub mod proxy;
 pub mod secret_service;

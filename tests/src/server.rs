@@ -23,8 +23,9 @@ pub struct TestServer {
 
 /// Seeds the demo data (`seed --demo`: content, the demo officer and the demo
 /// key [`crate::DEMO_API_KEY`]) once per test process into a template database and
-/// returns its path; every server copies it, so seeding cost is paid once.
-fn seeded_template() -> &'static Path {
+/// returns its path; every server copies it (or `congdan-server copy` moves it into
+/// PostgreSQL), so seeding cost is paid once.
+pub fn seeded_template() -> &'static Path {
     static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_, path) = TEMPLATE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir for the seeded template");
