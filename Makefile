@@ -6,7 +6,7 @@ DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/server.db
 DEMO_ADDR ?= 127.0.0.1:8787
 
-.PHONY: run test deps ui build seed lint fmt bindings bench bench-net bench-year bench-load fuzz clean-demo package screenshots
+.PHONY: run test deps ui build seed lint fmt bindings bench bench-net bench-year bench-load bench-replicas fuzz clean-demo package screenshots
 
 ## run: the desktop app against a local demo server seeded with the real data in data/demo
 run: deps ui
@@ -112,6 +112,11 @@ bench-year:
 bench-load:
 	$(CARGO) build --release -p congdan-server
 	scripts/bench-load.sh
+
+## bench-replicas: wrk through nginx against one, then two release servers on one PostgreSQL (issue 11)
+bench-replicas:
+	$(CARGO) build --release -p congdan-server
+	scripts/bench-replicas.sh
 
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
 ## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)
