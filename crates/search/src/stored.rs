@@ -10,7 +10,7 @@
 //! caller then builds the index again. The vocabulary is kept as its words
 //! and its `fst` built again on reading (milliseconds): `fst` checks little
 //! of bytes it is handed, and a damaged automaton can panic later. Bytes written by another build of this crate are
-//! refused too ([`FORMAT`]), since what goes into an index may change with it.
+//! refused too (the format tag `FORMAT`), since what goes into an index may change with it.
 
 use std::collections::HashMap;
 

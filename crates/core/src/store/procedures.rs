@@ -41,7 +41,7 @@ fn unpack(bytes: &[u8]) -> Result<Procedure, Error> {
 }
 
 /// Packs the text bodies an older store kept in `procedure_bodies` into
-/// `procedure_packed`, [`PACK_BATCH`] rows per transaction, so memory stays
+/// `procedure_packed`, `PACK_BATCH` rows per transaction, so memory stays
 /// small on a phone and a stop half-way keeps what was packed (a no-op once
 /// done). Errors: `storage`, `internal`.
 pub fn pack_bodies(conn: &mut Connection) -> Result<(), Error> {
