@@ -110,9 +110,15 @@ export function ProceduresScreen({
   home: unit,
   eventId,
 }: ScreenProps & { home: HomeUnit; eventId: string | null }) {
-  const [text, setText] = useState(remembered.text);
-  const [level, setLevel] = useState(remembered.level);
-  const [field, setField] = useState(remembered.field);
+  const [text, setTextState] = useState(remembered.text);
+  const [level, setLevelState] = useState(remembered.level);
+  const [field, setFieldState] = useState(remembered.field);
+  // What the user typed or chose is remembered at once, not in an effect after
+  // the next paint: a screen mounted again before that paint (a route or sync
+  // re-render) must not bring back the search the user just cleared.
+  const setText = (v: string) => setTextState((remembered.text = v));
+  const setLevel = (v: string) => setLevelState((remembered.level = v));
+  const setField = (v: string) => setFieldState((remembered.field = v));
   const [facets, setFacets] = useState<ProcedureFacets | null>(null);
   const [home, setHome] = useState<ProcedureHome | null>(null);
   const [results, setResults] = useState<Results | null>(null);
@@ -148,7 +154,6 @@ export function ProceduresScreen({
   }, [searching, home]);
 
   useEffect(() => {
-    Object.assign(remembered, { text, level, field });
     const mine = ++seq.current;
     if (!searching) {
       setResults(null);
