@@ -22,19 +22,44 @@ pub struct TestServer {
 }
 
 /// Seeds the demo data (`seed --demo`: content, the demo officer and the demo
-/// key [`crate::DEMO_API_KEY`]) once per test process into a template database and
-/// returns its path; every server copies it (or `congdan-server copy` moves it into
-/// PostgreSQL), so seeding cost is paid once.
+/// key [`crate::DEMO_API_KEY`]) into a template database and returns its path;
+/// every server copies it (or `congdan-server copy` moves it into PostgreSQL), so
+/// seeding cost is paid once. The template sits beside the binaries, named after the
+/// server build it came from, and is shared by every test process: nextest runs each
+/// test in its own process, and a template per process in a temp dir that a static
+/// never drops left 40 MB behind per test (a CI run filled its disk).
 pub fn seeded_template() -> &'static Path {
-    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir for the seeded template");
-        let db = dir.path().join("seed.db");
-        let out = std::process::Command::new(bin_path("congdan-server"))
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let server = bin_path("congdan-server");
+        let dir = server
+            .parent()
+            .expect("binaries have a directory")
+            .join("test-template");
+        std::fs::create_dir_all(&dir).expect("the template directory can be made");
+        let built = std::fs::metadata(&server).expect("the server binary is readable");
+        let stamp = built
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let name = format!("seed-{}-{stamp}.db", built.len());
+        let db = dir.join(&name);
+        if db.exists() {
+            return db;
+        }
+        // Seed under a name of our own, then rename: a process that finds the final
+        // name never sees a half-written file, and two that race both end up right.
+        let scratch = tempfile::Builder::new()
+            .prefix("seeding-")
+            .tempdir_in(&dir)
+            .expect("a scratch directory for seeding");
+        let fresh = scratch.path().join("seed.db");
+        let out = std::process::Command::new(&server)
             .arg("seed")
             .arg("--demo")
             .arg("--db")
-            .arg(&db)
+            .arg(&fresh)
             .arg(demo_dir())
             .output()
             .expect("congdan-server seed runs");
@@ -43,9 +68,25 @@ pub fn seeded_template() -> &'static Path {
             "seeding failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        (dir, db)
-    });
-    path
+        // `seed` has closed the database; fold its WAL in so one file is the whole.
+        let conn = rusqlite::Connection::open(&fresh).expect("the fresh seed opens");
+        conn.pragma_update(None, "journal_mode", "DELETE")
+            .expect("the seed's journal folds into the file");
+        drop(conn);
+        std::fs::rename(&fresh, &db).expect("the seed takes its final name");
+        // Templates of earlier server builds are never used again.
+        for old in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = old.path();
+            let stale = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("seed-") && n != name);
+            if stale {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        db
+    })
 }
 
 impl TestServer {
