@@ -19,7 +19,7 @@
 //! Run with `make bench-net`, or: `cargo build --release -p congdan-server -p congdan-tests
 //! --bin congdan-server --bin congdan-bench-net && target/release/congdan-bench-net
 //! [--profile 2g|3g|lossy|flapping]... [--budget SECONDS] [--retry SECONDS]
-//! [--submissions N] [--skip-sync]`.
+//! [--submissions N] [--skip-sync] [--ward WARD:PROVINCE]`.
 
 use anyhow::{Context, bail};
 use congdan_core::secrets::MemoryStore;
@@ -31,10 +31,8 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The ward every run chooses (Phường Ba Đình, Hà Nội).
-const HOME_UNIT: &str = "00004";
-/// Its province.
-const HOME_PROVINCE: &str = "01";
+/// The ward a run chooses unless told (Phường Ba Đình, Hà Nội), and its province.
+const HOME: (&str, &str) = ("00004", "01");
 
 /// The service every benchmark report is filed under.
 const SERVICE: &str = "chieu-sang-cong-cong";
@@ -47,6 +45,9 @@ struct Options {
     submissions: usize,
     /// Leave out the first-sync run (outbox figures only).
     skip_sync: bool,
+    /// The ward chosen at onboarding and its province (`--ward 25747:79` for a Hồ Chí
+    /// Minh City ward, whose sync also downloads the city's bus network).
+    home: (String, String),
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -55,6 +56,7 @@ fn options() -> anyhow::Result<Options> {
     let mut retry = Duration::from_secs(2);
     let mut submissions = 100;
     let mut skip_sync = false;
+    let mut home = (HOME.0.to_string(), HOME.1.to_string());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
@@ -67,6 +69,13 @@ fn options() -> anyhow::Result<Options> {
             "--retry" => retry = Duration::from_secs(value()?.parse()?),
             "--submissions" => submissions = value()?.parse()?,
             "--skip-sync" => skip_sync = true,
+            "--ward" => {
+                let given = value()?;
+                let (ward, province) = given
+                    .split_once(':')
+                    .with_context(|| format!("--ward WARD:PROVINCE, not {given}"))?;
+                home = (ward.to_string(), province.to_string());
+            }
             other => bail!("unknown argument {other}"),
         }
     }
@@ -79,6 +88,7 @@ fn options() -> anyhow::Result<Options> {
         retry,
         submissions,
         skip_sync,
+        home,
     })
 }
 
@@ -251,7 +261,7 @@ async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow
     let communes = match provinces {
         Some(_) => {
             retrying(options, started, &mut errors, async || {
-                core.communes(HOME_PROVINCE).await
+                core.communes(&options.home.1).await
             })
             .await
         }
@@ -260,7 +270,7 @@ async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow
     let home = match communes {
         Some(_) => {
             retrying(options, started, &mut errors, async || {
-                core.set_home_unit(HOME_UNIT).await
+                core.set_home_unit(&options.home.0).await
             })
             .await
         }
@@ -413,7 +423,7 @@ async fn drain_run(
     )?;
     core.set_server_url(&server.url())?;
     core.set_api_key(congdan_tests::DEMO_API_KEY)?;
-    core.set_home_unit(HOME_UNIT).await?;
+    core.set_home_unit(&options.home.0).await?;
     core.sync(&|_| {}).await?;
     let tag = format!("[{}]", profile.name);
     let mut photo_bytes = 0;

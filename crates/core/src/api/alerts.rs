@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{AlertList, Core, freshness};
 use crate::Error;
 use crate::store::{alerts, settings};
-use crate::sync::{self, HttpTransport, Transport};
+use crate::sync::{self, Transport};
 
 /// Longest a long poll may be held by the server (its own cap is 25 s).
 pub const MAX_ALERT_WAIT: u32 = 25;
@@ -44,7 +44,7 @@ impl Core {
         let url = self
             .server_url()?
             .ok_or(Error::NotConfigured { what: "server_url" })?;
-        let transport = HttpTransport::new(&url)?;
+        let transport = self.http(&url)?;
         self.wait_for_alerts_with(&transport, seconds).await
     }
 

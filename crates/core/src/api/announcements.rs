@@ -189,7 +189,7 @@ impl Core {
         let url = self
             .server_url()?
             .ok_or(Error::NotConfigured { what: "server_url" })?;
-        let transport = crate::sync::HttpTransport::new(&url)?;
+        let transport = self.http(&url)?;
         let _turn = self.sync_turn().await;
         let files = !self.data_saver()?;
         match self

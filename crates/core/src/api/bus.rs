@@ -201,7 +201,7 @@ impl Core {
         let url = self
             .server_url()?
             .ok_or(Error::NotConfigured { what: "server_url" })?;
-        let transport = crate::sync::HttpTransport::new(&url)?;
+        let transport = self.http(&url)?;
         Ok(matches!(
             self.pull_bus(&transport).await?,
             Some(Pulled::Stored { .. })

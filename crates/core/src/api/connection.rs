@@ -15,7 +15,7 @@ use super::Core;
 use super::sync::normalize_url;
 use crate::Error;
 use crate::store::settings;
-use crate::sync::{HttpTransport, Transport, lookup};
+use crate::sync::{Transport, lookup};
 
 /// The server and key a profile uses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -64,7 +64,7 @@ impl Core {
     /// in Vietnamese), `storage`.
     pub async fn check_and_set_server_url(&self, url: &str) -> Result<ConnectionInfo, Error> {
         let normalized = normalize_url(url)?;
-        let transport = HttpTransport::new(&normalized)?;
+        let transport = self.http(&normalized)?;
         self.check_and_set_with(&normalized, &transport).await
     }
 

@@ -231,7 +231,7 @@ impl Core {
         let url = self
             .server_url()?
             .ok_or(Error::NotConfigured { what: "server_url" })?;
-        HttpTransport::new(&url)
+        self.http(&url)
     }
 
     /// The logged-in official, if the session has not expired. Reads only.

@@ -37,7 +37,7 @@ use crate::outbox::{self, DeviceCreds, DrainPolicy, Env, photo};
 use crate::store::draft_photos::{self, DraftPhoto};
 use crate::store::outbox::{self as rows, NewRow, OutboxRow};
 use crate::store::{holidays, my_requests, public_requests, services, settings, sync_state};
-use crate::sync::{Call, HttpTransport, Method, Resource, Transport, documents};
+use crate::sync::{Call, Method, Resource, Transport, documents};
 
 /// Longest description: GeoReport v2's limit, which the server enforces.
 const MAX_DESCRIPTION: usize = congdan_protocol::open311::MAX_DESCRIPTION_CHARS;
@@ -468,7 +468,7 @@ impl Core {
         let url = self
             .server_url()?
             .ok_or(Error::NotConfigured { what: "server_url" })?;
-        let transport = HttpTransport::new(&url)?;
+        let transport = self.http(&url)?;
         let _turn = self.sync_turn().await;
         self.drain_locked(&transport, policy, progress).await
     }
@@ -639,7 +639,7 @@ impl Core {
             if !sent {
                 return Ok(None);
             }
-            let transport = HttpTransport::new(url)?;
+            let transport = self.http(url)?;
             Ok::<_, Error>(Some(self.ensure_device(&transport).await?.token))
         }
         .await;

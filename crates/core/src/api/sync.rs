@@ -6,7 +6,7 @@ use super::{Core, ResourceReport, ResourceStatus, SyncProgress, SyncReport, Sync
 use crate::Error;
 use crate::outbox::DrainPolicy;
 use crate::store::{news, procedures, settings, sync_state, units};
-use crate::sync::{self, HttpTransport, PageProgress, Resource, Transport};
+use crate::sync::{self, PageProgress, Resource, Transport};
 
 impl Core {
     /// The configured server base URL: the stored one, else the build's default
@@ -130,7 +130,7 @@ impl Core {
             }
         };
         let with_device = token.is_some();
-        let transport = HttpTransport::new(&url)?.with_bearer(token);
+        let transport = self.http(&url)?.with_bearer(token);
         self.sync_planned(&transport, with_device, full, progress)
             .await
     }

@@ -131,7 +131,7 @@ impl Core {
     /// A transport to the configured server, if one is configured. Errors: `storage`, `internal`.
     fn server_transport(&self) -> Result<Option<HttpTransport>, Error> {
         self.server_url()?
-            .map(|url| HttpTransport::new(&url))
+            .map(|url| self.http(&url))
             .transpose()
     }
 

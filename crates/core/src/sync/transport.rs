@@ -12,8 +12,10 @@
 //! answer that arrives. A 140 KB catalogue page takes half a minute on 2G and
 //! finishes; a link that delivers nothing for [`READ_IDLE_TIMEOUT`] fails.
 //!
-//! Two shapes of call: [`Transport::get`] for change-feed pages, and
-//! [`Transport::send`] for the outbox's writes (any method, headers, body).
+//! Three shapes of call: [`Transport::get`] for change-feed pages,
+//! [`Transport::send`] for the outbox's writes (any method, headers, body), and
+//! [`Transport::receive_range`] for byte ranges of a file the caller resumes,
+//! which keeps the bytes that came before a cut.
 //! A transport may carry the device's bearer token ([`HttpTransport::with_bearer`]);
 //! it is sent on every request to the configured server and never logged.
 
@@ -132,6 +134,15 @@ impl Answer {
     }
 }
 
+/// An answer to a ranged GET whose body may have been cut short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// Status and headers as answered; the body holds the bytes that came.
+    pub answer: Answer,
+    /// False when the connection dropped after the headers, before the body's end.
+    pub whole: bool,
+}
+
 /// How sync reaches the server; tests substitute recorded answers.
 pub trait Transport: Send + Sync {
     /// Sends one content request. Errors: `offline`, `bad_response`.
@@ -159,6 +170,22 @@ pub trait Transport: Send + Sync {
             })
         }
     }
+
+    /// Sends a GET for a byte range of a file the caller resumes with `Range`
+    /// (issue 12): on a link up a few seconds at a time a range rarely arrives
+    /// whole, and every byte that came is worth keeping, as the server keeps the
+    /// bytes of a cut photo upload. A cut after the headers is `whole: false` with
+    /// the bytes received; a failure before them is an error as for
+    /// [`Transport::send`]. The default sends and reports the answer whole.
+    fn receive_range(&self, call: &Call) -> impl Future<Output = Result<Received, Error>> + Send {
+        async move {
+            let answer = self.send(call).await?;
+            Ok(Received {
+                answer,
+                whole: true,
+            })
+        }
+    }
 }
 
 /// The real transport: reqwest with gzip and zstd, a 10 s connect timeout and a
@@ -171,10 +198,16 @@ pub struct HttpTransport {
 }
 
 impl HttpTransport {
-    /// A transport for the server at `base_url` (e.g. `http://127.0.0.1:8080`).
-    /// Errors: `internal` when the HTTP client cannot be built.
+    /// A transport for the server at `base_url` (e.g. `http://127.0.0.1:8080`),
+    /// over a client of its own. Errors: `internal` when the HTTP client cannot be built.
     pub fn new(base_url: &str) -> Result<HttpTransport, Error> {
-        let client = reqwest::Client::builder()
+        Ok(HttpTransport::over(HttpTransport::client()?, base_url))
+    }
+
+    /// The HTTP client every transport is made over: timeouts for slow links,
+    /// gzip and zstd. Clones share its connection pool. Errors: `internal`.
+    pub fn client() -> Result<reqwest::Client, Error> {
+        reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(READ_IDLE_TIMEOUT)
             .gzip(true)
@@ -183,12 +216,17 @@ impl HttpTransport {
             .build()
             .map_err(|e| Error::Internal {
                 reason: format!("http client: {e}"),
-            })?;
-        Ok(HttpTransport {
+            })
+    }
+
+    /// A transport for the server at `base_url` over `client` (made by
+    /// [`HttpTransport::client`]), reusing its kept-alive connections.
+    pub fn over(client: reqwest::Client, base_url: &str) -> HttpTransport {
+        HttpTransport {
             client,
             base: base_url.trim_end_matches('/').to_string(),
             bearer: None,
-        })
+        }
     }
 
     /// The same transport sending `Authorization: Bearer <token>` on requests
@@ -196,6 +234,45 @@ impl HttpTransport {
     pub fn with_bearer(mut self, token: Option<String>) -> HttpTransport {
         self.bearer = token;
         self
+    }
+
+    /// Sends `call` and reads the status and headers of its answer (names
+    /// lower-case), leaving the body to the caller.
+    async fn answer_head(
+        &self,
+        call: &Call,
+    ) -> Result<(reqwest::Response, u16, Vec<(String, String)>), Error> {
+        let url = format!("{}{}", self.base, call.path);
+        let method = match call.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Put => reqwest::Method::PUT,
+        };
+        let mut builder = self.client.request(method, &url);
+        for (name, value) in &call.headers {
+            builder = builder.header(*name, value);
+        }
+        if call.header("authorization").is_none()
+            && let Some(token) = &self.bearer
+        {
+            builder = builder.bearer_auth(token);
+        }
+        if call.method != Method::Head && call.method != Method::Get {
+            builder = builder.body(call.body.clone());
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| classify(call.resource, e))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        Ok((response, status, headers))
     }
 }
 
@@ -352,36 +429,7 @@ impl Transport for HttpTransport {
     }
 
     async fn send(&self, call: &Call) -> Result<Answer, Error> {
-        let url = format!("{}{}", self.base, call.path);
-        let method = match call.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Head => reqwest::Method::HEAD,
-            Method::Post => reqwest::Method::POST,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Put => reqwest::Method::PUT,
-        };
-        let mut builder = self.client.request(method, &url);
-        for (name, value) in &call.headers {
-            builder = builder.header(*name, value);
-        }
-        if call.header("authorization").is_none()
-            && let Some(token) = &self.bearer
-        {
-            builder = builder.bearer_auth(token);
-        }
-        if call.method != Method::Head && call.method != Method::Get {
-            builder = builder.body(call.body.clone());
-        }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| classify(call.resource, e))?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
-            .collect();
+        let (response, status, headers) = self.answer_head(call).await?;
         let body = response
             .bytes()
             .await
@@ -392,6 +440,33 @@ impl Transport for HttpTransport {
             status,
             headers,
             body,
+        })
+    }
+
+    async fn receive_range(&self, call: &Call) -> Result<Received, Error> {
+        let (mut response, status, headers) = self.answer_head(call).await?;
+        let mut body = Vec::new();
+        let whole = loop {
+            match response.chunk().await {
+                Ok(Some(piece)) => body.extend_from_slice(&piece),
+                Ok(None) => break true,
+                Err(e) => {
+                    let e = classify_body(call.resource, e);
+                    if body.is_empty() || !matches!(e, Error::Interrupted { .. }) {
+                        return Err(e);
+                    }
+                    tracing::debug!(resource = call.resource, kept = body.len(), error = %e, "range cut, bytes kept");
+                    break false;
+                }
+            }
+        };
+        Ok(Received {
+            answer: Answer {
+                status,
+                headers,
+                body,
+            },
+            whole,
         })
     }
 }
