@@ -2,10 +2,10 @@
 
 use std::io::Read;
 
-use crate::support::{procedure, test_app};
+use crate::support::{TestApp, procedure, test_app};
 
-#[tokio::test]
-async fn gzip_when_asked() {
+/// The app over twenty procedures, a page worth compressing.
+async fn twenty_procedures() -> TestApp {
     let t = test_app().await;
     t.storage
         .upsert_procedures(
@@ -15,6 +15,12 @@ async fn gzip_when_asked() {
         )
         .await
         .unwrap();
+    t
+}
+
+#[tokio::test]
+async fn gzip_when_asked() {
+    let t = twenty_procedures().await;
     let answer = t
         .get_with("/api/v1/procedures", &[("accept-encoding", "gzip")])
         .await;
@@ -30,15 +36,7 @@ async fn gzip_when_asked() {
 
 #[tokio::test]
 async fn zstd_when_asked() {
-    let t = test_app().await;
-    t.storage
-        .upsert_procedures(
-            (0..20)
-                .map(|n| procedure(&format!("1.{n:06}"), "Thủ tục"))
-                .collect(),
-        )
-        .await
-        .unwrap();
+    let t = twenty_procedures().await;
     let answer = t
         .get_with("/api/v1/procedures", &[("accept-encoding", "zstd")])
         .await;
@@ -58,15 +56,7 @@ async fn zstd_when_asked() {
 /// repeated answer is the same headers and bytes.
 #[tokio::test]
 async fn pages_from_memory_carry_the_compression_layers_headers() {
-    let t = test_app().await;
-    t.storage
-        .upsert_procedures(
-            (0..20)
-                .map(|n| procedure(&format!("1.{n:06}"), "Thủ tục"))
-                .collect(),
-        )
-        .await
-        .unwrap();
+    let t = twenty_procedures().await;
     let vary = |answer: &crate::support::Answer| -> Vec<String> {
         answer
             .headers
