@@ -439,4 +439,36 @@ mod tests {
             .unwrap();
         assert_eq!(page.etag, "W/\"news-2\"");
     }
+
+    /// A head read while the bell rang is not kept; one read within a
+    /// generation is; nothing is kept while the bell cannot hear everything.
+    #[tokio::test]
+    async fn only_values_read_within_one_generation_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Arc::new(SqliteStorage::open(&dir.path().join("s.db")).unwrap());
+        let cache = FeedCache::new(storage.clone());
+        let key = (Resource::News, scope());
+        let head = |value: u64, ring: bool| {
+            let bell = storage.bell().clone();
+            cache.remembered(
+                |e| &mut e.heads,
+                key.clone(),
+                move || async move {
+                    if ring {
+                        bell.ring();
+                    }
+                    Ok((value, 0))
+                },
+            )
+        };
+        assert_eq!(head(7, true).await.unwrap(), 7);
+        assert_eq!(head(8, false).await.unwrap(), 8, "7 was read across a ring");
+        assert_eq!(head(9, false).await.unwrap(), 8, "8 is kept");
+        storage.bell().set_hearing(false);
+        assert_eq!(head(10, false).await.unwrap(), 10, "deaf: asked every time");
+        assert_eq!(head(11, false).await.unwrap(), 11);
+        storage.bell().set_hearing(true);
+        assert_eq!(head(12, false).await.unwrap(), 12, "hearing again rang");
+        assert_eq!(head(13, false).await.unwrap(), 12);
+    }
 }

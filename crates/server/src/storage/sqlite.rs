@@ -63,7 +63,8 @@ impl DataVersion {
     fn moved(&mut self) -> bool {
         let now = self
             .conn
-            .query_row("PRAGMA data_version", [], |row| row.get::<_, i64>(0))
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut stmt| stmt.query_row([], |row| row.get::<_, i64>(0)))
             .ok();
         let moved = now.is_none() || now != self.last;
         self.last = now;
