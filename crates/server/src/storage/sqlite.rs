@@ -312,16 +312,9 @@ impl Inner {
     }
 }
 
-/// Lock the data-version watcher; poisoning is ignored as in [`lock`].
-fn lock_version(mutex: &Mutex<DataVersion>) -> MutexGuard<'_, DataVersion> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Lock a connection. A panic while it was held leaves nothing half-done that
+/// Lock a connection (or the data-version watcher). A panic while it was held leaves nothing half-done that
 /// matters (an open transaction rolls back when dropped), so poisoning is ignored.
-fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -597,7 +590,7 @@ impl ContentStorage for SqliteStorage {
     }
 
     fn look_for_changes(&self) {
-        if lock_version(&self.inner.watcher).moved() {
+        if lock(&self.inner.watcher).moved() {
             self.inner.bell.ring();
         }
     }
