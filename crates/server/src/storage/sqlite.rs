@@ -312,8 +312,9 @@ impl Inner {
     }
 }
 
-/// Lock a connection (or the data-version watcher). A panic while it was held leaves nothing half-done that
-/// matters (an open transaction rolls back when dropped), so poisoning is ignored.
+/// Lock a connection (or the data-version watcher). A panic while it was held
+/// leaves nothing half-done that matters (an open transaction rolls back when
+/// dropped), so poisoning is ignored.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
