@@ -11,9 +11,10 @@
 //! under the generation read before the query, so a write that rings during
 //! the query leaves nothing stale behind.
 //!
-//! Bounded: at most [`MAX_HEADS`] heads, [`MAX_UNITS`] units and
-//! [`MAX_PAGES`] pages of together at most [`MAX_PAGE_BYTES`] bytes of body;
-//! the oldest entries go first.
+//! Bounded: at most [`MAX_HEADS`] heads, [`MAX_UNITS`] units (codes of at
+//! most [`MAX_CODE_BYTES`]) and [`MAX_PAGES`] pages of together at most
+//! [`MAX_PAGE_BYTES`] bytes of body; the oldest entries go first. About 38
+//! MiB at worst.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -33,6 +34,8 @@ pub const MAX_HEADS: usize = 8192;
 /// Most units kept, known or not (about 300 bytes each; Việt Nam has about
 /// 3,400 communes and wards).
 pub const MAX_UNITS: usize = 16384;
+/// Longest unit code kept (codes are 2 to 5 characters).
+pub const MAX_CODE_BYTES: usize = 16;
 /// Most list pages kept (each coding of a page counts once).
 pub const MAX_PAGES: usize = 512;
 /// Most bytes of page bodies kept.
@@ -120,8 +123,13 @@ impl FeedCache {
         .await
     }
 
-    /// One unit by code ([`crate::storage::ContentStorage::unit`]).
+    /// One unit by code ([`crate::storage::ContentStorage::unit`]). Codes
+    /// longer than [`MAX_CODE_BYTES`] (no unit has one) are asked every time,
+    /// so that junk in `?unit=` cannot fill memory.
     pub async fn unit(&self, code: &str) -> Result<Option<Unit>, StorageError> {
+        if code.len() > MAX_CODE_BYTES {
+            return self.storage.unit(code.to_owned()).await;
+        }
         let code = code.to_owned();
         self.remembered(
             |e| &mut e.units,
@@ -398,6 +406,8 @@ mod tests {
         assert_eq!(zstd::decode_all(&zstd.body[..]).unwrap(), first.body);
         assert_eq!(cache.head(Resource::News, scope()).await.unwrap(), 1);
         assert_eq!(cache.unit("00004").await.unwrap(), None);
+        assert_eq!(cache.unit(&"0".repeat(17)).await.unwrap(), None);
+        assert_eq!(cache.lock().units.map.len(), 1, "a junk code is not kept");
         // Asked again: the very same bytes, neither read nor written again.
         for encoding in [Encoding::Identity, Encoding::Zstd] {
             let again = cache
