@@ -11,6 +11,7 @@ use congdan_protocol::sync::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::encoding::Encoding;
 use crate::error::AppError;
 use crate::storage::{RawPage, Resource, Scope};
 
@@ -53,8 +54,8 @@ impl ListParams {
     pub async fn known_unit(&self, state: &AppState) -> Result<String, AppError> {
         let unit = self.unit_param()?;
         state
-            .storage
-            .unit(unit.to_owned())
+            .feeds
+            .unit(unit)
             .await?
             .map(|found| found.code)
             .ok_or(AppError::UnknownUnit)
@@ -136,7 +137,10 @@ pub fn page_body(page: &RawPage, since: u64) -> Vec<u8> {
 }
 
 /// Answer a list request: 304 when `If-None-Match` matches the current head,
-/// else the page of changes after `since` with its ETag.
+/// else the page of changes after `since` with its ETag, both from
+/// [`crate::feed_cache`] when the change bell allows. The page is encoded
+/// here, in the coding the compression layer would pick (which then leaves
+/// it alone), with the `Vary` that layer would add.
 pub async fn serve_changes(
     state: &AppState,
     resource: Resource,
@@ -145,34 +149,36 @@ pub async fn serve_changes(
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
     if headers.contains_key(header::IF_NONE_MATCH) {
-        let head = state.storage.head(resource, scope.clone()).await?;
+        let head = state.feeds.head(resource, scope.clone()).await?;
         let current = etag(resource, head);
         if if_none_match(headers, &current) {
             return Ok((StatusCode::NOT_MODIFIED, cache_headers(&current)).into_response());
         }
     }
+    let encoding = Encoding::from_headers(headers);
     let page = state
-        .storage
-        .changes(resource, scope, window.since, window.limit)
+        .feeds
+        .page(resource, scope, window.since, window.limit, encoding)
         .await?;
-    let current = etag(resource, page.head);
-    tracing::debug!(
-        resource = resource.as_str(),
-        items = page.items.len(),
-        deleted = page.deleted.len(),
-        more = page.more,
-        "serving page"
-    );
-    Ok((
+    let mut response = (
         StatusCode::OK,
-        cache_headers(&current),
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        page_body(&page, window.since),
+        cache_headers(&page.etag),
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
+        ],
+        page.body,
     )
-        .into_response())
+        .into_response();
+    if let Some(coding) = page.encoding.header_value() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, coding);
+    }
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -7,6 +7,9 @@
 //! Modules:
 //! - [`content`]: one router per resource, handlers beside their routes;
 //! - [`feed`]: cursors, ETags, 304s and page bodies shared by every list;
+//! - [`changes`]: the per-process change bell that wakes long polls and
+//!   empties [`feed_cache`], the heads, units and encoded pages kept in memory;
+//! - [`encoding`]: the content codings of pages kept encoded;
 //! - [`storage`]: the storage trait and its SQLite implementation;
 //! - [`error`]: the one HTTP error type and its `{code, message}` body;
 //! - [`commands`]: seed, ingest-feed and delete, used by the binary;
@@ -37,13 +40,16 @@ pub mod announcements;
 pub mod api_keys;
 pub mod authz;
 pub mod bulletins;
+pub mod changes;
 pub mod cleanup;
 pub mod commands;
 pub mod config;
 pub mod content;
 pub mod documents;
+pub mod encoding;
 pub mod error;
 pub mod feed;
+pub mod feed_cache;
 pub mod images;
 pub mod login_limits;
 pub mod officers;
@@ -144,12 +150,16 @@ pub struct AppState {
     /// Permits for argon2 work ([`accounts::MAX_CONCURRENT_HASHES`]), so a
     /// burst of logins queues instead of taking every core and all memory.
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Heads, units and encoded pages of the change feeds kept in memory
+    /// until the storage's change bell rings.
+    pub feeds: Arc<feed_cache::FeedCache>,
 }
 
 impl AppState {
     /// State over a storage with default settings.
     pub fn new(storage: Arc<dyn Storage>) -> Self {
         Self {
+            feeds: Arc::new(feed_cache::FeedCache::new(Arc::clone(&storage))),
             storage,
             config: Arc::new(ServerConfig::default()),
             clock: Arc::new(Utc::now),
@@ -276,14 +286,18 @@ async fn error_bodies(request: Request, next: Next) -> Response {
 }
 
 /// Serve `state` on `listener` until `shutdown` completes, then finish in-flight
-/// requests. Handlers see the peer address (`ConnectInfo<SocketAddr>`), and the
-/// [`cleanup`] schedule runs beside the server until it stops.
+/// requests. Handlers see the peer address (`ConnectInfo<SocketAddr>`); the
+/// [`cleanup`] schedule and the storage's watcher of other processes' writes
+/// ([`storage::ContentStorage::watch_changes`], which rings the change bell)
+/// run beside the server until it stops.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let housekeeping = tokio::spawn(cleanup::every(state.clone()));
+    let storage = Arc::clone(&state.storage);
+    let watcher = tokio::spawn(async move { storage.watch_changes().await });
     let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -291,6 +305,7 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     housekeeping.abort();
+    watcher.abort();
     served
 }
 

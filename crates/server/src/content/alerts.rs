@@ -3,6 +3,10 @@
 //! that is still current, the answer waits until an alert for the unit
 //! changes or the time is up (then 304). `GET /api/v1/alerts/{id}.cap`: the
 //! alert's CAP 1.2 document as received or emitted.
+//!
+//! A waiting poll sleeps on the process's change bell ([`crate::changes`]) and
+//! looks at the (cached) head only when it rings; while the bell cannot hear
+//! other processes it looks every [`POLL_EVERY`] instead.
 
 use std::time::Duration;
 
@@ -25,8 +29,8 @@ pub const LIST_PATH: &str = "/alerts";
 pub const CAP_PATH: &str = "/alerts/{file}";
 /// Longest a long poll waits.
 pub const MAX_WAIT: Duration = Duration::from_secs(25);
-/// How often a waiting poll looks at the database (alerts issued by another
-/// process, such as `congdan-server issue-alert`, are seen within this).
+/// How often a waiting poll looks at the database while the change bell
+/// cannot hear other processes (a PostgreSQL listener not connected).
 const POLL_EVERY: Duration = Duration::from_millis(250);
 
 /// Routes of this resource.
@@ -62,14 +66,24 @@ async fn list(
     let scope = Scope::Units(vec![unit]);
     if !wait.is_zero() {
         let deadline = tokio::time::Instant::now() + wait;
+        let bell = state.storage.bell();
+        // Subscribed before the first look, so a ring after it is not missed.
+        let mut rung = bell.subscribe();
         loop {
-            let head = state.storage.head(Resource::Alerts, scope.clone()).await?;
-            if !if_none_match(&headers, &etag(Resource::Alerts, head))
-                || tokio::time::Instant::now() >= deadline
-            {
+            let head = state.feeds.head(Resource::Alerts, scope.clone()).await?;
+            let now = tokio::time::Instant::now();
+            if !if_none_match(&headers, &etag(Resource::Alerts, head)) || now >= deadline {
                 break;
             }
-            tokio::time::sleep_until(deadline.min(tokio::time::Instant::now() + POLL_EVERY)).await;
+            let until = if bell.hears_everything() {
+                deadline
+            } else {
+                deadline.min(now + POLL_EVERY)
+            };
+            if let Ok(Err(_)) = tokio::time::timeout_at(until, rung.changed()).await {
+                // The bell is gone (the storage is closing): look at the deadline only.
+                tokio::time::sleep_until(until).await;
+            }
         }
     }
     serve_changes(&state, Resource::Alerts, scope, window, &headers).await

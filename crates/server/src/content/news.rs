@@ -26,11 +26,7 @@ async fn visible_units(state: &AppState, unit: &str) -> Result<Vec<String>, AppE
     if unit == NATIONAL_UNIT {
         return Ok(vec![NATIONAL_UNIT.to_owned()]);
     }
-    let found = state
-        .storage
-        .unit(unit.to_owned())
-        .await?
-        .ok_or(AppError::UnknownUnit)?;
+    let found = state.feeds.unit(unit).await?.ok_or(AppError::UnknownUnit)?;
     let mut units = vec![found.code];
     if let Some(parent) = found.parent {
         units.push(parent);

@@ -5,6 +5,7 @@
 use congdan_protocol::{NewsItem, Procedure, Unit};
 
 use super::{RawPage, Resource, Scope, StorageFuture, UpsertCounts};
+use crate::changes::ChangeBell;
 
 /// The change feeds of public content.
 ///
@@ -49,6 +50,24 @@ pub trait ContentStorage: Send + Sync + 'static {
 
     /// Delete one row and write its tombstone. `false` when there was no such row.
     fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool>;
+
+    /// The bell this storage rings after each of its content writes commits
+    /// (and, while [`ContentStorage::watch_changes`] runs, after other
+    /// processes' writes), so that caches and long polls need not ask.
+    fn bell(&self) -> &ChangeBell;
+
+    /// Ring the bell now if another process wrote since the last look, when
+    /// the engine can tell without reading a table (SQLite: `PRAGMA
+    /// data_version`, microseconds); PostgreSQL does nothing here, its
+    /// notifications ring. Called before each answer from memory, so that a
+    /// write a command-line verb finished is in the very next answer.
+    fn look_for_changes(&self);
+
+    /// Ring the bell on other processes' writes until dropped: PostgreSQL
+    /// keeps one `LISTEN` connection (reconnecting with backoff, and ringing
+    /// after each reconnect); SQLite looks at `PRAGMA data_version` every 250
+    /// ms, for long polls that no request wakes. `serve` runs it beside the server.
+    fn watch_changes(&self) -> StorageFuture<'_, ()>;
 }
 
 #[cfg(test)]

@@ -252,7 +252,7 @@ impl Resource {
 }
 
 /// Which rows of a resource a reader sees.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Every row (units, procedures).
     All,

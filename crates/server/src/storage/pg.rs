@@ -13,18 +13,25 @@
 //! or a province (requests, answers, ingests) are few; should they become the
 //! bottleneck, the lock can be narrowed to the change feed.
 //!
+//! Content writes go through [`PgStorage::write_content`]: `NOTIFY` on
+//! [`CHANNEL`] inside the transaction (PostgreSQL delivers it at commit, to
+//! every listening process) and a ring of this process's [`ChangeBell`] after
+//! the commit. [`ContentStorage::watch_changes`] keeps one `LISTEN` connection
+//! outside the pool that rings the bell on each notification.
+//!
 //! Connections are plain TCP or a Unix socket (`NoTls`); TLS to a remote
 //! database is not offered yet.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
+use std::time::Duration;
 
 use congdan_protocol::{NewsItem, Procedure, Unit};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use serde::de::DeserializeOwned;
-use tokio_postgres::IsolationLevel;
 use tokio_postgres::types::ToSql;
+use tokio_postgres::{AsyncMessage, IsolationLevel};
 
 use super::pg_migrations::{self, WRITE_LOCK};
 use super::sqlite::Row;
@@ -33,14 +40,21 @@ use super::{
     ContentStorage, RawPage, Resource, SCOPE_ALL, Scope, StorageError, StorageFuture, UpsertCounts,
     to_seq, to_sql_seq,
 };
+use crate::changes::{CHANNEL, ChangeBell};
 
 /// Connections per server process.
 const POOL_SIZE: usize = 16;
+/// First and longest wait before the listener reconnects.
+const RELISTEN_FIRST: Duration = Duration::from_millis(100);
+const RELISTEN_MAX: Duration = Duration::from_secs(5);
 
 /// PostgreSQL implementation of the storage traits. Cheap to clone.
 #[derive(Clone)]
 pub struct PgStorage {
     pool: Pool,
+    /// Settings of the listener's own connection.
+    config: tokio_postgres::Config,
+    bell: ChangeBell,
 }
 
 impl std::fmt::Debug for PgStorage {
@@ -57,7 +71,7 @@ impl PgStorage {
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
         let config = tokio_postgres::Config::from_str(url)?;
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             tokio_postgres::NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -67,7 +81,12 @@ impl PgStorage {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|e| StorageError::PgConfig(e.to_string()))?;
-        let storage = Self { pool };
+        let storage = Self {
+            pool,
+            config,
+            // Other processes are heard only once `watch_changes` listens.
+            bell: ChangeBell::new(false),
+        };
         pg_migrations::run(&mut storage.client().await?).await?;
         Ok(storage)
     }
@@ -114,13 +133,73 @@ impl PgStorage {
         T: Send + 's,
         F: for<'t> FnOnce(&'t Transaction<'t>) -> TxFuture<'t, T> + Send + 's,
     {
+        self.write_and(work, false)
+    }
+
+    /// `write` for the content feeds ([`upsert_rows`], [`delete_row`]):
+    /// `NOTIFY` every listening process at commit, and ring this process's
+    /// bell once committed.
+    pub(super) fn write_content<'s, T, F>(&'s self, work: F) -> StorageFuture<'s, T>
+    where
+        T: Send + 's,
+        F: for<'t> FnOnce(&'t Transaction<'t>) -> TxFuture<'t, T> + Send + 's,
+    {
+        self.write_and(work, true)
+    }
+
+    /// `write`, and for content also `NOTIFY` before the commit and a ring after it.
+    fn write_and<'s, T, F>(&'s self, work: F, content: bool) -> StorageFuture<'s, T>
+    where
+        T: Send + 's,
+        F: for<'t> FnOnce(&'t Transaction<'t>) -> TxFuture<'t, T> + Send + 's,
+    {
         Box::pin(async move {
             let mut client = self.client().await?;
             let tx = write_tx(&mut client).await?;
             let out = work(&tx).await?;
+            if content {
+                tx.batch_execute(&format!("NOTIFY {CHANNEL}")).await?;
+            }
             tx.commit().await?;
+            if content {
+                self.bell.ring();
+            }
             Ok(out)
         })
+    }
+
+    /// One `LISTEN` session: rings the bell on each notification and returns
+    /// when the connection ends (or cannot be made).
+    async fn listen_once(&self) -> Result<(), StorageError> {
+        let (client, mut connection) = self.config.connect(tokio_postgres::NoTls).await?;
+        let bell = self.bell.clone();
+        let mut messages = tokio::spawn(async move {
+            while let Some(message) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                match message {
+                    Ok(AsyncMessage::Notification(note)) if note.channel() == CHANNEL => {
+                        bell.ring();
+                    }
+                    Ok(_) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        });
+        let listen = format!("LISTEN {CHANNEL}");
+        let listening = tokio::select! {
+            listening = client.batch_execute(&listen) => listening,
+            ended = &mut messages => {
+                ended.map_err(|e| StorageError::Worker(e.to_string()))??;
+                return Ok(());
+            }
+        };
+        listening?;
+        self.bell.set_hearing(true);
+        let ended = messages.await;
+        self.bell.set_hearing(false);
+        drop(client);
+        ended.map_err(|e| StorageError::Worker(e.to_string()))??;
+        Ok(())
     }
 
     /// Like [`PgStorage::write`], but an `Ok(Err(refusal))` from `work` rolls
@@ -281,8 +360,8 @@ async fn changes_in(
     RawPage::merge(t.name, items, tombs, limit, head)
 }
 
-/// Insert or update rows of a feed; identical rows keep their `seq`. `tx`
-/// must come from [`write_tx`].
+/// Insert or update rows of a feed; identical rows keep their `seq`. Call it
+/// inside [`PgStorage::write_content`] (which takes [`WRITE_LOCK`] and rings).
 pub(super) async fn upsert_rows(
     tx: &Transaction<'_>,
     resource: Resource,
@@ -347,7 +426,8 @@ fn params<'a>(t: &Table, row: &'a Row) -> Vec<&'a (dyn ToSql + Sync)> {
     params
 }
 
-/// Delete one row of a feed and write its tombstone. `tx` must come from [`write_tx`].
+/// Delete one row of a feed and write its tombstone. Call it inside
+/// [`PgStorage::write_content`] (which takes [`WRITE_LOCK`] and rings).
 pub(super) async fn delete_row(
     tx: &Transaction<'_>,
     resource: Resource,
@@ -420,7 +500,7 @@ impl PgStorage {
         resource: Resource,
         rows: Result<Vec<Row>, StorageError>,
     ) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             Box::pin(async move {
                 let rows = rows?;
                 let counts = upsert_rows(tx, resource, rows).await?;
@@ -526,11 +606,34 @@ impl ContentStorage for PgStorage {
     }
 
     fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             Box::pin(async move {
                 let deleted = delete_row(tx, resource, &key).await?;
                 Ok(deleted)
             })
+        })
+    }
+
+    fn bell(&self) -> &ChangeBell {
+        &self.bell
+    }
+
+    fn look_for_changes(&self) {}
+
+    fn watch_changes(&self) -> StorageFuture<'_, ()> {
+        Box::pin(async move {
+            let mut wait = RELISTEN_FIRST;
+            loop {
+                match self.listen_once().await {
+                    Ok(()) => {
+                        tracing::warn!("change listener disconnected; reconnecting");
+                        wait = RELISTEN_FIRST;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "change listener failed; reconnecting"),
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(RELISTEN_MAX);
+            }
         })
     }
 }
@@ -566,6 +669,62 @@ mod tests {
         assert_eq!(second.unit("01".into()).await.unwrap().unwrap().code, "01");
         let err = second.unit("02".into()).await.unwrap_err();
         assert!(matches!(err, StorageError::Corrupt { .. }), "{err}");
+    }
+
+    /// Polls `done` until it holds, failing after a few seconds.
+    async fn eventually(what: &str, done: impl Fn() -> bool) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !done() {
+            assert!(tokio::time::Instant::now() < deadline, "{what}");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Content written by another process rings this process's bell through
+    /// `LISTEN`; a listener whose connection is killed
+    /// stops hearing, comes back, and rings once for what it may have missed.
+    #[tokio::test]
+    async fn other_processes_content_writes_ring_the_bell_and_a_lost_listener_returns() {
+        let Some(cluster) = PgCluster::start() else {
+            return;
+        };
+        let here = PgStorage::connect(cluster.url()).await.unwrap();
+        let there = PgStorage::connect(cluster.url()).await.unwrap();
+        let bell = here.bell().clone();
+        assert!(!bell.hears_everything(), "nobody listens yet");
+        let watcher = tokio::spawn({
+            let here = here.clone();
+            async move { here.watch_changes().await }
+        });
+        eventually("the listener connects", || bell.hears_everything()).await;
+
+        let before = bell.generation();
+        there.upsert_units(vec![unit("01", None)]).await.unwrap();
+        eventually("a content write elsewhere rings", || {
+            bell.generation() > before
+        })
+        .await;
+        let before = bell.generation();
+        there.delete(Resource::Units, "01".into()).await.unwrap();
+        eventually("a deletion rings", || bell.generation() > before).await;
+
+        there
+            .client()
+            .await
+            .unwrap()
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'",
+                &[],
+            )
+            .await
+            .unwrap();
+        eventually("a lost listener stops hearing", || !bell.hears_everything()).await;
+        let lost = bell.generation();
+        eventually("and comes back ringing", || {
+            bell.hears_everything() && bell.generation() > lost
+        })
+        .await;
+        watcher.abort();
     }
 
     #[tokio::test]

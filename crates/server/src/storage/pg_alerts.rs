@@ -19,7 +19,7 @@ impl AlertStorage for PgStorage {
         document: CapDocument,
         rows: Vec<Alert>,
     ) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             Box::pin(async move {
                 let rows = rows_of(&rows)?;
                 tx.execute(

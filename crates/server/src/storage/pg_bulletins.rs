@@ -21,7 +21,7 @@ impl BulletinStorage for PgStorage {
         dropped: Vec<String>,
         audit: AuditRecord,
     ) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             Box::pin(async move {
                 let rows = unit_rows(Resource::Bulletins, &rows, |b| (&b.id, &b.unit))?;
                 let counts = upsert_rows(tx, Resource::Bulletins, rows).await?;

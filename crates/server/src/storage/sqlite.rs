@@ -4,6 +4,12 @@
 //!
 //! It owns all SQL of the server tables (described in `migrations.rs`); it does
 //! not decide page sizes, cursors or ETags.
+//!
+//! Content writes go through [`SqliteStorage::write_content`], which rings the
+//! process's [`ChangeBell`] after the commit. Writes of other processes on the
+//! same file (the `issue-alert` and `ingest-*` verbs) are seen through `PRAGMA
+//! data_version` on a connection of its own, looked at before each answer
+//! from memory and every [`WATCH_EVERY`] by [`ContentStorage::watch_changes`].
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,11 +24,14 @@ use super::{
     ContentStorage, RawPage, Resource, SCOPE_ALL, Scope, StorageError, StorageFuture, UpsertCounts,
     migrations, to_seq, to_sql_seq,
 };
+use crate::changes::ChangeBell;
 
 /// How many read-only connections serve concurrent requests.
 const READERS: usize = 4;
 /// How long a connection waits on a lock held by another before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often the watcher looks for other processes' writes.
+const WATCH_EVERY: Duration = Duration::from_millis(250);
 
 /// SQLite implementation of [`super::Storage`]. Cheap to clone.
 #[derive(Clone)]
@@ -35,8 +44,32 @@ struct Inner {
     // last connection to close and checkpoints the WAL into the database file (a
     // read-only connection closing last cannot, and a copied file would miss data).
     readers: Vec<Mutex<Connection>>,
+    watcher: Mutex<DataVersion>,
     writer: Mutex<Connection>,
     next_reader: AtomicUsize,
+    bell: ChangeBell,
+}
+
+/// A read-only connection of its own and the last `PRAGMA data_version` it
+/// read: the value moves when another connection commits.
+struct DataVersion {
+    conn: Connection,
+    last: Option<i64>,
+}
+
+impl DataVersion {
+    /// Whether another connection committed since the last look (an error
+    /// counts as a change: ringing too often is only a cache miss).
+    fn moved(&mut self) -> bool {
+        let now = self
+            .conn
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut stmt| stmt.query_row([], |row| row.get::<_, i64>(0)))
+            .ok();
+        let moved = now.is_none() || now != self.last;
+        self.last = now;
+        moved
+    }
 }
 
 impl std::fmt::Debug for SqliteStorage {
@@ -138,8 +171,7 @@ impl SqliteStorage {
         writer.pragma_update(None, "foreign_keys", true)?;
         migrations::run(&mut writer)?;
 
-        let mut readers = Vec::with_capacity(READERS);
-        for _ in 0..READERS {
+        let read_only = || -> Result<Connection, StorageError> {
             let reader = Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -147,13 +179,24 @@ impl SqliteStorage {
                     | OpenFlags::SQLITE_OPEN_URI,
             )?;
             reader.busy_timeout(BUSY_TIMEOUT)?;
-            readers.push(Mutex::new(reader));
+            Ok(reader)
+        };
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            readers.push(Mutex::new(read_only()?));
         }
+        let mut watcher = DataVersion {
+            conn: read_only()?,
+            last: None,
+        };
+        watcher.moved();
         Ok(Self {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 readers,
+                watcher: Mutex::new(watcher),
                 next_reader: AtomicUsize::new(0),
+                bell: ChangeBell::new(true),
             }),
         })
     }
@@ -197,6 +240,22 @@ impl SqliteStorage {
 }
 
 impl SqliteStorage {
+    /// `write` for the content feeds ([`upsert_rows`], [`delete_row`]): rings
+    /// the bell once the transaction has committed.
+    pub(super) fn write_content<T, F>(&self, work: F) -> StorageFuture<'static, T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, StorageError> + Send + 'static,
+    {
+        let written = self.write(work);
+        let bell = self.inner.bell.clone();
+        Box::pin(async move {
+            let out = written.await?;
+            bell.ring();
+            Ok(out)
+        })
+    }
+
     /// Like `write`, but an `Ok(Err(refusal))` from `work` rolls the transaction
     /// back, so that a refused write leaves nothing behind.
     pub(super) fn write_or_refuse<T, E, F>(&self, work: F) -> StorageFuture<'static, Result<T, E>>
@@ -253,9 +312,10 @@ impl Inner {
     }
 }
 
-/// Lock a connection. A panic while it was held leaves nothing half-done that
-/// matters (an open transaction rolls back when dropped), so poisoning is ignored.
-fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+/// Lock a connection (or the data-version watcher). A panic while it was held
+/// leaves nothing half-done that matters (an open transaction rolls back when
+/// dropped), so poisoning is ignored.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -354,6 +414,8 @@ fn changes_in(
     RawPage::merge(t.name, items, tombs, limit, head)
 }
 
+/// Insert or update rows of a feed; identical rows keep their `seq`. Call it
+/// inside [`SqliteStorage::write_content`], which rings the bell.
 pub(super) fn upsert_rows(
     tx: &Transaction<'_>,
     resource: Resource,
@@ -398,6 +460,8 @@ pub(super) fn upsert_rows(
     Ok(counts)
 }
 
+/// Delete one row of a feed and write its tombstone. Call it inside
+/// [`SqliteStorage::write_content`], which rings the bell.
 pub(super) fn delete_row(
     tx: &Transaction<'_>,
     resource: Resource,
@@ -471,7 +535,7 @@ impl ContentStorage for SqliteStorage {
     }
 
     fn upsert_units(&self, units: Vec<Unit>) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             let rows = units
                 .into_iter()
                 .map(|unit| {
@@ -487,7 +551,7 @@ impl ContentStorage for SqliteStorage {
     }
 
     fn upsert_procedures(&self, procedures: Vec<Procedure>) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             let rows = procedures
                 .into_iter()
                 .map(|procedure| {
@@ -503,7 +567,7 @@ impl ContentStorage for SqliteStorage {
     }
 
     fn upsert_news(&self, items: Vec<NewsItem>) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             let rows = items
                 .into_iter()
                 .map(|item| {
@@ -519,7 +583,28 @@ impl ContentStorage for SqliteStorage {
     }
 
     fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool> {
-        self.write(move |tx| delete_row(tx, resource, &key))
+        self.write_content(move |tx| delete_row(tx, resource, &key))
+    }
+
+    fn bell(&self) -> &ChangeBell {
+        &self.inner.bell
+    }
+
+    fn look_for_changes(&self) {
+        if lock(&self.inner.watcher).moved() {
+            self.inner.bell.ring();
+        }
+    }
+
+    fn watch_changes(&self) -> StorageFuture<'_, ()> {
+        Box::pin(async move {
+            let mut every = tokio::time::interval(WATCH_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                self.look_for_changes();
+            }
+        })
     }
 }
 

@@ -19,7 +19,7 @@ impl AlertStorage for SqliteStorage {
         document: CapDocument,
         rows: Vec<Alert>,
     ) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             tx.execute(
                 "INSERT OR REPLACE INTO cap_documents \
                  (alert, sender, identifier, xml, signed, received_at) \
@@ -38,7 +38,7 @@ impl AlertStorage for SqliteStorage {
     }
 
     fn upsert_alerts(&self, rows: Vec<Alert>) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| upsert_rows(tx, Resource::Alerts, rows_of(&rows)?))
+        self.write_content(move |tx| upsert_rows(tx, Resource::Alerts, rows_of(&rows)?))
     }
 
     fn alert_rows(&self, alert: String) -> StorageFuture<'_, Vec<Alert>> {

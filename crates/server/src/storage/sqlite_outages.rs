@@ -42,7 +42,7 @@ impl OutageStorage for SqliteStorage {
     }
 
     fn upsert_outages(&self, rows: Vec<Outage>) -> StorageFuture<'_, UpsertCounts> {
-        self.write(move |tx| {
+        self.write_content(move |tx| {
             let rows = unit_rows(Resource::Outages, &rows, |o| (&o.id, &o.unit))?;
             upsert_rows(tx, Resource::Outages, rows)
         })

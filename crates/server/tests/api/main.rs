@@ -5,6 +5,7 @@
 
 mod alerts;
 mod api_keys;
+mod bell;
 mod bus;
 mod commands;
 mod compression;
