@@ -40,10 +40,11 @@ use congdan_server::open311::{OPEN311_PREFIX, agency_name};
 use congdan_server::storage::audit::AuditRecord;
 use congdan_server::storage::requests::{NewRequest, PrivateDetails, StatusStep};
 use congdan_server::storage::{ContentStorage, RequestStorage, Resource, Scope, SqliteStorage};
+use congdan_tests::DEMO_API_KEY;
+use congdan_tests::bench::{file_size, mb, quantile_ms, run_server, second_sync};
 use congdan_tests::pg_cluster::PgCluster;
 use congdan_tests::proxy::CountingProxy;
 use congdan_tests::server::{TestServer, seeded_template};
-use congdan_tests::{DEMO_API_KEY, bin_path};
 use futures_util::StreamExt;
 
 /// The province whose year is generated: Hà Nội.
@@ -131,17 +132,13 @@ async fn main() -> anyhow::Result<()> {
         println!("\n== PostgreSQL ==");
         let cluster = PgCluster::start().context("PostgreSQL is not installed")?;
         let started = Instant::now();
-        let out = std::process::Command::new(bin_path("congdan-server"))
-            .args(["copy", "--from"])
-            .arg(&db)
-            .args(["--to", cluster.url()])
-            .output()
-            .context("running congdan-server copy")?;
-        anyhow::ensure!(
-            out.status.success(),
-            "copy failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run_server(&[
+            "copy".as_ref(),
+            "--from".as_ref(),
+            db.as_ref(),
+            "--to".as_ref(),
+            cluster.url().as_ref(),
+        ])?;
         println!(
             "congdan-server copy (SQLite file into the empty database): {:.0} s",
             started.elapsed().as_secs_f64()
@@ -200,7 +197,7 @@ async fn generate(db: &Path, args: &Args) -> anyhow::Result<()> {
     while let Some(result) = done.next().await {
         result?;
         count += 1;
-        if count % 100_000 == 0 {
+        if count.is_multiple_of(100_000) {
             println!(
                 "  {count} requests in {:.0} s",
                 started.elapsed().as_secs_f64()
@@ -228,7 +225,7 @@ async fn generate(db: &Path, args: &Args) -> anyhow::Result<()> {
         .map(|n| {
             let mut item = real[n % real.len()].clone();
             item.id = format!("{}-{n}", item.id);
-            item.unit = if n % PROVINCE_NEWS_SHARE == 0 {
+            item.unit = if n.is_multiple_of(PROVINCE_NEWS_SHARE) {
                 PROVINCE.to_owned()
             } else {
                 communes[n % communes.len()].code.clone()
@@ -435,14 +432,9 @@ async fn measure(db: &Path, requests: u64) -> anyhow::Result<()> {
             r.resource, r.items, r.pages
         );
     }
-    proxy.counters().reset();
-    let started = Instant::now();
-    let report = core.sync(&|_| {}).await?;
     println!(
-        "device, second sync (nothing changed): {:.0} ms, {} bytes, all 304: {}",
-        ms(started.elapsed()),
-        proxy.counters().total(),
-        report.resources.iter().all(|r| r.not_modified)
+        "device, second sync (nothing changed): {}",
+        second_sync(&core, &proxy).await?
     );
 
     core.login(DEMO_USERNAME, DEMO_PASSWORD).await?;
@@ -599,11 +591,10 @@ fn mix(n: u64) -> u64 {
 /// "p50 x ms, p99 y ms (n calls)" of `times` (sorted in place).
 fn percentiles(times: &mut [Duration]) -> String {
     times.sort();
-    let at = |q: f64| ms(times[((times.len() - 1) as f64 * q).round() as usize]);
     format!(
         "p50 {:.1} ms, p99 {:.1} ms ({} calls)",
-        at(0.5),
-        at(0.99),
+        quantile_ms(times, 0.5),
+        quantile_ms(times, 0.99),
         times.len()
     )
 }
@@ -611,19 +602,6 @@ fn percentiles(times: &mut [Duration]) -> String {
 /// An instant as Open311 takes it in a query (`Z`, no `+` to escape).
 fn day(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-/// Size of a file, 0 when it does not exist.
-fn file_size(path: &Path) -> u64 {
-    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-}
-
-fn mb(bytes: u64) -> String {
-    format!("{:.0} MB", bytes as f64 / 1_048_576.0)
 }
 
 fn kb(bytes: u64) -> String {
