@@ -6,7 +6,7 @@ DEMO_DIR := target/demo
 DEMO_DB := $(DEMO_DIR)/server.db
 DEMO_ADDR ?= 127.0.0.1:8787
 
-.PHONY: run test deps ui build seed lint fmt bindings bench bench-net bench-year bench-load bench-replicas fuzz clean-demo package screenshots
+.PHONY: run test deps ui build seed lint fmt bindings bench bench-net bench-year bench-load bench-replicas bench-province fuzz clean-demo package screenshots
 
 ## run: the desktop app against a local demo server seeded with the real data in data/demo
 run: deps ui
@@ -119,6 +119,14 @@ bench-load:
 bench-replicas:
 	$(CARGO) build --release -p congdan-server
 	scripts/bench-replicas.sh
+
+## bench-province: a province's year (1,000,000 requests, 10,000 news items, the national catalogue)
+## on SQLite, then copied into a throwaway PostgreSQL: sync, officer and Open311 list, lookup and
+## news times on each engine, database sizes (issue 11; BENCH_ARGS e.g. "--requests 100000")
+BENCH_ARGS ?=
+bench-province:
+	$(CARGO) build --release -p congdan-server -p congdan-tests --bin congdan-server --bin congdan-bench-province
+	target/release/congdan-bench-province $(BENCH_ARGS)
 
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
 ## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)

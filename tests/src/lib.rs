@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod faults;
 #[path = "../../crates/server/src/storage/pg_cluster.rs"]

@@ -22,9 +22,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use congdan_core::{Core, JourneyOptions, ProcedureQuery};
 use congdan_server::storage::{ContentStorage, SqliteStorage};
+use congdan_tests::bench::{file_size, mb, ms, quantile_ms, run_server, second_sync};
 use congdan_tests::proxy::CountingProxy;
 use congdan_tests::server::TestServer;
-use congdan_tests::{bin_path, demo_dir, workspace_root};
+use congdan_tests::{demo_dir, workspace_root};
 
 /// News items in a year of content.
 const NEWS: usize = 100_000;
@@ -51,18 +52,12 @@ async fn main() -> anyhow::Result<()> {
 
     let server_db = work.path().join("server.db");
     let started = Instant::now();
-    let out = std::process::Command::new(bin_path("congdan-server"))
-        .arg("seed")
-        .arg("--db")
-        .arg(&server_db)
-        .arg(&data)
-        .output()
-        .context("running congdan-server seed")?;
-    anyhow::ensure!(
-        out.status.success(),
-        "seed failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_server(&[
+        "seed".as_ref(),
+        "--db".as_ref(),
+        server_db.as_ref(),
+        data.as_ref(),
+    ])?;
     println!(
         "server: seed (units, 2,642 procedures, {NEWS} news, HCMC GTFS) in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -117,14 +112,9 @@ async fn main() -> anyhow::Result<()> {
                 r.resource, r.items, r.pages
             );
         }
-        proxy.counters().reset();
-        let started = Instant::now();
-        let report = core.sync(&|_| {}).await?;
         println!(
-            "second sync (nothing changed): {:.0} ms, {} bytes on the wire, all 304: {}",
-            ms(started.elapsed()),
-            proxy.counters().total(),
-            report.resources.iter().all(|r| r.not_modified)
+            "second sync (nothing changed): {}",
+            second_sync(&core, &proxy).await?
         );
     }
     drop(proxy);
@@ -331,24 +321,10 @@ async fn grow_catalogue(db: &Path) -> anyhow::Result<()> {
 /// "p50 x ms, p95 y ms, max z ms" of `times` (sorted in place).
 fn percentiles(times: &mut [Duration]) -> String {
     times.sort();
-    let at = |q: f64| ms(times[((times.len() - 1) as f64 * q).round() as usize]);
     format!(
         "p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
-        at(0.5),
-        at(0.95),
-        at(1.0)
+        quantile_ms(times, 0.5),
+        quantile_ms(times, 0.95),
+        quantile_ms(times, 1.0)
     )
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-/// Size of a file, 0 when it does not exist.
-fn file_size(path: &Path) -> u64 {
-    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-}
-
-fn mb(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
 }

@@ -77,6 +77,13 @@
 //!   per `user:<name>` and `addr:<ip>` in the window that began at `since`;
 //!   `locked_until` once the limit was reached (see `crate::login_limits`). A
 //!   row whose window and lock are over is deleted at the next failure.
+//! - Request lists (step 15): `GET requests`, the officer list and the
+//!   public requests a device syncs are newest first by `requested_at`, then
+//!   `id`, read along `requests_requested (requested_at, id)` or, for a unit,
+//!   `requests_unit_requested (unit, requested_at, id)`, which stop after the
+//!   page asked for. They replace `requests_requested_at` and `requests_unit`
+//!   (ordered by `id`, the planner sorted every request of a 90-day window
+//!   first: 1,000,000 requests, docs/BENCHMARKS.md).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -352,6 +359,11 @@ const MIGRATIONS: &[&str] = &[
          locked_until TEXT
      ) STRICT;
      CREATE INDEX login_failures_since ON login_failures (since);",
+    // 15: request lists read newest first along an index (issue 11, a province's year).
+    "CREATE INDEX requests_requested ON requests (requested_at, id);
+     CREATE INDEX requests_unit_requested ON requests (unit, requested_at, id);
+     DROP INDEX requests_requested_at;
+     DROP INDEX requests_unit;",
 ];
 
 /// Schema version this binary writes.

@@ -276,6 +276,11 @@ const MIGRATIONS: &[&str] = &[
          name            TEXT COLLATE "C" NOT NULL
      );
      CREATE INDEX announcement_media_announcement ON announcement_media (announcement_id, position);"#,
+    // 4: SQLite step 15, request lists read newest first along an index.
+    r#"CREATE INDEX requests_requested ON requests (requested_at, id);
+     CREATE INDEX requests_unit_requested ON requests (unit, requested_at, id);
+     DROP INDEX requests_requested_at;
+     DROP INDEX requests_unit;"#,
 ];
 
 /// Schema version this binary writes.

@@ -398,7 +398,8 @@ async fn find<C: GenericClient + Sync>(
     }
     push(
         &mut sql,
-        " ORDER BY id DESC LIMIT $$",
+        // Along `requests_requested` or `requests_unit_requested` (step 4).
+        " ORDER BY requested_at DESC, id DESC LIMIT $$",
         Box::new(i64::from(filter.limit)),
     );
     let params: Vec<&(dyn ToSql + Sync)> = values

@@ -144,7 +144,7 @@ pub struct RequestFilter {
     pub national: bool,
     /// Only these detailed statuses.
     pub detailed: Option<Vec<DetailedStatus>>,
-    /// At most this many, newest first.
+    /// At most this many, newest first (by `requested_datetime`, then id).
     pub limit: u32,
 }
 
@@ -212,7 +212,7 @@ pub trait RequestStorage: Send + Sync + 'static {
         request: NewRequest,
         idem: Option<Idem>,
     ) -> StorageFuture<'_, Result<Written<RequestCreated>, Conflict>>;
-    /// Requests matching a filter, newest first.
+    /// Requests matching a filter, newest first (by `requested_datetime`, then id).
     fn find_requests(&self, filter: RequestFilter) -> StorageFuture<'_, Vec<ServiceRequest>>;
     /// One request as an officer sees it.
     fn officer_request(&self, id: String) -> StorageFuture<'_, Option<OfficerRequest>>;
