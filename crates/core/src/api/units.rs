@@ -130,9 +130,7 @@ impl Core {
 
     /// A transport to the configured server, if one is configured. Errors: `storage`, `internal`.
     fn server_transport(&self) -> Result<Option<HttpTransport>, Error> {
-        self.server_url()?
-            .map(|url| self.http(&url))
-            .transpose()
+        self.server_url()?.map(|url| self.http(&url)).transpose()
     }
 
     /// A transport for unit lists: only while the unit feed has never completed
