@@ -6,7 +6,7 @@
 //!
 //! A waiting poll sleeps on the process's change bell ([`crate::changes`]) and
 //! looks at the (cached) head only when it rings; while the bell cannot hear
-//! other processes it looks every [`POLL_EVERY`] instead.
+//! other processes it looks every `POLL_EVERY` (250 ms) instead.
 
 use std::time::Duration;
 
