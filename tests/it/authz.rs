@@ -174,6 +174,13 @@ fn cases(request_id: &str) -> Vec<Case> {
         ),
         case(
             Method::GET,
+            "/api/v1/procedures/bundle",
+            "/api/v1/procedures/bundle",
+            None,
+            Public,
+        ),
+        case(
+            Method::GET,
             "/api/v1/procedures/{code}",
             "/api/v1/procedures/1.000001",
             None,

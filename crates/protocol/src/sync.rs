@@ -12,6 +12,11 @@ pub const DEFAULT_PAGE_LIMIT: u32 = 200;
 /// Largest page a server hands out; bigger `limit` values are clamped.
 pub const MAX_PAGE_LIMIT: u32 = 1000;
 
+/// Content type of a feed bundle (`GET /api/v1/procedures/bundle`): the whole
+/// feed as one [`Page`] in a zstd frame, served in byte ranges, so that a first
+/// download on a poor link keeps every byte that arrives.
+pub const BUNDLE_CONTENT_TYPE: &str = "application/vnd.congdan.page+zstd";
+
 /// One page of changes of a resource after a cursor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]

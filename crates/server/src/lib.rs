@@ -7,6 +7,8 @@
 //! Modules:
 //! - [`content`]: one router per resource, handlers beside their routes;
 //! - [`feed`]: cursors, ETags, 304s and page bodies shared by every list;
+//! - [`bundles`]: a whole feed as one compressed body for a first download,
+//!   served in byte ranges by [`ranged`];
 //! - [`changes`]: the per-process change bell that wakes long polls and
 //!   empties [`feed_cache`], the heads, units and encoded pages kept in memory;
 //! - [`encoding`]: the content codings of pages kept encoded;
@@ -20,7 +22,6 @@
 //! - [`cleanup`]: the housekeeping schedule `serve` runs (orphan uploads, old
 //!   idempotency records, expired sessions);
 //! - [`ratelimit`]: per-address token buckets (device registration);
-//! - [`mod@routes`]: the router builder that records every path it registers.
 //! - [`mod@routes`]: the router builder that records every path it registers;
 //! - [`authz`]: role and unit checks of every official endpoint, audit records;
 //! - [`login_limits`]: failed-login limits per username and per address (counted
@@ -40,6 +41,7 @@ pub mod announcements;
 pub mod api_keys;
 pub mod authz;
 pub mod bulletins;
+pub mod bundles;
 pub mod changes;
 pub mod cleanup;
 pub mod commands;
@@ -56,6 +58,7 @@ pub mod officers;
 pub mod open311;
 pub mod outages;
 pub mod public_url;
+pub mod ranged;
 pub mod ratelimit;
 pub mod reach;
 pub mod residents;
@@ -228,12 +231,19 @@ pub fn app(state: AppState) -> Router {
         .into_router()
         .fallback(no_route)
         .with_state(state)
-        .layer(CompressionLayer::new().gzip(true).zstd(true).compress_when(
-            // Bus networks are stored compressed and served in byte ranges.
-            DefaultPredicate::new().and(NotForContentType::const_new(
-                congdan_protocol::BUS_NETWORK_CONTENT_TYPE,
-            )),
-        ))
+        .layer(
+            CompressionLayer::new().gzip(true).zstd(true).compress_when(
+                // Bus networks and feed bundles are stored compressed and served
+                // in byte ranges.
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new(
+                        congdan_protocol::BUS_NETWORK_CONTENT_TYPE,
+                    ))
+                    .and(NotForContentType::const_new(
+                        congdan_protocol::BUNDLE_CONTENT_TYPE,
+                    )),
+            ),
+        )
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             config.request_timeout,
@@ -289,13 +299,20 @@ async fn error_bodies(request: Request, next: Next) -> Response {
 /// requests. Handlers see the peer address (`ConnectInfo<SocketAddr>`); the
 /// [`cleanup`] schedule and the storage's watcher of other processes' writes
 /// ([`storage::ContentStorage::watch_changes`], which rings the change bell)
-/// run beside the server until it stops.
+/// run beside the server until it stops. A catalogue bundle missing or older
+/// than the feed (a database from before bundles) is built in the background.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let housekeeping = tokio::spawn(cleanup::every(state.clone()));
+    let bundled = Arc::clone(&state.storage);
+    let bundler = tokio::spawn(async move {
+        if let Err(e) = bundles::refresh(bundled.as_ref(), storage::Resource::Procedures).await {
+            tracing::warn!(error = %e, "could not build the catalogue bundle");
+        }
+    });
     let storage = Arc::clone(&state.storage);
     let watcher = tokio::spawn(async move { storage.watch_changes().await });
     let served = axum::serve(
@@ -306,6 +323,7 @@ pub async fn serve(
     .await;
     housekeeping.abort();
     watcher.abort();
+    bundler.abort();
     served
 }
 

@@ -80,6 +80,9 @@ pub enum CommandError {
         #[source]
         source: congdan_search::SynonymError,
     },
+    /// The feed bundle could not be built; what was ingested is stored.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundles::BundleError),
     /// A blocking parse task panicked.
     #[error("parser task failed: {0}")]
     Worker(String),

@@ -13,7 +13,7 @@ use congdan_search::Synonyms;
 use congdan_sources::{catalogue, feed, units};
 
 use super::{CommandError, SeedReport, SourceReport, blocking};
-use crate::storage::{NATIONAL_UNIT, Storage};
+use crate::storage::{NATIONAL_UNIT, Resource, Storage};
 
 /// The synonym dictionary a seed applies: the one that ships with the
 /// project, then the commune's own lines from `dir/synonyms.tsv` (kept with
@@ -89,6 +89,8 @@ pub async fn seed(
     }
     report.procedures_with_aliases = procedures.iter().filter(|p| !p.aliases.is_empty()).count();
     let counts = storage.upsert_procedures(procedures).await?;
+    // Devices download their first catalogue as one body (issue 12).
+    crate::bundles::refresh(storage, Resource::Procedures).await?;
     report.sources.push(SourceReport {
         name: "procedures.jsonl.gz".to_owned(),
         counts,

@@ -1,5 +1,7 @@
 //! `GET /api/v1/procedures` (change feed, scope `all`),
-//! `GET /api/v1/procedures/search` (ranked search, see [`super::procedure_search`]) and
+//! `GET /api/v1/procedures/search` (ranked search, see [`super::procedure_search`]),
+//! `GET /api/v1/procedures/bundle` (the whole feed in one compressed body, see
+//! [`crate::bundles`]) and
 //! `GET /api/v1/procedures/{code}` (one procedure, served as stored JSON).
 
 use axum::extract::rejection::QueryRejection;
@@ -7,10 +9,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use congdan_protocol::BUNDLE_CONTENT_TYPE;
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::feed::{ListParams, serve_changes};
+use crate::ranged;
 use crate::routes::Routes;
 use crate::storage::{Resource, Scope};
 
@@ -18,6 +22,8 @@ use crate::storage::{Resource, Scope};
 pub const LIST_PATH: &str = "/procedures";
 /// Path of the procedure search, relative to `/api/v1`.
 pub const SEARCH_PATH: &str = "/procedures/search";
+/// Path of the catalogue's bundle, relative to `/api/v1`.
+pub const BUNDLE_PATH: &str = "/procedures/bundle";
 /// Path of one procedure, relative to `/api/v1`.
 pub const ONE_PATH: &str = "/procedures/{code}";
 
@@ -26,6 +32,7 @@ pub fn router() -> Routes {
     Routes::new()
         .route(LIST_PATH, get(list))
         .route(SEARCH_PATH, get(super::procedure_search::search))
+        .route(BUNDLE_PATH, get(bundle))
         .route(ONE_PATH, get(one))
 }
 
@@ -37,6 +44,22 @@ async fn list(
     let Query(params) = params?;
     let window = params.window()?;
     serve_changes(&state, Resource::Procedures, Scope::All, window, &headers).await
+}
+
+/// The catalogue's bundle, whole or in ranges; 404 until an ingest built one
+/// (a device then pages through the feed).
+async fn bundle(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let kept = state
+        .storage
+        .bundle(Resource::Procedures)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ranged::serve(
+        &headers,
+        &kept.etag,
+        BUNDLE_CONTENT_TYPE,
+        kept.body,
+    ))
 }
 
 async fn one(

@@ -7,6 +7,21 @@ use congdan_protocol::{NewsItem, Procedure, Unit};
 use super::{RawPage, Resource, Scope, StorageFuture, UpsertCounts};
 use crate::changes::ChangeBell;
 
+/// A resource's whole change feed as one compressed body, so that a device on
+/// a poor link downloads its first copy in resumable byte ranges instead of
+/// pages that a cut loses (built by `crate::bundles`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedBundle {
+    /// The `seq` it was cut at: the `next` of its page, where the feed goes on.
+    pub head: u64,
+    /// Strong ETag of `body`, for `If-Range` and `If-None-Match`.
+    pub etag: String,
+    /// When it was built (RFC 3339).
+    pub built_at: String,
+    /// zstd of the `Page` JSON.
+    pub body: Vec<u8>,
+}
+
 /// The change feeds of public content.
 ///
 /// Invariants every implementation keeps:
@@ -50,6 +65,12 @@ pub trait ContentStorage: Send + Sync + 'static {
 
     /// Delete one row and write its tombstone. `false` when there was no such row.
     fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool>;
+
+    /// The bundle last built of `resource`, if any.
+    fn bundle(&self, resource: Resource) -> StorageFuture<'_, Option<FeedBundle>>;
+
+    /// Keep `bundle` as `resource`'s, replacing the one before.
+    fn put_bundle(&self, resource: Resource, bundle: FeedBundle) -> StorageFuture<'_, ()>;
 
     /// The bell this storage rings after each of its content writes commits
     /// (and, while [`ContentStorage::watch_changes`] runs, after other
@@ -154,7 +175,8 @@ pub(crate) mod tests {
         assert!(s.units_json(Some("99".into())).await.unwrap().is_empty());
     }
 
-    fn procedure(code: &str, name: &str) -> Procedure {
+    /// A procedure with only what the feeds look at.
+    pub(crate) fn procedure(code: &str, name: &str) -> Procedure {
         Procedure {
             code: code.into(),
             name: name.into(),

@@ -39,6 +39,7 @@ const TABLES: &[&str] = &[
     "api_keys",
     "holidays",
     "bus_networks",
+    "feed_bundles",
     "outages",
     "alerts",
     "cap_documents",

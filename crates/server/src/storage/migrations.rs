@@ -38,6 +38,9 @@
 //! - `request_updates.public` (step 5): whether the step's note may be shown to
 //!   residents and in public lists; officers' notes are internal (0) unless the
 //!   officer marks them public, official answers and residents' own words are 1.
+//! - `feed_bundles(resource, head, etag, built_at, body)` (step 16): the whole
+//!   change feed of a resource (the catalogue) as one zstd `Page` whose `next` is
+//!   `head`, rebuilt after each ingest; served byte for byte with ranges.
 //! - `bus_networks(province, version, etag, ingested_at, stops, routes, trips, body)`:
 //!   the compact bus network of each province (`body`: zstd of the congdan-transit
 //!   encoding, served byte for byte); an ingest replaces the row in one statement,
@@ -364,6 +367,15 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX requests_unit_requested ON requests (unit, requested_at, id);
      DROP INDEX requests_requested_at;
      DROP INDEX requests_unit;",
+    // 16: the whole feed of a resource as one compressed body, for a device's
+    // first download on a poor link (issue 12).
+    "CREATE TABLE feed_bundles (
+         resource TEXT PRIMARY KEY NOT NULL,
+         head     INTEGER NOT NULL,
+         etag     TEXT NOT NULL,
+         built_at TEXT NOT NULL,
+         body     BLOB NOT NULL
+     ) STRICT;",
 ];
 
 /// Schema version this binary writes.

@@ -95,7 +95,7 @@ pub use announcements::AnnouncementStorage;
 pub use api_keys::ApiKeyStorage;
 pub use audit::AuditStorage;
 pub use bulletins::BulletinStorage;
-pub use content::ContentStorage;
+pub use content::{ContentStorage, FeedBundle};
 pub use holidays::HolidayStorage;
 pub use login_limits::LoginLimitStorage;
 pub use maintenance::MaintenanceStorage;

@@ -33,6 +33,7 @@ use serde::de::DeserializeOwned;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{AsyncMessage, IsolationLevel};
 
+use super::content::FeedBundle;
 use super::pg_migrations::{self, WRITE_LOCK};
 use super::sqlite::Row;
 use super::sqlite_rows::{from_json, to_json};
@@ -610,6 +611,50 @@ impl ContentStorage for PgStorage {
             Box::pin(async move {
                 let deleted = delete_row(tx, resource, &key).await?;
                 Ok(deleted)
+            })
+        })
+    }
+
+    fn bundle(&self, resource: Resource) -> StorageFuture<'_, Option<FeedBundle>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let row = client
+                .query_opt(
+                    "SELECT head, etag, built_at, body FROM feed_bundles WHERE resource = $1",
+                    &[&resource.as_str()],
+                )
+                .await?;
+            row.map(|row| {
+                Ok(FeedBundle {
+                    head: to_seq("feed_bundles", resource.as_str(), row.try_get(0)?)?,
+                    etag: row.try_get(1)?,
+                    built_at: row.try_get(2)?,
+                    body: row.try_get(3)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn put_bundle(&self, resource: Resource, bundle: FeedBundle) -> StorageFuture<'_, ()> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "INSERT INTO feed_bundles (resource, head, etag, built_at, body)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (resource) DO UPDATE SET head = EXCLUDED.head,
+                         etag = EXCLUDED.etag, built_at = EXCLUDED.built_at,
+                         body = EXCLUDED.body",
+                    &[
+                        &resource.as_str(),
+                        &to_sql_seq(bundle.head),
+                        &bundle.etag,
+                        &bundle.built_at,
+                        &bundle.body,
+                    ],
+                )
+                .await?;
+                Ok(())
             })
         })
     }

@@ -281,6 +281,14 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX requests_unit_requested ON requests (unit, requested_at, id);
      DROP INDEX requests_requested_at;
      DROP INDEX requests_unit;"#,
+    // 5: SQLite step 16, whole feeds as one compressed body.
+    r#"CREATE TABLE feed_bundles (
+         resource TEXT COLLATE "C" PRIMARY KEY,
+         head     BIGINT NOT NULL,
+         etag     TEXT COLLATE "C" NOT NULL,
+         built_at TEXT COLLATE "C" NOT NULL,
+         body     BYTEA NOT NULL
+     );"#,
 ];
 
 /// Schema version this binary writes.

@@ -19,6 +19,7 @@ use std::time::Duration;
 use congdan_protocol::{NewsItem, Procedure, Unit};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::content::FeedBundle;
 use super::sqlite_rows::{from_json, to_json};
 use super::{
     ContentStorage, RawPage, Resource, SCOPE_ALL, Scope, StorageError, StorageFuture, UpsertCounts,
@@ -584,6 +585,45 @@ impl ContentStorage for SqliteStorage {
 
     fn delete(&self, resource: Resource, key: String) -> StorageFuture<'_, bool> {
         self.write_content(move |tx| delete_row(tx, resource, &key))
+    }
+
+    fn bundle(&self, resource: Resource) -> StorageFuture<'_, Option<FeedBundle>> {
+        self.read(move |conn| {
+            let row = conn
+                .prepare_cached(
+                    "SELECT head, etag, built_at, body FROM feed_bundles WHERE resource = ?1",
+                )?
+                .query_row([resource.as_str()], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
+                .optional()?;
+            row.map(|(head, etag, built_at, body)| {
+                Ok(FeedBundle {
+                    head: to_seq("feed_bundles", resource.as_str(), head)?,
+                    etag,
+                    built_at,
+                    body,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn put_bundle(&self, resource: Resource, bundle: FeedBundle) -> StorageFuture<'_, ()> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO feed_bundles (resource, head, etag, built_at, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    resource.as_str(),
+                    to_sql_seq(bundle.head),
+                    bundle.etag,
+                    bundle.built_at,
+                    bundle.body
+                ],
+            )?;
+            Ok(())
+        })
     }
 
     fn bell(&self) -> &ChangeBell {

@@ -6,6 +6,7 @@
 mod alerts;
 mod api_keys;
 mod bell;
+mod bundle;
 mod bus;
 mod commands;
 mod compression;
