@@ -177,7 +177,7 @@ impl Core {
     pub fn bus_status(&self) -> Result<BusStatus, Error> {
         self.read(|conn| {
             let meta = store::meta(conn)?;
-            let download = store::download(conn)?;
+            let download = crate::store::downloads::get(conn, crate::sync::bus::DOWNLOAD)?;
             Ok(BusStatus {
                 province: meta.as_ref().map(|m| m.province.clone()),
                 version: meta.as_ref().map(|m| m.version.clone()),
@@ -188,8 +188,12 @@ impl Core {
                         .map(|t| t.to_rfc3339())
                 }),
                 stops: store::stop_count(conn)? as u32,
-                downloading: download
-                    .map(|(_, _, total, have)| (have.max(0) as u32, total.max(0) as u32)),
+                downloading: download.map(|d| {
+                    (
+                        u32::try_from(d.held).unwrap_or(u32::MAX),
+                        u32::try_from(d.total).unwrap_or(u32::MAX),
+                    )
+                }),
             })
         })
     }

@@ -1,13 +1,11 @@
 //! The bus tables (issue 8): the home province's network spread over one row per
 //! stop, route, pattern, trip, service, shape and footpath, so that a stop search,
 //! a departure board or a route page reads a few rows and never the whole city;
-//! the chunks of a network download in progress; favourite stops and journeys.
+//! favourite stops and journeys. A download in progress is in [`super::downloads`].
 //!
 //! Invariants: `bus_network` has at most one row and describes exactly what the
 //! other network tables hold (they are replaced together in one transaction);
-//! `bus_download` describes the chunks in `bus_download_chunks` (contiguous from
-//! offset 0, all of one ETag); `bus_favourites` is user data and survives network
-//! replacement.
+//! `bus_favourites` is user data and survives network replacement.
 
 use congdan_transit::geo::MicroPoint;
 use congdan_transit::network::{pack_points, pack_u32s, unpack_points, unpack_u32s};
@@ -646,66 +644,6 @@ pub fn shape(conn: &Connection, idx: u32) -> Result<Vec<MicroPoint>, Error> {
         Some(b) => unpack_points(&b).map_err(corrupt("bus shape points")),
         None => Ok(Vec::new()),
     }
-}
-
-/// A download in progress: province, ETag, total bytes and bytes held.
-pub fn download(conn: &Connection) -> Result<Option<(String, String, i64, i64)>, Error> {
-    conn.query_row(
-        "SELECT province, etag, total, (SELECT COALESCE(sum(length(bytes)), 0) FROM bus_download_chunks)
-         FROM bus_download WHERE id = 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )
-    .optional()
-    .map_err(Error::storage("bus download"))
-}
-
-/// Starts a download afresh (drops any chunks). Errors: `storage`.
-pub fn start_download(
-    conn: &Connection,
-    province: &str,
-    etag: &str,
-    total: i64,
-) -> Result<(), Error> {
-    conn.execute("DELETE FROM bus_download_chunks", [])
-        .map_err(Error::storage("bus download reset"))?;
-    conn.execute(
-        "INSERT OR REPLACE INTO bus_download (id, province, etag, total) VALUES (1, ?1, ?2, ?3)",
-        params![province, etag, total],
-    )
-    .map_err(Error::storage("bus download start"))?;
-    Ok(())
-}
-
-/// Stores the chunk at `offset` (committed on its own). Errors: `storage`.
-pub fn add_chunk(conn: &Connection, offset: i64, bytes: &[u8]) -> Result<(), Error> {
-    conn.execute(
-        "INSERT OR REPLACE INTO bus_download_chunks (offset, bytes) VALUES (?1, ?2)",
-        params![offset, bytes],
-    )
-    .map_err(Error::storage("bus download chunk"))?;
-    Ok(())
-}
-
-/// The downloaded bytes, in order. Errors: `storage`.
-pub fn download_body(conn: &Connection) -> Result<Vec<u8>, Error> {
-    let mut st = conn
-        .prepare_cached("SELECT bytes FROM bus_download_chunks ORDER BY offset")
-        .map_err(Error::storage("bus download body prepare"))?;
-    let chunks: Vec<Vec<u8>> = st
-        .query_map([], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(Error::storage("bus download body"))?;
-    Ok(chunks.concat())
-}
-
-/// Forgets the download in progress. Errors: `storage`.
-pub fn clear_download(conn: &Connection) -> Result<(), Error> {
-    conn.execute("DELETE FROM bus_download_chunks", [])
-        .map_err(Error::storage("bus download clear"))?;
-    conn.execute("DELETE FROM bus_download", [])
-        .map_err(Error::storage("bus download clear"))?;
-    Ok(())
 }
 
 /// A favourite: kind (`stop` or `journey`), key, label, when saved.

@@ -375,6 +375,27 @@ pub const MIGRATIONS: &[&str] = &[
         catalogue_version INTEGER NOT NULL,
         bytes BLOB NOT NULL
     ) STRICT;",
+    // Issue 12: bodies fetched in byte ranges, one per name (the bus network, the
+    // catalogue's bundle), in place of the bus network's own tables; a download in
+    // progress is carried over.
+    "CREATE TABLE downloads (
+        name TEXT PRIMARY KEY NOT NULL,
+        key TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        total INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE download_chunks (
+        name TEXT NOT NULL,
+        offset INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        PRIMARY KEY (name, offset)
+    ) STRICT;
+    INSERT INTO downloads (name, key, etag, total)
+        SELECT 'bus', province, etag, total FROM bus_download;
+    INSERT INTO download_chunks (name, offset, bytes)
+        SELECT 'bus', offset, bytes FROM bus_download_chunks;
+    DROP TABLE bus_download_chunks;
+    DROP TABLE bus_download;",
 ];
 
 /// The schema version this binary writes.
@@ -501,6 +522,31 @@ mod tests {
             .unwrap();
         assert_eq!(id, 4);
         assert!(schema(&conn).contains(&"index outbox_by_state".to_owned()));
+    }
+
+    #[test]
+    fn a_bus_download_in_progress_is_carried_into_downloads() {
+        let step = MIGRATIONS
+            .iter()
+            .position(|s| s.contains("CREATE TABLE downloads"))
+            .unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
+        run_steps(&mut conn, &MIGRATIONS[..step]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO bus_download (id, province, etag, total) VALUES (1, '79', '\"a\"', 10);
+             INSERT INTO bus_download_chunks (offset, bytes) VALUES (0, x'0102'), (2, x'03');",
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let kept = crate::store::downloads::get(&conn, crate::sync::bus::DOWNLOAD)
+            .unwrap()
+            .unwrap();
+        assert_eq!((kept.key.as_str(), kept.total, kept.held), ("79", 10, 3));
+        assert_eq!(
+            crate::store::downloads::body(&conn, crate::sync::bus::DOWNLOAD).unwrap(),
+            [1, 2, 3]
+        );
+        assert!(!schema(&conn).contains(&"table bus_download".to_owned()));
     }
 
     #[test]

@@ -31,14 +31,17 @@
 //! - `announcements`: cached published announcements of the household's unit.
 //! - `my_requests`: cache of the device's own requests; not written while
 //!   request-kind outbox rows are unsent (local writes win).
-//! - `bus_*`: the home province's bus network (a cache, replaced whole), the
-//!   chunks of its download in progress, and `bus_favourites` (user data); see [`bus`].
+//! - `bus_*`: the home province's bus network (a cache, replaced whole) and
+//!   `bus_favourites` (user data); see [`bus`].
+//! - `downloads`, `download_chunks`: bodies being fetched in byte ranges (the
+//!   bus network, the catalogue's bundle), the bytes kept so far; see [`downloads`].
 
 pub mod alerts;
 pub mod announcements;
 pub mod bulletins;
 pub mod bus;
 pub mod checked_documents;
+pub mod downloads;
 pub mod draft_photos;
 pub mod holidays;
 pub mod media;

@@ -1,106 +1,27 @@
-//! Pulling the home province's bus network (issue 8): one body per province, fetched
-//! in byte ranges of [`CHUNK`] bytes, each chunk committed before the next is asked
-//! for. A connection dropped mid-range keeps the bytes that came (issue 12: on a link
-//! up 5 s at a time no 64 KiB range ever arrived whole, and a Hồ Chí Minh City ward
-//! never got past its network), and the next sync resumes from the last of them.
-//! The first chunk carries `If-None-Match` with the ETag of the network in use (304:
-//! nothing to do); later chunks carry `If-Range` with the ETag of the first, and a
-//! changed ETag starts the download again from 0. The whole body is decoded and
-//! checked before it replaces the stored network, in one transaction.
-//!
-//! [`judge`] decides from one answer (no I/O); [`pull`] drives the requests.
+//! Pulling the home province's bus network (issue 8): one body per province,
+//! fetched in byte ranges of [`CHUNK`] bytes through [`super::ranged`], so that a
+//! cut keeps what came (issue 12: on a link up 5 s at a time no 64 KiB range ever
+//! arrived whole, and a Hồ Chí Minh City ward never got past its network). The
+//! whole body is decoded and checked before it replaces the stored network, in
+//! one transaction.
 
 use std::sync::Mutex;
 
 use congdan_transit::Network;
 use rusqlite::Connection;
 
-use super::transport::{Answer, Call, Method, Received, Transport};
+use super::ranged::{self, Fetched, Target};
+use super::transport::Transport;
 use crate::Error;
 use crate::store::bus::{self, NetworkMeta};
+use crate::store::downloads;
 
 /// Bytes asked for per request by the app: about 15 s on a 35 kbit/s 2G link. A
 /// cut keeps what came, so the size only sets how often progress is committed.
 pub const CHUNK: u64 = 64 * 1024;
 
-/// What one answer means.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Judged {
-    /// The network in use is current.
-    NotModified,
-    /// The server has no network for the province.
-    NoNetwork,
-    /// Bytes at `offset` of a body of `total` bytes with ETag `etag`.
-    Chunk {
-        /// Where the bytes go.
-        offset: u64,
-        /// Body length.
-        total: u64,
-        /// ETag of the body.
-        etag: String,
-    },
-    /// The range asked for is past the end: start again.
-    Restart,
-}
-
-/// Reads one answer to a ranged GET; `whole` is false when its body was cut short
-/// (a 206 then carries a prefix of its range). Errors: `server_unavailable` (5xx),
-/// `bad_response`, `offline` (a cut 200, whose length is unknown).
-pub fn judge(answer: &Answer, whole: bool) -> Result<Judged, Error> {
-    let bad = |reason: String| Error::BadResponse {
-        resource: "bus".into(),
-        reason,
-    };
-    let etag = answer.header("etag").map(str::to_string);
-    match answer.status {
-        304 => Ok(Judged::NotModified),
-        404 => Ok(Judged::NoNetwork),
-        416 => Ok(Judged::Restart),
-        200 if !whole => Err(Error::Interrupted {
-            resource: "bus".into(),
-            reason: "whole body cut short".into(),
-        }),
-        200 => Ok(Judged::Chunk {
-            offset: 0,
-            total: answer.body.len() as u64,
-            etag: etag.ok_or_else(|| bad("no ETag".into()))?,
-        }),
-        206 => {
-            let range = answer
-                .header("content-range")
-                .ok_or_else(|| bad("206 without Content-Range".into()))?;
-            let parsed = range.strip_prefix("bytes ").and_then(|r| {
-                let (span, total) = r.split_once('/')?;
-                let (a, b) = span.split_once('-')?;
-                Some((
-                    a.parse::<u64>().ok()?,
-                    b.parse::<u64>().ok()?,
-                    total.parse::<u64>().ok()?,
-                ))
-            });
-            let (start, end, total) =
-                parsed.ok_or_else(|| bad(format!("Content-Range {range:?}")))?;
-            let span = end.saturating_sub(start) + 1;
-            let body = answer.body.len() as u64;
-            if end < start || end >= total || body > span || (whole && body != span) {
-                return Err(bad(format!(
-                    "Content-Range {range:?} for {} bytes",
-                    answer.body.len()
-                )));
-            }
-            Ok(Judged::Chunk {
-                offset: start,
-                total,
-                etag: etag.ok_or_else(|| bad("no ETag".into()))?,
-            })
-        }
-        s if s >= 500 => Err(Error::ServerUnavailable {
-            resource: "bus".into(),
-            status: s,
-        }),
-        s => Err(bad(format!("HTTP {s}"))),
-    }
-}
+/// The `downloads` row of a network being fetched.
+pub const DOWNLOAD: &str = "bus";
 
 /// How a pull ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +44,7 @@ fn lock(m: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
 }
 
 /// Pulls the network of `province`, resuming a download in progress. Writes:
-/// `bus_download*`, then the `bus_*` network tables. Errors: `offline`,
+/// `downloads`, then the `bus_*` network tables. Errors: `offline`,
 /// `server_unavailable`, `bad_response` (including a body that does not decode; the
 /// download is then dropped), `storage`.
 pub async fn pull<T: Transport>(
@@ -133,223 +54,63 @@ pub async fn pull<T: Transport>(
     now_ms: i64,
     chunk: u64,
 ) -> Result<Pulled, Error> {
-    let chunk = chunk.max(1);
-    let (current, mut state) = {
-        let conn = lock(writer);
-        let current = bus::meta(&conn)?.filter(|m| m.province == province);
-        let mut state = bus::download(&conn)?;
-        if state.as_ref().is_some_and(|(p, ..)| p != province) {
-            bus::clear_download(&conn)?;
-            state = None;
-        }
-        (
-            current,
-            state.map(|(_, etag, total, have)| (etag, total.max(0) as u64, have.max(0) as u64)),
-        )
+    let current = bus::meta(&lock(writer))?.filter(|m| m.province == province);
+    let target = Target {
+        resource: "bus",
+        download: DOWNLOAD,
+        key: province.to_string(),
+        path: format!("/api/v1/bus/{province}"),
+        current: current.map(|m| m.etag),
     };
-    let path = format!("/api/v1/bus/{province}");
-    let mut requests = 0u32;
-    loop {
-        let offset = state.as_ref().map_or(0, |s| s.2);
-        let mut headers = vec![("range", format!("bytes={offset}-{}", offset + chunk - 1))];
-        match &state {
-            Some((etag, ..)) => headers.push(("if-range", etag.clone())),
-            None => {
-                if let Some(m) = &current {
-                    headers.push(("if-none-match", m.etag.clone()));
-                }
-            }
-        }
-        let call = Call {
-            resource: "bus",
-            method: Method::Get,
-            path: path.clone(),
-            headers,
-            body: Vec::new(),
-        };
-        let Received { answer, whole } = transport.receive_range(&call).await?;
-        requests += 1;
-        let judged = judge(&answer, whole)?;
-        let conn = lock(writer);
-        match judged {
-            Judged::NotModified => {
-                bus::clear_download(&conn)?;
-                return Ok(Pulled::NotModified);
-            }
-            Judged::NoNetwork => return Ok(Pulled::NoNetwork),
-            Judged::Restart => {
-                bus::clear_download(&conn)?;
-                state = None;
-                if requests > 3 {
-                    return Err(Error::BadResponse {
-                        resource: "bus".into(),
-                        reason: "range refused again".into(),
-                    });
-                }
-                continue;
-            }
-            Judged::Chunk {
-                offset: at,
-                total,
+    let (etag, body, requests) =
+        match ranged::fetch(writer, transport, &target, chunk, &|_, _| {}).await? {
+            Fetched::NotModified => return Ok(Pulled::NotModified),
+            Fetched::Missing => return Ok(Pulled::NoNetwork),
+            Fetched::Body {
                 etag,
-            } => {
-                let same = state
-                    .as_ref()
-                    .is_some_and(|(e, t, _)| *e == etag && *t == total);
-                if !same {
-                    // A new body (first chunk, or the feed changed mid-way).
-                    bus::start_download(&conn, province, &etag, total as i64)?;
-                    state = Some((etag.clone(), total, 0));
-                    if at != 0 {
-                        continue;
-                    }
-                }
-                let have = state.as_ref().map_or(0, |s| s.2);
-                if at != have {
-                    return Err(Error::BadResponse {
-                        resource: "bus".into(),
-                        reason: format!("chunk at {at}, expected {have}"),
-                    });
-                }
-                bus::add_chunk(&conn, at as i64, &answer.body)?;
-                let have = have + answer.body.len() as u64;
-                state = Some((etag.clone(), total, have));
-                if !whole {
-                    return Err(Error::Interrupted {
-                        resource: "bus".into(),
-                        reason: format!("range cut; {have} of {total} bytes kept"),
-                    });
-                }
-                if have < total {
-                    continue;
-                }
-                let body = bus::download_body(&conn)?;
-                drop(conn);
-                let network = match Network::from_wire(&body) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        bus::clear_download(&lock(writer))?;
-                        return Err(Error::BadResponse {
-                            resource: "bus".into(),
-                            reason: e.to_string(),
-                        });
-                    }
-                };
-                let meta = NetworkMeta {
-                    province: province.to_string(),
-                    etag,
-                    version: network.feed_version.clone(),
-                    timezone: network.timezone.clone(),
-                    stored_ms: now_ms,
-                    bytes: total as i64,
-                };
-                let mut conn = lock(writer);
-                bus::replace(&mut conn, &meta, &network)?;
-                bus::clear_download(&conn)?;
-                tracing::info!(province, bytes = total, requests, "bus network stored");
-                return Ok(Pulled::Stored {
-                    requests,
-                    stops: network.stops.len(),
-                });
-            }
+                body,
+                requests,
+            } => (etag, body, requests),
+        };
+    let network = match Network::from_wire(&body) {
+        Ok(n) => n,
+        Err(e) => {
+            downloads::clear(&lock(writer), DOWNLOAD)?;
+            return Err(Error::BadResponse {
+                resource: "bus".into(),
+                reason: e.to_string(),
+            });
         }
-    }
+    };
+    let meta = NetworkMeta {
+        province: province.to_string(),
+        etag,
+        version: network.feed_version.clone(),
+        timezone: network.timezone.clone(),
+        stored_ms: now_ms,
+        bytes: body.len() as i64,
+    };
+    let mut conn = lock(writer);
+    bus::replace(&mut conn, &meta, &network)?;
+    downloads::clear(&conn, DOWNLOAD)?;
+    tracing::info!(province, bytes = body.len(), requests, "bus network stored");
+    Ok(Pulled::Stored {
+        requests,
+        stops: network.stops.len(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::bus_tests::{network, open_store};
-    use crate::sync::{MediaFile, Request, Response};
+    use crate::store::downloads;
+    use crate::sync::ranged::tests::Ranged;
 
-    /// Serves a body in ranges like the server does; can fail one request, and can
-    /// switch to another body (a new ingest) after some requests.
-    struct Ranged {
-        bodies: Vec<(String, Vec<u8>)>,
-        switch_after: usize,
-        fail_at: Option<usize>,
-        /// Ranges still to be cut short, and the bytes of each that arrive.
-        cuts: Mutex<(usize, usize)>,
-        seen: Mutex<Vec<Vec<(&'static str, String)>>>,
-    }
-
-    impl Transport for Ranged {
-        async fn get(&self, _: &Request) -> Result<Response, Error> {
-            unreachable!("bus pulls use ranged calls")
-        }
-        async fn fetch_media(
-            &self,
-            _: &str,
-            _patience: std::time::Duration,
-        ) -> Result<Option<MediaFile>, Error> {
-            Ok(None)
-        }
-        async fn send(&self, call: &Call) -> Result<Answer, Error> {
-            let n = {
-                let mut seen = self.seen.lock().unwrap();
-                seen.push(call.headers.clone());
-                seen.len()
-            };
-            if self.fail_at == Some(n) {
-                return Err(Error::Interrupted {
-                    resource: "bus".into(),
-                    reason: "cut".into(),
-                });
-            }
-            let (etag, body) =
-                &self.bodies[usize::from(n > self.switch_after).min(self.bodies.len() - 1)];
-            let header = |name: &str| {
-                call.headers
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.clone())
-            };
-            let etag_h = vec![("etag".to_string(), etag.clone())];
-            if header("if-none-match").as_ref() == Some(etag) {
-                return Ok(Answer {
-                    status: 304,
-                    headers: etag_h,
-                    body: vec![],
-                });
-            }
-            let range = header("range").unwrap();
-            let (a, b) = range.trim_start_matches("bytes=").split_once('-').unwrap();
-            let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
-            if header("if-range").is_some_and(|t| &t != etag) {
-                return Ok(Answer {
-                    status: 200,
-                    headers: etag_h,
-                    body: body.clone(),
-                });
-            }
-            let end = b.min(body.len() - 1);
-            let mut headers = etag_h;
-            headers.push((
-                "content-range".into(),
-                format!("bytes {a}-{end}/{}", body.len()),
-            ));
-            Ok(Answer {
-                status: 206,
-                headers,
-                body: body[a..=end].to_vec(),
-            })
-        }
-        async fn receive_range(&self, call: &Call) -> Result<Received, Error> {
-            let mut answer = self.send(call).await?;
-            let mut cuts = self.cuts.lock().unwrap();
-            if cuts.0 == 0 || answer.status != 206 || answer.body.len() <= cuts.1 {
-                return Ok(Received {
-                    answer,
-                    whole: true,
-                });
-            }
-            cuts.0 -= 1;
-            answer.body.truncate(cuts.1);
-            Ok(Received {
-                answer,
-                whole: false,
-            })
-        }
+    fn held(writer: &Mutex<Connection>) -> Option<u64> {
+        downloads::get(&writer.lock().unwrap(), DOWNLOAD)
+            .unwrap()
+            .map(|d| d.held)
     }
 
     fn wire(stops: usize) -> Vec<u8> {
@@ -370,10 +131,9 @@ mod tests {
         };
         let err = pull(&writer, &t, "79", 1, chunk).await.unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::Offline);
-        let held = bus::download(&writer.lock().unwrap()).unwrap().unwrap();
         assert_eq!(
-            held.3 as u64,
-            2 * chunk,
+            held(&writer),
+            Some(2 * chunk),
             "two chunks were committed before the cut"
         );
 
@@ -394,7 +154,7 @@ mod tests {
             (meta.etag.as_str(), meta.bytes as usize),
             ("\"a\"", body.len())
         );
-        assert!(bus::download(&writer.lock().unwrap()).unwrap().is_none());
+        assert_eq!(held(&writer), None);
 
         assert_eq!(
             pull(&writer, &t, "79", 3, chunk).await.unwrap(),
@@ -418,8 +178,7 @@ mod tests {
         for round in 1..=3u64 {
             let err = pull(&writer, &t, "79", 1, chunk).await.unwrap_err();
             assert_eq!(err.code(), crate::ErrorCode::Offline, "{err:?}");
-            let held = bus::download(&writer.lock().unwrap()).unwrap().unwrap();
-            assert_eq!(held.3 as u64, round * kept as u64, "round {round}");
+            assert_eq!(held(&writer), Some(round * kept as u64), "round {round}");
         }
         let pulled = pull(&writer, &t, "79", 2, chunk).await.unwrap();
         assert!(

@@ -11,16 +11,19 @@
 //! `page_limit.<resource>`. Looking up single units and unit lists for a device
 //! that has not synced them yet is in [`lookup`]; the Open311 documents that
 //! are not change feeds (services with their forms, public requests, holidays) in [`documents`];
-//! what a retried sync may skip in [`resume`].
+//! what a retried sync may skip in [`resume`]. A device with no catalogue first
+//! downloads it as one body in byte ranges ([`bundle`], over [`ranged`]).
 //! Does not own: which resources to pull, or in which order (the caller's plan),
 //! or API models.
 
 pub mod announcements;
+pub mod bundle;
 pub mod bus;
 pub mod documents;
 pub mod lookup;
 pub mod machine;
 pub mod pages;
+pub mod ranged;
 pub mod resume;
 pub mod transport;
 
@@ -118,10 +121,17 @@ pub async fn run<T: Transport>(
             Resource::Units => {
                 pull::<Unit, T>(db, transport, resource, progress, apply_units, None).await
             }
-            Resource::Procedures => {
-                pull::<Procedure, T>(db, transport, resource, progress, apply_procedures, None)
-                    .await
-            }
+            Resource::Procedures => match bundle::pull(db, transport, progress).await {
+                Ok(bundled) => {
+                    pull::<Procedure, T>(db, transport, resource, progress, apply_procedures, None)
+                        .await
+                        .map(|mut outcome| {
+                            outcome.items += bundled;
+                            outcome
+                        })
+                }
+                Err(e) => Err(e),
+            },
             Resource::News { .. } => {
                 let r =
                     pull::<NewsItem, T>(db, transport, resource, progress, apply_news, None).await;
