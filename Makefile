@@ -131,7 +131,7 @@ bench-province:
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) from the seed corpora in
 ## fuzz/corpus (new inputs go to target/fuzz-corpus; needs the nightly toolchain)
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page cap_parse outage_parse open311_form gtfs_zip bus_network
+FUZZ_TARGETS := feed_parse catalogue_parse units_parse search_query sync_page cap_parse outage_parse open311_form gtfs_zip bus_network bundle_decode
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

@@ -213,6 +213,29 @@ mod tests {
     }
 
     #[test]
+    fn fuzz_corpus_replays_into_pages_or_refusals() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/bundle_decode");
+        let (mut pages, mut refused) = (0, 0);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            match decode(&bytes) {
+                Ok(page) => {
+                    assert!(page.next.parse::<u64>().is_ok() && !page.more);
+                    pages += 1;
+                }
+                Err(e) => {
+                    assert_eq!(e.code(), crate::ErrorCode::BadResponse);
+                    refused += 1;
+                }
+            }
+        }
+        assert!(
+            pages >= 1 && refused >= 2,
+            "the real bundle decodes, the cut one and the one with more do not ({pages}, {refused})"
+        );
+    }
+
+    #[test]
     fn a_bundle_that_decodes_past_the_limit_is_refused() {
         let zeros = vec![b' '; 4 * 1024 * 1024];
         let mut body = Vec::new();
