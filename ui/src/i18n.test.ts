@@ -7,6 +7,9 @@ describe("i18n", () => {
     expect(t("syncingResource", { resource: resourceName("procedures", "vi"), items: "1.200", size: "3,4 MB" }, "vi")).toBe(
       "Đang đồng bộ thủ tục… 1.200 mục, 3,4 MB",
     );
+    expect(t("downloadingResource", { resource: resourceName("procedures", "vi"), size: "512 KB" }, "vi")).toBe(
+      "Đang tải thủ tục… đã nhận 512 KB",
+    );
     expect(t("resultCount", { n: 2 }, "en")).toBe("2 procedures");
   });
   it("leaves unknown placeholders visible and unknown resources as they are", () => {

@@ -22,13 +22,22 @@ export function StatusBar(props: StatusBarProps) {
   const lang = getLang();
   let text: string;
   if (props.syncing) {
-    text = props.progress
-      ? t("syncingResource", {
-          resource: resourceName(props.progress.resource),
-          items: props.progress.items.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB"),
-          size: formatBytes(props.progress.bytes, lang),
-        })
-      : t("syncing");
+    const p = props.progress;
+    if (!p) {
+      text = t("syncing");
+    } else if (p.items === 0 && p.bytes > 0) {
+      // A body fetched in ranges (the catalogue's first download): bytes, no items yet.
+      text = t("downloadingResource", {
+        resource: resourceName(p.resource),
+        size: formatBytes(p.bytes, lang),
+      });
+    } else {
+      text = t("syncingResource", {
+        resource: resourceName(p.resource),
+        items: p.items.toLocaleString(lang === "vi" ? "vi-VN" : "en-GB"),
+        size: formatBytes(p.bytes, lang),
+      });
+    }
   } else if (props.offline) {
     text = t("offline");
   } else if (props.error) {
