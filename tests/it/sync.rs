@@ -136,15 +136,16 @@ async fn server_killed_mid_sync_leaves_a_consistent_store_and_the_next_sync_resu
     let url = server.lock().await.url();
     let core = client(&dir, &url);
 
-    // Kill the server as soon as the third page of procedures is stored.
+    // Kill the server as soon as the second range of the catalogue's bundle is kept.
     let killer = server.clone();
-    let pages_seen = Arc::new(Mutex::new(0u32));
-    let seen = pages_seen.clone();
+    let kept = Arc::new(Mutex::new((0u32, 0u32)));
+    let seen = kept.clone();
     let progress = move |p: SyncProgress| {
         if p.resource == "procedures" && !p.done {
-            let mut n = seen.lock().unwrap();
-            *n += 1;
-            if *n == 3 {
+            let mut seen = seen.lock().unwrap();
+            seen.0 += 1;
+            seen.1 = seen.1.max(p.bytes);
+            if seen.0 == 2 {
                 let killer = killer.clone();
                 // The callback is synchronous; kill on the runtime and wait for it.
                 tokio::task::block_in_place(|| {
@@ -171,18 +172,34 @@ async fn server_killed_mid_sync_leaves_a_consistent_store_and_the_next_sync_resu
         .find(|r| r.resource == "procedures")
         .unwrap()
         .count;
-    assert!(stored > 0 && stored < CATALOGUE_SIZE, "stored {stored}");
+    let (ranges, bytes) = *kept.lock().unwrap();
+    assert_eq!(
+        (stored, ranges),
+        (0, 2),
+        "two ranges kept, no procedure before the whole bundle"
+    );
+    assert!(bytes > 0);
     assert!(core.status().unwrap().last_error.is_some());
 
-    // Restart at the same address on the same database; the client resumes after what it stored.
+    // Restart at the same address on the same database; the client resumes the
+    // bundle after the bytes it kept and stores the whole catalogue.
     let addr = server.lock().await.addr().to_string();
     let _restarted = TestServer::start_at(&db, &addr).await.unwrap();
-    let report = core.sync(&|_| {}).await.unwrap();
-    let resumed = report_of(&report, "procedures").items;
-    assert_eq!(
-        resumed + stored,
-        CATALOGUE_SIZE,
-        "resumed {resumed} after {stored}"
+    let resumed_from = Arc::new(Mutex::new(None));
+    let first = resumed_from.clone();
+    let report = core
+        .sync(&move |p: SyncProgress| {
+            if p.resource == "procedures" && !p.done {
+                first.lock().unwrap().get_or_insert(p.bytes);
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(report_of(&report, "procedures").items, CATALOGUE_SIZE);
+    let resumed_from = resumed_from.lock().unwrap().expect("the bundle went on");
+    assert!(
+        resumed_from > bytes,
+        "the first range after the restart ends past the {bytes} bytes kept ({resumed_from})"
     );
     assert!(core.status().unwrap().last_error.is_none());
 }

@@ -69,12 +69,15 @@ impl AppSession {
             serde_json::json!({ "binary": binary, "args": [] }),
         );
         let url = format!("http://127.0.0.1:{port}");
+        // An app that dies at start (a store newer than the build, say) leaves the
+        // driver's session request hanging: bound each attempt, so the test fails
+        // in a minute, not at nextest's 300 s.
         let client = wait::until("WebKitWebDriver session", UI_TIMEOUT, async || {
-            ClientBuilder::rustls()
-                .ok()?
-                .capabilities(caps.clone())
-                .connect(&url)
+            let mut builder = ClientBuilder::rustls().ok()?;
+            builder.capabilities(caps.clone());
+            tokio::time::timeout(2 * UI_TIMEOUT, builder.connect(&url))
                 .await
+                .ok()?
                 .ok()
         })
         .await?;

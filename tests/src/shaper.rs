@@ -168,6 +168,13 @@ struct Link {
     generation: u64,
 }
 
+impl Link {
+    /// Whether a connection opened at `start` is dead now.
+    fn cuts(self, start: Link) -> bool {
+        !self.up || self.generation != start.generation
+    }
+}
+
 /// A rate limit shared by every connection in one direction: each packet reserves
 /// the next free slot on the wire and waits until it has been "sent".
 #[derive(Debug)]
@@ -397,7 +404,7 @@ enum Direction {
     Down,
 }
 
-/// A connection given up because one packet was lost too many times.
+/// A connection given up: one packet was lost too many times, or the link cut it.
 #[derive(Debug)]
 struct GaveUp;
 
@@ -422,8 +429,7 @@ async fn connection(mut client: TcpStream, shared: Arc<Shared>) {
             if link.changed().await.is_err() {
                 return;
             }
-            let now = *link.borrow_and_update();
-            if !now.up || now.generation != start.generation {
+            if link.borrow_and_update().cuts(start) {
                 return;
             }
         }
@@ -437,7 +443,7 @@ async fn connection(mut client: TcpStream, shared: Arc<Shared>) {
             server_write,
             &shared,
             Direction::Up,
-            accepted + profile.rtt,
+            (accepted + profile.rtt, start),
             rng_seed(shared.seed, id, Direction::Up),
         );
         let down = pipe(
@@ -445,7 +451,7 @@ async fn connection(mut client: TcpStream, shared: Arc<Shared>) {
             client_write,
             &shared,
             Direction::Down,
-            accepted,
+            (accepted, start),
             rng_seed(shared.seed, id, Direction::Down),
         );
         tokio::select! {
@@ -479,13 +485,16 @@ fn next_random(state: &mut u64) -> u64 {
 
 /// One direction of a connection: read packets, pace them through the bucket, give
 /// them their delay (and any retransmission delays), deliver them in order.
-/// `ready_at` is when the first byte may leave (after the handshake, upstream).
+/// `ready_at` is when the first byte may leave (after the handshake, upstream);
+/// `start` is the link the connection was opened on: once the link has cut it,
+/// not one more byte is delivered (packets already due would otherwise be written
+/// before the connection's task looks at the link again).
 async fn pipe(
     mut from: impl AsyncRead + Unpin,
     mut to: impl AsyncWrite + Unpin,
     shared: &Shared,
     direction: Direction,
-    ready_at: Instant,
+    (ready_at, start): (Instant, Link),
     seed: u64,
 ) -> Result<(), GaveUp> {
     let profile = shared.profile;
@@ -528,6 +537,9 @@ async fn pipe(
             // In order: nothing overtakes a packet that is being retransmitted.
             not_before = not_before.max(arrives);
             tokio::time::sleep_until(not_before).await;
+            if shared.link.borrow().cuts(start) {
+                return Err(GaveUp);
+            }
             if to.write_all(&bytes).await.is_err() {
                 break;
             }

@@ -214,7 +214,10 @@ mod tests {
 
     #[test]
     fn fuzz_corpus_replays_into_pages_or_refusals() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/bundle_decode");
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fuzz/corpus/bundle_decode"
+        );
         let (mut pages, mut refused) = (0, 0);
         for entry in std::fs::read_dir(dir).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
