@@ -456,6 +456,9 @@ fn sync(core: &Core, full: bool, out: &mut impl Write) -> anyhow::Result<()> {
                 "{}: xong ({} trang, {} thay đổi)",
                 p.resource, p.page, p.items
             )
+        } else if p.items == 0 && p.bytes > 0 {
+            // A body fetched in ranges (the catalogue's first download).
+            writeln!(err, "{}: đã nhận {} byte", p.resource, p.bytes)
         } else {
             writeln!(
                 err,
