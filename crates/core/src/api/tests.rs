@@ -442,7 +442,10 @@ async fn one_check_skips_the_unchanged_feeds_and_a_refused_one_pulls_them_all() 
     let fake = Fake::default();
     first_sync_answers(&fake);
     core.sync_with(&fake, false, &|_| {}).await.unwrap();
-    assert!(fake.checks.lock().unwrap().is_empty(), "nothing to check yet");
+    assert!(
+        fake.checks.lock().unwrap().is_empty(),
+        "nothing to check yet"
+    );
     fake.requests();
 
     // The catalogue changed, the units did not: only the catalogue is asked.
@@ -451,7 +454,12 @@ async fn one_check_skips_the_unchanged_feeds_and_a_refused_one_pulls_them_all() 
         PROCS,
         &[("since", "2")],
         Ok(page(
-            vec![procedure("1.000003", "Đăng ký kết hôn", "Hộ tịch", &["Cấp xã"])],
+            vec![procedure(
+                "1.000003",
+                "Đăng ký kết hôn",
+                "Hộ tịch",
+                &["Cấp xã"],
+            )],
             &[],
             "3",
             false,
@@ -485,7 +493,12 @@ async fn one_check_skips_the_unchanged_feeds_and_a_refused_one_pulls_them_all() 
         progress.iter().any(|p| p.resource == "units" && p.done),
         "{progress:?}"
     );
-    assert_eq!(core.search_procedures(&ProcedureQuery::default()).unwrap().total, 3);
+    assert_eq!(
+        core.search_procedures(&ProcedureQuery::default())
+            .unwrap()
+            .total,
+        3
+    );
 
     // An older server without the check: every feed is pulled as before.
     *fake.check.lock().unwrap() = Some(answer(404, r#"{"code":"not_found","message":"x"}"#));
@@ -494,18 +507,30 @@ async fn one_check_skips_the_unchanged_feeds_and_a_refused_one_pulls_them_all() 
     let report = core.sync_with(&fake, false, &|_| {}).await.unwrap();
     let asked: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
     assert!(asked.contains(&UNITS.to_owned()) && asked.contains(&PROCS.to_owned()));
-    assert!(report.resources.iter().any(|r| r.resource == "units" && r.not_modified));
+    assert!(
+        report
+            .resources
+            .iter()
+            .any(|r| r.resource == "units" && r.not_modified)
+    );
     // So does an unreadable answer.
     *fake.check.lock().unwrap() = Some(answer(200, "{"));
     core.sync_with(&fake, false, &|_| {}).await.unwrap();
-    assert_eq!(fake.requests().iter().filter(|r| r.path == UNITS).count(), 1);
+    assert_eq!(
+        fake.requests().iter().filter(|r| r.path == UNITS).count(),
+        1
+    );
 
     // A link that fails under the check fails the sync, as a pull would.
     *fake.check.lock().unwrap() = Some(Err(ErrorCode::Offline));
     let err = core.sync_with(&fake, false, &|_| {}).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Offline);
     assert!(core.status().unwrap().offline);
-    assert!(fake.requests().iter().all(|r| r.path != UNITS && r.path != PROCS));
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.path != UNITS && r.path != PROCS)
+    );
 }
 
 #[tokio::test]

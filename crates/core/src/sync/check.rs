@@ -38,10 +38,7 @@ pub struct Checked {
 impl Checked {
     /// `plan` without the skipped feeds: what is left to pull, in order.
     pub fn to_pull(&self, plan: &[Resource]) -> Vec<Resource> {
-        plan.iter()
-            .filter(|r| !self.skipped(r))
-            .cloned()
-            .collect()
+        plan.iter().filter(|r| !self.skipped(r)).cloned().collect()
     }
 
     /// The outcomes of `plan`: the skipped feeds' and `pulled` (the pulls of
@@ -113,7 +110,10 @@ pub async fn skip_unchanged<T: Transport>(
             return Err(e);
         }
         Err(e) => {
-            tracing::warn!(code = e.code().as_str(), "feed check failed; pulling every feed");
+            tracing::warn!(
+                code = e.code().as_str(),
+                "feed check failed; pulling every feed"
+            );
             return Ok(Checked::default());
         }
     };

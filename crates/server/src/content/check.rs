@@ -42,7 +42,9 @@ async fn check(
 ) -> Result<Json<CheckAnswer>, AppError> {
     let request = json_body(body)?;
     if request.feeds.len() > MAX_CHECK_FEEDS {
-        return Err(AppError::Invalid("Quá nhiều nguồn tin trong một lần kiểm tra."));
+        return Err(AppError::Invalid(
+            "Quá nhiều nguồn tin trong một lần kiểm tra.",
+        ));
     }
     let mut changed = Vec::new();
     for (index, feed) in request.feeds.iter().enumerate() {

@@ -87,7 +87,10 @@ async fn bad_bodies_are_400_with_an_error_body() {
         (json!({"feeds": [tag("requests")]}), "invalid_input"),
         (json!({"feeds": [{"resource": "news"}]}), "invalid_input"),
         (json!({"nothing": []}), "invalid_input"),
-        (json!({"feeds": [{"resource": "news", "etag": "W/\"news-1\""}]}), "bad_request"),
+        (
+            json!({"feeds": [{"resource": "news", "etag": "W/\"news-1\""}]}),
+            "bad_request",
+        ),
     ] {
         let answer = t.post_json("/api/v1/check", None, body.clone()).await;
         assert_eq!(answer.status, 400, "{body}");
