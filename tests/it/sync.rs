@@ -70,16 +70,36 @@ async fn first_sync_fills_the_cache_and_search_works_offline() {
     assert!(news.freshness.synced_at.is_some());
 }
 
-#[tokio::test]
-async fn second_sync_is_all_not_modified_and_tiny_on_the_wire() {
+/// A device fully synced through a counting proxy, then synced again with
+/// nothing changed on the server; the proxy has counted only that second sync.
+struct SyncedTwice {
+    server: TestServer,
+    proxy: CountingProxy,
+    dir: tempfile::TempDir,
+    core: Core,
+    report: congdan_core::SyncReport,
+}
+
+async fn synced_twice() -> SyncedTwice {
     let server = TestServer::seeded().await.unwrap();
     let proxy = CountingProxy::start(server.addr()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let core = client(&dir, &proxy.url());
     first_full_sync(&core).await;
-
     proxy.counters().reset();
     let report = core.sync(&|_| {}).await.unwrap();
+    SyncedTwice {
+        server,
+        proxy,
+        dir,
+        core,
+        report,
+    }
+}
+
+#[tokio::test]
+async fn second_sync_is_all_not_modified_and_tiny_on_the_wire() {
+    let SyncedTwice { proxy, report, .. } = synced_twice().await;
     for resource in ["units", "procedures", "news", "services", "public_requests"] {
         report_of(&report, resource);
     }
@@ -110,14 +130,13 @@ const FEEDS: &[&str] = &[
 /// sync pulls news, and only news of the feeds.
 #[tokio::test]
 async fn an_unchanged_sync_checks_the_feeds_in_one_request_and_new_news_is_pulled() {
-    let server = TestServer::seeded().await.unwrap();
-    let proxy = CountingProxy::start(server.addr()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let core = client(&dir, &proxy.url());
-    first_full_sync(&core).await;
-
-    proxy.counters().reset();
-    let report = core.sync(&|_| {}).await.unwrap();
+    let SyncedTwice {
+        server,
+        proxy,
+        dir,
+        core,
+        report,
+    } = synced_twice().await;
     let requests = proxy.counters().requests();
     let checks = requests.iter().filter(|r| *r == "POST /api/v1/check");
     assert_eq!(checks.count(), 1, "{requests:?}");

@@ -96,7 +96,9 @@ pub fn etag(resource: Resource, head: u64) -> String {
 /// Whether two entity tags name the same version (weak comparison: `W/` is
 /// ignored), as `If-None-Match` and `POST /api/v1/check` compare them.
 pub fn same_tag(a: &str, b: &str) -> bool {
-    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    fn opaque(tag: &str) -> &str {
+        tag.trim().trim_start_matches("W/")
+    }
     opaque(a) == opaque(b)
 }
 
