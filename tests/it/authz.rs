@@ -262,6 +262,16 @@ fn cases(request_id: &str) -> Vec<Case> {
         ),
         case(
             Method::POST,
+            "/api/v1/check",
+            "/api/v1/check",
+            Some(json!({"feeds": [
+                {"resource": "news", "unit": "00004", "etag": "W/\"news-0\""},
+                {"resource": "units", "etag": "W/\"units-0\""},
+            ]})),
+            Public,
+        ),
+        case(
+            Method::POST,
             "/api/v1/officer/bulletins",
             "/api/v1/officer/bulletins",
             Some(json!({

@@ -70,16 +70,36 @@ async fn first_sync_fills_the_cache_and_search_works_offline() {
     assert!(news.freshness.synced_at.is_some());
 }
 
-#[tokio::test]
-async fn second_sync_is_all_not_modified_and_tiny_on_the_wire() {
+/// A device fully synced through a counting proxy, then synced again with
+/// nothing changed on the server; the proxy has counted only that second sync.
+struct SyncedTwice {
+    server: TestServer,
+    proxy: CountingProxy,
+    dir: tempfile::TempDir,
+    core: Core,
+    report: congdan_core::SyncReport,
+}
+
+async fn synced_twice() -> SyncedTwice {
     let server = TestServer::seeded().await.unwrap();
     let proxy = CountingProxy::start(server.addr()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let core = client(&dir, &proxy.url());
     first_full_sync(&core).await;
-
     proxy.counters().reset();
     let report = core.sync(&|_| {}).await.unwrap();
+    SyncedTwice {
+        server,
+        proxy,
+        dir,
+        core,
+        report,
+    }
+}
+
+#[tokio::test]
+async fn second_sync_is_all_not_modified_and_tiny_on_the_wire() {
+    let SyncedTwice { proxy, report, .. } = synced_twice().await;
     for resource in ["units", "procedures", "news", "services", "public_requests"] {
         report_of(&report, resource);
     }
@@ -88,10 +108,85 @@ async fn second_sync_is_all_not_modified_and_tiny_on_the_wire() {
         assert_eq!((r.items, r.deleted), (0, 0));
     }
     let bytes = proxy.counters().total();
-    // The five content and Open311 checks fitted in 2 KB; each resource added since
-    // (holidays, alerts, power cuts, announcements, the bus network, epidemic
-    // bulletins) is one more conditional GET answered 304, about 310 bytes both ways.
-    assert!(bytes < 2048 + 6 * 320, "second sync moved {bytes} bytes");
+    // The five content and Open311 checks fitted in 2 KB. The change feeds now
+    // share one `POST /api/v1/check` (issue 12: 2.2 KB in all, 3.3 KB with a 304
+    // each); each document added since (holidays, announcements, the bus network)
+    // is one more conditional GET answered 304, about 310 bytes both ways.
+    assert!(bytes < 2048 + 3 * 320, "second sync moved {bytes} bytes");
+}
+
+/// The change feeds a sync of the home unit pulls (documents are not change feeds).
+const FEEDS: &[&str] = &[
+    "/api/v1/units",
+    "/api/v1/procedures",
+    "/api/v1/news",
+    "/api/v1/outages",
+    "/api/v1/alerts",
+    "/api/v1/bulletins",
+];
+
+/// Issue 12: an unchanged sync asks about every change feed in ONE check
+/// instead of one conditional GET each (a round trip each, 1.3 s on 2G), and
+/// reports them as not modified; after news arrives on the server, the next
+/// sync pulls news, and only news of the feeds.
+#[tokio::test]
+async fn an_unchanged_sync_checks_the_feeds_in_one_request_and_new_news_is_pulled() {
+    let SyncedTwice {
+        server,
+        proxy,
+        dir,
+        core,
+        report,
+    } = synced_twice().await;
+    let requests = proxy.counters().requests();
+    let checks = requests.iter().filter(|r| *r == "POST /api/v1/check");
+    assert_eq!(checks.count(), 1, "{requests:?}");
+    let feed_gets: Vec<&String> = requests
+        .iter()
+        .filter(|r| FEEDS.iter().any(|feed| *r == &format!("GET {feed}")))
+        .collect();
+    assert!(feed_gets.is_empty(), "{requests:?}");
+    for feed in FEEDS {
+        let name = feed.trim_start_matches("/api/v1/");
+        assert!(report_of(&report, name).not_modified, "{report:?}");
+    }
+
+    let rss = dir.path().join("tin-moi.xml");
+    std::fs::write(
+        &rss,
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Phường Ba Đình</title>\
+         <link>https://badinh.hanoi.gov.vn/</link><description>Tin</description>\
+         <item><title>Lịch tiêm chủng tháng 12</title><link>https://badinh.hanoi.gov.vn/tin/1</link>\
+         <guid>https://badinh.hanoi.gov.vn/tin/1</guid><pubDate>Sat, 05 Dec 2026 08:00:00 +0700</pubDate>\
+         <description>Trạm y tế phường tiêm vào sáng thứ Bảy.</description></item></channel></rss>",
+    )
+    .unwrap();
+    let out = server
+        .admin(&["ingest-feed", "--unit", HOME_UNIT, rss.to_str().unwrap()])
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    proxy.counters().reset();
+    let report = core.sync(&|_| {}).await.unwrap();
+    let requests = proxy.counters().requests();
+    let feed_gets: Vec<&String> = requests
+        .iter()
+        .filter(|r| FEEDS.iter().any(|feed| *r == &format!("GET {feed}")))
+        .collect();
+    assert_eq!(feed_gets, ["GET /api/v1/news"], "{requests:?}");
+    assert_eq!(report_of(&report, "news").items, 1, "{report:?}");
+    assert!(report_of(&report, "units").not_modified);
+    assert!(
+        core.news(500)
+            .unwrap()
+            .items
+            .iter()
+            .any(|n| n.title == "Lịch tiêm chủng tháng 12")
+    );
 }
 
 #[tokio::test]

@@ -35,5 +35,7 @@ pub use procedures::{
     Channel, LegalDoc, Procedure, ProcedureSearchResult, ProcedureSummary, RequiredDocument,
 };
 pub use requests::{Device, MyRequest, Role, Session, StatusChange, TimelineEntry, Upload};
-pub use sync::{BUNDLE_CONTENT_TYPE, Health, HolidayDay, Page};
+pub use sync::{
+    BUNDLE_CONTENT_TYPE, CheckAnswer, CheckRequest, FeedName, FeedTag, Health, HolidayDay, Page,
+};
 pub use units::{Unit, UnitLevel};

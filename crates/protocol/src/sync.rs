@@ -53,3 +53,57 @@ pub struct Health {
     /// Server version (crate version).
     pub version: String,
 }
+
+/// Most feeds one `POST /api/v1/check` may name; a device has a handful.
+/// The check (issue 12) says in one round trip which of a device's feeds
+/// changed since their stored ETags, where one `If-None-Match` per feed costs
+/// a round trip each (seconds on 2G).
+pub const MAX_CHECK_FEEDS: usize = 32;
+
+/// A public change feed a check may name (the path below `/api/v1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedName {
+    /// `/api/v1/units`.
+    Units,
+    /// `/api/v1/procedures`.
+    Procedures,
+    /// `/api/v1/news?unit=`.
+    News,
+    /// `/api/v1/outages?unit=`.
+    Outages,
+    /// `/api/v1/alerts?unit=`.
+    Alerts,
+    /// `/api/v1/bulletins?unit=`.
+    Bulletins,
+}
+
+/// One feed of a check: which feed, for which unit, and the ETag the device
+/// would send as `If-None-Match`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedTag {
+    /// The feed.
+    pub resource: FeedName,
+    /// The GET's `?unit=`: required for news, outages, alerts and bulletins,
+    /// ignored for units and procedures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The stored ETag of the feed's last complete pull.
+    pub etag: String,
+}
+
+/// Body of `POST /api/v1/check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckRequest {
+    /// At most [`MAX_CHECK_FEEDS`] feeds.
+    pub feeds: Vec<FeedTag>,
+}
+
+/// Answer of `POST /api/v1/check`: positions, in the request's `feeds`, of
+/// the feeds whose GET would not answer 304 (changed, or an unknown unit);
+/// the others need no request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckAnswer {
+    /// Indexes into [`CheckRequest::feeds`], ascending.
+    pub changed: Vec<usize>,
+}

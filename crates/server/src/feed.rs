@@ -93,10 +93,17 @@ pub fn etag(resource: Resource, head: u64) -> String {
     format!("W/\"{}-{head}\"", resource.as_str())
 }
 
+/// Whether two entity tags name the same version (weak comparison: `W/` is
+/// ignored), as `If-None-Match` and `POST /api/v1/check` compare them.
+pub fn same_tag(a: &str, b: &str) -> bool {
+    fn opaque(tag: &str) -> &str {
+        tag.trim().trim_start_matches("W/")
+    }
+    opaque(a) == opaque(b)
+}
+
 /// Whether the request's `If-None-Match` matches `current` (weak comparison).
 pub fn if_none_match(headers: &HeaderMap, current: &str) -> bool {
-    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
-    let current = opaque(current);
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -104,7 +111,7 @@ pub fn if_none_match(headers: &HeaderMap, current: &str) -> bool {
         .flat_map(|value| value.split(','))
         .any(|tag| {
             let tag = tag.trim();
-            tag == "*" || opaque(tag) == current
+            tag == "*" || same_tag(tag, current)
         })
 }
 

@@ -8,7 +8,9 @@
 //! after `--budget` seconds and reports how far it got. Every failed sync that got
 //! somewhere prints the resource it stopped in and what it completed before; at the
 //! end a table gives, per resource (paged feeds and documents alike), the time and
-//! link bytes of its completed pulls and of the syncs that stopped in it.
+//! link bytes of its completed pulls and of the syncs that stopped in it. A second
+//! sync, with nothing changed, gives what an idle pull-to-refresh costs (time, bytes,
+//! requests).
 //!
 //! Then the outbox: a profile made ready over the plain loopback (units, services,
 //! the ward) saves `--submissions N` reports with a phone-sized photo each, and
@@ -24,6 +26,7 @@
 use anyhow::{Context, bail};
 use congdan_core::secrets::MemoryStore;
 use congdan_core::{AttributeAnswer, Core, CoreOptions, FakeClock, RequestDraft, SyncProgress};
+use congdan_tests::proxy::CountingProxy;
 use congdan_tests::server::TestServer;
 use congdan_tests::shaper::{PROFILES, Profile, Shaper};
 use std::collections::BTreeMap;
@@ -206,6 +209,8 @@ struct Run {
     onboarding: Option<Mark>,
     news: Option<Mark>,
     catalogue: Option<Mark>,
+    /// The second sync, nothing changed: its time, link bytes and requests.
+    unchanged: Option<(Mark, usize)>,
     procedures_stored: u32,
     attempts: u32,
     errors: BTreeMap<String, u32>,
@@ -245,7 +250,9 @@ async fn retrying<T>(
 }
 
 async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow::Result<Run> {
-    let link = Shaper::start(server.addr(), profile, 1).await?;
+    // The shaper in front of a counting proxy, which notes the requests.
+    let counting = CountingProxy::start(server.addr()).await?;
+    let link = Shaper::start(counting.addr(), profile, 1).await?;
     let dir = tempfile::tempdir()?;
     let core = Core::open(&dir.path().join("bench.db"))?;
     core.set_server_url(&link.url())?;
@@ -337,6 +344,20 @@ async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow
         None
     };
     let catalogue = synced.map(|_| mark(started, &link));
+    let unchanged = match catalogue {
+        Some(before) => {
+            counting.counters().reset();
+            core.sync(&|_| {}).await.ok().map(|_| {
+                let after = mark(started, &link);
+                let spent = Mark {
+                    secs: after.secs - before.secs,
+                    bytes: after.bytes - before.bytes,
+                };
+                (spent, counting.counters().requests().len())
+            })
+        }
+        None => None,
+    };
     let procedures_stored = core
         .status()?
         .resources
@@ -352,6 +373,7 @@ async fn run(server: &TestServer, profile: Profile, options: &Options) -> anyhow
         onboarding,
         news,
         catalogue,
+        unchanged,
         procedures_stored,
         attempts,
         errors,
@@ -551,9 +573,9 @@ async fn main() -> anyhow::Result<()> {
 fn print_sync_table(runs: &[Run], options: &Options) {
     let show = |m: Option<Mark>| m.map_or_else(|| "not reached".to_string(), |m| m.to_string());
     println!(
-        "| profile | onboarding (provinces, communes, ward) | news usable | whole catalogue synced | sync attempts | errors | link: cuts / refused / retransmits |"
+        "| profile | onboarding (provinces, communes, ward) | news usable | whole catalogue synced | second sync, nothing changed | sync attempts | errors | link: cuts / refused / retransmits |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for run in runs {
         let catalogue = match run.catalogue {
             Some(m) => m.to_string(),
@@ -572,13 +594,18 @@ fn print_sync_table(runs: &[Run], options: &Options) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let unchanged = run.unchanged.map_or_else(
+            || "—".to_string(),
+            |(spent, requests)| format!("{spent}, {requests} requests"),
+        );
         println!(
-            "| {} ({}) | {} | {} | {} | {} | {} | {} / {} / {} |",
+            "| {} ({}) | {} | {} | {} | {} | {} | {} | {} / {} / {} |",
             run.profile.name,
             describe(&run.profile),
             show(run.onboarding),
             show(run.news),
             catalogue,
+            unchanged,
             run.attempts,
             errors,
             run.cuts,

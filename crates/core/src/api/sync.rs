@@ -223,8 +223,29 @@ impl Core {
         let (catalogue, first): (Vec<Resource>, Vec<Resource>) = pending
             .into_iter()
             .partition(|r| *r == Resource::Procedures);
-        let mut outcomes =
-            sync::run(self.writer_mutex(), transport, &first, !deferred, &forward).await?;
+        // One round trip says which feeds changed; the others are not asked (issue 12).
+        let checkable: Vec<Resource> = first
+            .iter()
+            .chain(catalogue.iter().filter(|_| !deferred))
+            .cloned()
+            .collect();
+        let checked = sync::check::skip_unchanged(
+            self.writer_mutex(),
+            transport,
+            &checkable,
+            !deferred,
+            &forward,
+        )
+        .await?;
+        let pulled = sync::run(
+            self.writer_mutex(),
+            transport,
+            &checked.to_pull(&first),
+            !deferred,
+            &forward,
+        )
+        .await?;
+        let mut outcomes = checked.merge(&first, pulled);
         let (more, status_changes) = self.pull_requests(transport, with_device, &forward).await?;
         outcomes.extend(more);
         let announcements_done = match self.household_unit() {
@@ -243,9 +264,15 @@ impl Core {
             None
         } else {
             let bus = self.pull_bus_reported(transport, progress).await;
-            outcomes.extend(
-                sync::run(self.writer_mutex(), transport, &catalogue, true, &forward).await?,
-            );
+            let pulled = sync::run(
+                self.writer_mutex(),
+                transport,
+                &checked.to_pull(&catalogue),
+                true,
+                &forward,
+            )
+            .await?;
+            outcomes.extend(checked.merge(&catalogue, pulled));
             bus
         };
         Ok(SyncReport {

@@ -10,7 +10,7 @@ use super::*;
 use crate::ErrorCode;
 use crate::store::news::tests::item;
 use crate::store::procedures::tests::procedure;
-use crate::sync::{MediaFile, Request, Response, Transport};
+use crate::sync::{Answer, Call, MediaFile, Method, Request, Response, Transport};
 
 /// Answers by `path?query` key; records every request it saw.
 #[derive(Default)]
@@ -18,6 +18,10 @@ struct Fake {
     answers: Mutex<HashMap<String, Result<Response, ErrorCode>>>,
     images: HashMap<String, Option<MediaFile>>,
     seen: Mutex<Vec<Request>>,
+    /// The answer to `POST /api/v1/check`; none: the transport cannot send.
+    check: Mutex<Option<Result<Answer, ErrorCode>>>,
+    /// Bodies of the checks sent.
+    checks: Mutex<Vec<serde_json::Value>>,
 }
 
 /// The answer key of a request: path and query, without `limit` (page sizes
@@ -108,6 +112,25 @@ impl Transport for Fake {
         }
     }
 
+    async fn send(&self, call: &Call) -> Result<Answer, Error> {
+        let cannot = || Error::Internal {
+            reason: format!("cannot send {:?} {}", call.method, call.path),
+        };
+        if (call.method, call.path.as_str()) != (Method::Post, CHECK) {
+            return Err(cannot());
+        }
+        let body = serde_json::from_slice(&call.body).unwrap();
+        self.checks.lock().unwrap().push(body);
+        match self.check.lock().unwrap().clone() {
+            Some(Ok(answer)) => Ok(answer),
+            Some(Err(_)) => Err(Error::Offline {
+                resource: call.resource.into(),
+                reason: "dropped".into(),
+            }),
+            None => Err(cannot()),
+        }
+    }
+
     async fn fetch_media(
         &self,
         url: &str,
@@ -140,6 +163,7 @@ fn unit(code: &str, name: &str, kind: &str, parent: Option<&str>) -> Unit {
 const UNITS: &str = "/api/v1/units";
 const PROCS: &str = "/api/v1/procedures";
 const NEWS: &str = "/api/v1/news";
+const CHECK: &str = "/api/v1/check";
 
 fn open() -> (Core, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -401,6 +425,112 @@ async fn sync_pages_304_news_images_and_offline() {
     let status = core.status().unwrap();
     assert!(!status.offline);
     assert_eq!(status.last_error, None);
+}
+
+/// A JSON answer to a call.
+fn answer(status: u16, body: &str) -> Result<Answer, ErrorCode> {
+    Ok(Answer {
+        status,
+        headers: Vec::new(),
+        body: body.as_bytes().to_vec(),
+    })
+}
+
+#[tokio::test]
+async fn one_check_skips_the_unchanged_feeds_and_a_refused_one_pulls_them_all() {
+    let (core, _dir) = open();
+    let fake = Fake::default();
+    first_sync_answers(&fake);
+    core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    assert!(
+        fake.checks.lock().unwrap().is_empty(),
+        "nothing to check yet"
+    );
+    fake.requests();
+
+    // The catalogue changed, the units did not: only the catalogue is asked.
+    *fake.check.lock().unwrap() = Some(answer(200, r#"{"changed":[1]}"#));
+    fake.answer(
+        PROCS,
+        &[("since", "2")],
+        Ok(page(
+            vec![procedure(
+                "1.000003",
+                "Đăng ký kết hôn",
+                "Hộ tịch",
+                &["Cấp xã"],
+            )],
+            &[],
+            "3",
+            false,
+            "W/\"procedures-3\"",
+        )),
+    );
+    let progress = Mutex::new(Vec::new());
+    let report = core
+        .sync_with(&fake, false, &|p| progress.lock().unwrap().push(p))
+        .await
+        .unwrap();
+    assert_eq!(
+        std::mem::take(&mut *fake.checks.lock().unwrap()),
+        [serde_json::json!({"feeds": [
+            {"resource": "units", "etag": "W/\"units-5\""},
+            {"resource": "procedures", "etag": "W/\"procedures-2\""},
+        ]})]
+    );
+    let asked: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert!(!asked.contains(&UNITS.to_owned()), "{asked:?}");
+    assert!(asked.contains(&PROCS.to_owned()), "{asked:?}");
+    let feeds: Vec<(&str, bool)> = report
+        .resources
+        .iter()
+        .filter(|r| ["units", "procedures"].contains(&r.resource.as_str()))
+        .map(|r| (r.resource.as_str(), r.not_modified))
+        .collect();
+    assert_eq!(feeds, [("units", true), ("procedures", false)]);
+    let progress = progress.into_inner().unwrap();
+    assert!(
+        progress.iter().any(|p| p.resource == "units" && p.done),
+        "{progress:?}"
+    );
+    assert_eq!(
+        core.search_procedures(&ProcedureQuery::default())
+            .unwrap()
+            .total,
+        3
+    );
+
+    // An older server without the check: every feed is pulled as before.
+    *fake.check.lock().unwrap() = Some(answer(404, r#"{"code":"not_found","message":"x"}"#));
+    fake.answer(UNITS, &[("since", "5")], Ok(not_modified()));
+    fake.answer(PROCS, &[("since", "3")], Ok(not_modified()));
+    let report = core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    let asked: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert!(asked.contains(&UNITS.to_owned()) && asked.contains(&PROCS.to_owned()));
+    assert!(
+        report
+            .resources
+            .iter()
+            .any(|r| r.resource == "units" && r.not_modified)
+    );
+    // So does an unreadable answer.
+    *fake.check.lock().unwrap() = Some(answer(200, "{"));
+    core.sync_with(&fake, false, &|_| {}).await.unwrap();
+    assert_eq!(
+        fake.requests().iter().filter(|r| r.path == UNITS).count(),
+        1
+    );
+
+    // A link that fails under the check fails the sync, as a pull would.
+    *fake.check.lock().unwrap() = Some(Err(ErrorCode::Offline));
+    let err = core.sync_with(&fake, false, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Offline);
+    assert!(core.status().unwrap().offline);
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.path != UNITS && r.path != PROCS)
+    );
 }
 
 #[tokio::test]

@@ -19,6 +19,7 @@
 pub mod announcements;
 pub mod bundle;
 pub mod bus;
+pub mod check;
 pub mod documents;
 pub mod lookup;
 pub mod machine;

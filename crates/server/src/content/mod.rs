@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod bulletins;
 pub mod bus;
+pub mod check;
 pub mod holidays;
 pub mod news;
 pub mod outages;
@@ -41,6 +42,7 @@ pub fn router() -> Routes {
         .merge(bulletins::router())
         .merge(procedures::router())
         .merge(bus::router())
+        .merge(check::router())
 }
 
 async fn health() -> Json<Health> {

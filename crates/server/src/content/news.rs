@@ -22,7 +22,7 @@ pub fn router() -> Routes {
 }
 
 /// Unit codes whose news a reader of `unit` sees, or `UnknownUnit`.
-async fn visible_units(state: &AppState, unit: &str) -> Result<Vec<String>, AppError> {
+pub(crate) async fn visible_units(state: &AppState, unit: &str) -> Result<Vec<String>, AppError> {
     if unit == NATIONAL_UNIT {
         return Ok(vec![NATIONAL_UNIT.to_owned()]);
     }

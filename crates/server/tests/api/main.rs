@@ -8,6 +8,7 @@ mod api_keys;
 mod bell;
 mod bundle;
 mod bus;
+mod check;
 mod commands;
 mod compression;
 mod deadlines;
