@@ -36,7 +36,14 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    serve_changes(&state, Resource::Procedures, Scope::All, window, &headers).await
+    serve_changes(
+        &state.feeds.now(),
+        Resource::Procedures,
+        Scope::All,
+        window,
+        &headers,
+    )
+    .await
 }
 
 async fn one(

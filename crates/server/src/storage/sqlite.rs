@@ -8,8 +8,10 @@
 //! Content writes go through [`SqliteStorage::write_content`], which rings the
 //! process's [`ChangeBell`] after the commit. Writes of other processes on the
 //! same file (the `issue-alert` and `ingest-*` verbs) are seen through `PRAGMA
-//! data_version` on a connection of its own, looked at before each answer
-//! from memory and every [`WATCH_EVERY`] by [`ContentStorage::watch_changes`].
+//! data_version` on a few connections of their own ([`WATCHERS`], so that
+//! requests on different threads never queue for one), looked at once per
+//! request answered from memory and every [`WATCH_EVERY`] by
+//! [`ContentStorage::watch_changes`].
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,6 +34,10 @@ const READERS: usize = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often the watcher looks for other processes' writes.
 const WATCH_EVERY: Duration = Duration::from_millis(250);
+/// How many read-only connections look at `PRAGMA data_version`: one per
+/// worker thread of a small server, so that two requests never wait for
+/// each other's look (a look holds its connection for a few microseconds).
+const WATCHERS: usize = 4;
 
 /// SQLite implementation of [`super::Storage`]. Cheap to clone.
 #[derive(Clone)]
@@ -44,14 +50,17 @@ struct Inner {
     // last connection to close and checkpoints the WAL into the database file (a
     // read-only connection closing last cannot, and a copied file would miss data).
     readers: Vec<Mutex<Connection>>,
-    watcher: Mutex<DataVersion>,
+    watchers: Vec<Mutex<DataVersion>>,
     writer: Mutex<Connection>,
     next_reader: AtomicUsize,
+    next_watcher: AtomicUsize,
     bell: ChangeBell,
 }
 
 /// A read-only connection of its own and the last `PRAGMA data_version` it
-/// read: the value moves when another connection commits.
+/// read: the value moves when another connection commits. Values of two
+/// connections cannot be compared, so each watcher keeps its own; a commit
+/// may then ring once per watcher, which only costs a cache miss.
 struct DataVersion {
     conn: Connection,
     last: Option<i64>,
@@ -185,17 +194,22 @@ impl SqliteStorage {
         for _ in 0..READERS {
             readers.push(Mutex::new(read_only()?));
         }
-        let mut watcher = DataVersion {
-            conn: read_only()?,
-            last: None,
-        };
-        watcher.moved();
+        let mut watchers = Vec::with_capacity(WATCHERS);
+        for _ in 0..WATCHERS {
+            let mut watcher = DataVersion {
+                conn: read_only()?,
+                last: None,
+            };
+            watcher.moved();
+            watchers.push(Mutex::new(watcher));
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 readers,
-                watcher: Mutex::new(watcher),
+                watchers,
                 next_reader: AtomicUsize::new(0),
+                next_watcher: AtomicUsize::new(0),
                 bell: ChangeBell::new(true),
             }),
         })
@@ -302,17 +316,27 @@ impl Drop for Inner {
 impl Inner {
     /// A free reader if there is one, else wait for one in turn.
     fn reader(&self) -> MutexGuard<'_, Connection> {
-        for reader in &self.readers {
-            if let Ok(guard) = reader.try_lock() {
-                return guard;
-            }
-        }
-        let index = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
-        lock(&self.readers[index])
+        first_free(&self.readers, &self.next_reader)
+    }
+
+    /// A free watcher if there is one, else wait for one in turn.
+    fn watcher(&self) -> MutexGuard<'_, DataVersion> {
+        first_free(&self.watchers, &self.next_watcher)
     }
 }
 
-/// Lock a connection (or the data-version watcher). A panic while it was held
+/// The first of `pool` nobody holds, else the one `turn` points at, waited for.
+fn first_free<'a, T>(pool: &'a [Mutex<T>], turn: &AtomicUsize) -> MutexGuard<'a, T> {
+    for member in pool {
+        if let Ok(guard) = member.try_lock() {
+            return guard;
+        }
+    }
+    let index = turn.fetch_add(1, Ordering::Relaxed) % pool.len();
+    lock(&pool[index])
+}
+
+/// Lock a connection (or a data-version watcher). A panic while it was held
 /// leaves nothing half-done that matters (an open transaction rolls back when
 /// dropped), so poisoning is ignored.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -591,7 +615,10 @@ impl ContentStorage for SqliteStorage {
     }
 
     fn look_for_changes(&self) {
-        if lock(&self.inner.watcher).moved() {
+        // Rung before the watcher is released: whoever takes it next and
+        // sees no move knows the ring for what this look saw has happened.
+        let mut watcher = self.inner.watcher();
+        if watcher.moved() {
             self.inner.bell.ring();
         }
     }
@@ -632,6 +659,40 @@ mod tests {
         }
         let err = s.unit("01".into()).await.unwrap_err();
         assert!(matches!(err, StorageError::Corrupt { .. }), "{err}");
+    }
+
+    /// Issue 12: a look while another request holds a watcher takes a free
+    /// one (a single shared watcher made every request queue behind the
+    /// others), and still sees what another connection committed.
+    #[test]
+    fn a_look_takes_a_free_watcher_and_sees_other_connections_commits() {
+        let (dir, s) = storage();
+        let held = lock(&s.inner.watchers[0]);
+        let generation = s.bell().generation();
+        rusqlite::Connection::open(dir.path().join("t.db"))
+            .unwrap()
+            .execute(
+                "INSERT INTO units (code, parent, seq, body) VALUES ('01', NULL, 1, '{}')",
+                [],
+            )
+            .unwrap();
+        let (done, looked) = std::sync::mpsc::channel();
+        let other = s.clone();
+        let looker = std::thread::spawn(move || {
+            other.look_for_changes();
+            done.send(()).unwrap();
+        });
+        let result = looked.recv_timeout(Duration::from_secs(10));
+        drop(held);
+        looker.join().unwrap();
+        assert!(result.is_ok(), "the look waited for the held watcher");
+        assert_eq!(s.bell().generation(), generation + 1, "the commit rang");
+        // The held watcher had not seen the commit: it rings once more (a
+        // cache miss), then neither rings again.
+        s.look_for_changes();
+        s.look_for_changes();
+        s.look_for_changes();
+        assert_eq!(s.bell().generation(), generation + 2);
     }
 
     #[tokio::test]
