@@ -94,7 +94,9 @@ pub fn etag(resource: Resource, head: u64) -> String {
 
 /// Whether the request's `If-None-Match` matches `current` (weak comparison).
 pub fn if_none_match(headers: &HeaderMap, current: &str) -> bool {
-    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    fn opaque(tag: &str) -> &str {
+        tag.trim().trim_start_matches("W/")
+    }
     let current = opaque(current);
     headers
         .get_all(header::IF_NONE_MATCH)
