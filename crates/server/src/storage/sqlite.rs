@@ -11,8 +11,10 @@
 //! data_version` on a few connections of their own ([`WATCHERS`], so that
 //! requests on different threads never queue for one), looked at once per
 //! request answered from memory and every [`WATCH_EVERY`] by
-//! [`ContentStorage::watch_changes`].
+//! [`ContentStorage::watch_changes`]. A look first reads the WAL-index header
+//! ([`WalHeader`]) and skips the `PRAGMA` while it is as the last look left it.
 
+use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -46,6 +48,7 @@ pub struct SqliteStorage {
 }
 
 struct Inner {
+    wal_header: Option<WalHeader>,
     // Fields drop in order: the read-only connections first, so that the writer is the
     // last connection to close and checkpoints the WAL into the database file (a
     // read-only connection closing last cannot, and a copied file would miss data).
@@ -79,6 +82,75 @@ impl DataVersion {
         self.last = now;
         moved
     }
+}
+
+/// Length of one copy of the WAL-index header at the start of `<db>-shm`.
+const WAL_HEADER_BYTES: usize = 48;
+
+/// The first copy of the WAL-index header, read from `<db>-shm` (SQLite's
+/// documented wal-index format, "The WAL-Index Header": 48 bytes at offset
+/// 0, the copy readers trust). Every commit of any connection, in this
+/// process or another, rewrites it before the commit returns: a larger
+/// `mxFrame`, or new salts when the log restarts, and a new checksum. So
+/// while it reads as it did when the last look began, nothing was committed
+/// since and `PRAGMA data_version` need not be asked: one `pread` of 48 bytes
+/// instead of a read transaction (two `fcntl` locks). A header read while a
+/// commit writes it may be torn: then it differs and the look is made.
+struct WalHeader {
+    shm: File,
+    /// The header as read just before the last look that completed.
+    looked_at: Mutex<Option<[u8; WAL_HEADER_BYTES]>>,
+}
+
+impl WalHeader {
+    /// The `-shm` beside the database at `path`, when it is in WAL mode and
+    /// the file can be read here (else every look asks the `PRAGMA`).
+    fn open(path: &Path, wal: bool) -> Option<Self> {
+        if !wal || !cfg!(unix) {
+            return None;
+        }
+        let mut shm = path.as_os_str().to_owned();
+        shm.push("-shm");
+        match File::open(&shm) {
+            Ok(shm) => Some(Self {
+                shm,
+                looked_at: Mutex::new(None),
+            }),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the WAL index; looking at data_version every time");
+                None
+            }
+        }
+    }
+
+    /// The header now; `None` when it cannot be read (then look).
+    fn read(&self) -> Option<[u8; WAL_HEADER_BYTES]> {
+        let mut header = [0; WAL_HEADER_BYTES];
+        read_at(&self.shm, &mut header).ok()?;
+        Some(header)
+    }
+
+    /// Whether `header` is the one read before the last completed look.
+    fn unchanged(&self, header: &[u8; WAL_HEADER_BYTES]) -> bool {
+        lock(&self.looked_at).as_ref() == Some(header)
+    }
+
+    /// Record `header`, read before a look that has now completed (and rung
+    /// for what it saw). A slower look may record an older header after a
+    /// newer one: that only makes the next look happen.
+    fn looked(&self, header: [u8; WAL_HEADER_BYTES]) {
+        *lock(&self.looked_at) = Some(header);
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8]) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, 0)
+}
+
+#[cfg(not(unix))]
+fn read_at(_file: &File, _buf: &mut [u8]) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 impl std::fmt::Debug for SqliteStorage {
@@ -173,7 +245,8 @@ impl SqliteStorage {
         let mut writer = Connection::open(path)?;
         writer.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
+        let wal = mode.eq_ignore_ascii_case("wal");
+        if !wal {
             tracing::warn!(mode = %mode, "database is not in WAL mode");
         }
         writer.pragma_update(None, "synchronous", "NORMAL")?;
@@ -205,6 +278,7 @@ impl SqliteStorage {
         }
         Ok(Self {
             inner: Arc::new(Inner {
+                wal_header: WalHeader::open(path, wal),
                 writer: Mutex::new(writer),
                 readers,
                 watchers,
@@ -615,11 +689,25 @@ impl ContentStorage for SqliteStorage {
     }
 
     fn look_for_changes(&self) {
-        // Rung before the watcher is released: whoever takes it next and
-        // sees no move knows the ring for what this look saw has happened.
-        let mut watcher = self.inner.watcher();
-        if watcher.moved() {
-            self.inner.bell.ring();
+        let header = self.inner.wal_header.as_ref().and_then(|wal| {
+            let header = wal.read()?;
+            Some((wal, header))
+        });
+        if let Some((wal, header)) = &header
+            && wal.unchanged(header)
+        {
+            return;
+        }
+        {
+            // Rung before the watcher is released: whoever takes it next and
+            // sees no move knows the ring for what this look saw has happened.
+            let mut watcher = self.inner.watcher();
+            if watcher.moved() {
+                self.inner.bell.ring();
+            }
+        }
+        if let Some((wal, header)) = header {
+            wal.looked(header);
         }
     }
 
@@ -687,12 +775,47 @@ mod tests {
         looker.join().unwrap();
         assert!(result.is_ok(), "the look waited for the held watcher");
         assert_eq!(s.bell().generation(), generation + 1, "the commit rang");
-        // The held watcher had not seen the commit: it rings once more (a
-        // cache miss), then neither rings again.
+        // Nothing committed since: the WAL header spares the held watcher's
+        // look, so it does not ring again for the same commit.
         s.look_for_changes();
         s.look_for_changes();
+        assert_eq!(s.bell().generation(), generation + 1);
+    }
+
+    /// Issue 12: while the WAL-index header is as the last look left it, a
+    /// look needs no watcher (all are held here, as by busy requests); a
+    /// commit of another connection changes the header, and the next look
+    /// asks the `PRAGMA` and rings.
+    #[test]
+    fn an_unchanged_wal_header_spares_the_look_a_commit_changes_it() {
+        let (dir, s) = storage();
         s.look_for_changes();
-        assert_eq!(s.bell().generation(), generation + 2);
+        let generation = s.bell().generation();
+        let held: Vec<_> = s.inner.watchers.iter().map(lock).collect();
+        let (done, looked) = std::sync::mpsc::channel();
+        let other = s.clone();
+        let looker = std::thread::spawn(move || {
+            other.look_for_changes();
+            done.send(()).unwrap();
+        });
+        let result = looked.recv_timeout(Duration::from_secs(10));
+        drop(held);
+        looker.join().unwrap();
+        assert!(
+            result.is_ok(),
+            "an unchanged header still waited for a watcher"
+        );
+        assert_eq!(s.bell().generation(), generation);
+
+        rusqlite::Connection::open(dir.path().join("t.db"))
+            .unwrap()
+            .execute(
+                "INSERT INTO units (code, parent, seq, body) VALUES ('01', NULL, 1, '{}')",
+                [],
+            )
+            .unwrap();
+        s.look_for_changes();
+        assert_eq!(s.bell().generation(), generation + 1, "the commit rang");
     }
 
     #[tokio::test]
