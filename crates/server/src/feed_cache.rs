@@ -137,12 +137,13 @@ pub struct FeedsNow<'a> {
 impl FeedsNow<'_> {
     /// Highest `seq` of `resource` in `scope` ([`crate::storage::ContentStorage::head`]).
     pub async fn head(&self, resource: Resource, scope: Scope) -> Result<u64, StorageError> {
-        let key = (resource, scope);
         self.cache
             .remembered(
                 |e| &mut e.heads,
-                key.clone(),
-                || async move { Ok((self.cache.storage.head(key.0, key.1).await?, 0)) },
+                (resource, scope),
+                |(resource, scope)| async move {
+                    Ok((self.cache.storage.head(resource, scope).await?, 0))
+                },
             )
             .await
     }
@@ -154,12 +155,11 @@ impl FeedsNow<'_> {
         if code.len() > MAX_CODE_BYTES {
             return self.cache.storage.unit(code.to_owned()).await;
         }
-        let code = code.to_owned();
         self.cache
             .remembered(
                 |e| &mut e.units,
-                code.clone(),
-                || async move { Ok((self.cache.storage.unit(code).await?, 0)) },
+                code.to_owned(),
+                |code| async move { Ok((self.cache.storage.unit(code).await?, 0)) },
             )
             .await
     }
@@ -187,8 +187,8 @@ impl FeedsNow<'_> {
         self.cache
             .remembered(
                 |e| &mut e.pages,
-                key.clone(),
-                || async move {
+                key,
+                move |key: PageKey| async move {
                     let plain = self
                         .plain_page(PageKey {
                             encoding: Encoding::Identity,
@@ -218,8 +218,8 @@ impl FeedsNow<'_> {
         self.cache
             .remembered(
                 |e| &mut e.pages,
-                key.clone(),
-                || async move {
+                key,
+                |key: PageKey| async move {
                     let page = self
                         .cache
                         .storage
@@ -250,8 +250,9 @@ impl FeedsNow<'_> {
 
 impl FeedCache {
     /// The value of `key` in `table`, from memory when the bell allows, else
-    /// from `fill` (which also says how many bytes the value holds), kept for
-    /// the generation read before `fill` ran.
+    /// from `fill` (given the key; it also says how many bytes the value
+    /// holds), kept for the generation read before `fill` ran. The key is
+    /// cloned only on a miss the value will be kept for.
     async fn remembered<K, V, F, Fut>(
         &self,
         table: fn(&mut Entries) -> &mut Bounded<K, V>,
@@ -261,18 +262,18 @@ impl FeedCache {
     where
         K: Eq + Hash + Clone,
         V: Clone,
-        F: FnOnce() -> Fut,
+        F: FnOnce(K) -> Fut,
         Fut: Future<Output = Result<(V, usize), StorageError>>,
     {
         let bell = self.bell();
         if !bell.hears_everything() {
-            return Ok(fill().await?.0);
+            return Ok(fill(key).await?.0);
         }
         let generation = bell.generation();
         if let Some(Some(value)) = self.at(generation, |e| table(e).get(&key).cloned()) {
             return Ok(value);
         }
-        let (value, bytes) = fill().await?;
+        let (value, bytes) = fill(key.clone()).await?;
         self.at(generation, |e| table(e).insert(key, value.clone(), bytes));
         Ok(value)
     }
@@ -524,7 +525,7 @@ mod tests {
             cache.remembered(
                 |e| &mut e.heads,
                 key.clone(),
-                move || async move {
+                move |_| async move {
                     if ring {
                         bell.ring();
                     }
