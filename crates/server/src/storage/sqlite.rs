@@ -15,6 +15,7 @@
 //! ([`WalHeader`]) and skips the `PRAGMA` while it is as the last look left it.
 
 use std::fs::File;
+use std::mem::ManuallyDrop;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -88,8 +89,8 @@ impl DataVersion {
 const WAL_HEADER_BYTES: usize = 48;
 
 /// The first copy of the WAL-index header, read from `<db>-shm` (SQLite's
-/// documented wal-index format, "The WAL-Index Header": 48 bytes at offset
-/// 0, the copy readers trust). Every commit of any connection, in this
+/// documented wal-index format, "The WAL-Index Header": two copies of 48
+/// bytes at offset 0; a commit writes the first one last). Every commit of any connection, in this
 /// process or another, rewrites it before the commit returns: a larger
 /// `mxFrame`, or new salts when the log restarts, and a new checksum. So
 /// while it reads as it did when the last look began, nothing was committed
@@ -97,7 +98,12 @@ const WAL_HEADER_BYTES: usize = 48;
 /// instead of a read transaction (two `fcntl` locks). A header read while a
 /// commit writes it may be torn: then it differs and the look is made.
 struct WalHeader {
-    shm: File,
+    /// Never closed: closing any descriptor of a file drops every POSIX lock
+    /// the process holds on it, and SQLite's connections (of this storage, or
+    /// of another one on the same file) hold theirs on `-shm` (readers'
+    /// marks, the writer's lock). So one descriptor per opened storage stays
+    /// open until the process ends.
+    shm: ManuallyDrop<File>,
     /// The header as read just before the last look that completed.
     looked_at: Mutex<Option<[u8; WAL_HEADER_BYTES]>>,
 }
@@ -113,7 +119,7 @@ impl WalHeader {
         shm.push("-shm");
         match File::open(&shm) {
             Ok(shm) => Some(Self {
-                shm,
+                shm: ManuallyDrop::new(shm),
                 looked_at: Mutex::new(None),
             }),
             Err(e) => {
