@@ -416,13 +416,19 @@ mod tests {
             .unwrap();
     }
 
-    #[tokio::test]
-    async fn answers_come_from_memory_until_the_bell_rings() {
+    /// A database with one news item ("Cũ") and a cache over it.
+    async fn one_news_item() -> (tempfile::TempDir, Arc<SqliteStorage>, FeedCache) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        let storage = Arc::new(SqliteStorage::open(&path).unwrap());
+        let storage = Arc::new(SqliteStorage::open(&dir.path().join("s.db")).unwrap());
         storage.upsert_news(vec![news("a", "Cũ")]).await.unwrap();
         let cache = FeedCache::new(storage.clone());
+        (dir, storage, cache)
+    }
+
+    #[tokio::test]
+    async fn answers_come_from_memory_until_the_bell_rings() {
+        let (dir, storage, cache) = one_news_item().await;
+        let path = dir.path().join("s.db");
         let first = cache
             .now()
             .page(Resource::News, scope(), 0, 10, Encoding::Identity)
@@ -490,11 +496,8 @@ mod tests {
     /// when it is taken, not at each lookup; the next view sees them.
     #[tokio::test]
     async fn a_view_looks_once_the_next_view_sees_other_writes() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, _storage, cache) = one_news_item().await;
         let path = dir.path().join("s.db");
-        let storage = Arc::new(SqliteStorage::open(&path).unwrap());
-        storage.upsert_news(vec![news("a", "Cũ")]).await.unwrap();
-        let cache = FeedCache::new(storage.clone());
         let feeds = cache.now();
         let read = |page: EncodedPage| String::from_utf8_lossy(&page.body).into_owned();
         let page = || feeds.page(Resource::News, scope(), 0, 10, Encoding::Identity);
