@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use congdan_protocol::sync::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::encoding::Encoding;
 use crate::error::AppError;
+use crate::feed_cache::FeedsNow;
 use crate::storage::{RawPage, Resource, Scope};
 
 /// Query parameters of a list endpoint, as raw text so that bad values become
@@ -51,10 +51,9 @@ impl ListParams {
 
     /// The `unit` of a per-unit feed: present, and a unit the server knows
     /// (so a typo gets `unknown_unit`, not an empty feed that looks current).
-    pub async fn known_unit(&self, state: &AppState) -> Result<String, AppError> {
+    pub async fn known_unit(&self, feeds: &FeedsNow<'_>) -> Result<String, AppError> {
         let unit = self.unit_param()?;
-        state
-            .feeds
+        feeds
             .unit(unit)
             .await?
             .map(|found| found.code)
@@ -145,26 +144,25 @@ pub fn page_body(page: &RawPage, since: u64) -> Vec<u8> {
 
 /// Answer a list request: 304 when `If-None-Match` matches the current head,
 /// else the page of changes after `since` with its ETag, both from
-/// [`crate::feed_cache`] when the change bell allows. The page is encoded
+/// the request's view of [`crate::feed_cache`] (memory when the change bell allows). The page is encoded
 /// here, in the coding the compression layer would pick (which then leaves
 /// it alone), with the `Vary` that layer would add.
 pub async fn serve_changes(
-    state: &AppState,
+    feeds: &FeedsNow<'_>,
     resource: Resource,
     scope: Scope,
     window: Window,
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
     if headers.contains_key(header::IF_NONE_MATCH) {
-        let head = state.feeds.head(resource, scope.clone()).await?;
+        let head = feeds.head(resource, scope.clone()).await?;
         let current = etag(resource, head);
         if if_none_match(headers, &current) {
             return Ok((StatusCode::NOT_MODIFIED, cache_headers(&current)).into_response());
         }
     }
     let encoding = Encoding::from_headers(headers);
-    let page = state
-        .feeds
+    let page = feeds
         .page(resource, scope, window.since, window.limit, encoding)
         .await?;
     let mut response = (

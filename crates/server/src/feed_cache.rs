@@ -11,6 +11,11 @@
 //! under the generation read before the query, so a write that rings during
 //! the query leaves nothing stale behind.
 //!
+//! A request reads through [`FeedCache::now`], which asks the storage once
+//! whether another process wrote ([`crate::storage::ContentStorage::look_for_changes`]):
+//! once per request, not per lookup, so that a 304 (a unit and a head) costs
+//! one look.
+//!
 //! Bounded: at most [`MAX_HEADS`] heads, [`MAX_UNITS`] units (codes of at
 //! most [`MAX_CODE_BYTES`]) and [`MAX_PAGES`] pages of together at most
 //! [`MAX_PAGE_BYTES`] bytes of body; the oldest entries go first. About 38
@@ -112,15 +117,35 @@ impl FeedCache {
         self.storage.bell()
     }
 
+    /// The feeds as one request sees them: writes of other processes that
+    /// finished before this call are in every answer of the returned view.
+    /// Take one per request (a long poll, one after each wait).
+    pub fn now(&self) -> FeedsNow<'_> {
+        self.storage.look_for_changes();
+        FeedsNow { cache: self }
+    }
+}
+
+/// The change feeds for one request, from [`FeedCache::now`]: lookups from
+/// memory when the bell allows, without asking the storage again whether
+/// another process wrote.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedsNow<'a> {
+    cache: &'a FeedCache,
+}
+
+impl FeedsNow<'_> {
     /// Highest `seq` of `resource` in `scope` ([`crate::storage::ContentStorage::head`]).
     pub async fn head(&self, resource: Resource, scope: Scope) -> Result<u64, StorageError> {
-        let key = (resource, scope);
-        self.remembered(
-            |e| &mut e.heads,
-            key.clone(),
-            || async move { Ok((self.storage.head(key.0, key.1).await?, 0)) },
-        )
-        .await
+        self.cache
+            .remembered(
+                |e| &mut e.heads,
+                (resource, scope),
+                |(resource, scope)| async move {
+                    Ok((self.cache.storage.head(resource, scope).await?, 0))
+                },
+            )
+            .await
     }
 
     /// One unit by code ([`crate::storage::ContentStorage::unit`]). Codes
@@ -128,15 +153,15 @@ impl FeedCache {
     /// so that junk in `?unit=` cannot fill memory.
     pub async fn unit(&self, code: &str) -> Result<Option<Unit>, StorageError> {
         if code.len() > MAX_CODE_BYTES {
-            return self.storage.unit(code.to_owned()).await;
+            return self.cache.storage.unit(code.to_owned()).await;
         }
-        let code = code.to_owned();
-        self.remembered(
-            |e| &mut e.units,
-            code.clone(),
-            || async move { Ok((self.storage.unit(code).await?, 0)) },
-        )
-        .await
+        self.cache
+            .remembered(
+                |e| &mut e.units,
+                code.to_owned(),
+                |code| async move { Ok((self.cache.storage.unit(code).await?, 0)) },
+            )
+            .await
     }
 
     /// The page of changes of `resource` in `scope` after `since` (at most
@@ -159,69 +184,75 @@ impl FeedCache {
         if encoding == Encoding::Identity {
             return self.plain_page(key).await;
         }
-        self.remembered(
-            |e| &mut e.pages,
-            key.clone(),
-            || async move {
-                let plain = self
-                    .plain_page(PageKey {
-                        encoding: Encoding::Identity,
-                        ..key
-                    })
-                    .await?;
-                let page = match encoding.encode(&plain.body) {
-                    Ok(body) => EncodedPage {
-                        body: body.into(),
-                        encoding,
-                        ..plain
-                    },
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot encode a page; sending it plain");
-                        plain
-                    }
-                };
-                let bytes = page.body.len();
-                Ok((page, bytes))
-            },
-        )
-        .await
+        self.cache
+            .remembered(
+                |e| &mut e.pages,
+                key,
+                move |key: PageKey| async move {
+                    let plain = self
+                        .plain_page(PageKey {
+                            encoding: Encoding::Identity,
+                            ..key
+                        })
+                        .await?;
+                    let page = match encoding.encode(&plain.body) {
+                        Ok(body) => EncodedPage {
+                            body: body.into(),
+                            encoding,
+                            ..plain
+                        },
+                        Err(e) => {
+                            tracing::error!(error = %e, "cannot encode a page; sending it plain");
+                            plain
+                        }
+                    };
+                    let bytes = page.body.len();
+                    Ok((page, bytes))
+                },
+            )
+            .await
     }
 
     /// The identity page of `key`, from memory or the database.
     async fn plain_page(&self, key: PageKey) -> Result<EncodedPage, StorageError> {
-        self.remembered(
-            |e| &mut e.pages,
-            key.clone(),
-            || async move {
-                let page = self
-                    .storage
-                    .changes(key.resource, key.scope, key.since, key.limit)
-                    .await?;
-                tracing::debug!(
-                    resource = key.resource.as_str(),
-                    items = page.items.len(),
-                    deleted = page.deleted.len(),
-                    more = page.more,
-                    "serving page"
-                );
-                let body = Bytes::from(page_body(&page, key.since));
-                let bytes = body.len();
-                Ok((
-                    EncodedPage {
-                        etag: etag(key.resource, page.head),
-                        encoding: Encoding::Identity,
-                        body,
-                    },
-                    bytes,
-                ))
-            },
-        )
-        .await
+        self.cache
+            .remembered(
+                |e| &mut e.pages,
+                key,
+                |key: PageKey| async move {
+                    let page = self
+                        .cache
+                        .storage
+                        .changes(key.resource, key.scope, key.since, key.limit)
+                        .await?;
+                    tracing::debug!(
+                        resource = key.resource.as_str(),
+                        items = page.items.len(),
+                        deleted = page.deleted.len(),
+                        more = page.more,
+                        "serving page"
+                    );
+                    let body = Bytes::from(page_body(&page, key.since));
+                    let bytes = body.len();
+                    Ok((
+                        EncodedPage {
+                            etag: etag(key.resource, page.head),
+                            encoding: Encoding::Identity,
+                            body,
+                        },
+                        bytes,
+                    ))
+                },
+            )
+            .await
     }
+}
 
+impl FeedCache {
     /// The value of `key` in `table`, from memory when the bell allows, else
-    /// from `fill` (which also says how many bytes the value holds), kept for
-    /// the generation read before `fill` ran.
+    /// from `fill` (given the key; it also says how many bytes the value
+    /// holds), kept for the generation read before `fill` ran. The key is
+    /// cloned only on a miss the value will be kept for.
     async fn remembered<K, V, F, Fut>(
         &self,
         table: fn(&mut Entries) -> &mut Bounded<K, V>,
@@ -231,19 +262,18 @@ impl FeedCache {
     where
         K: Eq + Hash + Clone,
         V: Clone,
-        F: FnOnce() -> Fut,
+        F: FnOnce(K) -> Fut,
         Fut: Future<Output = Result<(V, usize), StorageError>>,
     {
-        self.storage.look_for_changes();
         let bell = self.bell();
         if !bell.hears_everything() {
-            return Ok(fill().await?.0);
+            return Ok(fill(key).await?.0);
         }
         let generation = bell.generation();
         if let Some(Some(value)) = self.at(generation, |e| table(e).get(&key).cloned()) {
             return Ok(value);
         }
-        let (value, bytes) = fill().await?;
+        let (value, bytes) = fill(key.clone()).await?;
         self.at(generation, |e| table(e).insert(key, value.clone(), bytes));
         Ok(value)
     }
@@ -386,31 +416,40 @@ mod tests {
             .unwrap();
     }
 
-    #[tokio::test]
-    async fn answers_come_from_memory_until_the_bell_rings() {
+    /// A database with one news item ("Cũ") and a cache over it.
+    async fn one_news_item() -> (tempfile::TempDir, Arc<SqliteStorage>, FeedCache) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        let storage = Arc::new(SqliteStorage::open(&path).unwrap());
+        let storage = Arc::new(SqliteStorage::open(&dir.path().join("s.db")).unwrap());
         storage.upsert_news(vec![news("a", "Cũ")]).await.unwrap();
         let cache = FeedCache::new(storage.clone());
+        (dir, storage, cache)
+    }
+
+    #[tokio::test]
+    async fn answers_come_from_memory_until_the_bell_rings() {
+        let (dir, storage, cache) = one_news_item().await;
+        let path = dir.path().join("s.db");
         let first = cache
+            .now()
             .page(Resource::News, scope(), 0, 10, Encoding::Identity)
             .await
             .unwrap();
         assert_eq!(first.etag, "W/\"news-1\"");
         let zstd = cache
+            .now()
             .page(Resource::News, scope(), 0, 10, Encoding::Zstd)
             .await
             .unwrap();
         assert_eq!(zstd.encoding, Encoding::Zstd);
         assert_eq!(zstd::decode_all(&zstd.body[..]).unwrap(), first.body);
-        assert_eq!(cache.head(Resource::News, scope()).await.unwrap(), 1);
-        assert_eq!(cache.unit("00004").await.unwrap(), None);
-        assert_eq!(cache.unit(&"0".repeat(17)).await.unwrap(), None);
+        assert_eq!(cache.now().head(Resource::News, scope()).await.unwrap(), 1);
+        assert_eq!(cache.now().unit("00004").await.unwrap(), None);
+        assert_eq!(cache.now().unit(&"0".repeat(17)).await.unwrap(), None);
         assert_eq!(cache.lock().units.map.len(), 1, "a junk code is not kept");
         // Asked again: the very same bytes, neither read nor written again.
         for encoding in [Encoding::Identity, Encoding::Zstd] {
             let again = cache
+                .now()
                 .page(Resource::News, scope(), 0, 10, encoding)
                 .await
                 .unwrap();
@@ -422,6 +461,7 @@ mod tests {
             assert_eq!(again.body.as_ptr(), kept.body.as_ptr(), "{encoding:?}");
         }
         let other = cache
+            .now()
             .page(Resource::News, scope(), 0, 9, Encoding::Identity)
             .await
             .unwrap();
@@ -435,6 +475,7 @@ mod tests {
         // moves, so the next answer is read again.
         write_behind(&path, "Mới");
         let again = cache
+            .now()
             .page(Resource::News, scope(), 0, 10, Encoding::Identity)
             .await
             .unwrap();
@@ -442,12 +483,36 @@ mod tests {
 
         // A write through the storage rings: the head moves in memory too.
         storage.upsert_news(vec![news("b", "Thêm")]).await.unwrap();
-        assert_eq!(cache.head(Resource::News, scope()).await.unwrap(), 2);
+        assert_eq!(cache.now().head(Resource::News, scope()).await.unwrap(), 2);
         let page = cache
+            .now()
             .page(Resource::News, scope(), 0, 10, Encoding::Identity)
             .await
             .unwrap();
         assert_eq!(page.etag, "W/\"news-2\"");
+    }
+
+    /// Issue 12: a request's view looks for other processes' writes once,
+    /// when it is taken, not at each lookup; the next view sees them.
+    #[tokio::test]
+    async fn a_view_looks_once_the_next_view_sees_other_writes() {
+        let (dir, _storage, cache) = one_news_item().await;
+        let path = dir.path().join("s.db");
+        let feeds = cache.now();
+        let read = |page: EncodedPage| String::from_utf8_lossy(&page.body).into_owned();
+        let page = || feeds.page(Resource::News, scope(), 0, 10, Encoding::Identity);
+        assert!(read(page().await.unwrap()).contains("Cũ"));
+        write_behind(&path, "Mới");
+        assert!(
+            read(page().await.unwrap()).contains("Cũ"),
+            "the view did not look again"
+        );
+        let next = cache
+            .now()
+            .page(Resource::News, scope(), 0, 10, Encoding::Identity)
+            .await
+            .unwrap();
+        assert!(read(next).contains("Mới"), "a new view looked");
     }
 
     /// A head read while the bell rang is not kept; one read within a
@@ -463,7 +528,7 @@ mod tests {
             cache.remembered(
                 |e| &mut e.heads,
                 key.clone(),
-                move || async move {
+                move |_| async move {
                     if ring {
                         bell.ring();
                     }

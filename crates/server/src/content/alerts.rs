@@ -62,7 +62,8 @@ async fn list(
             .map(|s| Duration::from_secs(s).min(MAX_WAIT))
             .map_err(|_| AppError::BadParam { param: "wait" })?,
     };
-    let unit = params.known_unit(&state).await?;
+    let mut feeds = state.feeds.now();
+    let unit = params.known_unit(&feeds).await?;
     let scope = Scope::Units(vec![unit]);
     if !wait.is_zero() {
         let deadline = tokio::time::Instant::now() + wait;
@@ -70,7 +71,7 @@ async fn list(
         // Subscribed before the first look, so a ring after it is not missed.
         let mut rung = bell.subscribe();
         loop {
-            let head = state.feeds.head(Resource::Alerts, scope.clone()).await?;
+            let head = feeds.head(Resource::Alerts, scope.clone()).await?;
             let now = tokio::time::Instant::now();
             if !if_none_match(&headers, &etag(Resource::Alerts, head)) || now >= deadline {
                 break;
@@ -84,9 +85,11 @@ async fn list(
                 // The bell is gone (the storage is closing): look at the deadline only.
                 tokio::time::sleep_until(until).await;
             }
+            // Waited: what other processes wrote meanwhile is in the next look.
+            feeds = state.feeds.now();
         }
     }
-    serve_changes(&state, Resource::Alerts, scope, window, &headers).await
+    serve_changes(&feeds, Resource::Alerts, scope, window, &headers).await
 }
 
 async fn document(

@@ -18,6 +18,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::AppState;
 use crate::error::{AppError, json_body};
 use crate::feed::{etag, same_tag};
+use crate::feed_cache::FeedsNow;
 use crate::routes::Routes;
 use crate::storage::{Resource, Scope};
 
@@ -46,9 +47,11 @@ async fn check(
             "Quá nhiều nguồn tin trong một lần kiểm tra.",
         ));
     }
+    // One view for the whole check: one look for other processes' writes.
+    let feeds = state.feeds.now();
     let mut changed = Vec::new();
     for (index, feed) in request.feeds.iter().enumerate() {
-        if !is_current(&state, feed).await? {
+        if !is_current(&feeds, feed).await? {
             changed.push(index);
         }
     }
@@ -57,7 +60,7 @@ async fn check(
 
 /// Whether the feed's GET with `If-None-Match: feed.etag` would answer 304.
 /// An unknown unit is not current: the GET then gives the proper error.
-async fn is_current(state: &AppState, feed: &FeedTag) -> Result<bool, AppError> {
+async fn is_current(feeds: &FeedsNow<'_>, feed: &FeedTag) -> Result<bool, AppError> {
     let unit = || {
         feed.unit
             .as_deref()
@@ -67,19 +70,19 @@ async fn is_current(state: &AppState, feed: &FeedTag) -> Result<bool, AppError> 
     let resource = feed_resource(feed.resource);
     let scope = match resource {
         Resource::Units | Resource::Procedures => Scope::All,
-        Resource::News => match super::news::visible_units(state, unit()?).await {
+        Resource::News => match super::news::visible_units(feeds, unit()?).await {
             Ok(units) => Scope::Units(units),
             Err(AppError::UnknownUnit) => return Ok(false),
             Err(e) => return Err(e),
         },
         Resource::Outages | Resource::Alerts | Resource::Bulletins => {
-            match state.feeds.unit(unit()?).await? {
+            match feeds.unit(unit()?).await? {
                 Some(found) => Scope::Units(vec![found.code]),
                 None => return Ok(false),
             }
         }
     };
-    let head = state.feeds.head(resource, scope).await?;
+    let head = feeds.head(resource, scope).await?;
     Ok(same_tag(&etag(resource, head), &feed.etag))
 }
 

@@ -74,6 +74,7 @@ async fn serve_unit_feed(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    let unit = params.known_unit(state).await?;
-    serve_changes(state, resource, Scope::Units(vec![unit]), window, headers).await
+    let feeds = state.feeds.now();
+    let unit = params.known_unit(&feeds).await?;
+    serve_changes(&feeds, resource, Scope::Units(vec![unit]), window, headers).await
 }

@@ -10,6 +10,7 @@ use axum::routing::get;
 use crate::AppState;
 use crate::error::AppError;
 use crate::feed::{ListParams, serve_changes};
+use crate::feed_cache::FeedsNow;
 use crate::routes::Routes;
 use crate::storage::{NATIONAL_UNIT, Resource, Scope};
 
@@ -22,11 +23,14 @@ pub fn router() -> Routes {
 }
 
 /// Unit codes whose news a reader of `unit` sees, or `UnknownUnit`.
-pub(crate) async fn visible_units(state: &AppState, unit: &str) -> Result<Vec<String>, AppError> {
+pub(crate) async fn visible_units(
+    feeds: &FeedsNow<'_>,
+    unit: &str,
+) -> Result<Vec<String>, AppError> {
     if unit == NATIONAL_UNIT {
         return Ok(vec![NATIONAL_UNIT.to_owned()]);
     }
-    let found = state.feeds.unit(unit).await?.ok_or(AppError::UnknownUnit)?;
+    let found = feeds.unit(unit).await?.ok_or(AppError::UnknownUnit)?;
     let mut units = vec![found.code];
     if let Some(parent) = found.parent {
         units.push(parent);
@@ -42,9 +46,10 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    let units = visible_units(&state, params.unit_param()?).await?;
+    let feeds = state.feeds.now();
+    let units = visible_units(&feeds, params.unit_param()?).await?;
     serve_changes(
-        &state,
+        &feeds,
         Resource::News,
         Scope::Units(units),
         window,

@@ -43,7 +43,14 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    serve_changes(&state, Resource::Procedures, Scope::All, window, &headers).await
+    serve_changes(
+        &state.feeds.now(),
+        Resource::Procedures,
+        Scope::All,
+        window,
+        &headers,
+    )
+    .await
 }
 
 /// The catalogue's bundle, whole or in ranges; 404 until an ingest built one

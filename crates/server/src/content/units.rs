@@ -44,7 +44,14 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let window = params.window()?;
-    serve_changes(&state, Resource::Units, Scope::All, window, &headers).await
+    serve_changes(
+        &state.feeds.now(),
+        Resource::Units,
+        Scope::All,
+        window,
+        &headers,
+    )
+    .await
 }
 
 /// The ETag of every unit snapshot: the unit feed's, so any change to any unit

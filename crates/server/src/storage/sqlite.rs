@@ -8,9 +8,14 @@
 //! Content writes go through [`SqliteStorage::write_content`], which rings the
 //! process's [`ChangeBell`] after the commit. Writes of other processes on the
 //! same file (the `issue-alert` and `ingest-*` verbs) are seen through `PRAGMA
-//! data_version` on a connection of its own, looked at before each answer
-//! from memory and every [`WATCH_EVERY`] by [`ContentStorage::watch_changes`].
+//! data_version` on a few connections of their own ([`WATCHERS`], so that
+//! requests on different threads never queue for one), looked at once per
+//! request answered from memory and every [`WATCH_EVERY`] by
+//! [`ContentStorage::watch_changes`]. A look first reads the WAL-index header
+//! ([`WalHeader`]) and skips the `PRAGMA` while it is as the last look left it.
 
+use std::fs::File;
+use std::mem::ManuallyDrop;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -33,6 +38,10 @@ const READERS: usize = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often the watcher looks for other processes' writes.
 const WATCH_EVERY: Duration = Duration::from_millis(250);
+/// How many read-only connections look at `PRAGMA data_version`: one per
+/// worker thread of a small server, so that two requests never wait for
+/// each other's look (a look holds its connection for a few microseconds).
+const WATCHERS: usize = 4;
 
 /// SQLite implementation of [`super::Storage`]. Cheap to clone.
 #[derive(Clone)]
@@ -41,18 +50,22 @@ pub struct SqliteStorage {
 }
 
 struct Inner {
+    wal_header: Option<WalHeader>,
     // Fields drop in order: the read-only connections first, so that the writer is the
     // last connection to close and checkpoints the WAL into the database file (a
     // read-only connection closing last cannot, and a copied file would miss data).
     readers: Vec<Mutex<Connection>>,
-    watcher: Mutex<DataVersion>,
+    watchers: Vec<Mutex<DataVersion>>,
     writer: Mutex<Connection>,
     next_reader: AtomicUsize,
+    next_watcher: AtomicUsize,
     bell: ChangeBell,
 }
 
 /// A read-only connection of its own and the last `PRAGMA data_version` it
-/// read: the value moves when another connection commits.
+/// read: the value moves when another connection commits. Values of two
+/// connections cannot be compared, so each watcher keeps its own; a commit
+/// may then ring once per watcher, which only costs a cache miss.
 struct DataVersion {
     conn: Connection,
     last: Option<i64>,
@@ -71,6 +84,80 @@ impl DataVersion {
         self.last = now;
         moved
     }
+}
+
+/// Length of one copy of the WAL-index header at the start of `<db>-shm`.
+const WAL_HEADER_BYTES: usize = 48;
+
+/// The first copy of the WAL-index header, read from `<db>-shm` (SQLite's
+/// documented wal-index format, "The WAL-Index Header": two copies of 48
+/// bytes at offset 0; a commit writes the first one last). Every commit of any connection, in this
+/// process or another, rewrites it before the commit returns: a larger
+/// `mxFrame`, or new salts when the log restarts, and a new checksum. So
+/// while it reads as it did when the last look began, nothing was committed
+/// since and `PRAGMA data_version` need not be asked: one `pread` of 48 bytes
+/// instead of a read transaction (two `fcntl` locks). A header read while a
+/// commit writes it may be torn: then it differs and the look is made.
+struct WalHeader {
+    /// Never closed: closing any descriptor of a file drops every POSIX lock
+    /// the process holds on it, and SQLite's connections (of this storage, or
+    /// of another one on the same file) hold theirs on `-shm` (readers'
+    /// marks, the writer's lock). So one descriptor per opened storage stays
+    /// open until the process ends.
+    shm: ManuallyDrop<File>,
+    /// The header as read just before the last look that completed.
+    looked_at: Mutex<Option<[u8; WAL_HEADER_BYTES]>>,
+}
+
+impl WalHeader {
+    /// The `-shm` beside the database at `path`, when it is in WAL mode and
+    /// the file can be read here (else every look asks the `PRAGMA`).
+    fn open(path: &Path, wal: bool) -> Option<Self> {
+        if !wal || !cfg!(unix) {
+            return None;
+        }
+        let mut shm = path.as_os_str().to_owned();
+        shm.push("-shm");
+        match File::open(&shm) {
+            Ok(shm) => Some(Self {
+                shm: ManuallyDrop::new(shm),
+                looked_at: Mutex::new(None),
+            }),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the WAL index; looking at data_version every time");
+                None
+            }
+        }
+    }
+
+    /// The header now; `None` when it cannot be read (then look).
+    fn read(&self) -> Option<[u8; WAL_HEADER_BYTES]> {
+        let mut header = [0; WAL_HEADER_BYTES];
+        read_at(&self.shm, &mut header).ok()?;
+        Some(header)
+    }
+
+    /// Whether `header` is the one read before the last completed look.
+    fn unchanged(&self, header: &[u8; WAL_HEADER_BYTES]) -> bool {
+        lock(&self.looked_at).as_ref() == Some(header)
+    }
+
+    /// Record `header`, read before a look that has now completed (and rung
+    /// for what it saw). A slower look may record an older header after a
+    /// newer one: that only makes the next look happen.
+    fn looked(&self, header: [u8; WAL_HEADER_BYTES]) {
+        *lock(&self.looked_at) = Some(header);
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8]) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, 0)
+}
+
+#[cfg(not(unix))]
+fn read_at(_file: &File, _buf: &mut [u8]) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 impl std::fmt::Debug for SqliteStorage {
@@ -165,7 +252,8 @@ impl SqliteStorage {
         let mut writer = Connection::open(path)?;
         writer.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
+        let wal = mode.eq_ignore_ascii_case("wal");
+        if !wal {
             tracing::warn!(mode = %mode, "database is not in WAL mode");
         }
         writer.pragma_update(None, "synchronous", "NORMAL")?;
@@ -186,17 +274,23 @@ impl SqliteStorage {
         for _ in 0..READERS {
             readers.push(Mutex::new(read_only()?));
         }
-        let mut watcher = DataVersion {
-            conn: read_only()?,
-            last: None,
-        };
-        watcher.moved();
+        let mut watchers = Vec::with_capacity(WATCHERS);
+        for _ in 0..WATCHERS {
+            let mut watcher = DataVersion {
+                conn: read_only()?,
+                last: None,
+            };
+            watcher.moved();
+            watchers.push(Mutex::new(watcher));
+        }
         Ok(Self {
             inner: Arc::new(Inner {
+                wal_header: WalHeader::open(path, wal),
                 writer: Mutex::new(writer),
                 readers,
-                watcher: Mutex::new(watcher),
+                watchers,
                 next_reader: AtomicUsize::new(0),
+                next_watcher: AtomicUsize::new(0),
                 bell: ChangeBell::new(true),
             }),
         })
@@ -303,17 +397,27 @@ impl Drop for Inner {
 impl Inner {
     /// A free reader if there is one, else wait for one in turn.
     fn reader(&self) -> MutexGuard<'_, Connection> {
-        for reader in &self.readers {
-            if let Ok(guard) = reader.try_lock() {
-                return guard;
-            }
-        }
-        let index = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
-        lock(&self.readers[index])
+        first_free(&self.readers, &self.next_reader)
+    }
+
+    /// A free watcher if there is one, else wait for one in turn.
+    fn watcher(&self) -> MutexGuard<'_, DataVersion> {
+        first_free(&self.watchers, &self.next_watcher)
     }
 }
 
-/// Lock a connection (or the data-version watcher). A panic while it was held
+/// The first of `pool` nobody holds, else the one `turn` points at, waited for.
+fn first_free<'a, T>(pool: &'a [Mutex<T>], turn: &AtomicUsize) -> MutexGuard<'a, T> {
+    for member in pool {
+        if let Ok(guard) = member.try_lock() {
+            return guard;
+        }
+    }
+    let index = turn.fetch_add(1, Ordering::Relaxed) % pool.len();
+    lock(&pool[index])
+}
+
+/// Lock a connection (or a data-version watcher). A panic while it was held
 /// leaves nothing half-done that matters (an open transaction rolls back when
 /// dropped), so poisoning is ignored.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -631,8 +735,25 @@ impl ContentStorage for SqliteStorage {
     }
 
     fn look_for_changes(&self) {
-        if lock(&self.inner.watcher).moved() {
-            self.inner.bell.ring();
+        let header = self.inner.wal_header.as_ref().and_then(|wal| {
+            let header = wal.read()?;
+            Some((wal, header))
+        });
+        if let Some((wal, header)) = &header
+            && wal.unchanged(header)
+        {
+            return;
+        }
+        {
+            // Rung before the watcher is released: whoever takes it next and
+            // sees no move knows the ring for what this look saw has happened.
+            let mut watcher = self.inner.watcher();
+            if watcher.moved() {
+                self.inner.bell.ring();
+            }
+        }
+        if let Some((wal, header)) = header {
+            wal.looked(header);
         }
     }
 
@@ -672,6 +793,73 @@ mod tests {
         }
         let err = s.unit("01".into()).await.unwrap_err();
         assert!(matches!(err, StorageError::Corrupt { .. }), "{err}");
+    }
+
+    /// A row committed on a connection of its own, as another process would.
+    fn commit_elsewhere(dir: &tempfile::TempDir) {
+        rusqlite::Connection::open(dir.path().join("t.db"))
+            .unwrap()
+            .execute(
+                "INSERT INTO units (code, parent, seq, body) VALUES ('01', NULL, 1, '{}')",
+                [],
+            )
+            .unwrap();
+    }
+
+    /// Whether a look on another thread ends while `held` watchers are held
+    /// (they are released afterwards either way).
+    fn looks_without_waiting(s: &SqliteStorage, held: Vec<MutexGuard<'_, DataVersion>>) -> bool {
+        let (done, looked) = std::sync::mpsc::channel();
+        let other = s.clone();
+        let looker = std::thread::spawn(move || {
+            other.look_for_changes();
+            done.send(()).unwrap();
+        });
+        let result = looked.recv_timeout(Duration::from_secs(10));
+        drop(held);
+        looker.join().unwrap();
+        result.is_ok()
+    }
+
+    /// Issue 12: a look while another request holds a watcher takes a free
+    /// one (a single shared watcher made every request queue behind the
+    /// others), and still sees what another connection committed.
+    #[test]
+    fn a_look_takes_a_free_watcher_and_sees_other_connections_commits() {
+        let (dir, s) = storage();
+        let held = vec![lock(&s.inner.watchers[0])];
+        let generation = s.bell().generation();
+        commit_elsewhere(&dir);
+        assert!(
+            looks_without_waiting(&s, held),
+            "the look waited for the held watcher"
+        );
+        assert_eq!(s.bell().generation(), generation + 1, "the commit rang");
+        // Nothing committed since: the WAL header spares the held watcher's
+        // look, so it does not ring again for the same commit.
+        s.look_for_changes();
+        s.look_for_changes();
+        assert_eq!(s.bell().generation(), generation + 1);
+    }
+
+    /// Issue 12: while the WAL-index header is as the last look left it, a
+    /// look needs no watcher (all are held here, as by busy requests); a
+    /// commit of another connection changes the header, and the next look
+    /// asks the `PRAGMA` and rings.
+    #[test]
+    fn an_unchanged_wal_header_spares_the_look_a_commit_changes_it() {
+        let (dir, s) = storage();
+        s.look_for_changes();
+        let generation = s.bell().generation();
+        let held = s.inner.watchers.iter().map(lock).collect();
+        assert!(
+            looks_without_waiting(&s, held),
+            "an unchanged header still waited for a watcher"
+        );
+        assert_eq!(s.bell().generation(), generation);
+        commit_elsewhere(&dir);
+        s.look_for_changes();
+        assert_eq!(s.bell().generation(), generation + 1, "the commit rang");
     }
 
     #[tokio::test]
