@@ -42,17 +42,19 @@ DB="postgres://congdan@${DIR//\//%2F}/postgres"
 requests() { "${as_pg[@]}" "$PG_BIN/psql" -h "$DIR" -U congdan -d postgres -tAc 'SELECT count(*) FROM requests'; }
 before=$(requests)
 
-# start_server N: a replica on the database; its address in $DIR/server-N.addr.
+NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$NGINX_PORT"
+# start_server N: a replica on the database, with the balancer's address as its
+# public URL (as deployed: absolute links agree whichever replica answers); its
+# address in $DIR/server-N.addr.
 start_server() {
-  "$SERVER" serve --db "$DB" --listen 127.0.0.1:0 >"$DIR/server-$1.out" 2>/dev/null &
+  "$SERVER" serve --db "$DB" --listen 127.0.0.1:0 --public-url "$BASE" >"$DIR/server-$1.out" 2>/dev/null &
   pids+=($!)
   for _ in $(seq 100); do grep -q '^listening on ' "$DIR/server-$1.out" && break; sleep 0.1; done
   sed -n 's/^listening on //p' "$DIR/server-$1.out" >"$DIR/server-$1.addr"
 }
 
 # balance ADDR...: (re)start nginx round-robin over the replicas; its URL in $BASE.
-NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$NGINX_PORT"
 nginx_pid=""
 balance() {
   [ -n "$nginx_pid" ] && { kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; }

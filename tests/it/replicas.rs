@@ -27,9 +27,10 @@ impl Drop for Running {
 }
 
 /// `congdan-server serve` on `db`; its address once it printed it.
-fn serve(db: &str) -> (Running, String) {
+fn serve(db: &str, public_url: &str) -> (Running, String) {
     let mut child = Command::new(bin_path("congdan-server"))
         .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .args(["--public-url", public_url])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -46,14 +47,14 @@ fn serve(db: &str) -> (Running, String) {
     (Running(child), addr)
 }
 
-/// nginx in the foreground, balancing over `upstreams` on a free loopback
-/// port, logging each request with the process that answered it; its base
-/// URL and the log's path.
-fn nginx(dir: &std::path::Path, upstreams: &[String]) -> (Running, String, std::path::PathBuf) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port();
+/// nginx in the foreground, balancing over `upstreams` on loopback `port`,
+/// logging each request with the process that answered it; its base URL and
+/// the log's path.
+fn nginx(
+    dir: &std::path::Path,
+    port: u16,
+    upstreams: &[String],
+) -> (Running, String, std::path::PathBuf) {
     let log = dir.join("access.log");
     let servers: String = upstreams.iter().map(|a| format!("server {a};")).collect();
     let d = dir.display();
@@ -124,10 +125,18 @@ async fn a_device_sees_one_system_through_two_replicas_behind_nginx() {
         "copy: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (_a, a) = serve(&db);
-    let (_b, b) = serve(&db);
+    // Both replicas are configured with the balancer's address as their public
+    // URL, as a deployment would be: the absolute links in their answers (photo
+    // `media_url`s) are then the same whichever replica answers.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let public_url = format!("http://127.0.0.1:{port}");
+    let (_a, a) = serve(&db, &public_url);
+    let (_b, b) = serve(&db, &public_url);
     let dir = tempfile::tempdir().unwrap();
-    let (_nginx, base, log) = nginx(dir.path(), &[a.clone(), b.clone()]);
+    let (_nginx, base, log) = nginx(dir.path(), port, &[a.clone(), b.clone()]);
     let http = reqwest::Client::new();
     congdan_tests::wait::until(
         "nginx to answer",
