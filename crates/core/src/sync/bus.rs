@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use congdan_transit::Network;
 use rusqlite::Connection;
 
+use super::lock;
 use super::ranged::{self, Fetched, Target};
 use super::transport::Transport;
 use crate::Error;
@@ -37,10 +38,6 @@ pub enum Pulled {
         /// Stops in the new network.
         stops: usize,
     },
-}
-
-fn lock(m: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Pulls the network of `province`, resuming a download in progress. Writes:

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 
 use rusqlite::Connection;
 
+use super::lock;
 use super::transport::{Answer, Call, Method, Received, Transport};
 use crate::Error;
 use crate::store::downloads;
@@ -132,10 +133,6 @@ pub enum Fetched {
         /// Ranged GETs made by this fetch.
         requests: u32,
     },
-}
-
-fn lock(m: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Fetches `target` in ranges of `chunk` bytes, resuming a download kept for it,
